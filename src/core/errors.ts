@@ -1,0 +1,64 @@
+// The coded error catalogue. Codes are part of the native protocol (docs/protocol.md, section
+// "Error catalogue") and are shared by every gateway that maps core errors to its own codes.
+// test/unit/core/errors.test.ts checks that this table and the document agree.
+
+export const ErrorCode = {
+  PROTOCOL_ERROR: 1,        // malformed frame or body
+  FRAME_TOO_LARGE: 2,
+  INVALID_UTF8: 3,
+  VERSION_MISMATCH: 4,
+  HANDSHAKE_REQUIRED: 5,    // a frame other than HELLO before the handshake
+  AUTH_REQUIRED: 6,         // a frame that needs a session before LOGIN/REGISTER
+  ALREADY_AUTHENTICATED: 7,
+  BAD_REQUEST: 8,           // a field has a value outside its documented range
+  BAD_CREDENTIALS: 10,      // unknown user or wrong password (never says which)
+  NAME_TAKEN: 11,           // registration of an existing name
+  INVALID_NAME: 12,
+  GUESTS_DISABLED: 13,
+  NAME_IN_USE: 14,          // a guest nickname that a registered account or live session holds
+  INVALID_PASSWORD: 15,
+  NO_SUCH_ROOM: 20,
+  ROOM_EXISTS: 21,
+  NOT_MEMBER: 22,
+  ALREADY_MEMBER: 23,
+  NOT_OPERATOR: 24,
+  NO_SUCH_USER: 30,
+  CONSENT_REQUIRED: 31,     // recipient accepts DMs only after consent; a request was sent
+  CONSENT_REFUSED: 32,
+  EMPTY_MESSAGE: 33,
+  MESSAGE_TOO_LONG: 34,
+  TOO_MANY_TARGETS: 35,
+  NO_TARGETS: 36,
+  TOPIC_TOO_LONG: 37,
+  RATE_LIMITED: 40,
+  SLOW_CONSUMER: 41,
+  KEEPALIVE_TIMEOUT: 42,
+  INTERNAL: 50,
+  SHUTTING_DOWN: 51,
+} as const;
+
+export type ErrorName = keyof typeof ErrorCode;
+export type ErrorCodeValue = (typeof ErrorCode)[ErrorName];
+
+const names = new Map<number, ErrorName>(
+  (Object.entries(ErrorCode) as [ErrorName, number][]).map(([n, c]) => [c, n]),
+);
+
+export function errorName(code: number): ErrorName | undefined {
+  return names.get(code);
+}
+
+/** An expected, user-facing failure of a core operation. */
+export class ChatError extends Error {
+  readonly code: ErrorCodeValue;
+  readonly errorName: ErrorName;
+  constructor(name: ErrorName, message?: string) {
+    super(message ?? name);
+    this.errorName = name;
+    this.code = ErrorCode[name];
+  }
+}
+
+export function isChatError(e: unknown): e is ChatError {
+  return e instanceof ChatError;
+}

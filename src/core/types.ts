@@ -1,0 +1,59 @@
+// Domain types shared by the core, the ports and the engines. No I/O here.
+
+/** Canonical key of a user or room name: NFC-normalised and lower-cased. */
+export type NameKey = string;
+
+/** A message id: milliseconds since the epoch × 4096 + a per-millisecond sequence.
+ *  Unique and sortable; a safe integer until the year 2248. */
+export type MessageId = number;
+
+export type DmPolicy = 'open' | 'consent';
+
+export interface Account {
+  key: NameKey;          // canonical (lower-case) name
+  name: string;          // display form, case preserved
+  passwordHash: string;  // encoded scrypt hash, see core/password.ts; never the password
+  dmPolicy: DmPolicy;
+  createdAt: number;     // ms since epoch
+}
+
+export type RoomRole = 'operator' | 'member';
+
+export interface RoomRecord {
+  key: NameKey;          // canonical name, including the leading '#'
+  name: string;          // display form, e.g. '#General'
+  topic: string;
+  createdBy: string;     // display name of the creator ('' for built-in rooms)
+  createdAt: number;
+}
+
+export interface Membership {
+  room: NameKey;
+  user: NameKey;
+  name: string;          // the member's display name
+  role: RoomRole;
+}
+
+/** A target of a message: a room ('#name') or a user ('name'), as display names. */
+export type Target = string;
+
+export interface ChatMessage {
+  id: MessageId;
+  at: number;            // server time, ms since epoch
+  from: string;          // sender display name
+  fromKey: NameKey;
+  guest: boolean;        // sent by a guest session
+  text: string;
+  rooms: NameKey[];      // canonical keys of target rooms
+  users: NameKey[];      // canonical keys of target users (direct messages)
+  to: Target[];          // the targets as the sender's client should see them (display names)
+  clientId: string;      // the sender's client message id ('' if none); idempotency key with fromKey
+}
+
+export interface HistoryQuery {
+  before?: MessageId;    // strictly older than this id
+  after?: MessageId;     // strictly newer than this id
+  limit: number;         // 1..100
+}
+
+export type ConsentState = 'pending' | 'accepted' | 'refused';

@@ -1,0 +1,71 @@
+import type {
+  Account, ChatMessage, ConsentState, DmPolicy, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+} from '../core/types.js';
+
+/**
+ * Durable state of a chat node. Every engine (memory, sqlite, later postgres) implements this
+ * and passes test/contracts/store.ts.
+ *
+ * Ordering rule for history queries: results are always returned oldest first. With `before`,
+ * the page is the `limit` newest messages older than `before`; with `after`, the `limit` oldest
+ * messages newer than `after`; with neither, the `limit` newest messages.
+ */
+export interface Store {
+  /** Create tables / run migrations. Idempotent. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+
+  // ---- accounts ----
+  /** Returns false (and changes nothing) when the key is taken. */
+  createAccount(account: Account): Promise<boolean>;
+  getAccount(key: NameKey): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  setPassword(key: NameKey, passwordHash: string): Promise<boolean>;
+  setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean>;
+  /** Deletes the account, its memberships, mailbox and consents; its messages stay in history. */
+  deleteAccount(key: NameKey): Promise<boolean>;
+
+  // ---- rooms ----
+  /** Returns false when the key is taken. */
+  createRoom(room: RoomRecord): Promise<boolean>;
+  getRoom(key: NameKey): Promise<RoomRecord | undefined>;
+  listRooms(): Promise<RoomRecord[]>;
+  setTopic(key: NameKey, topic: string): Promise<boolean>;
+  /** Persistent membership of registered accounts (guests are tracked by the core only). */
+  addMember(m: Membership): Promise<boolean>;              // false if already a member
+  removeMember(room: NameKey, user: NameKey): Promise<boolean>;
+  members(room: NameKey): Promise<Membership[]>;
+  roomsOf(user: NameKey): Promise<Membership[]>;
+  setRole(room: NameKey, user: NameKey, role: RoomRole): Promise<boolean>;
+
+  // ---- messages ----
+  /**
+   * Persist a message once, whatever its number of targets, and put it in the mailbox of each
+   * user in `mailboxFor`. Resolves only when the message is durable (for sqlite: committed).
+   * Engines may group concurrent appends into one transaction (group commit).
+   * If (fromKey, clientId) already exists (clientId non-empty) nothing is written and the
+   * existing message is returned; otherwise the given message is returned.
+   */
+  append(message: ChatMessage, mailboxFor: NameKey[]): Promise<ChatMessage>;
+  findByClientId(fromKey: NameKey, clientId: string): Promise<ChatMessage | undefined>;
+  getMessage(id: MessageId): Promise<ChatMessage | undefined>;
+  roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;
+  /** Direct messages between a and b, either way (messages from a with b among users, or from b with a among users). */
+  dmHistory(a: NameKey, b: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;
+  /**
+   * What a returning user missed: messages with id > after that target one of `rooms`, target
+   * `user` directly, or were sent by `user` (for their other devices). Oldest first, at most limit.
+   */
+  missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]>;
+
+  // ---- offline mailbox ----
+  /** Messages waiting for user, oldest first, at most limit. */
+  mailbox(user: NameKey, limit: number): Promise<ChatMessage[]>;
+  /** Remove the given message ids from user's mailbox. */
+  clearMailbox(user: NameKey, ids: MessageId[]): Promise<void>;
+
+  // ---- DM consent (for users whose policy is 'consent') ----
+  /** State of `from`'s request to message `to`. */
+  getConsent(to: NameKey, from: NameKey): Promise<ConsentState | undefined>;
+  setConsent(to: NameKey, from: NameKey, state: ConsentState): Promise<void>;
+}

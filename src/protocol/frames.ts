@@ -1,0 +1,105 @@
+// Native protocol v1: the frames, as typed values. The byte layout lives in codec.ts and
+// docs/protocol.md. This file is shared by the server, the Node client and the browser: it
+// must import nothing from Node.
+
+export const PROTOCOL_VERSIONS = [1] as const;
+
+/** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history'] as const;
+
+/** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
+export const FrameType = {
+  HELLO: 0x01,        // c->s: versions and capabilities offered
+  WELCOME: 0x02,      // s->c: chosen version and capabilities
+  ERROR: 0x03,        // s->c: coded error, tied to a request by ref (0 = not tied)
+  PING: 0x04,         // either way
+  PONG: 0x05,         // either way
+  BYE: 0x06,          // either way: graceful close (seed 000 DISCONNECT)
+  REGISTER: 0x10,     // c->s
+  LOGIN: 0x11,        // c->s (password absent: guest; token present: resume)
+  SESSION: 0x12,      // s->c: login succeeded
+  OK: 0x13,           // s->c: generic success for a request
+  CREATE: 0x20,       // c->s: create room
+  JOIN: 0x21,         // c->s
+  JOINED: 0x22,       // s->c: answer to JOIN/CREATE: room, topic, members, recent history
+  LEAVE: 0x23,        // c->s
+  ROOMS: 0x24,        // c->s: list rooms
+  ROOM_LIST: 0x25,    // s->c
+  MEMBERS: 0x26,      // c->s
+  MEMBER_LIST: 0x27,  // s->c
+  TOPIC: 0x28,        // c->s: set topic; s->c: topic changed (ref 0)
+  SEND: 0x30,         // c->s: message to one or more targets
+  ACK: 0x31,          // s->c: message is durable, with its server id
+  MSG: 0x32,          // s->c: a delivered message
+  HISTORY: 0x33,      // c->s: page of a conversation
+  MESSAGES: 0x34,     // s->c: a page of messages
+  PRESENCE: 0x35,     // s->c: join/leave/quit/online/offline of a user
+  GAP: 0x36,          // s->c: resume could not replay everything; fetch history
+  SET_POLICY: 0x40,   // c->s: own DM policy
+  CONSENT_ASK: 0x41,  // c->s: ask to DM a user; s->c: someone asks you
+  CONSENT: 0x42,      // c->s: answer a request; s->c: your request was answered
+} as const;
+
+export type FrameTypeName = keyof typeof FrameType;
+
+export interface WireMessage {
+  id: number;        // server message id (u53)
+  at: number;        // server time, ms since epoch
+  from: string;      // sender display name
+  to: string[];      // targets: '#room' or user names
+  text: string;
+  cid: string;       // the sender's client message id ('' if none)
+}
+
+export interface WireMember { name: string; online: boolean; operator: boolean }
+export interface WireRoom { name: string; topic: string; members: number }
+
+/** join/leave: room-scoped. online/quit: a user's first session began / last session ended (room ''). */
+export type PresenceEvent = 'join' | 'leave' | 'online' | 'quit';
+
+export type Frame =
+  | { type: 'HELLO'; versions: number[]; caps: string[]; agent: string }
+  | { type: 'WELCOME'; version: number; caps: string[]; server: string; maxFrame: number; heartbeatMs: number }
+  | { type: 'ERROR'; ref: number; code: number; text: string; versions: number[] }
+  | { type: 'PING'; n: number }
+  | { type: 'PONG'; n: number }
+  | { type: 'BYE'; code: number; text: string }
+  | { type: 'REGISTER'; ref: number; name: string; password: string }
+  | { type: 'LOGIN'; ref: number; name: string; password: string; guest: boolean; token: string; since: number }
+  | { type: 'SESSION'; ref: number; name: string; guest: boolean; token: string; resumed: boolean; rooms: string[] }
+  | { type: 'OK'; ref: number }
+  | { type: 'CREATE'; ref: number; room: string; topic: string }
+  | { type: 'JOIN'; ref: number; room: string }
+  | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[] }
+  | { type: 'LEAVE'; ref: number; room: string }
+  | { type: 'ROOMS'; ref: number }
+  | { type: 'ROOM_LIST'; ref: number; rooms: WireRoom[] }
+  | { type: 'MEMBERS'; ref: number; room: string }
+  | { type: 'MEMBER_LIST'; ref: number; room: string; members: WireMember[] }
+  | { type: 'TOPIC'; ref: number; room: string; topic: string; by: string }
+  | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string }
+  | { type: 'ACK'; ref: number; cid: string; id: number; at: number }
+  | { type: 'MSG'; msg: WireMessage }
+  | { type: 'HISTORY'; ref: number; with: string; before: number; after: number; limit: number }
+  | { type: 'MESSAGES'; ref: number; with: string; messages: WireMessage[]; more: boolean }
+  | { type: 'PRESENCE'; room: string; user: string; event: PresenceEvent }
+  | { type: 'GAP'; since: number; until: number }
+  | { type: 'SET_POLICY'; ref: number; policy: 'open' | 'consent' }
+  | { type: 'CONSENT_ASK'; ref: number; user: string }
+  | { type: 'CONSENT'; ref: number; user: string; accept: boolean };
+
+export type FrameOf<T extends FrameTypeName> = Extract<Frame, { type: T }>;
+
+/** Default and hard limits (bytes / counts); see docs/protocol.md "Limits". */
+export const Limits = {
+  MAX_FRAME: 65_536,         // largest frame body a peer must accept
+  MAX_TEXT: 4_000,           // bytes of UTF-8 in a message text
+  MAX_TARGETS: 32,
+  MAX_NAME: 32,              // characters of a user name
+  MAX_ROOM_NAME: 50,         // characters of a room name including '#'
+  MAX_TOPIC: 300,
+  MAX_PASSWORD: 128,         // bytes
+  MAX_CID: 64,               // bytes of a client message id
+  HISTORY_PAGE: 100,
+  JOIN_HISTORY: 10,
+} as const;
