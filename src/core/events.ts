@@ -1,0 +1,20 @@
+import type { ChatMessage } from './types.js';
+
+/**
+ * What the core tells a session. One event object is shared by every recipient, so a gateway can
+ * encode it once and reuse the bytes for all its connections (see gateways/native/encode-cache.ts).
+ */
+export type ChatEvent =
+  | { kind: 'message'; message: ChatMessage }
+  | { kind: 'presence'; room: string; user: string; event: 'join' | 'leave' | 'online' | 'quit' }
+  | { kind: 'topic'; room: string; topic: string; by: string }
+  | { kind: 'consent-ask'; from: string }
+  | { kind: 'consent'; from: string; accept: boolean }
+  | { kind: 'room-created'; room: string; topic: string; by: string };
+
+/** Implemented by each gateway for each of its live sessions. Must not throw and must not block. */
+export interface SessionSink {
+  notify(event: ChatEvent): void;
+  /** The core ends the session (e.g. the account was deleted, or the node shuts down). */
+  terminate(code: number, text: string): void;
+}

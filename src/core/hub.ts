@@ -1,0 +1,77 @@
+import type { Session } from './session.js';
+import type { NameKey } from './types.js';
+
+/**
+ * The local sessions of this node, indexed for fan-out: by user key and by room key.
+ * Pure bookkeeping; the node decides who belongs where.
+ */
+export class Hub {
+  private readonly byUser = new Map<NameKey, Set<Session>>();
+  private readonly byRoom = new Map<NameKey, Set<Session>>();
+  private readonly byNick = new Map<NameKey, Session>(); // guests by plain nickname key
+
+  get sessionCount(): number {
+    let n = 0;
+    for (const s of this.byUser.values()) n += s.size;
+    return n;
+  }
+
+  add(session: Session): boolean {
+    let set = this.byUser.get(session.key);
+    const first = set === undefined;
+    if (!set) this.byUser.set(session.key, (set = new Set()));
+    set.add(session);
+    if (session.guest) this.byNick.set(session.key.slice(1), session);
+    return first;
+  }
+
+  /** Returns true when it was the user's last session here. */
+  remove(session: Session): boolean {
+    for (const room of session.rooms) this.byRoom.get(room)?.delete(session);
+    const set = this.byUser.get(session.key);
+    if (!set) return false;
+    set.delete(session);
+    if (session.guest) this.byNick.delete(session.key.slice(1));
+    if (set.size === 0) {
+      this.byUser.delete(session.key);
+      return true;
+    }
+    return false;
+  }
+
+  sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {
+    return this.byUser.get(key);
+  }
+
+  guestByNick(nickKey: NameKey): Session | undefined {
+    return this.byNick.get(nickKey);
+  }
+
+  roomSessions(room: NameKey): ReadonlySet<Session> | undefined {
+    return this.byRoom.get(room);
+  }
+
+  /** Has this room any local receiver? (Used to subscribe/unsubscribe the broker.) */
+  hasRoom(room: NameKey): boolean {
+    return (this.byRoom.get(room)?.size ?? 0) > 0;
+  }
+
+  enter(session: Session, room: NameKey): void {
+    session.rooms.add(room);
+    let set = this.byRoom.get(room);
+    if (!set) this.byRoom.set(room, (set = new Set()));
+    set.add(session);
+  }
+
+  exit(session: Session, room: NameKey): void {
+    session.rooms.delete(room);
+    const set = this.byRoom.get(room);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) this.byRoom.delete(room);
+  }
+
+  *all(): Iterable<Session> {
+    for (const set of this.byUser.values()) yield* set;
+  }
+}

@@ -1,0 +1,190 @@
+import type { NodeContext } from './context.js';
+import { ChatError } from './errors.js';
+import { guestKey, isRoomTarget, parseRoomName, parseUserName } from './names.js';
+import type { Session } from './session.js';
+import type { ChatMessage, HistoryQuery, NameKey } from './types.js';
+import type { Consents } from './consent.js';
+
+export interface SendRequest { cid: string; to: readonly string[]; text: string }
+export interface Page { messages: ChatMessage[]; more: boolean }
+export interface Missed { messages: ChatMessage[]; gap: { since: number; until: number } | undefined }
+
+const MAX_CID_BYTES = 64;
+const encoder = new TextEncoder();
+
+interface ResolvedTargets { rooms: NameKey[]; users: NameKey[]; display: string[]; accounts: NameKey[] }
+
+/** Sending, storing and delivering messages; history; the offline mailbox; resume. */
+export class Messaging {
+  /** Sends in flight by (sender key, cid): a resend while the first is being stored waits for it. */
+  private readonly inFlight = new Map<string, Promise<ChatMessage>>();
+
+  constructor(private readonly ctx: NodeContext, private readonly consents: Consents) {}
+
+  /** Resolves once the message is durable (with the stored message: the earlier one for a resend). */
+  async send(session: Session, req: SendRequest): Promise<ChatMessage> {
+    return (await this.submit(session, req)).durable;
+  }
+
+  /**
+   * Validates and queues the message for storage. The outer promise resolves when the message has
+   * its place in the store's queue, so a gateway can read the client's next frame at once while
+   * `durable` waits for the commit: acks then still go out in order, one commit for many sends.
+   */
+  async submit(session: Session, req: SendRequest): Promise<{ durable: Promise<ChatMessage> }> {
+    const now = this.ctx.now();
+    if (!session.bucket.take(now)) throw new ChatError('RATE_LIMITED', 'too many messages; slow down');
+    this.checkText(req.text);
+    if (encoder.encode(req.cid).length > MAX_CID_BYTES) throw new ChatError('BAD_REQUEST', 'client message id too long');
+    if (req.to.length === 0) throw new ChatError('NO_TARGETS', 'a message needs at least one target');
+    if (req.to.length > this.ctx.settings.maxTargets) {
+      throw new ChatError('TOO_MANY_TARGETS', `at most ${this.ctx.settings.maxTargets} targets`);
+    }
+    if (req.cid === '') return this.store(session, req, now);
+    const flightKey = `${session.key}\u0000${req.cid}`;
+    const pending = this.inFlight.get(flightKey);
+    if (pending) return { durable: pending };
+    const earlier = await this.ctx.store.findByClientId(session.key, req.cid);
+    if (earlier) return { durable: Promise.resolve(earlier) };
+    const { durable } = await this.store(session, req, now);
+    this.inFlight.set(flightKey, durable);
+    const forget = (): void => { this.inFlight.delete(flightKey); };
+    durable.then(forget, forget);
+    return { durable };
+  }
+
+  /** Resolves targets, then queues the append; the returned promise settles at commit. */
+  private async store(session: Session, req: SendRequest, now: number): Promise<{ durable: Promise<ChatMessage> }> {
+    const t = await this.resolve(session, req.to);
+    const message: ChatMessage = {
+      id: this.ctx.ids.next(now),
+      at: now,
+      from: session.name,
+      fromKey: session.key,
+      guest: session.guest,
+      text: req.text,
+      rooms: t.rooms,
+      users: t.users,
+      to: t.display,
+      clientId: req.cid,
+    };
+    const mailboxFor: NameKey[] = [];
+    for (const key of t.accounts) if (key !== session.key && !(await this.ctx.isOnline(key))) mailboxFor.push(key);
+    // The sender's other devices receive it too: they are sessions of the sender's key.
+    const users = t.users.includes(session.key) ? t.users : [...t.users, session.key];
+    const durable = this.ctx.store.append(message, mailboxFor).then((stored) => {
+      if (stored.id !== message.id) return stored; // a duplicate that raced into the same batch
+      this.ctx.observer.messageStored?.();
+      this.ctx.broadcast({ kind: 'message', message }, t.rooms, users, session);
+      return message;
+    });
+    return { durable };
+  }
+
+  private async resolve(session: Session, targets: readonly string[]): Promise<ResolvedTargets> {
+    const rooms: NameKey[] = [];
+    const users: NameKey[] = [];
+    const display: string[] = [];
+    const accounts: NameKey[] = [];
+    for (const raw of targets) {
+      if (isRoomTarget(raw)) {
+        const { key } = parseRoomName(raw);
+        if (rooms.includes(key)) continue;
+        const room = await this.ctx.store.getRoom(key);
+        if (!room) throw new ChatError('NO_SUCH_ROOM', `no such room: ${raw}`);
+        if (!session.rooms.has(key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
+        rooms.push(key);
+        display.push(room.name);
+      } else {
+        const who = await this.resolveUser(raw);
+        if (users.includes(who.key)) continue;
+        if (who.account && who.key !== session.key) await this.consents.checkDm(session, who.key, who.name, who.consent);
+        users.push(who.key);
+        display.push(who.name);
+        if (who.account) accounts.push(who.key);
+      }
+    }
+    return { rooms, users, display, accounts };
+  }
+
+  /** A user target: a registered account, else a live guest of that nickname. */
+  async resolveUser(raw: string): Promise<{ key: NameKey; name: string; account: boolean; consent: boolean }> {
+    let parsed;
+    try {
+      parsed = parseUserName(raw);
+    } catch {
+      throw new ChatError('NO_SUCH_USER', `no such user: ${raw.slice(0, 40)}`);
+    }
+    const account = await this.ctx.store.getAccount(parsed.key);
+    if (account) return { key: account.key, name: account.name, account: true, consent: account.dmPolicy === 'consent' };
+    const guest = this.ctx.hub.guestByNick(parsed.key);
+    if (guest) return { key: guest.key, name: guest.name, account: false, consent: false };
+    throw new ChatError('NO_SUCH_USER', `no such user: ${raw}`);
+  }
+
+  async history(session: Session, withWhom: string, q: HistoryQuery): Promise<Page> {
+    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 100) throw new ChatError('BAD_REQUEST', 'limit must be 1..100');
+    const probe = { ...q, limit: q.limit + 1 };
+    let rows: ChatMessage[];
+    if (isRoomTarget(withWhom)) {
+      const { key } = parseRoomName(withWhom);
+      if (!(await this.ctx.store.getRoom(key))) throw new ChatError('NO_SUCH_ROOM', `no such room: ${withWhom}`);
+      rows = await this.ctx.store.roomHistory(key, probe);
+    } else {
+      const peer = await this.peerKey(withWhom);
+      rows = await this.ctx.store.dmHistory(session.key, peer, probe);
+    }
+    const more = rows.length > q.limit;
+    if (!more) return { messages: rows, more };
+    // Pages going back drop the oldest extra row; pages going forward drop the newest.
+    return { messages: q.after !== undefined && q.before === undefined ? rows.slice(0, q.limit) : rows.slice(1), more };
+  }
+
+  /** DM history works for former guests too, as long as the name resolves. */
+  private async peerKey(raw: string): Promise<NameKey> {
+    try {
+      return (await this.resolveUser(raw)).key;
+    } catch (e) {
+      const { key } = parseUserName(raw);
+      if (await this.ctx.store.getAccount(key)) throw e;
+      return guestKey(key);
+    }
+  }
+
+  /** DMs that waited while the user had no session; removed from the mailbox once handed over. */
+  async takeMailbox(session: Session, deliver: (m: ChatMessage) => void): Promise<number> {
+    if (session.guest) return 0;
+    let total = 0;
+    for (;;) {
+      const batch = await this.ctx.store.mailbox(session.key, 500);
+      if (batch.length === 0) return total;
+      for (const m of batch) deliver(m);
+      await this.ctx.store.clearMailbox(session.key, batch.map((m) => m.id));
+      total += batch.length;
+      if (batch.length < 500) return total;
+    }
+  }
+
+  /** What a resuming session missed since `since`, bounded by resumeLimit. */
+  async missed(session: Session, since: number): Promise<Missed> {
+    const limit = this.ctx.settings.resumeLimit;
+    const rows = await this.ctx.store.missedSince(session.key, [...session.rooms], since, limit + 1);
+    const waiting = session.guest ? [] : await this.ctx.store.mailbox(session.key, limit + 1);
+    const byId = new Map<number, ChatMessage>();
+    for (const m of rows) byId.set(m.id, m);
+    for (const m of waiting) byId.set(m.id, m);
+    const all = [...byId.values()].sort((a, b) => a.id - b.id);
+    if (waiting.length) await this.ctx.store.clearMailbox(session.key, waiting.map((m) => m.id));
+    if (all.length <= limit) return { messages: all, gap: undefined };
+    // Too much to replay: hand over the newest `limit` and tell the client to page back for the rest.
+    const kept = all.slice(all.length - limit);
+    return { messages: kept, gap: { since, until: kept[0].id } };
+  }
+
+  private checkText(text: string): void {
+    if (text.trim().length === 0) throw new ChatError('EMPTY_MESSAGE', 'empty message');
+    if (encoder.encode(text).length > this.ctx.settings.maxTextBytes) {
+      throw new ChatError('MESSAGE_TOO_LONG', `message longer than ${this.ctx.settings.maxTextBytes} bytes`);
+    }
+  }
+}

@@ -1,0 +1,290 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Broker, BrokerEventHandler } from '../ports/broker.js';
+import type { Presence } from '../ports/presence.js';
+import type { Store } from '../ports/store.js';
+import { Accounts, type Identity } from './accounts.js';
+import { Consents } from './consent.js';
+import { defaultSettings, type NodeContext, type NodeObserver, type NodeSettings } from './context.js';
+import { ChatError, ErrorCode } from './errors.js';
+import type { ChatEvent, SessionSink } from './events.js';
+import { Hub } from './hub.js';
+import { MessageIdGenerator } from './ids.js';
+import { Messaging, type Missed, type Page, type SendRequest } from './messaging.js';
+import { parseUserName } from './names.js';
+import { TokenBucket } from './rate-limit.js';
+import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
+import { Session } from './session.js';
+import { TokenSigner } from './token.js';
+import type { ChatMessage, DmPolicy, HistoryQuery, NameKey } from './types.js';
+
+export const DEFAULT_ROOM = '#general';
+const CLUSTER_CHANNEL = 'confab.cluster';
+
+export interface ChatNodeOptions {
+  store: Store;
+  broker?: Broker;
+  presence?: Presence;
+  settings?: Partial<NodeSettings>;
+  /** Signs resume tokens; keep it stable across restarts (the server keeps it in the data dir). */
+  tokenSecret?: Uint8Array;
+  observer?: NodeObserver;
+  nodeId?: string;
+  now?: () => number;
+}
+
+export interface Opened {
+  session: Session;
+  token: string;
+  /** Display names of the rooms the session receives. */
+  rooms: string[];
+}
+
+/** A publication between nodes: an event to fan out, or a membership change. */
+type ClusterNote =
+  | { n: string; e: ChatEvent; r: readonly NameKey[]; u: readonly NameKey[]; a: boolean }
+  | { n: string; m: [NameKey, NameKey, boolean] };
+
+/**
+ * The chat core: accounts, sessions, rooms, messages, presence. Transport-agnostic: gateways call
+ * these methods and receive events through each session's SessionSink.
+ */
+export class ChatNode implements BrokerEventHandler {
+  readonly hub = new Hub();
+  readonly store: Store;
+  readonly settings: NodeSettings;
+  private readonly ctx: NodeContext;
+  private readonly accounts: Accounts;
+  private readonly rooms: Rooms;
+  private readonly consents: Consents;
+  private readonly messaging: Messaging;
+  private readonly tokens: TokenSigner;
+  private readonly broker: Broker | undefined;
+  private readonly presence: Presence | undefined;
+  private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
+  private stopped = false;
+
+  constructor(options: ChatNodeOptions) {
+    this.store = options.store;
+    this.settings = { ...defaultSettings, ...options.settings };
+    this.broker = options.broker;
+    this.presence = options.presence;
+    this.tokens = new TokenSigner(options.tokenSecret ?? randomBytes(32), this.settings.tokenMaxAgeMs);
+    const now = options.now ?? Date.now;
+    const nodeId = options.nodeId ?? randomUUID();
+    this.ctx = {
+      store: this.store,
+      hub: this.hub,
+      presence: this.presence,
+      broker: this.broker,
+      settings: this.settings,
+      ids: new MessageIdGenerator(),
+      observer: options.observer ?? {},
+      nodeId,
+      now,
+      fanOut: (e, r, u, skip, all) => this.fanOut(e, r, u, skip, all),
+      broadcast: (e, r, u, skip, all) => {
+        this.fanOut(e, r, u, skip, all);
+        this.publish({ n: nodeId, e, r, u, a: all ?? false });
+      },
+      isOnline: (key) => this.isOnline(key),
+      membershipChanged: (key, room, joined) => {
+        this.applyMembership(key, room, joined);
+        this.publish({ n: nodeId, m: [key, room, joined] });
+      },
+    };
+    this.accounts = new Accounts(this.ctx);
+    this.rooms = new Rooms(this.ctx);
+    this.consents = new Consents(this.ctx);
+    this.messaging = new Messaging(this.ctx, this.consents);
+  }
+
+  async start(): Promise<void> {
+    await this.store.open();
+    await this.rooms.ensureDefault(DEFAULT_ROOM, 'General discussion');
+    if (this.broker) {
+      this.broker.setHandler(this);
+      await this.broker.subscribe(CLUSTER_CHANNEL);
+    }
+  }
+
+  /** Ends every session (SHUTTING_DOWN). The store is closed by its owner. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const s of [...this.hub.all()]) s.sink.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+    if (this.broker) await this.broker.unsubscribe(CLUSTER_CHANNEL);
+  }
+
+  // ---- sessions ----
+
+  async register(name: string, password: string, sink: SessionSink, protocol: string): Promise<Opened> {
+    const id = await this.accounts.register(name, password);
+    const general = await this.rooms.require(DEFAULT_ROOM);
+    await this.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
+    return this.open(id, sink, protocol);
+  }
+
+  async login(name: string, password: string, sink: SessionSink, protocol: string): Promise<Opened> {
+    return this.open(await this.accounts.login(name, password), sink, protocol);
+  }
+
+  async guest(nick: string, sink: SessionSink, protocol: string): Promise<Opened> {
+    return this.open(await this.accounts.guest(nick), sink, protocol);
+  }
+
+  /** Resume with a token from an earlier session; BAD_CREDENTIALS when it is invalid or stale. */
+  async resume(token: string, sink: SessionSink, protocol: string): Promise<Opened> {
+    const claims = this.tokens.verify(token, this.ctx.now());
+    if (!claims) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
+    if (claims.guest) return this.open(await this.accounts.guest(claims.name), sink, protocol);
+    const account = await this.store.getAccount(claims.key);
+    if (!account) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
+    return this.open({ key: account.key, name: account.name, guest: false }, sink, protocol);
+  }
+
+  private async open(id: Identity, sink: SessionSink, protocol: string): Promise<Opened> {
+    if (this.stopped) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
+    // A guest nickname may have been taken while we awaited: check again now, synchronously.
+    if (id.guest && this.hub.guestByNick(id.key.slice(1))) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
+    const now = this.ctx.now();
+    const { perSecond, burst } = this.settings.rateLimit;
+    const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol);
+    const first = this.hub.add(session);
+    const rooms = await this.rooms.roomsOf(session);
+    for (const room of rooms) this.hub.enter(session, room);
+    await this.presence?.online(session.key, session.id);
+    if (first) this.ctx.broadcast({ kind: 'presence', room: '', user: session.name, event: 'online' }, rooms, [], session);
+    const names: string[] = [];
+    for (const r of rooms) names.push(await this.rooms.nameOf(r));
+    const token = this.tokens.sign({ key: id.guest ? id.key.slice(1) : id.key, name: id.name, guest: id.guest, issuedAt: now });
+    return { session, token, rooms: names };
+  }
+
+  /** The session's connection is gone. Idempotent. */
+  async end(session: Session): Promise<void> {
+    if (session.ended) return;
+    session.ended = true;
+    const last = this.hub.remove(session);
+    await this.presence?.offline(session.key, session.id);
+    if (!last) return;
+    const rooms = [...session.rooms];
+    this.ctx.broadcast({ kind: 'presence', room: '', user: session.name, event: 'quit' }, rooms, []);
+    if (session.guest) await this.rooms.guestGone(session, rooms);
+  }
+
+  // ---- rooms ----
+
+  createRoom(session: Session, room: string, topic: string): Promise<RoomView> {
+    return this.rooms.create(session, room, topic);
+  }
+  join(session: Session, room: string): Promise<RoomView> {
+    return this.rooms.join(session, room);
+  }
+  leave(session: Session, room: string): Promise<void> {
+    return this.rooms.leave(session, room);
+  }
+  listRooms(): Promise<RoomSummary[]> {
+    return this.rooms.list();
+  }
+  members(room: string): Promise<MemberView[]> {
+    return this.rooms.members(room);
+  }
+  setTopic(session: Session, room: string, topic: string): Promise<void> {
+    return this.rooms.setTopic(session, room, topic);
+  }
+
+  // ---- messages ----
+
+  send(session: Session, req: SendRequest): Promise<ChatMessage> {
+    return this.messaging.send(session, req);
+  }
+  /** Like send, in two steps: queued (outer promise), then durable. See Messaging.submit. */
+  submit(session: Session, req: SendRequest): Promise<{ durable: Promise<ChatMessage> }> {
+    return this.messaging.submit(session, req);
+  }
+  history(session: Session, withWhom: string, q: HistoryQuery): Promise<Page> {
+    return this.messaging.history(session, withWhom, q);
+  }
+  takeMailbox(session: Session, deliver: (m: ChatMessage) => void): Promise<number> {
+    return this.messaging.takeMailbox(session, deliver);
+  }
+  missed(session: Session, since: number): Promise<Missed> {
+    return this.messaging.missed(session, since);
+  }
+
+  // ---- direct-message policy ----
+
+  async setPolicy(session: Session, policy: DmPolicy): Promise<void> {
+    if (session.guest) throw new ChatError('BAD_REQUEST', 'guests have no DM policy');
+    await this.store.setDmPolicy(session.key, policy);
+  }
+  async askConsent(session: Session, user: string): Promise<void> {
+    const who = await this.messaging.resolveUser(user);
+    await this.consents.request(session, who.key);
+  }
+  async answerConsent(session: Session, user: string, accept: boolean): Promise<void> {
+    const who = await this.messaging.resolveUser(user).catch(() => ({ key: parseUserName(user).key }));
+    await this.consents.answer(session, who.key, accept);
+  }
+  /** May `from` send a DM to `to` right now (policy and consent)? */
+  async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
+    const account = await this.store.getAccount(to);
+    if (!account || account.dmPolicy === 'open') return true;
+    return this.consents.allowed(from, to);
+  }
+
+  // ---- presence ----
+
+  async isOnline(key: NameKey): Promise<boolean> {
+    if (this.hub.sessionsOf(key)) return true;
+    return (await this.presence?.isOnline(key)) ?? false;
+  }
+
+  // ---- fan-out ----
+
+  private fanOut(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip?: Session, everyone = false): void {
+    let count = 0;
+    if (everyone) {
+      for (const s of this.hub.all()) if (s !== skip) { s.sink.notify(event); count++; }
+    } else if (users.length === 0 && rooms.length === 1) {
+      // The hot path: one room, no need to de-duplicate.
+      const set = this.hub.roomSessions(rooms[0]);
+      if (set) for (const s of set) if (s !== skip) { s.sink.notify(event); count++; }
+    } else {
+      const seen = new Set<Session>();
+      for (const r of rooms) for (const s of this.hub.roomSessions(r) ?? []) seen.add(s);
+      for (const u of users) for (const s of this.hub.sessionsOf(u) ?? []) seen.add(s);
+      if (skip) seen.delete(skip);
+      for (const s of seen) s.sink.notify(event);
+      count = seen.size;
+    }
+    if (count) this.ctx.observer.delivered?.(count);
+  }
+
+  private applyMembership(key: NameKey, room: NameKey, joined: boolean): void {
+    for (const s of this.hub.sessionsOf(key) ?? []) {
+      if (joined) this.hub.enter(s, room);
+      else this.hub.exit(s, room);
+    }
+  }
+
+  private publish(note: ClusterNote): void {
+    if (!this.broker) return;
+    this.broker.publish(CLUSTER_CHANNEL, this.encoder.encode(JSON.stringify(note))).catch(() => {
+      // A lost publication only affects other nodes; local delivery already happened.
+    });
+  }
+
+  handlePublication(_channel: string, payload: Uint8Array): void {
+    let note: ClusterNote;
+    try {
+      note = JSON.parse(this.decoder.decode(payload)) as ClusterNote;
+    } catch {
+      return;
+    }
+    if (note.n === this.ctx.nodeId) return;
+    if ('m' in note) this.applyMembership(note.m[0], note.m[1], note.m[2]);
+    else this.fanOut(note.e, note.r, note.u, undefined, note.a);
+  }
+}

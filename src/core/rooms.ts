@@ -1,0 +1,145 @@
+import type { NodeContext } from './context.js';
+import { ChatError } from './errors.js';
+import { parseRoomName } from './names.js';
+import type { Session } from './session.js';
+import type { ChatMessage, NameKey, RoomRecord, RoomRole } from './types.js';
+
+export interface MemberView { name: string; online: boolean; operator: boolean }
+export interface RoomView { room: string; topic: string; members: MemberView[]; history: ChatMessage[] }
+export interface RoomSummary { name: string; topic: string; members: number }
+
+interface GuestMember { key: NameKey; name: string; role: RoomRole }
+
+/**
+ * Rooms and memberships. Accounts' memberships are durable (in the Store); guests' live only as
+ * long as the guest's last session (IRC-like), kept here.
+ */
+export class Rooms {
+  private readonly guestMembers = new Map<NameKey, Map<NameKey, GuestMember>>();
+
+  constructor(private readonly ctx: NodeContext) {}
+
+  async ensureDefault(name: string, topic: string): Promise<void> {
+    const { key } = parseRoomName(name);
+    if (await this.ctx.store.getRoom(key)) return;
+    await this.ctx.store.createRoom({ key, name, topic, createdBy: '', createdAt: this.ctx.now() });
+  }
+
+  async require(raw: string): Promise<RoomRecord> {
+    const { key } = parseRoomName(raw);
+    const room = await this.ctx.store.getRoom(key);
+    if (!room) throw new ChatError('NO_SUCH_ROOM', `no such room: ${raw}`);
+    return room;
+  }
+
+  async create(session: Session, raw: string, topic: string): Promise<RoomView> {
+    const { key, name } = parseRoomName(raw);
+    this.checkTopic(topic);
+    const record: RoomRecord = { key, name, topic, createdBy: session.name, createdAt: this.ctx.now() };
+    if (!(await this.ctx.store.createRoom(record))) throw new ChatError('ROOM_EXISTS', `room exists: ${name}`);
+    this.ctx.broadcast({ kind: 'room-created', room: name, topic, by: session.name }, [], [], undefined, true);
+    await this.addMember(session, record, 'operator');
+    return this.view(record);
+  }
+
+  async join(session: Session, raw: string): Promise<RoomView> {
+    const room = await this.require(raw);
+    if (!session.rooms.has(room.key)) await this.addMember(session, room, 'member');
+    return this.view(room);
+  }
+
+  async leave(session: Session, raw: string): Promise<void> {
+    const room = await this.require(raw);
+    if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
+    if (session.guest) this.guestMembers.get(room.key)?.delete(session.key);
+    else await this.ctx.store.removeMember(room.key, session.key);
+    this.ctx.broadcast({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [room.key], [session.key]);
+    this.ctx.membershipChanged(session.key, room.key, false);
+  }
+
+  /** A guest's last session ended: it leaves every room it was in. */
+  async guestGone(session: Session, rooms: Iterable<NameKey>): Promise<void> {
+    for (const key of rooms) {
+      const members = this.guestMembers.get(key);
+      if (!members?.delete(session.key)) continue;
+      if (members.size === 0) this.guestMembers.delete(key);
+      const room = await this.ctx.store.getRoom(key);
+      if (room) this.ctx.broadcast({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [key], []);
+      this.ctx.membershipChanged(session.key, key, false);
+    }
+  }
+
+  /** Rooms the user of this session belongs to (for a new session of that user). */
+  async roomsOf(session: Session): Promise<NameKey[]> {
+    if (!session.guest) return (await this.ctx.store.roomsOf(session.key)).map((m) => m.room);
+    const out: NameKey[] = [];
+    for (const [room, members] of this.guestMembers) if (members.has(session.key)) out.push(room);
+    return out;
+  }
+
+  async list(): Promise<RoomSummary[]> {
+    const rooms = await this.ctx.store.listRooms();
+    const out: RoomSummary[] = [];
+    for (const r of rooms) {
+      const stored = await this.ctx.store.members(r.key);
+      out.push({ name: r.name, topic: r.topic, members: stored.length + (this.guestMembers.get(r.key)?.size ?? 0) });
+    }
+    return out;
+  }
+
+  async members(raw: string): Promise<MemberView[]> {
+    return this.memberViews(await this.require(raw));
+  }
+
+  async setTopic(session: Session, raw: string, topic: string): Promise<void> {
+    const room = await this.require(raw);
+    this.checkTopic(topic);
+    if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
+    if ((await this.roleOf(session, room.key)) !== 'operator') throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
+    await this.ctx.store.setTopic(room.key, topic);
+    this.ctx.broadcast({ kind: 'topic', room: room.name, topic, by: session.name }, [room.key], []);
+  }
+
+  async nameOf(key: NameKey): Promise<string> {
+    return (await this.ctx.store.getRoom(key))?.name ?? key;
+  }
+
+  private async addMember(session: Session, room: RoomRecord, role: RoomRole): Promise<void> {
+    if (session.guest) {
+      let members = this.guestMembers.get(room.key);
+      if (!members) this.guestMembers.set(room.key, (members = new Map()));
+      members.set(session.key, { key: session.key, name: session.name, role });
+    } else {
+      await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role });
+    }
+    this.ctx.membershipChanged(session.key, room.key, true);
+    this.ctx.broadcast({ kind: 'presence', room: room.name, user: session.name, event: 'join' }, [room.key], []);
+  }
+
+  private async roleOf(session: Session, room: NameKey): Promise<RoomRole | undefined> {
+    if (session.guest) return this.guestMembers.get(room)?.get(session.key)?.role;
+    return (await this.ctx.store.members(room)).find((m) => m.user === session.key)?.role;
+  }
+
+  private async view(room: RoomRecord): Promise<RoomView> {
+    const history = await this.ctx.store.roomHistory(room.key, { limit: this.ctx.settings.historyOnJoin });
+    return { room: room.name, topic: room.topic, members: await this.memberViews(room), history };
+  }
+
+  private async memberViews(room: RoomRecord): Promise<MemberView[]> {
+    const out: MemberView[] = [];
+    for (const m of await this.ctx.store.members(room.key)) {
+      out.push({ name: m.name, online: await this.ctx.isOnline(m.user), operator: m.role === 'operator' });
+    }
+    for (const g of this.guestMembers.get(room.key)?.values() ?? []) {
+      out.push({ name: g.name, online: true, operator: g.role === 'operator' });
+    }
+    return out;
+  }
+
+  private checkTopic(topic: string): void {
+    if (new TextEncoder().encode(topic).length > this.ctx.settings.maxTopic) {
+      throw new ChatError('TOPIC_TOO_LONG', `topic longer than ${this.ctx.settings.maxTopic} bytes`);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import type { SessionSink } from './events.js';
+import type { TokenBucket } from './rate-limit.js';
+import type { NameKey } from './types.js';
+
+/** One logged-in client: an account (or guest) on one device, through one gateway. */
+export class Session {
+  /** Rooms this session receives (canonical keys). Mirrors the account's memberships. */
+  readonly rooms = new Set<NameKey>();
+  ended = false;
+
+  constructor(
+    readonly id: string,
+    /** Key used in messages and memberships: the account key, or '~' + nick for guests. */
+    readonly key: NameKey,
+    readonly name: string,
+    readonly guest: boolean,
+    readonly sink: SessionSink,
+    readonly bucket: TokenBucket,
+    /** Which protocol the session speaks; lets gateways recognise their own sessions. */
+    readonly protocol: string,
+  ) {}
+}

@@ -1,0 +1,57 @@
+import type { ChatNode } from '../../core/node.js';
+import { ErrorCode } from '../../core/errors.js';
+import type { Connection } from '../../ports/connection.js';
+import type { GatewayContext, GatewayObserver, NativeGatewayOptions } from './context.js';
+import { NativeConnection } from './native-connection.js';
+
+export const defaultNativeOptions: NativeGatewayOptions = {
+  heartbeatMs: 25_000,
+  heartbeatTimeoutMs: 60_000,
+  maxFrame: 65_536,
+  serverName: 'confab',
+  maxInbox: 256,
+};
+
+/**
+ * The native protocol on any transport. One keepalive timer for all connections (not one per
+ * connection): it pings the quiet ones and closes those silent past the timeout.
+ */
+export class NativeGateway {
+  private readonly ctx: GatewayContext;
+  private readonly live = new Set<NativeConnection>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(node: ChatNode, options: Partial<NativeGatewayOptions> = {}, observer: GatewayObserver = {}) {
+    this.ctx = { node, options: { ...defaultNativeOptions, ...options }, observer };
+    const tick = Math.max(10, Math.min(this.ctx.options.heartbeatMs, this.ctx.options.heartbeatTimeoutMs) / 2);
+    this.timer = setInterval(() => this.keepalive(), tick);
+    this.timer.unref();
+  }
+
+  get connections(): number {
+    return this.live.size;
+  }
+
+  accept(conn: Connection): void {
+    this.live.add(new NativeConnection(conn, this.ctx, (c) => this.live.delete(c)));
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const c of [...this.live]) c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+  }
+
+  private keepalive(): void {
+    const now = Date.now();
+    const { heartbeatMs, heartbeatTimeoutMs } = this.ctx.options;
+    for (const c of this.live) {
+      const quiet = now - c.lastSeen;
+      if (quiet > heartbeatTimeoutMs) {
+        this.ctx.observer.error?.(ErrorCode.KEEPALIVE_TIMEOUT);
+        c.conn.destroy({ code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'KEEPALIVE_TIMEOUT' });
+      } else if (quiet >= heartbeatMs && c.state !== 'handshake') {
+        c.send({ type: 'PING', n: ++c.pings });
+      }
+    }
+  }
+}

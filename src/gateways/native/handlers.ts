@@ -1,0 +1,165 @@
+import { ChatError, ErrorCode } from '../../core/errors.js';
+import type { Opened } from '../../core/node.js';
+import type { RoomView } from '../../core/rooms.js';
+import { CAPABILITIES, PROTOCOL_VERSIONS, type FrameOf, type FrameTypeName } from '../../protocol/frames.js';
+import { wireMembers, wireMessage } from './convert.js';
+import { requireSession, type NativeConnection } from './native-connection.js';
+
+/**
+ * One handler per client frame (docs/protocol.md §7). `needs` is checked before the handler runs:
+ * 'session' frames need a login, 'no-session' frames are refused after one.
+ */
+interface Handler<T extends FrameTypeName> {
+  needs: 'any' | 'session' | 'no-session';
+  run(c: NativeConnection, f: FrameOf<T>): Promise<void> | void;
+}
+type Table = { [T in FrameTypeName]?: Handler<T> };
+
+const PROTOCOL = 'native';
+
+function joined(c: NativeConnection, ref: number, v: RoomView): void {
+  c.send({ type: 'JOINED', ref, room: v.room, topic: v.topic, members: wireMembers(v.members), history: v.history.map(wireMessage) });
+}
+
+async function login(c: NativeConnection, ref: number, open: () => Promise<Opened>, replay: 'mailbox' | { since: number }): Promise<void> {
+  c.beginLogin();
+  let opened: Opened;
+  try {
+    opened = await open();
+  } catch (err) {
+    c.abortLogin();
+    throw err;
+  }
+  if (c.state === 'closed') {
+    // The connection went away while the login was being checked.
+    await c.gw.node.end(opened.session);
+    return;
+  }
+  await c.completeLogin(ref, opened, replay);
+}
+
+export const handlers: Table = {
+  // HELLO {versions, caps, agent}: pick the highest common version and the common capabilities.
+  HELLO: {
+    needs: 'any',
+    run(c, f) {
+      if (c.state !== 'handshake') return c.error(0, ErrorCode.PROTOCOL_ERROR, 'HELLO after the handshake');
+      const common = f.versions.filter((v) => (PROTOCOL_VERSIONS as readonly number[]).includes(v));
+      if (common.length === 0) {
+        return c.fail(ErrorCode.VERSION_MISMATCH, `no common protocol version; server speaks ${PROTOCOL_VERSIONS.join(', ')}`, [...PROTOCOL_VERSIONS]);
+      }
+      const caps = f.caps.filter((cap) => (CAPABILITIES as readonly string[]).includes(cap));
+      c.state = 'unauthenticated';
+      const o = c.gw.options;
+      c.send({ type: 'WELCOME', version: Math.max(...common), caps, server: o.serverName, maxFrame: o.maxFrame, heartbeatMs: o.heartbeatMs });
+    },
+  },
+  // PING {n} -> PONG {n}
+  PING: { needs: 'any', run: (c, f) => c.send({ type: 'PONG', n: f.n }) },
+  // PONG {n}: liveness only (any frame counts).
+  PONG: { needs: 'any', run: () => undefined },
+  // BYE {code, text}: the client is leaving.
+  BYE: { needs: 'any', run: (c) => c.close({ code: 0, text: 'bye' }) },
+
+  // REGISTER {ref, name, password} -> SESSION
+  REGISTER: {
+    needs: 'no-session',
+    run: (c, f) => login(c, f.ref, () => c.gw.node.register(f.name, f.password, c, PROTOCOL), 'mailbox'),
+  },
+  // LOGIN {ref, name, password, guest, token, since} -> SESSION (+ replay)
+  LOGIN: {
+    needs: 'no-session',
+    run(c, f) {
+      const node = c.gw.node;
+      if (f.token !== '') return login(c, f.ref, () => node.resume(f.token, c, PROTOCOL), { since: f.since });
+      if (f.guest) return login(c, f.ref, () => node.guest(f.name, c, PROTOCOL), 'mailbox');
+      return login(c, f.ref, () => node.login(f.name, f.password, c, PROTOCOL), 'mailbox');
+    },
+  },
+
+  // CREATE {ref, room, topic} -> JOINED
+  CREATE: { needs: 'session', run: async (c, f) => joined(c, f.ref, await c.gw.node.createRoom(requireSession(c), f.room, f.topic)) },
+  // JOIN {ref, room} -> JOINED
+  JOIN: { needs: 'session', run: async (c, f) => joined(c, f.ref, await c.gw.node.join(requireSession(c), f.room)) },
+  // LEAVE {ref, room} -> OK
+  LEAVE: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.leave(requireSession(c), f.room);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+  // ROOMS {ref} -> ROOM_LIST
+  ROOMS: { needs: 'session', run: async (c, f) => c.send({ type: 'ROOM_LIST', ref: f.ref, rooms: await c.gw.node.listRooms() }) },
+  // MEMBERS {ref, room} -> MEMBER_LIST
+  MEMBERS: {
+    needs: 'session',
+    run: async (c, f) => c.send({ type: 'MEMBER_LIST', ref: f.ref, room: f.room, members: wireMembers(await c.gw.node.members(f.room)) }),
+  },
+  // TOPIC {ref, room, topic} -> OK (members get TOPIC with ref 0)
+  TOPIC: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.setTopic(requireSession(c), f.room, f.topic);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+
+  // SEND {ref, cid, to[], text} -> ACK once durable. The next frame is read as soon as this one is
+  // queued for storage, so one commit serves many sends; acks still leave in order.
+  SEND: {
+    needs: 'session',
+    async run(c, f) {
+      const started = performance.now();
+      const { durable } = await c.gw.node.submit(requireSession(c), { cid: f.cid, to: f.to, text: f.text });
+      durable.then(
+        (m) => {
+          c.send({ type: 'ACK', ref: f.ref, cid: f.cid, id: m.id, at: m.at });
+          c.gw.observer.ackLatency?.((performance.now() - started) / 1000);
+        },
+        (err: unknown) => {
+          c.gw.observer.internalError?.(err);
+          c.error(f.ref, ErrorCode.INTERNAL, 'message could not be stored');
+        },
+      );
+    },
+  },
+  // HISTORY {ref, with, before, after, limit} -> MESSAGES
+  HISTORY: {
+    needs: 'session',
+    async run(c, f) {
+      const page = await c.gw.node.history(requireSession(c), f.with, {
+        before: f.before || undefined,
+        after: f.after || undefined,
+        limit: f.limit,
+      });
+      c.send({ type: 'MESSAGES', ref: f.ref, with: f.with, messages: page.messages.map(wireMessage), more: page.more });
+    },
+  },
+
+  // SET_POLICY {ref, policy} -> OK
+  SET_POLICY: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.setPolicy(requireSession(c), f.policy);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+  // CONSENT_ASK {ref, user} -> OK; the user gets CONSENT_ASK {ref 0, user = asker}
+  CONSENT_ASK: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.askConsent(requireSession(c), f.user);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+  // CONSENT {ref, user, accept} -> OK; the asker gets CONSENT {ref 0, user = answerer, accept}
+  CONSENT: {
+    needs: 'session',
+    async run(c, f) {
+      if (f.user === '') throw new ChatError('BAD_REQUEST', 'user is required');
+      await c.gw.node.answerConsent(requireSession(c), f.user, f.accept);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+};

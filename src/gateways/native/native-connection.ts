@@ -1,0 +1,184 @@
+import type { ChatEvent, SessionSink } from '../../core/events.js';
+import { ChatError, ErrorCode, isChatError } from '../../core/errors.js';
+import type { Opened } from '../../core/node.js';
+import type { Session } from '../../core/session.js';
+import type { ChatMessage } from '../../core/types.js';
+import { encodeFrame, FrameDecoder } from '../../protocol/codec.js';
+import type { Frame } from '../../protocol/frames.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
+import type { GatewayContext } from './context.js';
+import { wireMessage } from './convert.js';
+import { encodedEvent } from './encode-cache.js';
+import { handlers } from './handlers.js';
+
+/** Server side of the state machine in docs/protocol.md §6. */
+export type NativeState = 'handshake' | 'unauthenticated' | 'authenticated' | 'closed';
+
+const EARLY_EVENTS_MAX = 1000;
+
+/** One native-protocol client: decodes its frames, runs them in order, and is its session's sink. */
+export class NativeConnection implements SessionSink {
+  state: NativeState = 'handshake';
+  session: Session | undefined;
+  lastSeen = Date.now();
+  pings = 0;
+  private readonly decoder: FrameDecoder;
+  private readonly inbox: Frame[] = [];
+  private running = false;
+  /** Events that arrived while a login was being completed: sent after SESSION and the replay. */
+  private early: ChatEvent[] | null = null;
+
+  constructor(readonly conn: Connection, readonly gw: GatewayContext, private readonly onGone: (c: NativeConnection) => void) {
+    this.decoder = new FrameDecoder({ maxFrame: gw.options.maxFrame });
+    conn.onData((bytes) => this.onData(bytes));
+    conn.onClose((reason) => this.onClosed(reason));
+  }
+
+  send(frame: Frame): void {
+    this.conn.send(encodeFrame(frame));
+  }
+
+  error(ref: number, code: number, text: string): void {
+    this.gw.observer.error?.(code);
+    this.send({ type: 'ERROR', ref, code, text, versions: [] });
+  }
+
+  /** Send an error and close: for faults after which the stream cannot be trusted. */
+  fail(code: number, text: string, versions: number[] = []): void {
+    this.gw.observer.error?.(code);
+    this.send({ type: 'ERROR', ref: 0, code, text, versions });
+    this.close({ code, text });
+  }
+
+  close(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.conn.close(reason);
+  }
+
+  // ---- SessionSink ----
+
+  notify(event: ChatEvent): void {
+    if (this.early) {
+      if (this.early.length < EARLY_EVENTS_MAX) this.early.push(event);
+      else this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
+      return;
+    }
+    const bytes = encodedEvent(event);
+    if (bytes) this.conn.send(bytes);
+  }
+
+  terminate(code: number, text: string): void {
+    this.send({ type: 'BYE', code, text });
+    this.close({ code, text });
+  }
+
+  // ---- login completion, shared by REGISTER and LOGIN ----
+
+  /** Called before the core opens the session, so no event is lost or sent before SESSION. */
+  beginLogin(): void {
+    this.early = [];
+  }
+
+  abortLogin(): void {
+    this.early = null;
+  }
+
+  async completeLogin(ref: number, opened: Opened, replay: 'mailbox' | { since: number }): Promise<void> {
+    this.session = opened.session;
+    this.state = 'authenticated';
+    const { session } = opened;
+    this.send({ type: 'SESSION', ref, name: session.name, guest: session.guest, token: opened.token, resumed: replay !== 'mailbox', rooms: opened.rooms });
+    const replayed = new Set<number>();
+    const deliver = (m: ChatMessage): void => {
+      replayed.add(m.id);
+      this.send({ type: 'MSG', msg: wireMessage(m) });
+    };
+    try {
+      if (replay === 'mailbox') {
+        await this.gw.node.takeMailbox(session, deliver);
+      } else {
+        const missed = await this.gw.node.missed(session, replay.since);
+        if (missed.gap) this.send({ type: 'GAP', since: missed.gap.since, until: missed.gap.until });
+        for (const m of missed.messages) deliver(m);
+      }
+    } finally {
+      const early = this.early ?? [];
+      this.early = null;
+      for (const e of early) if (e.kind !== 'message' || !replayed.has(e.message.id)) this.notify(e);
+    }
+  }
+
+  // ---- input ----
+
+  private onData(bytes: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.lastSeen = Date.now();
+    for (const item of this.decoder.push(bytes)) {
+      if (item.kind === 'unknown') continue; // extensibility: unknown frame types are ignored
+      if (item.kind === 'error') {
+        if (item.fatal || this.state === 'handshake') return this.fail(item.code, item.text);
+        this.error(item.ref, item.code, item.text);
+        continue;
+      }
+      if (this.inbox.length >= this.gw.options.maxInbox) {
+        const ref = 'ref' in item.frame ? item.frame.ref : 0;
+        this.error(ref, ErrorCode.RATE_LIMITED, 'too many requests in flight');
+        continue;
+      }
+      this.inbox.push(item.frame);
+    }
+    if (!this.running) void this.drain();
+  }
+
+  /** Frames run one at a time, in order: a JOIN completes before the SEND that follows it. */
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.inbox.length > 0 && this.state !== 'closed') {
+        const frame = this.inbox.shift() as Frame;
+        await this.dispatch(frame);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async dispatch(frame: Frame): Promise<void> {
+    const ref = 'ref' in frame ? frame.ref : 0;
+    const entry = handlers[frame.type];
+    if (this.state === 'handshake' && frame.type !== 'HELLO') {
+      return this.fail(ErrorCode.HANDSHAKE_REQUIRED, 'send HELLO first');
+    }
+    if (!entry) return this.error(ref, ErrorCode.PROTOCOL_ERROR, `unexpected ${frame.type} frame from a client`);
+    if (entry.needs === 'session' && this.state !== 'authenticated') {
+      return this.error(ref, ErrorCode.AUTH_REQUIRED, 'log in first');
+    }
+    if (entry.needs === 'no-session' && this.state === 'authenticated') {
+      return this.error(ref, ErrorCode.ALREADY_AUTHENTICATED, 'already logged in');
+    }
+    try {
+      await entry.run(this, frame as never);
+    } catch (err) {
+      if (isChatError(err)) return this.error(ref, err.code, err.message);
+      this.gw.observer.internalError?.(err);
+      this.error(ref, ErrorCode.INTERNAL, 'internal error');
+    }
+  }
+
+  private onClosed(reason: CloseReason): void {
+    this.gw.observer.closed?.(reason, this.session?.name);
+    this.state = 'closed';
+    this.early = null;
+    this.inbox.length = 0;
+    const session = this.session;
+    this.session = undefined;
+    this.onGone(this);
+    if (session) void this.gw.node.end(session).catch((err) => this.gw.observer.internalError?.(err));
+  }
+}
+
+export function requireSession(c: NativeConnection): Session {
+  if (!c.session) throw new ChatError('AUTH_REQUIRED', 'log in first');
+  return c.session;
+}

@@ -1,0 +1,141 @@
+// The composition root: the one place that picks implementations and wires them together.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { ChatNode } from './core/node.js';
+import { NativeGateway } from './gateways/native/gateway.js';
+import type { GatewayObserver } from './gateways/native/context.js';
+import { errorName } from './core/errors.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger } from './log.js';
+import { Metrics } from './metrics.js';
+import type { Connection } from './ports/connection.js';
+import type { Store } from './ports/store.js';
+import { MemoryPresence } from './presence/memory.js';
+import { MemoryStore } from './store/memory.js';
+import { SqliteStore } from './store/sqlite.js';
+import { ensureCertificate } from './tls/certificate.js';
+import { listenTcp } from './transport/tcp.js';
+import { listenTls } from './transport/tls.js';
+import { attachWebSocket } from './transport/websocket.js';
+
+export interface Address { host: string; port: number }
+
+export interface RunningServer {
+  node: ChatNode;
+  metrics: Metrics;
+  http?: Address;
+  tls?: Address;
+  tcp?: Address;
+  /** SHA-256 of the TLS certificate, upper-case hex with colons. */
+  fingerprint: string;
+  /** True when the certificate was made on this start. */
+  certificateGenerated: boolean;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Extra hooks (tests watch close reasons through it). */
+  observer?: GatewayObserver;
+}
+
+/** The secret that signs resume tokens; kept in the data dir so tokens survive a restart. */
+function tokenSecret(dataDir: string): Uint8Array {
+  const path = join(dataDir, 'token.key');
+  if (existsSync(path)) return readFileSync(path);
+  const secret = randomBytes(32);
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.logger ?? createLogger(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const store: Store = config.store === 'memory' ? new MemoryStore() : new SqliteStore({ path: join(config.dataDir, 'confab.db') });
+  const metrics = new Metrics();
+  const node = new ChatNode({
+    store,
+    presence: new MemoryPresence(),
+    tokenSecret: tokenSecret(config.dataDir),
+    settings: {
+      guests: config.guests,
+      historyOnJoin: config.historyOnJoin,
+      resumeLimit: config.resumeLimit,
+      rateLimit: config.rateLimit,
+    },
+    observer: {
+      messageStored: () => metrics.messages.inc(),
+      delivered: (n) => metrics.deliveries.inc(n),
+    },
+  });
+  await node.start();
+
+  const extra = options.observer ?? {};
+  const gateway = new NativeGateway(node, {
+    heartbeatMs: config.heartbeatMs,
+    heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    maxFrame: config.maxFrame,
+    serverName: 'confab',
+  }, {
+    error: (code) => { metrics.errors.inc({ code: errorName(code) ?? String(code) }); extra.error?.(code); },
+    ackLatency: (s) => { metrics.ackLatency.observe(s); extra.ackLatency?.(s); },
+    closed: (reason, user) => extra.closed?.(reason, user),
+    internalError: (err) => { log.error({ err }, 'internal error'); extra.internalError?.(err); },
+  });
+
+  const accept = (conn: Connection): void => {
+    metrics.connections.inc({ transport: conn.transport });
+    conn.onClose(() => metrics.connections.dec({ transport: conn.transport }));
+    gateway.accept(conn);
+  };
+  const queue = { maxQueueBytes: config.maxQueueBytes };
+
+  const closers: (() => Promise<void>)[] = [];
+  const cert = await ensureCertificate(config.dataDir, { certPath: config.tls.cert, keyPath: config.tls.key });
+  if (cert.generated) log.info({ fingerprint: cert.fingerprint }, 'made a self-signed TLS certificate');
+
+  const running: RunningServer = {
+    node, metrics, fingerprint: cert.fingerprint, certificateGenerated: cert.generated,
+    async close() {
+      gateway.close();
+      await node.stop();
+      for (const c of closers.reverse()) await c();
+      await store.close();
+    },
+  };
+  try {
+    if (config.tls.enabled) {
+      const l = await listenTls({ host: config.tls.host, port: config.tls.port, cert: cert.cert, key: cert.key, ...queue }, accept);
+      closers.push(() => l.close());
+      running.tls = { host: l.host, port: l.port };
+    }
+    if (config.tcp.enabled) {
+      const l = await listenTcp({ host: config.tcp.host, port: config.tcp.port, ...queue }, accept);
+      closers.push(() => l.close());
+      running.tcp = { host: l.host, port: l.port };
+    }
+    if (config.http.enabled) {
+      const http: HttpServer = createHttpServer({ metrics, health: () => ({ connections: gateway.connections }) });
+      const ws = attachWebSocket(http, { path: '/ws', maxPayload: config.maxFrame + 16, ...queue }, accept);
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.http.port, config.http.host, () => resolve());
+      });
+      closers.push(async () => {
+        await ws.close();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      });
+      const addr = http.address();
+      if (addr && typeof addr === 'object') running.http = { host: config.http.host, port: addr.port };
+    }
+  } catch (err) {
+    await running.close();
+    throw err;
+  }
+  log.info({ tls: running.tls, http: running.http, tcp: running.tcp, store: config.store, dataDir: config.dataDir }, 'confab is listening');
+  return running;
+}

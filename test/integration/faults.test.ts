@@ -1,0 +1,110 @@
+// Faults a chat server meets in the wild, over real sockets: dead peers, peers that stop reading,
+// and a server killed right after it acknowledged messages.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ErrorCode } from '../../src/core/errors.js';
+import { RawClient } from './raw-client.js';
+import { startTestServer } from './test-server.js';
+
+describe('protocol.md §9.3 Keepalive', () => {
+  it('pings an idle client and closes one that went silent, updating presence', async () => {
+    const srv = await startTestServer({ heartbeatMs: 100, heartbeatTimeoutMs: 400 });
+    try {
+      const watcher = await RawClient.open(srv.endpoint('ws'));
+      await watcher.hello();
+      await watcher.request({ type: 'REGISTER', ref: 1, name: 'watcher', password: 'pw' }, 'SESSION');
+      const ghost = await RawClient.open(srv.endpoint('tls'));
+      await ghost.hello();
+      await ghost.request({ type: 'REGISTER', ref: 1, name: 'ghost', password: 'pw' }, 'SESSION');
+      // The watcher answers pings (liveness), the ghost stops reading and writing: it vanished.
+      ghost.pause();
+      const ping = await watcher.next('PING', () => true, 3000);
+      watcher.send({ type: 'PONG', n: ping.n });
+      const quit = await watcher.next('PRESENCE', (p) => p.user === 'ghost' && p.event === 'quit', 5000);
+      assert.equal(quit.event, 'quit');
+      assert.equal(srv.server.node.hub.sessionsOf('ghost'), undefined);
+      watcher.close();
+      ghost.close();
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('protocol.md §9.2 Slow consumers', () => {
+  it('closes a client that stops reading with SLOW_CONSUMER; others are unaffected and memory stays bounded', async () => {
+    const srv = await startTestServer({ maxQueueBytes: 64 * 1024, rateLimit: { perSecond: 100_000, burst: 100_000 } });
+    try {
+      const ep = srv.endpoint('ws');
+      const sender = await RawClient.open(ep); await sender.hello();
+      await sender.request({ type: 'REGISTER', ref: 1, name: 'sender', password: 'pw' }, 'SESSION');
+      const good = await RawClient.open(srv.endpoint('tls')); await good.hello();
+      await good.request({ type: 'REGISTER', ref: 1, name: 'reader', password: 'pw' }, 'SESSION');
+      const slow = await RawClient.open(ep); await slow.hello();
+      await slow.request({ type: 'REGISTER', ref: 1, name: 'sleeper', password: 'pw' }, 'SESSION');
+      slow.pause();
+      const rssBefore = process.memoryUsage().rss;
+      const text = 'x'.repeat(3000);
+      let acked = 0;
+      for (let i = 0; i < 400 && !srv.closedReason('sleeper'); i++) {
+        await sender.request({ type: 'SEND', ref: 10 + i, cid: `c${i}`, to: ['#general'], text }, 'ACK');
+        acked++;
+        await good.next('MSG');
+      }
+      assert.equal(srv.closedReason('sleeper')?.code, ErrorCode.SLOW_CONSUMER);
+      assert.ok(acked < 400, 'the slow consumer was cut off before the flood ended');
+      // The reader got everything, in order, and the server stays responsive.
+      await good.roundTrip();
+      const grown = process.memoryUsage().rss - rssBefore;
+      assert.ok(grown < 64 * 1024 * 1024, `memory grew by ${grown} bytes`);
+      sender.close(); good.close(); slow.close();
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('protocol.md §7.3 Durability: an acknowledged message is on disk', () => {
+  it('finds every acknowledged message after the server is killed with SIGKILL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-kill-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'fixtures', 'serve-for-kill.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const lines = createInterface({ input: child.stdout });
+      const ports = await new Promise<{ tls: number; http: number; fingerprint: string }>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
+      const c = await RawClient.open({ transport: 'tls', host: '127.0.0.1', port: ports.tls, fingerprint: ports.fingerprint });
+      await c.hello();
+      await c.request({ type: 'REGISTER', ref: 1, name: 'writer', password: 'pw' }, 'SESSION');
+      const acked: number[] = [];
+      for (let i = 0; i < 300; i++) c.send({ type: 'SEND', ref: 100 + i, cid: `k${i}`, to: ['#general'], text: `durable ${i}` });
+      for (let i = 0; i < 150; i++) acked.push((await c.next('ACK')).id);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      c.close();
+      const srv = await startTestServer({ dataDir: dir, keepDataDir: true });
+      try {
+        const r = await RawClient.open(srv.endpoint('tls'));
+        await r.hello();
+        await r.request({ type: 'LOGIN', ref: 1, name: 'writer', password: 'pw', guest: false, token: '', since: 0 }, 'SESSION');
+        const stored = new Set<number>();
+        let before = 0;
+        for (;;) {
+          const page = await r.request({ type: 'HISTORY', ref: r.nextRef(), with: '#general', before, after: 0, limit: 100 }, 'MESSAGES');
+          for (const m of page.messages) stored.add(m.id);
+          if (!page.more) break;
+          before = page.messages[0].id;
+        }
+        for (const id of acked) assert.ok(stored.has(id), `acknowledged message ${id} was lost`);
+        r.close();
+      } finally {
+        await srv.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,90 @@
+// Starts a real confab server on loopback with ephemeral ports and a temporary data directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Config } from '../../src/config/schema.js';
+import type { CloseReason } from '../../src/ports/connection.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { nameKey } from '../../src/core/names.js';
+import type { Endpoint, Transport } from './raw-client.js';
+
+export interface TestOptions {
+  dataDir?: string;
+  keepDataDir?: boolean;
+  store?: 'sqlite' | 'memory';
+  guests?: boolean;
+  resumeLimit?: number;
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  maxQueueBytes?: number;
+  rateLimit?: { perSecond: number; burst: number };
+  tcp?: boolean;
+}
+
+export function testConfig(o: TestOptions = {}): Config {
+  const host = '127.0.0.1';
+  return {
+    dataDir: o.dataDir ?? mkdtempSync(join(tmpdir(), 'confab-test-')),
+    store: o.store ?? 'sqlite',
+    http: { enabled: true, host, port: 0 },
+    tls: { enabled: true, host, port: 0 },
+    tcp: { enabled: o.tcp ?? false, host, port: 0 },
+    guests: o.guests ?? true,
+    heartbeatMs: o.heartbeatMs ?? 25_000,
+    heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 60_000,
+    maxFrame: 65_536,
+    maxQueueBytes: o.maxQueueBytes ?? 1_048_576,
+    rateLimit: o.rateLimit ?? { perSecond: 20, burst: 60 },
+    historyOnJoin: 10,
+    resumeLimit: o.resumeLimit ?? 500,
+    log: { level: 'silent' },
+  };
+}
+
+export interface TestServer {
+  server: RunningServer;
+  endpoint(t: Transport): Endpoint;
+  /** Resolves once the server has ended every session of this user. */
+  quiet(name: string): Promise<void>;
+  /** Why the server last closed a connection of this user, if it did. */
+  closedReason(name: string): CloseReason | undefined;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(o: TestOptions = {}): Promise<TestServer> {
+  const config = testConfig(o);
+  const reasons = new Map<string, CloseReason>();
+  const ended: (() => void)[] = [];
+  const server = await startServer(config, {
+    logger: pino({ level: 'silent' }),
+    observer: {
+      closed(reason, user) {
+        if (user) reasons.set(nameKey(user), reason);
+        for (const f of ended.splice(0)) f();
+      },
+    },
+  });
+  const hub = server.node.hub;
+  return {
+    server,
+    endpoint(t) {
+      const a = t === 'ws' ? server.http : server.tls;
+      if (!a) throw new Error(`${t} is not listening`);
+      return { transport: t, host: a.host, port: a.port, fingerprint: server.fingerprint };
+    },
+    async quiet(name) {
+      const key = nameKey(name);
+      while (hub.sessionsOf(key)) {
+        await new Promise<void>((resolve) => ended.push(resolve));
+        // Session teardown finishes in the same turn as the close notification or the next one.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+    closedReason: (name) => reasons.get(nameKey(name)),
+    async close() {
+      await server.close();
+      if (!o.keepDataDir) rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
