@@ -1,26 +1,28 @@
 import type { MessageId } from './types.js';
 
-const SEQ_BITS = 4096; // ids per millisecond
+const PER_MS = 4096;
+/** Low bits of an id name the node that made it, so nodes sharing a store never collide. */
+export const NODE_SLOTS = 16;
 
 /**
- * Makes MessageIds: ms × 4096 + sequence. Monotonic even when the clock steps back or more than
- * 4096 ids are wanted in one millisecond (then it borrows from the next millisecond).
+ * Makes MessageIds: ms × 4096 + sequence × 16 + node slot. Monotonic even when the clock steps
+ * back or more than 256 ids are wanted in one millisecond (then it borrows from the next one).
  */
 export class MessageIdGenerator {
-  private last = 0;
+  private last: number;
 
-  next(now: number = Date.now()): MessageId {
-    const candidate = Math.floor(now) * SEQ_BITS;
-    this.last = candidate > this.last ? candidate : this.last + 1;
-    return this.last;
+  constructor(private readonly slot = 0) {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= NODE_SLOTS) throw new RangeError(`node slot must be 0..${NODE_SLOTS - 1}`);
+    this.last = slot - NODE_SLOTS;
   }
 
-  /** Lets a restarted node continue after the newest stored id. */
-  observe(id: MessageId): void {
-    if (id > this.last) this.last = id;
+  next(now: number = Date.now()): MessageId {
+    const candidate = Math.floor(now) * PER_MS + this.slot;
+    this.last = candidate > this.last ? candidate : this.last + NODE_SLOTS;
+    return this.last;
   }
 }
 
 export function timeOfId(id: MessageId): number {
-  return Math.floor(id / SEQ_BITS);
+  return Math.floor(id / PER_MS);
 }

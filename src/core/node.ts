@@ -29,6 +29,8 @@ export interface ChatNodeOptions {
   tokenSecret?: Uint8Array;
   observer?: NodeObserver;
   nodeId?: string;
+  /** 0..15, distinct for each node sharing a store (part of every message id). */
+  nodeSlot?: number;
   now?: () => number;
 }
 
@@ -78,7 +80,7 @@ export class ChatNode implements BrokerEventHandler {
       presence: this.presence,
       broker: this.broker,
       settings: this.settings,
-      ids: new MessageIdGenerator(),
+      ids: new MessageIdGenerator(options.nodeSlot ?? 0),
       observer: options.observer ?? {},
       nodeId,
       now,

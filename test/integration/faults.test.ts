@@ -49,15 +49,19 @@ describe('protocol.md §9.2 Slow consumers', () => {
       await slow.request({ type: 'REGISTER', ref: 1, name: 'sleeper', password: 'pw' }, 'SESSION');
       slow.pause();
       const rssBefore = process.memoryUsage().rss;
-      const text = 'x'.repeat(3000);
-      let acked = 0;
-      for (let i = 0; i < 400 && !srv.closedReason('sleeper'); i++) {
-        await sender.request({ type: 'SEND', ref: 10 + i, cid: `c${i}`, to: ['#general'], text }, 'ACK');
-        acked++;
-        await good.next('MSG');
+      // Far more than the kernel's socket buffers and the 64 KiB queue can hold for the sleeper.
+      const text = 'x'.repeat(4000);
+      let sent = 0;
+      while (sent < 6000 && !srv.closedReason('sleeper')) {
+        for (let i = 0; i < 10; i++, sent++) sender.send({ type: 'SEND', ref: 10 + sent, cid: `c${sent}`, to: ['#general'], text });
+        const last = `c${sent - 1}`;
+        await sender.next('ACK', (a) => a.cid === last);
+        await good.next('MSG', (m) => m.msg.cid === last);
+        sender.frames.length = 0;
+        good.frames.length = 0;
       }
       assert.equal(srv.closedReason('sleeper')?.code, ErrorCode.SLOW_CONSUMER);
-      assert.ok(acked < 400, 'the slow consumer was cut off before the flood ended');
+      assert.ok(sent < 6000, 'the slow consumer was cut off before the flood ended');
       // The reader got everything, in order, and the server stays responsive.
       await good.roundTrip();
       const grown = process.memoryUsage().rss - rssBefore;

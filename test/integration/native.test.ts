@@ -146,8 +146,8 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
         const mem = await b.c.request({ type: 'MEMBERS', ref: 4, room }, 'MEMBER_LIST');
         assert.deepEqual(mem.members.map((m) => m.name).sort(), [a.name, b.name].sort());
         assert.ok(mem.members.every((m) => m.online));
-        assert.equal(await b.c.expectError({ type: 'TOPIC', ref: 5, room, topic: 'mine' }), E.NOT_OPERATOR);
-        await a.c.request({ type: 'TOPIC', ref: 6, room, topic: 'second' }, 'OK');
+        assert.equal(await b.c.expectError({ type: 'TOPIC', ref: 5, room, topic: 'mine', by: '' }), E.NOT_OPERATOR);
+        await a.c.request({ type: 'TOPIC', ref: 6, room, topic: 'second', by: '' }, 'OK');
         const t = await b.c.next('TOPIC', (f) => f.ref === 0);
         assert.deepEqual([t.room, t.topic, t.by], [room, 'second', a.name]);
         await b.c.request({ type: 'LEAVE', ref: 7, room }, 'OK');

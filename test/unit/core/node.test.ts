@@ -85,7 +85,7 @@ describe('core: several nodes over one broker', () => {
     const hub = new MemoryBrokerHub();
     const secret = new Uint8Array(32).fill(1);
     const n1 = await node(store, { broker: hub.broker(), tokenSecret: secret });
-    const n2 = await node(store, { broker: hub.broker(), tokenSecret: secret });
+    const n2 = await node(store, { broker: hub.broker(), tokenSecret: secret, nodeSlot: 1 });
     const a = new Inbox();
     const b = new Inbox();
     const alice = await n1.register('alice', 'pw', a, 't');
@@ -98,5 +98,24 @@ describe('core: several nodes over one broker', () => {
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(b.messages(), ['across nodes']);
     assert.deepEqual(a.messages(), ['dm back']);
+  });
+});
+
+describe('core: message ids', () => {
+  it('are monotonic within a node and disjoint between node slots', async () => {
+    const { MessageIdGenerator } = await import('../../../src/core/ids.js');
+    const a = new MessageIdGenerator(0);
+    const b = new MessageIdGenerator(1);
+    const seen = new Set<number>();
+    let last = 0;
+    for (let i = 0; i < 1000; i++) {
+      const t = 1_700_000_000_000 - (i % 3); // a clock that steps back
+      const x = a.next(t);
+      assert.ok(x > last);
+      last = x;
+      seen.add(x);
+      seen.add(b.next(t));
+    }
+    assert.equal(seen.size, 2000);
   });
 });

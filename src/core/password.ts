@@ -1,0 +1,43 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+// Password hashes are stored as 'scrypt$N$r$p$saltB64$hashB64' so the cost can be raised later
+// without breaking existing hashes: verification reads the parameters from the hash itself.
+const N = 16384;
+const R = 8;
+const P = 1;
+const SALT_BYTES = 16;
+const KEY_BYTES = 32;
+/** Hashes claiming a higher cost than this are refused rather than computed (memory use). */
+const MAX_N = 1 << 20;
+const MAX_R = 32;
+const MAX_P = 16;
+
+// NFC: the same password typed where accents arrive composed or decomposed must match.
+function derive(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFC'), salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+function memoryFor(n: number, r: number, p: number): number {
+  return 128 * n * r * (p + 2) + 1024 * 1024;
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await derive(password, salt, KEY_BYTES, { N, r: R, p: P, maxmem: memoryFor(N, R, P) });
+  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/** False for a wrong password and for a hash this module cannot read. Constant-time comparison. */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const parts = encoded.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [n, r, p] = parts.slice(1, 4).map((s) => (/^\d{1,8}$/.test(s) ? Number(s) : NaN));
+  if (!(n >= 2 && n <= MAX_N && (n & (n - 1)) === 0 && r >= 1 && r <= MAX_R && p >= 1 && p <= MAX_P)) return false;
+  const salt = Buffer.from(parts[4], 'base64');
+  const expected = Buffer.from(parts[5], 'base64');
+  if (salt.length === 0 || expected.length < 16) return false;
+  const actual = await derive(password, salt, expected.length, { N: n, r, p, maxmem: memoryFor(n, r, p) });
+  return timingSafeEqual(actual, expected);
+}
