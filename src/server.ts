@@ -111,16 +111,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.tls.enabled) {
       const l = await listenTls({ host: config.tls.host, port: config.tls.port, cert: cert.cert, key: cert.key, ...queue }, accept);
       closers.push(() => l.close());
+      metrics.addQueueSource(() => l.queuedBytes());
       running.tls = { host: l.host, port: l.port };
     }
     if (config.tcp.enabled) {
       const l = await listenTcp({ host: config.tcp.host, port: config.tcp.port, ...queue }, accept);
       closers.push(() => l.close());
+      metrics.addQueueSource(() => l.queuedBytes());
       running.tcp = { host: l.host, port: l.port };
     }
     if (config.http.enabled) {
       const http: HttpServer = createHttpServer({ metrics, health: () => ({ connections: gateway.connections }) });
-      const ws = attachWebSocket(http, { path: '/ws', maxPayload: config.maxFrame + 16, ...queue }, accept);
+      // A WebSocket message may carry many frames (clients batch too), so it is bounded like the queue.
+      const ws = attachWebSocket(http, { path: '/ws', maxPayload: Math.max(config.maxQueueBytes, config.maxFrame + 16), ...queue }, accept);
+      metrics.addQueueSource(() => ws.queuedBytes());
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.http.port, config.http.host, () => resolve());

@@ -31,7 +31,8 @@ export class Hub {
     const set = this.byUser.get(session.key);
     if (!set) return false;
     set.delete(session);
-    if (session.guest) this.byNick.delete(session.key.slice(1));
+    // A resumed guest session may already have taken the nickname over.
+    if (session.guest && this.byNick.get(session.key.slice(1)) === session) this.byNick.delete(session.key.slice(1));
     if (set.size === 0) {
       this.byUser.delete(session.key);
       return true;

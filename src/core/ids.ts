@@ -26,3 +26,8 @@ export class MessageIdGenerator {
 export function timeOfId(id: MessageId): number {
   return Math.floor(id / PER_MS);
 }
+
+/** The smallest id any node can make at or after this time. */
+export function firstIdAt(ms: number): number {
+  return Math.floor(ms) * PER_MS;
+}

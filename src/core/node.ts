@@ -8,7 +8,7 @@ import { defaultSettings, type NodeContext, type NodeObserver, type NodeSettings
 import { ChatError, ErrorCode } from './errors.js';
 import type { ChatEvent, SessionSink } from './events.js';
 import { Hub } from './hub.js';
-import { MessageIdGenerator } from './ids.js';
+import { firstIdAt, MessageIdGenerator } from './ids.js';
 import { Messaging, type Missed, type Page, type SendRequest } from './messaging.js';
 import { parseUserName } from './names.js';
 import { TokenBucket } from './rate-limit.js';
@@ -39,6 +39,8 @@ export interface Opened {
   token: string;
   /** Display names of the rooms the session receives. */
   rooms: string[];
+  /** For a resume: the id before which the earlier session had been served (from its token). */
+  servedBefore?: number;
 }
 
 /** A publication between nodes: an event to fan out, or a membership change. */
@@ -139,16 +141,32 @@ export class ChatNode implements BrokerEventHandler {
   async resume(token: string, sink: SessionSink, protocol: string): Promise<Opened> {
     const claims = this.tokens.verify(token, this.ctx.now());
     if (!claims) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
-    if (claims.guest) return this.open(await this.accounts.guest(claims.name), sink, protocol);
+    // Everything made before the token was issued had reached the earlier session (live or in its
+    // SESSION answer): a client that saw no message yet resumes from there, not from the start.
+    const servedBefore = firstIdAt(claims.issuedAt);
+    if (claims.guest) {
+      // The guest's old connection may not be known dead yet (keepalive): the token's holder takes
+      // the nickname over, and the old session ends without the guest leaving its rooms.
+      const { key } = parseUserName(claims.name);
+      const old = this.hub.guestByNick(key);
+      const id = old ? { key: old.key, name: old.name, guest: true } : await this.accounts.guest(claims.name);
+      const opened = await this.open(id, sink, protocol, old);
+      if (old) {
+        old.sink.terminate(0, 'session resumed on another connection');
+        await this.end(old);
+      }
+      return { ...opened, servedBefore };
+    }
     const account = await this.store.getAccount(claims.key);
     if (!account) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
-    return this.open({ key: account.key, name: account.name, guest: false }, sink, protocol);
+    return { ...(await this.open({ key: account.key, name: account.name, guest: false }, sink, protocol)), servedBefore };
   }
 
-  private async open(id: Identity, sink: SessionSink, protocol: string): Promise<Opened> {
+  private async open(id: Identity, sink: SessionSink, protocol: string, replacing?: Session): Promise<Opened> {
     if (this.stopped) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
     // A guest nickname may have been taken while we awaited: check again now, synchronously.
-    if (id.guest && this.hub.guestByNick(id.key.slice(1))) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
+    const holder = id.guest ? this.hub.guestByNick(id.key.slice(1)) : undefined;
+    if (holder && holder !== replacing) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
     const now = this.ctx.now();
     const { perSecond, burst } = this.settings.rateLimit;
     const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol);

@@ -77,7 +77,10 @@ describe('protocol.md §7.3 Durability: an acknowledged message is on disk', () 
   it('finds every acknowledged message after the server is killed with SIGKILL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'confab-kill-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'fixtures', 'serve-for-kill.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // Under `npm test` this file runs compiled to JS; under tsx it runs as TypeScript.
+      const compiled = import.meta.url.endsWith('.js');
+      const fixture = join(import.meta.dirname, '..', 'fixtures', compiled ? 'serve-for-kill.js' : 'serve-for-kill.ts');
+      const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fixture, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
       const lines = createInterface({ input: child.stdout });
       const ports = await new Promise<{ tls: number; http: number; fingerprint: string }>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
       const c = await RawClient.open({ transport: 'tls', host: '127.0.0.1', port: ports.tls, fingerprint: ports.fingerprint });

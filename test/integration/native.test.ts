@@ -342,6 +342,39 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
           await small.close();
         }
       });
+      it('with since 0, replays only what came after the token was issued', async () => {
+        const a = await user();
+        await send(a.c, ['#general'], 'old news');
+        const b = await user();
+        b.c.close();
+        await b.c.closed;
+        await srv.quiet(b.name);
+        const fresh = await send(a.c, ['#general'], 'new since b left');
+        const back = await open();
+        await back.hello();
+        await back.request({ type: 'LOGIN', ref: 1, name: '', password: '', guest: false, token: b.token, since: 0 }, 'SESSION');
+        const got = await back.next('MSG', (m) => m.msg.id === fresh.id);
+        assert.equal(got.msg.text, 'new since b left');
+        assert.ok(await back.none('MSG', (f) => f.type === 'MSG' && f.msg.text === 'old news'));
+        a.c.close(); back.close();
+      });
+      it('lets a guest resume take over its nickname from a connection not yet known dead', async () => {
+        const g = await open();
+        await g.hello();
+        const nick = uniq('roamer');
+        const s = await g.request({ type: 'LOGIN', ref: 1, name: nick, password: '', guest: true, token: '', since: 0 }, 'SESSION');
+        const room = `#${uniq('guestroom')}`;
+        await g.request({ type: 'CREATE', ref: 2, room, topic: '' }, 'JOINED');
+        const again = await open();
+        await again.hello();
+        const s2 = await again.request({ type: 'LOGIN', ref: 1, name: '', password: '', guest: true, token: s.token, since: 0 }, 'SESSION');
+        assert.deepEqual([s2.name, s2.guest, s2.rooms], [nick, true, [room]]);
+        assert.equal((await g.next('BYE')).text, 'session resumed on another connection');
+        await g.closed;
+        const m = await again.request({ type: 'MEMBERS', ref: 3, room }, 'MEMBER_LIST');
+        assert.deepEqual(m.members.map((x) => x.name), [nick]);
+        again.close();
+      });
       it('refuses a forged token', async () => {
         const c = await open();
         await c.hello();

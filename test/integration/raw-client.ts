@@ -28,7 +28,12 @@ export class RawClient {
     if (ep.transport === 'ws') {
       const ws = new WebSocket(`ws://${ep.host}:${ep.port}/ws`);
       ws.binaryType = 'nodebuffer';
-      const c = new RawClient((b) => ws.send(b), () => ws.close(), () => (ws as unknown as { _socket: { pause(): void } })._socket.pause());
+      // A paused client cannot complete the closing handshake, so it hangs up instead.
+      let paused = false;
+      const c = new RawClient((b) => ws.send(b), () => (paused ? ws.terminate() : ws.close()), () => {
+        paused = true;
+        (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      });
       ws.on('message', (data: Buffer) => c.onBytes(data));
       ws.on('close', (code, reason) => c.onClose({ code, reason: reason.toString() }));
       ws.on('error', () => undefined);

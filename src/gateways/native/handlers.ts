@@ -21,7 +21,9 @@ function joined(c: NativeConnection, ref: number, v: RoomView): void {
   c.send({ type: 'JOINED', ref, room: v.room, topic: v.topic, members: wireMembers(v.members), history: v.history.map(wireMessage) });
 }
 
-async function login(c: NativeConnection, ref: number, open: () => Promise<Opened>, replay: 'mailbox' | { since: number }): Promise<void> {
+type Replay = 'mailbox' | { since: number };
+
+async function login(c: NativeConnection, ref: number, open: () => Promise<Opened>, replay: Replay): Promise<void> {
   c.beginLogin();
   let opened: Opened;
   try {
@@ -35,7 +37,9 @@ async function login(c: NativeConnection, ref: number, open: () => Promise<Opene
     await c.gw.node.end(opened.session);
     return;
   }
-  await c.completeLogin(ref, opened, replay);
+  // `since` 0 means the client saw no message: it missed what came after its token was issued.
+  const from = replay !== 'mailbox' && replay.since === 0 && opened.servedBefore ? { since: opened.servedBefore - 1 } : replay;
+  await c.completeLogin(ref, opened, from);
 }
 
 export const handlers: Table = {

@@ -15,6 +15,7 @@ import { handlers } from './handlers.js';
 export type NativeState = 'handshake' | 'unauthenticated' | 'authenticated' | 'closed';
 
 const EARLY_EVENTS_MAX = 1000;
+const REPLAY_SLICE = 64;
 
 /** One native-protocol client: decodes its frames, runs them in order, and is its session's sink. */
 export class NativeConnection implements SessionSink {
@@ -94,13 +95,21 @@ export class NativeConnection implements SessionSink {
       replayed.add(m.id);
       this.send({ type: 'MSG', msg: wireMessage(m) });
     };
+    // A long replay leaves in slices, one per turn, so the socket drains between them instead of
+    // the whole replay counting against the send-queue bound at once.
+    const paced = async (messages: ChatMessage[]): Promise<void> => {
+      for (let i = 0; i < messages.length && this.state !== 'closed'; i++) {
+        if (i > 0 && i % REPLAY_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        deliver(messages[i]);
+      }
+    };
     try {
       if (replay === 'mailbox') {
         await this.gw.node.takeMailbox(session, deliver);
       } else {
         const missed = await this.gw.node.missed(session, replay.since);
         if (missed.gap) this.send({ type: 'GAP', since: missed.gap.since, until: missed.gap.until });
-        for (const m of missed.messages) deliver(m);
+        await paced(missed.messages);
       }
     } finally {
       const early = this.early ?? [];

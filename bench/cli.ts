@@ -1,0 +1,115 @@
+// `confab bench`: throughput and latency of confab and its comparison peers, memory per idle
+// connection (--idle), or the store's durability measurement (--durable). JSON goes to stdout
+// (and --json FILE), a table for people to stderr.
+import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { measureDurable } from './durable.js';
+import { measureIdle, type IdleResult } from './idle.js';
+import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.js';
+import { formatRatios, formatTable, ratios, type PeerResult, type PeerRatios } from './report.js';
+import { waitForQuiet } from './quiet.js';
+import { measurePeer } from './throughput.js';
+
+/** Seconds a peer may take beyond its warm-up, window and drain (server start, connecting). */
+const PER_PEER_SLACK_S = 90;
+
+export interface BenchReport {
+  benchmark: 'confab';
+  startedAt: string;
+  machine: { cpus: number; model: string; memoryGiB: number; node: string; kernel: string };
+  options: Omit<BenchOptions, 'help' | 'json'>;
+  throughput?: { results: PeerResult[]; ratios: Record<string, PeerRatios> };
+  idle?: IdleResult;
+  durable?: unknown;
+  notes: string[];
+}
+
+/** Entry point called by `confab bench`; argv is what follows `bench` (leading words are skipped). */
+export async function runBench(argv: string[]): Promise<void> {
+  let first = 0;
+  while (first < argv.length && !argv[first].startsWith('-')) first++;
+  let o: BenchOptions;
+  try {
+    o = parseBenchArgs(argv.slice(first));
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  if (o.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const guard = setTimeout(() => {
+    process.stderr.write(`bench: aborted after the hard timeout of ${hardTimeoutSeconds(o)} s\n`);
+    // Exiting closes the IPC channels, and the servers under test stop when theirs closes.
+    process.exit(3);
+  }, hardTimeoutSeconds(o) * 1000);
+  try {
+    const report = await run(o);
+    const json = JSON.stringify(report, null, 2);
+    process.stdout.write(`${json}\n`);
+    if (o.json) writeFileSync(o.json, `${json}\n`);
+  } finally {
+    clearTimeout(guard);
+  }
+}
+
+export function hardTimeoutSeconds(o: BenchOptions): number {
+  if (o.timeoutSeconds > 0) return o.timeoutSeconds;
+  let s = 30;
+  if (o.idle !== undefined) s += 120 + o.idle / 50;
+  if (o.durable) s += 600;
+  if (o.idle === undefined && !o.durable) s += o.peers.length * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S);
+  return Math.ceil(s);
+}
+
+async function run(o: BenchOptions): Promise<BenchReport> {
+  const { help: _help, json: _json, ...options } = o;
+  const report: BenchReport = {
+    benchmark: 'confab',
+    startedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release() },
+    options,
+    notes: [],
+  };
+  const say = (line: string): void => { process.stderr.write(`${line}\n`); };
+
+  if (o.idle !== undefined) {
+    say(`idle: ${o.idle} confab connections over ${o.transport} ...`);
+    report.idle = await measureIdle(o.idle, o.transport);
+    say(`idle: ${report.idle.perConnectionKiB} KiB of server RSS per connection (heap ${report.idle.heapPerConnectionKiB} KiB)`);
+  }
+  if (o.durable) {
+    const d = await measureDurable(o);
+    if (d.ran) report.durable = d.result;
+    else report.notes.push(d.note);
+    say(d.ran ? 'durable: done' : `durable: ${d.note}`);
+  }
+  if (o.idle === undefined && !o.durable) {
+    const results: PeerResult[] = [];
+    for (const peer of o.peers) {
+      if (o.quietWaitSeconds > 0) {
+        const q = await waitForQuiet(o.quietWaitSeconds);
+        if (!q.quiet) report.notes.push(`${peer}: the machine was still ${q.busyPercent}% busy after waiting ${q.waitedSeconds} s`);
+      }
+      say(`${peer}: ${o.clients} clients, ${o.senders} senders x ${o.rate}/s, ${o.warmupSeconds}+${o.seconds} s ...`);
+      results.push(await measurePeer(peer, o));
+    }
+    report.throughput = { results, ratios: ratios(results) };
+    say(`\n${formatTable(results)}`);
+    if (results.length > 1) say(`\n${formatRatios(report.throughput.ratios)}`);
+    for (const r of results) {
+      const problems = [
+        r.lostConnections ? `${r.lostConnections} connections lost` : '',
+        Object.keys(r.errors).length ? `errors ${JSON.stringify(r.errors)}` : '',
+        r.stray ? `${r.stray} stray messages` : '',
+      ].filter(Boolean);
+      if (problems.length) say(`${r.peer}: ${problems.join(', ')}`);
+    }
+  }
+  return report;
+}

@@ -1,0 +1,60 @@
+// What the load generator needs from a client of any peer: open, join the bench room, send a
+// chat text, and report what arrives. Each peer speaks its own protocol underneath.
+
+export type PeerKind = 'confab' | 'ws' | 'socketio';
+export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio'];
+
+export type Transport = 'ws' | 'tls';
+
+export interface Address { host: string; port: number }
+
+/** What a server under test announces on its first stdout line. */
+export interface ServerInfo {
+  peer: PeerKind;
+  pid: number;
+  http?: Address;
+  tls?: Address;
+  /** confab: SHA-256 of its TLS certificate, pinned by the clients. */
+  fingerprint?: string;
+}
+
+/** Callbacks of one client; all are called synchronously from the socket's data handler. */
+export interface Inbox {
+  /** A chat message text arrived. */
+  message(text: string): void;
+  /** confab only: the server acknowledged (made durable) the message with this client id. */
+  ack(cid: string): void;
+  /** The server answered with an error code (confab ErrorCode). */
+  error(code: number): void;
+  /** The connection ended without close() being called. */
+  lost(): void;
+}
+
+export interface BenchClient {
+  /** Sends one chat message to the bench room without waiting for anything. */
+  send(text: string, cid: string): void;
+  /** Ends the connection now; no more callbacks after it. */
+  close(): void;
+}
+
+export interface ClientSpec {
+  server: ServerInfo;
+  transport: Transport;
+  /** Unique per run: the client's name (confab guest nickname). */
+  name: string;
+  /** Room to join; undefined: connect (and log in) only. */
+  room?: string;
+}
+
+export type OpenClient = (spec: ClientSpec, inbox: Inbox) => Promise<BenchClient>;
+
+/** Rejects after ms unless the promise settles first. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => { clearTimeout(t); resolve(v); },
+      (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); },
+    );
+  });
+}

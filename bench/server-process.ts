@@ -1,0 +1,116 @@
+// Starts a server under test as a child process (so its CPU and memory are its own), reads its
+// announcement, and stops it again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { PeerKind, ServerInfo } from './clients/types.js';
+import type { MemoryReport } from './servers/child.js';
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+const PROBE_TIMEOUT_MS = 10_000;
+/** Extra node flags for the servers under test, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them. */
+export const SERVER_NODE_ARGS_ENV = 'CONFAB_BENCH_SERVER_NODE_ARGS';
+
+const ENTRY: Record<PeerKind, string> = {
+  confab: 'confab-server',
+  ws: 'ws-broadcast',
+  socketio: 'socketio-chat',
+};
+
+/** Compiled, this module is .js next to compiled servers; run from source (tsx), it is .ts. */
+const fromSource = import.meta.url.endsWith('.ts');
+
+export interface ServerProcess {
+  info: ServerInfo;
+  /** Asks the server for its memory use, after a full garbage collection. */
+  memory(): Promise<MemoryReport>;
+  stop(): Promise<void>;
+}
+
+export interface ServerProcessOptions {
+  /** confab: its store (the bench default, sqlite, is the production default). */
+  store?: 'sqlite' | 'memory';
+}
+
+export async function startServerProcess(peer: PeerKind, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const file = fileURLToPath(new URL(`./servers/${ENTRY[peer]}${fromSource ? '.ts' : '.js'}`, import.meta.url));
+  const dataDir = peer === 'confab' ? mkdtempSync(join(tmpdir(), 'confab-bench-')) : undefined;
+  const loader = fromSource ? ['--import', import.meta.resolve('tsx')] : [];
+  const extra = (process.env[SERVER_NODE_ARGS_ENV] ?? '').split(' ').filter((a) => a !== '');
+  const args = dataDir ? [dataDir, options.store ?? 'sqlite'] : [];
+  const child = spawn(process.execPath, [...loader, '--expose-gc', ...extra, file, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const cleanup = (): void => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  let info: ServerInfo;
+  try {
+    info = await announcement(child, peer);
+  } catch (err) {
+    await stopChild(child);
+    cleanup();
+    throw err;
+  }
+  return {
+    info,
+    memory: () => probe(child),
+    async stop() {
+      await stopChild(child);
+      cleanup();
+    },
+  };
+}
+
+function announcement(child: ChildProcess, peer: PeerKind): Promise<ServerInfo> {
+  return new Promise<ServerInfo>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error(`${peer} server did not announce itself within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const exited = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new Error(`${peer} server exited (${code}) before announcing itself`));
+    };
+    child.once('exit', exited);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      child.off('exit', exited);
+      try {
+        resolve(JSON.parse(line) as ServerInfo);
+      } catch {
+        reject(new Error(`${peer} server announced something that is not JSON: ${line.slice(0, 200)}`));
+      }
+      // Anything else it prints goes to our stderr, never to our stdout (which carries results).
+      lines.on('line', (l) => process.stderr.write(`[${peer}] ${l}\n`));
+    });
+  });
+}
+
+function probe(child: ChildProcess): Promise<MemoryReport> {
+  return new Promise<MemoryReport>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error('server did not answer the memory probe'));
+    }, PROBE_TIMEOUT_MS);
+    const onMessage = (m: MemoryReport): void => {
+      if (m?.cmd !== 'memory') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send({ cmd: 'memory', gc: true });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await gone;
+  clearTimeout(timer);
+}

@@ -1,0 +1,159 @@
+// Durable write throughput of the sqlite store: N producers (distinct senders) append messages
+// as fast as they are acknowledged, each keeping `window` appends in flight (1: a sender that
+// awaits every ACK; more: a client pipelining SENDs, as the native gateway allows), to a
+// SqliteStore with synchronous=FULL in a temporary directory, for a bounded number of seconds.
+//   npx tsx bench/store.ts --seconds 5 [--producers 1000] [--window 4] [--max-batch N] [--dm-every 10] [--normal]
+// Prints one JSON object: messagesPerSec, commits, avgBatch, ack latency percentiles (ms).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ChatMessage } from '../src/core/types.js';
+import { MessageIdGenerator } from '../src/store/ids.js';
+import { DEFAULT_MAX_BATCH, SqliteStore } from '../src/store/sqlite.js';
+import { Histogram } from './histogram.js';
+
+export interface StoreBenchOptions {
+  seconds?: number;
+  producers?: number;
+  /** Appends each producer keeps in flight. */
+  window?: number;
+  maxBatch?: number;
+  /** Every n-th message is a DM to another producer, kept in its mailbox too (0: none). */
+  dmEvery?: number;
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export interface StoreBenchResult {
+  messagesPerSec: number;
+  messages: number;
+  seconds: number;
+  commits: number;
+  avgBatch: number;
+  p50AckMs: number;
+  p99AckMs: number;
+  maxAckMs: number;
+  producers: number;
+  window: number;
+  maxBatch: number;
+  synchronous: 'FULL' | 'NORMAL';
+  dbBytes: number;
+}
+
+const MAX_SECONDS = 120;
+const ROOMS = 20;
+const TEXT = 'a chat message of a typical length, about sixty bytes long..';
+
+export async function runStoreBench(options: StoreBenchOptions = {}): Promise<StoreBenchResult> {
+  const seconds = Math.min(MAX_SECONDS, Math.max(0.5, options.seconds ?? 5));
+  const producers = Math.max(1, Math.floor(options.producers ?? 1000));
+  const window = Math.max(1, Math.floor(options.window ?? 4));
+  const maxBatch = Math.max(1, Math.floor(options.maxBatch ?? DEFAULT_MAX_BATCH));
+  const dmEvery = Math.max(0, Math.floor(options.dmEvery ?? 10));
+  const synchronous = options.synchronous ?? 'FULL';
+  const dir = mkdtempSync(join(tmpdir(), 'confab-bench-store-'));
+  const path = join(dir, 'confab.db');
+  const store = new SqliteStore({ path, synchronous, maxBatch });
+  try {
+    await store.open();
+    const ids = new MessageIdGenerator();
+    const latencyUs = new Histogram();
+    let sent = 0;
+    const start = performance.now();
+    const deadline = start + seconds * 1000;
+
+    const produce = async (p: number, lane: number): Promise<void> => {
+      const key = `user${p}`;
+      const room = `#room${p % ROOMS}`;
+      const peer = `user${(p + 1) % producers}`;
+      for (let i = lane; performance.now() < deadline; i += window) {
+        const dm = dmEvery > 0 && i % dmEvery === dmEvery - 1;
+        const message: ChatMessage = {
+          id: ids.next(), at: Date.now(), from: key, fromKey: key, guest: false, text: TEXT,
+          rooms: dm ? [] : [room], users: dm ? [peer] : [], to: [dm ? peer : room], clientId: clientId(),
+        };
+        const t0 = performance.now();
+        await store.append(message, dm ? [peer] : []);
+        latencyUs.record(Math.round((performance.now() - t0) * 1000));
+        sent++;
+      }
+    };
+
+    const commitsBefore = store.commits;
+    await Promise.all(Array.from({ length: producers * window }, (_, n) => produce(n % producers, Math.floor(n / producers))));
+    const elapsed = (performance.now() - start) / 1000;
+    const commits = store.commits - commitsBefore;
+    await store.close();
+    return {
+      messagesPerSec: Math.round(sent / elapsed),
+      messages: sent,
+      seconds: Number(elapsed.toFixed(2)),
+      commits,
+      avgBatch: Number((sent / Math.max(1, commits)).toFixed(1)),
+      p50AckMs: latencyUs.quantile(0.5) / 1000,
+      p99AckMs: latencyUs.quantile(0.99) / 1000,
+      maxAckMs: latencyUs.max / 1000,
+      producers,
+      window,
+      maxBatch,
+      synchronous,
+      dbBytes: fileSize(path) + fileSize(`${path}-wal`),
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** 96 random bits in hex, the shape of the SDK's client message ids (their order is random too). */
+const ID_BYTES = 12;
+let pool = randomBytes(ID_BYTES * 4096);
+let used = 0;
+function clientId(): string {
+  if (used === pool.length) {
+    pool = randomBytes(pool.length); // one call per 4096 ids: the load generator stays cheap
+    used = 0;
+  }
+  used += ID_BYTES;
+  return pool.toString('hex', used - ID_BYTES, used);
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function number(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${value}`);
+  return n;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string' },
+      producers: { type: 'string' },
+      window: { type: 'string' },
+      'max-batch': { type: 'string' },
+      'dm-every': { type: 'string' },
+      normal: { type: 'boolean', default: false },
+    },
+  });
+  const result = await runStoreBench({
+    seconds: number(values.seconds, 'seconds'),
+    producers: number(values.producers, 'producers'),
+    window: number(values.window, 'window'),
+    maxBatch: number(values['max-batch'], 'max-batch'),
+    dmEvery: number(values['dm-every'], 'dm-every'),
+    synchronous: values.normal ? 'NORMAL' : 'FULL',
+  });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

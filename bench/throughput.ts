@@ -1,0 +1,80 @@
+// The throughput/latency measurement of one peer: its server in a child process, the load
+// generator here, CPU and memory of the server sampled at the edges of the measured window.
+import { ECHOES_TO_SENDER } from './clients/open.js';
+import type { PeerKind } from './clients/types.js';
+import { runLoad } from './load/generator.js';
+import type { BenchOptions } from './options.js';
+import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
+import { summarize, type PeerResult } from './report.js';
+import { startServerProcess } from './server-process.js';
+
+export const BENCH_ROOM = '#bench';
+
+export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<PeerResult> {
+  const server = await startServerProcess(peer, { store: o.store });
+  const pid = server.info.pid;
+  try {
+    let cpuStart = 0;
+    let cpuEnd = 0;
+    let busyStart = 0;
+    let busyEnd = 0;
+    let memory = { rss: 0, peak: 0 };
+    const transport = peer === 'confab' ? o.transport : 'ws';
+    const outcome = await runLoad(
+      {
+        peer,
+        server: server.info,
+        transport,
+        clients: o.clients,
+        senders: o.senders,
+        rate: o.rate,
+        size: o.size,
+        room: peer === 'confab' ? BENCH_ROOM : BENCH_ROOM.slice(1),
+        namePrefix: 'bench',
+      },
+      {
+        workers: o.workers,
+        warmupMs: o.warmupSeconds * 1000,
+        windowMs: o.seconds * 1000,
+        drainMs: o.drainSeconds * 1000,
+        onWindowStart: () => {
+          cpuStart = cpuMicros(pid);
+          busyStart = machineBusyMicros();
+        },
+        onWindowEnd: () => {
+          cpuEnd = cpuMicros(pid);
+          busyEnd = machineBusyMicros();
+          memory = memoryBytes(pid);
+        },
+      },
+    );
+    return summarize({
+      peer,
+      transport,
+      store: peer === 'confab' ? o.store : undefined,
+      clients: o.clients,
+      senders: o.senders,
+      rate: o.rate,
+      windowMs: o.seconds * 1000,
+      receiversPerMessage: ECHOES_TO_SENDER[peer] ? o.clients : o.clients - 1,
+      latency: outcome.latency,
+      ack: peer === 'confab' ? outcome.ack : undefined,
+      sentInWindow: outcome.sentInWindow.reduce((a, b) => a + b, 0),
+      receivedInWindow: outcome.receivedInWindow,
+      distinct: outcome.distinct,
+      duplicates: outcome.duplicates,
+      late: outcome.late,
+      serverCpuMicros: cpuEnd - cpuStart,
+      generatorCpuMicros: outcome.generatorCpuMicros,
+      machineBusyMicros: busyEnd - busyStart,
+      sampledMs: outcome.observedWindowMs,
+      serverRssBytes: memory.rss,
+      serverPeakRssBytes: memory.peak,
+      errors: outcome.errors,
+      lostConnections: outcome.lostConnections,
+      stray: outcome.stray,
+    });
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,8 @@
+// The client SDK, browser-safe part. Node programs use ./node.js, which adds TLS, TCP and `ws`.
+export { ChatClient } from './client.js';
+export { ClientError, LocalErrorCode, isClientError, type ClientErrorName, type LocalErrorName } from './errors.js';
+export { TRANSITIONS, canTransition, type ClientState } from './state.js';
+export type { ReconnectOptions } from './backoff.js';
+export type { ClientTransport, ClientTransportKind, TransportClosed, TransportEvents, TransportFactory } from './transport.js';
+export { wsTransport, type WebSocketConstructor, type WebSocketLike, type WsTransportOptions } from './transport-ws.js';
+export type * from './types.js';

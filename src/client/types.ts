@@ -1,0 +1,148 @@
+// Public types of the client SDK.
+import type { PresenceEvent, WireMember, WireMessage, WireRoom } from '../protocol/frames.js';
+import type { ReconnectOptions } from './backoff.js';
+import type { ClientError } from './errors.js';
+import type { ClientState } from './state.js';
+
+export type { PresenceEvent, WireMember, WireMessage, WireRoom };
+
+/** What the server chose in WELCOME. */
+export interface Welcome {
+  version: number;
+  caps: string[];
+  server: string;
+  /** Largest frame body the server accepts; the client refuses to send bigger ones. */
+  maxFrame: number;
+  heartbeatMs: number;
+}
+
+export interface SessionInfo {
+  /** Display form of the user's name. */
+  name: string;
+  guest: boolean;
+  /** For resuming this session on a new connection. */
+  token: string;
+  resumed: boolean;
+  /** Rooms the user is a member of. */
+  rooms: string[];
+}
+
+export interface Ack {
+  id: number;
+  at: number;
+  cid: string;
+}
+
+export interface JoinedRoom {
+  room: string;
+  topic: string;
+  members: WireMember[];
+  /** The last messages of the room, oldest first. */
+  history: WireMessage[];
+}
+
+export interface HistoryOptions {
+  /** Only messages with a smaller id. */
+  before?: number;
+  /** Only messages with a larger id. */
+  after?: number;
+  /** 1..100, default 50. */
+  limit?: number;
+}
+
+export interface HistoryPage {
+  with: string;
+  /** Oldest first. */
+  messages: WireMessage[];
+  /** More messages exist beyond this page. */
+  more: boolean;
+}
+
+export interface SendOptions {
+  /** Client message id; a resend with the same cid is stored only once. Default: random. */
+  cid?: string;
+}
+
+export interface StateChange {
+  from: ClientState;
+  to: ClientState;
+  /** Why, when `to` is 'error'. */
+  error?: ClientError;
+}
+
+export interface PresenceNotice {
+  /** '' for 'online' and 'quit'. */
+  room: string;
+  user: string;
+  event: PresenceEvent;
+}
+
+export interface TopicChange {
+  room: string;
+  topic: string;
+  by: string;
+}
+
+export interface ConsentAsk {
+  /** Who asks to send you direct messages. */
+  user: string;
+}
+
+export interface ConsentAnswer {
+  /** Who answered your request. */
+  user: string;
+  accept: boolean;
+}
+
+export interface Gap {
+  /** Messages after this id and before `until` were not replayed: fetch them with history(). */
+  since: number;
+  until: number;
+}
+
+export interface ClientEvents {
+  state: StateChange;
+  message: WireMessage;
+  presence: PresenceNotice;
+  topic: TopicChange;
+  'consent-ask': ConsentAsk;
+  consent: ConsentAnswer;
+  gap: Gap;
+  /** An ERROR not tied to a request (ref 0), a bad frame from the server, or a failed resume. */
+  error: ClientError;
+  session: SessionInfo;
+  ack: Ack;
+}
+
+export interface HeartbeatOptions {
+  /** Ping the server after this much silence. */
+  intervalMs: number;
+  /** Drop the connection (and reconnect) after this much silence. */
+  timeoutMs: number;
+}
+
+export interface ClientOptions {
+  /** Protocol versions offered in HELLO; default [1]. */
+  versions?: readonly number[];
+  /** Capabilities offered in HELLO; default: all this SDK knows. */
+  caps?: readonly string[];
+  agent?: string;
+  /** Per request; default 10 s. */
+  requestTimeoutMs?: number;
+  /** Transport open plus handshake (and resume); default 10 s. */
+  connectTimeoutMs?: number;
+  /** How long close() waits for the server to hang up after BYE; default 2 s. */
+  closeTimeoutMs?: number;
+  /** Reconnect after a lost connection; default { initialMs: 250, maxMs: 30000 }. */
+  reconnect?: ReconnectOptions | false;
+  /** Client-side liveness check; default off (the server pings, and the client answers). */
+  heartbeat?: HeartbeatOptions | false;
+  /** Requests awaiting an answer; default 1024. */
+  maxPending?: number;
+  /** Messages awaiting their ACK (including those queued while reconnecting); default 1024. */
+  maxUnacked?: number;
+  /** Largest frame body accepted from the server; default 16 MiB - 1 (the format's limit). */
+  maxFrame?: number;
+  /** How many recent message ids are remembered to drop duplicates; default 4096. */
+  dedupeWindow?: number;
+}

@@ -1,0 +1,28 @@
+import type { Config } from './schema.js';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_TLS_PORT = 7443;
+export const DEFAULT_TCP_PORT = 7400;
+
+/**
+ * The embedded defaults: a working server on loopback with no configuration at all. The data
+ * directory is ./data unless $CONFAB_DATA_DIR says otherwise (applied by the environment layer
+ * in load.ts, like every other CONFAB_* variable).
+ */
+export const DEFAULTS: Config = {
+  dataDir: './data',
+  store: 'sqlite',
+  http: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_HTTP_PORT },
+  tls: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_TLS_PORT },
+  tcp: { enabled: false, host: DEFAULT_HOST, port: DEFAULT_TCP_PORT },
+  guests: true,
+  heartbeatMs: 25_000,
+  heartbeatTimeoutMs: 60_000,
+  maxFrame: 65_536,
+  maxQueueBytes: 1_048_576,
+  rateLimit: { perSecond: 20, burst: 60 },
+  historyOnJoin: 10,
+  resumeLimit: 500,
+  log: { level: 'info' },
+};

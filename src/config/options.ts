@@ -1,0 +1,84 @@
+import { LOG_LEVELS, STORE_KINDS } from './schema.js';
+
+/** How an option's value is written and checked. */
+export type OptionKind =
+  | { readonly type: 'bool' }
+  | { readonly type: 'int'; readonly min: number; readonly max: number }
+  | { readonly type: 'port' }
+  | { readonly type: 'host' }
+  | { readonly type: 'path' }
+  | { readonly type: 'enum'; readonly values: readonly string[] };
+
+export interface OptionSpec {
+  /** Dotted path in Config and in the JSON config file, e.g. 'http.port'. */
+  readonly key: string;
+  /** Environment variable. */
+  readonly env: string;
+  /** Long flag of `confab serve` without the dashes; a boolean also gets --no-<flag>. */
+  readonly flag: string;
+  /** Placeholder in --help. */
+  readonly valueName?: string;
+  readonly kind: OptionKind;
+  readonly description: string;
+}
+
+const bool = { type: 'bool' } as const;
+const port = { type: 'port' } as const;
+const host = { type: 'host' } as const;
+const path = { type: 'path' } as const;
+const int = (min: number, max: number): OptionKind => ({ type: 'int', min, max });
+const MAX_U24 = 0xff_ffff; // frame bodies carry a 24-bit length
+const DAY_MS = 86_400_000;
+
+/** Every option, once. load.ts, the CLI and the configuration test are driven by this table. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'dataDir', env: 'CONFAB_DATA_DIR', flag: 'data-dir', valueName: 'dir', kind: path,
+    description: 'directory for the database, the self-signed certificate and the token key' },
+  { key: 'store', env: 'CONFAB_STORE', flag: 'store', valueName: 'engine', kind: { type: 'enum', values: STORE_KINDS },
+    description: 'storage engine: sqlite (durable, in the data directory) or memory (lost on exit)' },
+  { key: 'http.enabled', env: 'CONFAB_HTTP_ENABLED', flag: 'http', kind: bool,
+    description: 'serve HTTP (/healthz, /metrics) and WebSocket (/ws)' },
+  { key: 'http.host', env: 'CONFAB_HTTP_HOST', flag: 'http-host', valueName: 'host', kind: host,
+    description: 'address the HTTP/WebSocket listener binds to' },
+  { key: 'http.port', env: 'CONFAB_HTTP_PORT', flag: 'http-port', valueName: 'port', kind: port,
+    description: 'HTTP/WebSocket port (0 = any free port)' },
+  { key: 'tls.enabled', env: 'CONFAB_TLS_ENABLED', flag: 'tls', kind: bool,
+    description: 'serve the native protocol over TLS' },
+  { key: 'tls.host', env: 'CONFAB_TLS_HOST', flag: 'tls-host', valueName: 'host', kind: host,
+    description: 'address the TLS listener binds to' },
+  { key: 'tls.port', env: 'CONFAB_TLS_PORT', flag: 'tls-port', valueName: 'port', kind: port,
+    description: 'TLS port (0 = any free port)' },
+  { key: 'tls.cert', env: 'CONFAB_TLS_CERT', flag: 'tls-cert', valueName: 'file', kind: path,
+    description: 'PEM certificate (chain) to use instead of the self-signed one; needs tls.key' },
+  { key: 'tls.key', env: 'CONFAB_TLS_KEY', flag: 'tls-key', valueName: 'file', kind: path,
+    description: 'PEM private key of tls.cert' },
+  { key: 'tcp.enabled', env: 'CONFAB_TCP_ENABLED', flag: 'tcp', kind: bool,
+    description: 'serve the native protocol over plain, unencrypted TCP (trusted networks, benchmarks)' },
+  { key: 'tcp.host', env: 'CONFAB_TCP_HOST', flag: 'tcp-host', valueName: 'host', kind: host,
+    description: 'address the plain TCP listener binds to' },
+  { key: 'tcp.port', env: 'CONFAB_TCP_PORT', flag: 'tcp-port', valueName: 'port', kind: port,
+    description: 'plain TCP port (0 = any free port)' },
+  { key: 'guests', env: 'CONFAB_GUESTS', flag: 'guests', kind: bool,
+    description: 'let clients log in as guests, without an account' },
+  { key: 'heartbeatMs', env: 'CONFAB_HEARTBEAT_MS', flag: 'heartbeat-ms', valueName: 'ms', kind: int(10, DAY_MS),
+    description: 'the server pings a client that has been quiet this long' },
+  { key: 'heartbeatTimeoutMs', env: 'CONFAB_HEARTBEAT_TIMEOUT_MS', flag: 'heartbeat-timeout-ms', valueName: 'ms', kind: int(10, DAY_MS),
+    description: 'a client silent this long is disconnected (KEEPALIVE_TIMEOUT); must exceed heartbeatMs' },
+  { key: 'maxFrame', env: 'CONFAB_MAX_FRAME', flag: 'max-frame', valueName: 'bytes', kind: int(65_536, MAX_U24),
+    description: 'largest frame body accepted from a client; larger is FRAME_TOO_LARGE' },
+  { key: 'maxQueueBytes', env: 'CONFAB_MAX_QUEUE_BYTES', flag: 'max-queue-bytes', valueName: 'bytes', kind: int(1024, 2 ** 31),
+    description: 'bytes queued towards one client before it is cut off as a SLOW_CONSUMER; at least maxFrame' },
+  { key: 'rateLimit.perSecond', env: 'CONFAB_RATE_LIMIT_PER_SECOND', flag: 'rate-limit-per-second', valueName: 'n', kind: int(1, 1_000_000),
+    description: 'requests per second a session may make on average (token bucket refill rate)' },
+  { key: 'rateLimit.burst', env: 'CONFAB_RATE_LIMIT_BURST', flag: 'rate-limit-burst', valueName: 'n', kind: int(1, 1_000_000),
+    description: 'requests a session may make at once (token bucket size)' },
+  { key: 'historyOnJoin', env: 'CONFAB_HISTORY_ON_JOIN', flag: 'history-on-join', valueName: 'n', kind: int(0, 100),
+    description: 'recent messages sent with JOINED' },
+  { key: 'resumeLimit', env: 'CONFAB_RESUME_LIMIT', flag: 'resume-limit', valueName: 'n', kind: int(0, 100_000),
+    description: 'most missed messages replayed on resume; beyond it the client gets GAP and fetches history' },
+  { key: 'log.level', env: 'CONFAB_LOG_LEVEL', flag: 'log-level', valueName: 'level', kind: { type: 'enum', values: LOG_LEVELS },
+    description: 'log verbosity: fatal, error, warn, info, debug, trace or silent' },
+];
+
+/** The environment variable naming a JSON config file (the --config flag wins over it). */
+export const CONFIG_FILE_ENV = 'CONFAB_CONFIG';

@@ -1,0 +1,48 @@
+// The server's configuration. Every option is described once in options.ts (its file key,
+// environment variable, flag and check) and documented in docs/configuration.md.
+
+export type StoreKind = 'sqlite' | 'memory';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'memory'];
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ListenerConfig {
+  readonly enabled: boolean;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+}
+
+export interface TlsConfig extends ListenerConfig {
+  /** PEM files of a certificate to use instead of the self-signed one (both or neither). */
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+export interface Config {
+  /** Where the database, the self-signed certificate and the token key live. */
+  readonly dataDir: string;
+  readonly store: StoreKind;
+  /** HTTP: /healthz, /metrics and WebSocket at /ws. */
+  readonly http: ListenerConfig;
+  /** The native protocol over TLS. */
+  readonly tls: TlsConfig;
+  /** The native protocol over plain TCP (off by default). */
+  readonly tcp: ListenerConfig;
+  /** Whether guests (no account) may log in. */
+  readonly guests: boolean;
+  readonly heartbeatMs: number;
+  readonly heartbeatTimeoutMs: number;
+  /** Largest frame body accepted, in bytes. */
+  readonly maxFrame: number;
+  /** Bound on bytes queued towards one client; past it the client is cut off (SLOW_CONSUMER). */
+  readonly maxQueueBytes: number;
+  /** Token bucket per session. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Messages of history sent with JOINED. */
+  readonly historyOnJoin: number;
+  /** Most messages replayed on resume before a GAP. */
+  readonly resumeLimit: number;
+  readonly log: { readonly level: LogLevel };
+}

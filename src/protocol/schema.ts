@@ -1,0 +1,115 @@
+// The body of every frame type as one table of (field, kind): the encoder and the decoder both
+// walk it, so the byte layout is defined once. docs/protocol.md §4 documents these tables and
+// test/unit/protocol/codec.test.ts checks the two agree.
+import {
+  FrameType,
+  type FrameOf,
+  type FrameTypeName,
+  type PresenceEvent,
+  type WireMember,
+  type WireMessage,
+  type WireRoom,
+} from './frames.js';
+import { bool, enumeration, list, str, struct, uint, type FieldKind, type Fields } from './fields.js';
+
+/** Wire codes of PRESENCE.event: the index is the byte (§3.3.6). */
+export const PRESENCE_EVENTS = ['join', 'leave', 'online', 'quit'] as const satisfies readonly PresenceEvent[];
+/** Wire codes of SET_POLICY.policy: the index is the byte (§3.3.6). */
+export const DM_POLICIES = ['open', 'consent'] as const;
+
+const wireMessageFields = [
+  ['id', uint],
+  ['at', uint],
+  ['from', str],
+  ['to', list(str)],
+  ['text', str],
+  ['cid', str],
+] as const satisfies Fields<WireMessage>;
+const wireMemberFields = [
+  ['name', str],
+  ['online', bool],
+  ['operator', bool],
+] as const satisfies Fields<WireMember>;
+const wireRoomFields = [
+  ['name', str],
+  ['topic', str],
+  ['members', uint],
+] as const satisfies Fields<WireRoom>;
+
+export const wireMessage = struct<WireMessage>('WireMessage', wireMessageFields);
+export const wireMember = struct<WireMember>('WireMember', wireMemberFields);
+export const wireRoom = struct<WireRoom>('WireRoom', wireRoomFields);
+const presenceEvent = enumeration<PresenceEvent>('PresenceEvent', PRESENCE_EVENTS);
+const dmPolicy = enumeration<(typeof DM_POLICIES)[number]>('Policy', DM_POLICIES);
+
+type Body<N extends FrameTypeName> = Omit<FrameOf<N>, 'type'>;
+
+export const bodies = {
+  HELLO: [['versions', list(uint)], ['caps', list(str)], ['agent', str]],
+  WELCOME: [['version', uint], ['caps', list(str)], ['server', str], ['maxFrame', uint], ['heartbeatMs', uint]],
+  ERROR: [['ref', uint], ['code', uint], ['text', str], ['versions', list(uint)]],
+  PING: [['n', uint]],
+  PONG: [['n', uint]],
+  BYE: [['code', uint], ['text', str]],
+  REGISTER: [['ref', uint], ['name', str], ['password', str]],
+  LOGIN: [['ref', uint], ['name', str], ['password', str], ['guest', bool], ['token', str], ['since', uint]],
+  SESSION: [['ref', uint], ['name', str], ['guest', bool], ['token', str], ['resumed', bool], ['rooms', list(str)]],
+  OK: [['ref', uint]],
+  CREATE: [['ref', uint], ['room', str], ['topic', str]],
+  JOIN: [['ref', uint], ['room', str]],
+  JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)]],
+  LEAVE: [['ref', uint], ['room', str]],
+  ROOMS: [['ref', uint]],
+  ROOM_LIST: [['ref', uint], ['rooms', list(wireRoom)]],
+  MEMBERS: [['ref', uint], ['room', str]],
+  MEMBER_LIST: [['ref', uint], ['room', str], ['members', list(wireMember)]],
+  TOPIC: [['ref', uint], ['room', str], ['topic', str], ['by', str]],
+  SEND: [['ref', uint], ['cid', str], ['to', list(str)], ['text', str]],
+  ACK: [['ref', uint], ['cid', str], ['id', uint], ['at', uint]],
+  MSG: [['msg', wireMessage]],
+  HISTORY: [['ref', uint], ['with', str], ['before', uint], ['after', uint], ['limit', uint]],
+  MESSAGES: [['ref', uint], ['with', str], ['messages', list(wireMessage)], ['more', bool]],
+  PRESENCE: [['room', str], ['user', str], ['event', presenceEvent]],
+  GAP: [['since', uint], ['until', uint]],
+  SET_POLICY: [['ref', uint], ['policy', dmPolicy]],
+  CONSENT_ASK: [['ref', uint], ['user', str]],
+  CONSENT: [['ref', uint], ['user', str], ['accept', bool]],
+} as const satisfies { [N in FrameTypeName]: Fields<Body<N>> };
+
+// Compile-time completeness: every field of every frame and structure appears in its table.
+type Missing<T, S extends readonly (readonly [string, unknown])[]> = Exclude<keyof T, S[number][0]>;
+type MissingInBodies = { [N in FrameTypeName]: Missing<Body<N>, (typeof bodies)[N]> }[FrameTypeName];
+type MissingInStructs =
+  | Missing<WireMessage, typeof wireMessageFields>
+  | Missing<WireMember, typeof wireMemberFields>
+  | Missing<WireRoom, typeof wireRoomFields>;
+const complete: [MissingInBodies | MissingInStructs] extends [never] ? true : MissingInBodies | MissingInStructs = true;
+void complete;
+
+/** A frame type ready for the codec's loops. */
+export interface BodySchema {
+  readonly name: FrameTypeName;
+  readonly code: number;
+  readonly names: readonly string[];
+  readonly kinds: readonly FieldKind<unknown>[];
+  /** The first field is the request reference: errors about the body can quote it. */
+  readonly refFirst: boolean;
+}
+
+function schemaOf(name: FrameTypeName): BodySchema {
+  const fields = bodies[name] as readonly (readonly [string, FieldKind<unknown>])[];
+  return {
+    name,
+    code: FrameType[name],
+    names: fields.map((f) => f[0]),
+    kinds: fields.map((f) => f[1]),
+    refFirst: fields.length > 0 && fields[0][0] === 'ref',
+  };
+}
+
+const all = (Object.keys(FrameType) as FrameTypeName[]).map(schemaOf);
+
+export const schemaByName = Object.fromEntries(all.map((s) => [s.name, s])) as Record<FrameTypeName, BodySchema>;
+
+/** Indexed by type code; undefined for codes v1 does not define. */
+export const schemaByCode: readonly (BodySchema | undefined)[] = Array.from({ length: 256 }, (_, code) => all.find((s) => s.code === code));

@@ -1,0 +1,64 @@
+// Group commit: writes submitted during one event-loop turn share one transaction, so one
+// fsync acknowledges many messages. Each submitter's promise settles after that commit.
+
+interface Waiting<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Commits `items` atomically and returns one result per item, in order; throws if nothing was committed. */
+export type CommitBatch<T, R> = (items: readonly T[]) => R[];
+
+export class GroupCommit<T, R> {
+  private queue: Waiting<T, R>[] = [];
+  private scheduled = false;
+  private committed = 0;
+
+  constructor(private readonly commitBatch: CommitBatch<T, R>, private readonly maxBatch: number) {
+    if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
+  }
+
+  /** Transactions committed so far. */
+  get commits(): number {
+    return this.committed;
+  }
+
+  /** Items waiting for the next commit. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (this.queue.length >= this.maxBatch) {
+        this.flush(); // bounds memory and the size of one transaction under a flood
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.endOfTurn);
+      }
+    });
+  }
+
+  /** Commits everything waiting now. A failed commit rejects every submitter of that batch. */
+  flush(): void {
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    let results: R[];
+    try {
+      results = this.commitBatch(batch.map((w) => w.item));
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    this.committed++;
+    for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
+  }
+
+  private readonly endOfTurn = (): void => {
+    this.scheduled = false;
+    this.flush();
+  };
+}

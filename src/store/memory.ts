@@ -1,0 +1,251 @@
+import type {
+  Account, ChatMessage, ConsentState, DmPolicy, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+} from '../core/types.js';
+import type { Store } from '../ports/store.js';
+import { insertSorted, mergeAfter, page, removeSorted } from './sorted-ids.js';
+
+/** A map of maps: the two-key lookups (room × user, sender × client id) without joining keys into strings. */
+class Table2<V> {
+  private readonly rows = new Map<string, Map<string, V>>();
+
+  get(a: string, b: string): V | undefined {
+    return this.rows.get(a)?.get(b);
+  }
+
+  set(a: string, b: string, value: V): void {
+    let inner = this.rows.get(a);
+    if (!inner) this.rows.set(a, (inner = new Map()));
+    inner.set(b, value);
+  }
+
+  delete(a: string, b: string): boolean {
+    const inner = this.rows.get(a);
+    if (!inner?.delete(b)) return false;
+    if (inner.size === 0) this.rows.delete(a);
+    return true;
+  }
+
+  row(a: string): ReadonlyMap<string, V> {
+    return this.rows.get(a) ?? new Map();
+  }
+
+  deleteRow(a: string): void {
+    this.rows.delete(a);
+  }
+}
+
+function byKey<T extends { key: string }>(a: T, b: T): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function copyMessage(m: ChatMessage): ChatMessage {
+  return { ...m, rooms: [...m.rooms], users: [...m.users], to: [...m.to] };
+}
+
+/**
+ * The whole store in memory: for tests, single-process demos and as the reference the sqlite
+ * engine is checked against. Values are copied in and out so callers never share its state.
+ */
+export class MemoryStore implements Store {
+  private readonly accounts = new Map<NameKey, Account>();
+  private readonly rooms = new Map<NameKey, RoomRecord>();
+  private readonly byRoom = new Table2<Membership>();   // room -> user
+  private readonly byUser = new Table2<Membership>();   // user -> room
+  private readonly messages = new Map<MessageId, ChatMessage>();
+  private readonly clientIds = new Table2<MessageId>(); // sender -> client id
+  private readonly roomIndex = new Map<NameKey, MessageId[]>();
+  private readonly inboxIndex = new Map<NameKey, MessageId[]>();  // DMs received
+  private readonly sentIndex = new Map<NameKey, MessageId[]>();   // everything sent
+  private readonly dmIndex = new Table2<MessageId[]>();           // conversation (lower key, higher key)
+  private readonly mailboxes = new Map<NameKey, MessageId[]>();
+  private readonly consents = new Table2<ConsentState>();         // to -> from
+  private readonly consentsFrom = new Table2<true>();             // from -> to, to sweep a deleted asker
+
+  async open(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  // ---- accounts ----
+
+  async createAccount(account: Account): Promise<boolean> {
+    if (this.accounts.has(account.key)) return false;
+    this.accounts.set(account.key, { ...account });
+    return true;
+  }
+
+  async getAccount(key: NameKey): Promise<Account | undefined> {
+    const a = this.accounts.get(key);
+    return a && { ...a };
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return [...this.accounts.values()].map((a) => ({ ...a })).sort(byKey);
+  }
+
+  async setPassword(key: NameKey, passwordHash: string): Promise<boolean> {
+    const a = this.accounts.get(key);
+    if (a) a.passwordHash = passwordHash;
+    return a !== undefined;
+  }
+
+  async setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean> {
+    const a = this.accounts.get(key);
+    if (a) a.dmPolicy = policy;
+    return a !== undefined;
+  }
+
+  async deleteAccount(key: NameKey): Promise<boolean> {
+    if (!this.accounts.delete(key)) return false;
+    for (const room of this.byUser.row(key).keys()) this.byRoom.delete(room, key);
+    this.byUser.deleteRow(key);
+    this.mailboxes.delete(key);
+    for (const from of [...this.consents.row(key).keys()]) {
+      this.consents.delete(key, from);
+      this.consentsFrom.delete(from, key);
+    }
+    for (const to of [...this.consentsFrom.row(key).keys()]) this.consents.delete(to, key);
+    this.consentsFrom.deleteRow(key);
+    return true;
+  }
+
+  // ---- rooms ----
+
+  async createRoom(room: RoomRecord): Promise<boolean> {
+    if (this.rooms.has(room.key)) return false;
+    this.rooms.set(room.key, { ...room });
+    return true;
+  }
+
+  async getRoom(key: NameKey): Promise<RoomRecord | undefined> {
+    const r = this.rooms.get(key);
+    return r && { ...r };
+  }
+
+  async listRooms(): Promise<RoomRecord[]> {
+    return [...this.rooms.values()].map((r) => ({ ...r })).sort(byKey);
+  }
+
+  async setTopic(key: NameKey, topic: string): Promise<boolean> {
+    const r = this.rooms.get(key);
+    if (r) r.topic = topic;
+    return r !== undefined;
+  }
+
+  /** False when already a member, or when the room or the account does not exist. */
+  async addMember(m: Membership): Promise<boolean> {
+    if (!this.rooms.has(m.room) || !this.accounts.has(m.user) || this.byRoom.get(m.room, m.user)) return false;
+    const stored = { ...m };
+    this.byRoom.set(m.room, m.user, stored);
+    this.byUser.set(m.user, m.room, stored);
+    return true;
+  }
+
+  async removeMember(room: NameKey, user: NameKey): Promise<boolean> {
+    this.byUser.delete(user, room);
+    return this.byRoom.delete(room, user);
+  }
+
+  async members(room: NameKey): Promise<Membership[]> {
+    return [...this.byRoom.row(room).values()].map((m) => ({ ...m })).sort((a, b) => (a.user < b.user ? -1 : 1));
+  }
+
+  async roomsOf(user: NameKey): Promise<Membership[]> {
+    return [...this.byUser.row(user).values()].map((m) => ({ ...m })).sort((a, b) => (a.room < b.room ? -1 : 1));
+  }
+
+  async setRole(room: NameKey, user: NameKey, role: RoomRole): Promise<boolean> {
+    const m = this.byRoom.get(room, user);
+    if (m) m.role = role; // one object shared by both indexes
+    return m !== undefined;
+  }
+
+  // ---- messages ----
+
+  async append(message: ChatMessage, mailboxFor: NameKey[]): Promise<ChatMessage> {
+    if (message.clientId !== '') {
+      const earlier = this.clientIds.get(message.fromKey, message.clientId);
+      if (earlier !== undefined) return copyMessage(this.messages.get(earlier) as ChatMessage);
+    }
+    if (this.messages.has(message.id)) throw new Error(`message id ${message.id} is already stored`);
+    const id = message.id;
+    this.messages.set(id, copyMessage(message));
+    if (message.clientId !== '') this.clientIds.set(message.fromKey, message.clientId, id);
+    for (const room of message.rooms) insertSorted(listIn(this.roomIndex, room), id);
+    for (const user of message.users) {
+      insertSorted(listIn(this.inboxIndex, user), id);
+      insertSorted(this.conversation(message.fromKey, user, true), id);
+    }
+    insertSorted(listIn(this.sentIndex, message.fromKey), id);
+    for (const user of mailboxFor) insertSorted(listIn(this.mailboxes, user), id);
+    return message;
+  }
+
+  async findByClientId(fromKey: NameKey, clientId: string): Promise<ChatMessage | undefined> {
+    const id = this.clientIds.get(fromKey, clientId);
+    return id === undefined ? undefined : this.load([id])[0];
+  }
+
+  async getMessage(id: MessageId): Promise<ChatMessage | undefined> {
+    const m = this.messages.get(id);
+    return m && copyMessage(m);
+  }
+
+  async roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]> {
+    return this.load(page(this.roomIndex.get(room) ?? [], q));
+  }
+
+  async dmHistory(a: NameKey, b: NameKey, q: HistoryQuery): Promise<ChatMessage[]> {
+    return this.load(page(this.conversation(a, b, false), q));
+  }
+
+  async missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]> {
+    const sources = [this.inboxIndex.get(user) ?? [], this.sentIndex.get(user) ?? []];
+    for (const room of rooms) sources.push(this.roomIndex.get(room) ?? []);
+    return this.load(mergeAfter(sources, after, limit));
+  }
+
+  // ---- offline mailbox ----
+
+  async mailbox(user: NameKey, limit: number): Promise<ChatMessage[]> {
+    return this.load((this.mailboxes.get(user) ?? []).slice(0, Math.max(0, limit)));
+  }
+
+  async clearMailbox(user: NameKey, ids: MessageId[]): Promise<void> {
+    const box = this.mailboxes.get(user);
+    if (!box) return;
+    for (const id of ids) removeSorted(box, id);
+    if (box.length === 0) this.mailboxes.delete(user);
+  }
+
+  // ---- DM consent ----
+
+  async getConsent(to: NameKey, from: NameKey): Promise<ConsentState | undefined> {
+    return this.consents.get(to, from);
+  }
+
+  async setConsent(to: NameKey, from: NameKey, state: ConsentState): Promise<void> {
+    this.consents.set(to, from, state);
+    this.consentsFrom.set(from, to, true);
+  }
+
+  /** The id list of the DM conversation between a and b, whichever of them sent. */
+  private conversation(a: NameKey, b: NameKey, create: boolean): MessageId[] {
+    const [low, high] = a <= b ? [a, b] : [b, a];
+    let ids = this.dmIndex.get(low, high);
+    if (!ids) {
+      ids = [];
+      if (create) this.dmIndex.set(low, high, ids);
+    }
+    return ids;
+  }
+
+  private load(ids: readonly MessageId[]): ChatMessage[] {
+    return ids.map((id) => copyMessage(this.messages.get(id) as ChatMessage));
+  }
+}
+
+function listIn<K>(index: Map<K, MessageId[]>, key: K): MessageId[] {
+  let ids = index.get(key);
+  if (!ids) index.set(key, (ids = []));
+  return ids;
+}

@@ -1,0 +1,129 @@
+import type Database from 'better-sqlite3';
+
+// The sqlite schema as an ordered list of steps. `PRAGMA user_version` records the last step
+// applied; each step runs in its own transaction together with the version bump, so a crash
+// leaves the database at one version or the next, never between. Steps are never edited once
+// released: a change is a new step at the end.
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE accounts (
+        key           TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        dm_policy     TEXT NOT NULL CHECK (dm_policy IN ('open', 'consent')),
+        created_at    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE rooms (
+        key        TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        topic      TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE memberships (
+        room TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+        user TEXT NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'member')),
+        PRIMARY KEY (room, user)
+      ) WITHOUT ROWID;
+      CREATE INDEX memberships_by_user ON memberships (user, room);
+
+      -- One row per message whatever its number of targets. The target lists are kept here too
+      -- (encoded by store/rows.ts) so a message is read back from this row alone.
+      CREATE TABLE messages (
+        id        INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,
+        from_name TEXT NOT NULL,
+        from_key  TEXT NOT NULL,
+        guest     INTEGER NOT NULL,
+        text      TEXT NOT NULL,
+        rooms     TEXT NOT NULL,
+        users     TEXT NOT NULL,
+        to_names  TEXT NOT NULL,
+        client_id TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX messages_by_client_id ON messages (from_key, client_id) WHERE client_id <> '';
+
+      -- The index of targets: kind 0 = room, 1 = user (a direct message). from_key is set on
+      -- user rows only, for the DM conversation index.
+      CREATE TABLE message_targets (
+        kind       INTEGER NOT NULL CHECK (kind IN (0, 1)),
+        key        TEXT NOT NULL,
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        from_key   TEXT,
+        PRIMARY KEY (kind, key, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX message_targets_dm ON message_targets (key, from_key, message_id) WHERE kind = 1;
+
+      CREATE TABLE mailbox (
+        user       TEXT NOT NULL,
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        PRIMARY KEY (user, message_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      -- Resume replays a user's own messages to its other devices. Index entries end with the
+      -- rowid, which is the message id: this is ordered by (from_key, id) without storing id twice.
+      CREATE INDEX messages_by_sender ON messages (from_key);
+
+      CREATE TABLE consents (
+        to_key   TEXT NOT NULL,
+        from_key TEXT NOT NULL,
+        state    TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'refused')),
+        PRIMARY KEY (to_key, from_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX consents_by_asker ON consents (from_key);
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** The database was written by a newer version of the program: refuse rather than guess. */
+export class SchemaTooNewError extends Error {
+  constructor(readonly found: number, readonly known: number) {
+    super(`database schema version ${found} is newer than this program's ${known}`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database up to `target` (default: the latest version) and returns the versions
+ * applied. `steps` is replaceable so that tests can exercise a failing step.
+ */
+export function migrate(db: Database.Database, target: number = LATEST_VERSION, steps: readonly Migration[] = MIGRATIONS): number[] {
+  const found = schemaVersion(db);
+  const newest = steps.length ? steps[steps.length - 1].version : 0;
+  if (found > newest) throw new SchemaTooNewError(found, newest);
+  const applied: number[] = [];
+  for (const step of steps) {
+    if (step.version <= found || step.version > target) continue;
+    // IMMEDIATE takes the write lock first; re-reading the version under it lets two processes
+    // opening one file at once both succeed.
+    db.transaction(() => {
+      if (schemaVersion(db) >= step.version) return;
+      db.exec(step.sql);
+      db.pragma(`user_version = ${step.version}`);
+      applied.push(step.version);
+    }).immediate();
+  }
+  return applied;
+}

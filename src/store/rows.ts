@@ -1,0 +1,48 @@
+import type { Account, ChatMessage, DmPolicy, Membership, RoomRecord, RoomRole } from '../core/types.js';
+
+// Rows of the sqlite schema (migrations.ts) and their domain values.
+
+export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number }
+export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number }
+export interface MembershipRow { room: string; user: string; name: string; role: string }
+export interface MessageRow {
+  id: number; at: number; from_name: string; from_key: string; guest: number; text: string;
+  rooms: string; users: string; to_names: string; client_id: string;
+}
+
+export const MESSAGE_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id';
+
+export function toAccount(r: AccountRow): Account {
+  return { key: r.key, name: r.name, passwordHash: r.password_hash, dmPolicy: r.dm_policy as DmPolicy, createdAt: r.created_at };
+}
+
+export function toRoom(r: RoomRow): RoomRecord {
+  return { key: r.key, name: r.name, topic: r.topic, createdBy: r.created_by, createdAt: r.created_at };
+}
+
+export function toMembership(r: MembershipRow): Membership {
+  return { room: r.room, user: r.user, name: r.name, role: r.role as RoomRole };
+}
+
+export function toMessage(r: MessageRow): ChatMessage {
+  return {
+    id: r.id,
+    at: r.at,
+    from: r.from_name,
+    fromKey: r.from_key,
+    guest: r.guest !== 0,
+    text: r.text,
+    rooms: decodeList(r.rooms),
+    users: decodeList(r.users),
+    to: decodeList(r.to_names),
+    clientId: r.client_id,
+  };
+}
+
+export function encodeList(items: readonly string[]): string {
+  return JSON.stringify(items);
+}
+
+export function decodeList(text: string): string[] {
+  return JSON.parse(text) as string[];
+}

@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import { MESSAGE_COLUMNS, type AccountRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
+
+// Every statement of the sqlite engine, prepared once when the store opens.
+
+export const ROOM = 0;
+export const USER = 1;
+
+/** Bounds that stand for "no bound" in id range queries (sqlite's 64-bit integer range). */
+export const NO_LOWER = -(2n ** 63n);
+export const NO_UPPER = 2n ** 63n - 1n;
+type Bound = number | bigint;
+
+const M = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ');
+
+/** One direction of a DM conversation, the newest or the oldest `limit` inside the bounds. */
+function dmSide(order: 'ASC' | 'DESC', to: string, from: string): string {
+  return `SELECT message_id FROM (SELECT message_id FROM message_targets
+            WHERE kind = 1 AND key = ${to} AND from_key = ${from} AND message_id > @lo AND message_id < @hi
+            ORDER BY message_id ${order} LIMIT @limit)`;
+}
+
+function dmPage(order: 'ASC' | 'DESC'): string {
+  // UNION, not UNION ALL: a note to oneself (a = b) matches both sides.
+  return `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id IN (${dmSide(order, '@b', '@a')} UNION ${dmSide(order, '@a', '@b')})
+          ORDER BY id ${order} LIMIT @limit`;
+}
+
+function roomPage(order: 'ASC' | 'DESC'): string {
+  return `SELECT ${M} FROM message_targets t JOIN messages m ON m.id = t.message_id
+          WHERE t.kind = 0 AND t.key = @key AND t.message_id > @lo AND t.message_id < @hi
+          ORDER BY t.message_id ${order} LIMIT @limit`;
+}
+
+export interface RoomPageParams { key: string; lo: Bound; hi: Bound; limit: number }
+export interface DmPageParams { a: string; b: string; lo: Bound; hi: Bound; limit: number }
+
+export function prepareStatements(db: Database.Database) {
+  return {
+    insertAccount: db.prepare<[string, string, string, string, number]>(
+      `INSERT INTO accounts (key, name, password_hash, dm_policy, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO NOTHING`),
+    getAccount: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE key = ?'),
+    listAccounts: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY key'),
+    setPassword: db.prepare<[string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ?'),
+    setDmPolicy: db.prepare<[string, string]>('UPDATE accounts SET dm_policy = ? WHERE key = ?'),
+    deleteAccount: db.prepare<[string]>('DELETE FROM accounts WHERE key = ?'), // memberships cascade
+    deleteMailboxOf: db.prepare<[string]>('DELETE FROM mailbox WHERE user = ?'),
+    deleteConsentsTo: db.prepare<[string]>('DELETE FROM consents WHERE to_key = ?'),
+    deleteConsentsFrom: db.prepare<[string]>('DELETE FROM consents WHERE from_key = ?'),
+
+    insertRoom: db.prepare<[string, string, string, string, number]>(
+      `INSERT INTO rooms (key, name, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO NOTHING`),
+    getRoom: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE key = ?'),
+    listRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY key'),
+    setTopic: db.prepare<[string, string]>('UPDATE rooms SET topic = ? WHERE key = ?'),
+
+    insertMember: db.prepare<{ room: string; user: string; name: string; role: string }>(
+      `INSERT INTO memberships (room, user, name, role) SELECT @room, @user, @name, @role
+       WHERE EXISTS (SELECT 1 FROM rooms WHERE key = @room) AND EXISTS (SELECT 1 FROM accounts WHERE key = @user)
+       ON CONFLICT (room, user) DO NOTHING`),
+    removeMember: db.prepare<[string, string]>('DELETE FROM memberships WHERE room = ? AND user = ?'),
+    members: db.prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE room = ? ORDER BY user'),
+    roomsOf: db.prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE user = ? ORDER BY room'),
+    setRole: db.prepare<[string, string, string]>('UPDATE memberships SET role = ? WHERE room = ? AND user = ?'),
+
+    insertMessage: db.prepare<[number, number, string, string, number, string, string, string, string, string]>(
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (from_key, client_id) WHERE client_id <> '' DO NOTHING`),
+    insertTarget: db.prepare<[number, string, number, string | null]>(
+      'INSERT OR IGNORE INTO message_targets (kind, key, message_id, from_key) VALUES (?, ?, ?, ?)'),
+    insertMailbox: db.prepare<[string, number]>('INSERT OR IGNORE INTO mailbox (user, message_id) VALUES (?, ?)'),
+    findByClientId: db.prepare<[string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_key = ? AND client_id = ? AND client_id <> ''`),
+    getMessage: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`),
+
+    roomNewest: db.prepare<RoomPageParams, MessageRow>(roomPage('DESC')),
+    roomOldest: db.prepare<RoomPageParams, MessageRow>(roomPage('ASC')),
+    dmNewest: db.prepare<DmPageParams, MessageRow>(dmPage('DESC')),
+    dmOldest: db.prepare<DmPageParams, MessageRow>(dmPage('ASC')),
+    targetIdsAfter: db.prepare<[number, string, number, number], number>(
+      'SELECT message_id FROM message_targets WHERE kind = ? AND key = ? AND message_id > ? ORDER BY message_id LIMIT ?').pluck(),
+    sentIdsAfter: db.prepare<[string, number, number], number>(
+      'SELECT id FROM messages WHERE from_key = ? AND id > ? ORDER BY id LIMIT ?').pluck(),
+
+    mailbox: db.prepare<[string, number], MessageRow>(
+      `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? ORDER BY b.message_id LIMIT ?`),
+    clearMailbox: db.prepare<[string, number]>('DELETE FROM mailbox WHERE user = ? AND message_id = ?'),
+
+    getConsent: db.prepare<[string, string], string>('SELECT state FROM consents WHERE to_key = ? AND from_key = ?').pluck(),
+    setConsent: db.prepare<[string, string, string]>(
+      `INSERT INTO consents (to_key, from_key, state) VALUES (?, ?, ?)
+       ON CONFLICT (to_key, from_key) DO UPDATE SET state = excluded.state`),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

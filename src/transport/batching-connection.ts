@@ -1,0 +1,156 @@
+import type { CloseReason, Connection, TransportKind } from '../ports/connection.js';
+import { scheduleFlush, type Flushable } from './flush-scheduler.js';
+import { NORMAL_CLOSE, SLOW_CONSUMER } from './reasons.js';
+
+export const DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024;
+/**
+ * A turn that queues more than this is written at once instead of at the end of the turn: the
+ * kernel takes part of it straight away, so a legitimate burst (a resume replay) does not count
+ * in full against the queue bound. Splits happen between send() calls, so frames stay whole.
+ */
+export const DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
+
+export interface QueueOptions {
+  /** Bound on bytes queued in user space (our batch plus the socket's buffer). */
+  maxQueueBytes?: number;
+  maxBatchBytes?: number;
+}
+
+const OPEN = 0;
+const CLOSING = 1; // close() or destroy() was called; waiting for the socket to go
+const GONE = 2;
+type State = typeof OPEN | typeof CLOSING | typeof GONE;
+
+type DataHandler = (bytes: Uint8Array) => void;
+type CloseHandler = (reason: CloseReason) => void;
+
+let nextId = 0;
+
+/**
+ * What every transport shares: the per-turn write batch, the bounded queue, and the close
+ * bookkeeping (onClose exactly once, with the local reason when we closed first).
+ * Subclasses supply the socket operations.
+ */
+export abstract class BatchingConnection implements Connection, Flushable {
+  readonly id: string;
+  private batch: Uint8Array[] = [];
+  private batchBytes = 0;
+  private flushPending = false;
+  private state: State = OPEN;
+  private localReason: CloseReason | undefined;
+  private finalReason: CloseReason | undefined;
+  private dataHandlers: DataHandler[] = [];
+  private closeHandlers: CloseHandler[] = [];
+  private readonly maxQueueBytes: number;
+  private readonly maxBatchBytes: number;
+
+  protected constructor(readonly transport: TransportKind, readonly remoteAddress: string, options: QueueOptions) {
+    this.id = `${transport}-${(++nextId).toString(36)}`;
+    this.maxQueueBytes = options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;
+    this.maxBatchBytes = Math.min(options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES, this.maxQueueBytes);
+  }
+
+  /** Bytes the socket layer holds that the OS has not taken yet. */
+  protected abstract lowerBuffered(): number;
+  /** Write the chunks as one socket write (one message for WebSocket). */
+  protected abstract writeBatch(chunks: readonly Uint8Array[], totalBytes: number): void;
+  /** Close gracefully after what was written; must end with closedBelow(). */
+  protected abstract endBelow(reason: CloseReason): void;
+  /** Drop the socket now; must end with closedBelow(). */
+  protected abstract destroyBelow(reason: CloseReason): void;
+
+  get bufferedBytes(): number {
+    return this.state === GONE ? 0 : this.batchBytes + this.lowerBuffered();
+  }
+
+  get closed(): boolean {
+    return this.state !== OPEN;
+  }
+
+  send(bytes: Uint8Array): boolean {
+    if (this.state !== OPEN) return false;
+    const n = bytes.byteLength;
+    if (n === 0) return true;
+    if (this.batchBytes + this.lowerBuffered() + n > this.maxQueueBytes) {
+      this.destroy(SLOW_CONSUMER);
+      return false;
+    }
+    this.batch.push(bytes);
+    this.batchBytes += n;
+    if (this.batchBytes >= this.maxBatchBytes) {
+      this.writeQueued();
+    } else if (!this.flushPending) {
+      this.flushPending = true;
+      scheduleFlush(this);
+    }
+    return true;
+  }
+
+  /** Called by the flush scheduler at the end of the turn. */
+  flush(): void {
+    this.flushPending = false;
+    if (this.state === OPEN) this.writeQueued();
+  }
+
+  close(reason: CloseReason = NORMAL_CLOSE): void {
+    if (this.state !== OPEN) return;
+    this.state = CLOSING;
+    this.localReason = reason;
+    this.writeQueued();
+    this.endBelow(reason);
+  }
+
+  destroy(reason: CloseReason = NORMAL_CLOSE): void {
+    if (this.state === GONE) return;
+    this.state = CLOSING;
+    this.localReason ??= reason;
+    this.dropQueued();
+    this.destroyBelow(this.localReason);
+  }
+
+  onData(handler: DataHandler): void {
+    this.dataHandlers.push(handler);
+  }
+
+  onClose(handler: CloseHandler): void {
+    const reason = this.finalReason;
+    if (reason) queueMicrotask(() => handler(reason));
+    else this.closeHandlers.push(handler);
+  }
+
+  /** Subclasses report incoming bytes here. Input after we decided to close is not delivered. */
+  protected received(bytes: Uint8Array): void {
+    if (this.state !== OPEN) return;
+    const handlers = this.dataHandlers;
+    for (let i = 0; i < handlers.length; i++) handlers[i](bytes);
+  }
+
+  /** Subclasses report here, once, that the socket is gone; `remote` is the peer's reason. */
+  protected closedBelow(remote: CloseReason): void {
+    if (this.state === GONE) return;
+    this.state = GONE;
+    this.dropQueued();
+    const reason = this.localReason ?? remote;
+    this.finalReason = reason;
+    const handlers = this.closeHandlers;
+    this.closeHandlers = [];
+    this.dataHandlers = [];
+    for (const h of handlers) h(reason);
+  }
+
+  private writeQueued(): void {
+    if (this.batchBytes === 0) return;
+    const total = this.batchBytes;
+    this.batchBytes = 0;
+    try {
+      this.writeBatch(this.batch, total);
+    } finally {
+      this.batch.length = 0;
+    }
+  }
+
+  private dropQueued(): void {
+    this.batch.length = 0;
+    this.batchBytes = 0;
+  }
+}

@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/store/memory.js';
+import { storeContract } from './store.js';
+
+storeContract('memory', async () => ({ store: new MemoryStore(), cleanup: async () => {} }));

@@ -1,0 +1,494 @@
+// The behaviour every Store engine must show (src/ports/store.ts). Each engine's test file calls
+// storeContract with a factory; the suite opens the store it gets and closes it before cleanup.
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Account, ChatMessage, HistoryQuery, MessageId, NameKey, RoomRecord } from '../../src/core/types.js';
+import type { Store } from '../../src/ports/store.js';
+import { referenceDm, referenceMissed, referenceRoom } from './store-reference.js';
+
+export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+
+/** Ids shaped like real ones (ms × 4096 + sequence, above 2^52) with gaps, so bounds between two ids can be tested. */
+const FIRST_ID = 1_700_000_000_000 * 4096;
+const STEP = 10;
+
+interface Draft { from: NameKey; rooms?: NameKey[]; users?: NameKey[]; cid?: string; text?: string; guest?: boolean }
+
+function messageMaker(): (d: Draft) => ChatMessage {
+  let n = 0;
+  return (d) => {
+    n++;
+    const rooms = d.rooms ?? [];
+    const users = d.users ?? [];
+    return {
+      id: FIRST_ID + n * STEP,
+      at: 1_700_000_000_000 + n,
+      from: d.from.toUpperCase(),
+      fromKey: d.from,
+      guest: d.guest ?? false,
+      text: d.text ?? `message ${n}`,
+      rooms,
+      users,
+      to: [...rooms.map((r) => r.toUpperCase()), ...users.map((u) => u.toUpperCase())],
+      clientId: d.cid ?? '',
+    };
+  };
+}
+
+function account(key: NameKey, over: Partial<Account> = {}): Account {
+  return { key, name: key.toUpperCase(), passwordHash: `hash-of-${key}`, dmPolicy: 'open', createdAt: 1_700_000_000_000, ...over };
+}
+
+function room(key: NameKey, over: Partial<RoomRecord> = {}): RoomRecord {
+  return { key, name: key.toUpperCase(), topic: `about ${key}`, createdBy: 'ALICE', createdAt: 1_700_000_000_000, ...over };
+}
+
+const ids = (messages: readonly ChatMessage[]): MessageId[] => messages.map((m) => m.id);
+
+export function storeContract(name: string, make: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let mk: (d: Draft) => ChatMessage;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await make());
+      await store.open();
+      mk = messageMaker();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    /** Appends in order, each awaited. */
+    async function put(...messages: ChatMessage[]): Promise<ChatMessage[]> {
+      for (const m of messages) await store.append(m, []);
+      return messages;
+    }
+
+    it('opens twice without harm', async () => {
+      await store.createAccount(account('alice'));
+      await store.open();
+      assert.equal((await store.getAccount('alice'))?.name, 'ALICE');
+    });
+
+    describe('accounts', () => {
+      it('creates an account once and reads it back', async () => {
+        const alice = account('alice', { dmPolicy: 'consent', createdAt: 1_700_000_000_123 });
+        assert.equal(await store.createAccount(alice), true);
+        assert.equal(await store.createAccount(account('alice', { name: 'Other', passwordHash: 'x' })), false);
+        assert.deepEqual(await store.getAccount('alice'), alice);
+        assert.equal(await store.getAccount('bob'), undefined);
+      });
+
+      it('treats keys as opaque strings: case folding is the caller\'s job', async () => {
+        assert.equal(await store.createAccount(account('alice')), true);
+        assert.equal(await store.createAccount(account('Alice')), true);
+        assert.equal(await store.getAccount('ALICE'), undefined);
+        assert.deepEqual((await store.listAccounts()).map((a) => a.key), ['Alice', 'alice']);
+      });
+
+      it('lists accounts ordered by key', async () => {
+        for (const k of ['carol', 'alice', 'bob']) await store.createAccount(account(k));
+        assert.deepEqual((await store.listAccounts()).map((a) => a.key), ['alice', 'bob', 'carol']);
+      });
+
+      it('changes password and DM policy of existing accounts only', async () => {
+        await store.createAccount(account('alice'));
+        assert.equal(await store.setPassword('alice', 'new-hash'), true);
+        assert.equal(await store.setDmPolicy('alice', 'consent'), true);
+        const a = await store.getAccount('alice');
+        assert.equal(a?.passwordHash, 'new-hash');
+        assert.equal(a?.dmPolicy, 'consent');
+        assert.equal(await store.setPassword('bob', 'h'), false);
+        assert.equal(await store.setDmPolicy('bob', 'consent'), false);
+        assert.equal(await store.getAccount('bob'), undefined);
+      });
+
+      it('deletes an account with its memberships, mailbox and consents, keeping its messages', async () => {
+        for (const k of ['alice', 'bob', 'carol']) await store.createAccount(account(k));
+        await store.createRoom(room('#a'));
+        await store.createRoom(room('#b'));
+        await store.addMember({ room: '#a', user: 'alice', name: 'ALICE', role: 'operator' });
+        await store.addMember({ room: '#b', user: 'alice', name: 'ALICE', role: 'member' });
+        await store.addMember({ room: '#a', user: 'bob', name: 'BOB', role: 'member' });
+        const sent = mk({ from: 'alice', rooms: ['#a'], users: ['bob'], cid: 'c1' });
+        const received = mk({ from: 'bob', users: ['alice'] });
+        await store.append(sent, ['bob']);
+        await store.append(received, ['alice']);
+        await store.setConsent('alice', 'bob', 'accepted');   // bob asked alice
+        await store.setConsent('carol', 'alice', 'pending');  // alice asked carol
+        await store.setConsent('carol', 'bob', 'refused');
+
+        assert.equal(await store.deleteAccount('alice'), true);
+        assert.equal(await store.deleteAccount('alice'), false);
+        assert.equal(await store.getAccount('alice'), undefined);
+        assert.deepEqual(await store.roomsOf('alice'), []);
+        assert.deepEqual((await store.members('#a')).map((m) => m.user), ['bob']);
+        assert.deepEqual(await store.members('#b'), []);
+        assert.deepEqual(await store.mailbox('alice', 10), []);
+        assert.equal(await store.getConsent('alice', 'bob'), undefined);
+        assert.equal(await store.getConsent('carol', 'alice'), undefined);
+        // Others keep theirs; history keeps the messages.
+        assert.equal(await store.getConsent('carol', 'bob'), 'refused');
+        assert.deepEqual(ids(await store.mailbox('bob', 10)), [sent.id]);
+        assert.deepEqual(await store.getMessage(sent.id), sent);
+        assert.deepEqual(await store.findByClientId('alice', 'c1'), sent);
+        assert.deepEqual(ids(await store.roomHistory('#a', { limit: 10 })), [sent.id]);
+        assert.deepEqual(ids(await store.dmHistory('bob', 'alice', { limit: 10 })), [sent.id, received.id]);
+        // The name is free again and the new account starts empty.
+        assert.equal(await store.createAccount(account('alice')), true);
+        assert.deepEqual(await store.roomsOf('alice'), []);
+        assert.deepEqual(await store.mailbox('alice', 10), []);
+      });
+
+      it('deletes nothing when the account does not exist', async () => {
+        await store.createAccount(account('bob'));
+        await store.setConsent('bob', 'ghost', 'pending');
+        assert.equal(await store.deleteAccount('ghost'), false);
+        assert.equal(await store.getConsent('bob', 'ghost'), 'pending');
+      });
+    });
+
+    describe('rooms and memberships', () => {
+      it('creates a room once and reads it back', async () => {
+        const general = room('#general', { createdBy: '', topic: 'General discussion' });
+        assert.equal(await store.createRoom(general), true);
+        assert.equal(await store.createRoom(room('#general', { topic: 'other' })), false);
+        assert.deepEqual(await store.getRoom('#general'), general);
+        assert.equal(await store.getRoom('#nope'), undefined);
+      });
+
+      it('lists rooms ordered by key and changes topics of existing rooms only', async () => {
+        for (const k of ['#c', '#a', '#b']) await store.createRoom(room(k));
+        assert.deepEqual((await store.listRooms()).map((r) => r.key), ['#a', '#b', '#c']);
+        assert.equal(await store.setTopic('#b', 'new topic'), true);
+        assert.equal((await store.getRoom('#b'))?.topic, 'new topic');
+        assert.equal(await store.setTopic('#nope', 'x'), false);
+        assert.equal(await store.getRoom('#nope'), undefined);
+      });
+
+      it('adds a member once and lists members by user and rooms by room', async () => {
+        for (const k of ['carol', 'alice', 'bob']) await store.createAccount(account(k));
+        for (const k of ['#b', '#a']) await store.createRoom(room(k));
+        assert.equal(await store.addMember({ room: '#a', user: 'carol', name: 'Carol', role: 'operator' }), true);
+        assert.equal(await store.addMember({ room: '#a', user: 'alice', name: 'Alice', role: 'member' }), true);
+        assert.equal(await store.addMember({ room: '#b', user: 'alice', name: 'Alice', role: 'member' }), true);
+        assert.equal(await store.addMember({ room: '#a', user: 'alice', name: 'Alice', role: 'operator' }), false);
+        assert.deepEqual(await store.members('#a'), [
+          { room: '#a', user: 'alice', name: 'Alice', role: 'member' },
+          { room: '#a', user: 'carol', name: 'Carol', role: 'operator' },
+        ]);
+        assert.deepEqual((await store.roomsOf('alice')).map((m) => m.room), ['#a', '#b']);
+        assert.deepEqual(await store.roomsOf('bob'), []);
+        assert.deepEqual(await store.members('#nope'), []);
+      });
+
+      it('refuses memberships of unknown rooms or accounts', async () => {
+        await store.createAccount(account('alice'));
+        await store.createRoom(room('#a'));
+        assert.equal(await store.addMember({ room: '#nope', user: 'alice', name: 'Alice', role: 'member' }), false);
+        assert.equal(await store.addMember({ room: '#a', user: 'ghost', name: 'Ghost', role: 'member' }), false);
+        assert.deepEqual(await store.members('#a'), []);
+        assert.deepEqual(await store.roomsOf('alice'), []);
+      });
+
+      it('removes members and changes roles of members only', async () => {
+        for (const k of ['alice', 'bob']) await store.createAccount(account(k));
+        await store.createRoom(room('#a'));
+        await store.addMember({ room: '#a', user: 'alice', name: 'Alice', role: 'member' });
+        await store.addMember({ room: '#a', user: 'bob', name: 'Bob', role: 'member' });
+        assert.equal(await store.setRole('#a', 'alice', 'operator'), true);
+        assert.equal((await store.roomsOf('alice'))[0].role, 'operator');
+        assert.equal((await store.members('#a')).find((m) => m.user === 'alice')?.role, 'operator');
+        assert.equal(await store.setRole('#a', 'carol', 'operator'), false);
+        assert.equal(await store.removeMember('#a', 'bob'), true);
+        assert.equal(await store.removeMember('#a', 'bob'), false);
+        assert.deepEqual((await store.members('#a')).map((m) => m.user), ['alice']);
+        assert.deepEqual(await store.roomsOf('bob'), []);
+        assert.equal(await store.setRole('#a', 'bob', 'operator'), false);
+        assert.equal(await store.addMember({ room: '#a', user: 'bob', name: 'Bob', role: 'member' }), true);
+      });
+    });
+
+    describe('messages', () => {
+      it('returns the appended message and reads it back by id', async () => {
+        const m = mk({ from: 'alice', rooms: ['#a'], cid: 'c1', guest: true, text: 'héllo 👋' });
+        assert.deepEqual(await store.append(m, []), m);
+        assert.deepEqual(await store.getMessage(m.id), m);
+        assert.equal(await store.getMessage(m.id + 1), undefined);
+      });
+
+      it('stores a multi-target message once and shows it in every room and DM conversation', async () => {
+        const m = mk({ from: 'alice', rooms: ['#a', '#b'], users: ['bob', 'carol'], cid: 'multi' });
+        await store.append(m, ['bob', 'carol']);
+        assert.deepEqual(await store.getMessage(m.id), m);
+        for (const r of ['#a', '#b']) assert.deepEqual(await store.roomHistory(r, { limit: 10 }), [m]);
+        for (const u of ['bob', 'carol']) {
+          assert.deepEqual(await store.dmHistory('alice', u, { limit: 10 }), [m]);
+          assert.deepEqual(await store.dmHistory(u, 'alice', { limit: 10 }), [m]);
+          assert.deepEqual(await store.mailbox(u, 10), [m]);
+          assert.deepEqual(await store.missedSince(u, ['#a', '#b'], 0, 10), [m], 'once, though it matches room and user');
+        }
+        assert.deepEqual(await store.dmHistory('bob', 'carol', { limit: 10 }), [], 'co-recipients have no conversation');
+        assert.deepEqual(await store.roomHistory('#c', { limit: 10 }), []);
+      });
+
+      it('keeps targets in the order given', async () => {
+        const m = mk({ from: 'alice', rooms: ['#z', '#a', '#m'], users: ['zed', 'amy'] });
+        await store.append(m, []);
+        const back = await store.getMessage(m.id);
+        assert.deepEqual(back?.rooms, ['#z', '#a', '#m']);
+        assert.deepEqual(back?.users, ['zed', 'amy']);
+        assert.deepEqual(back?.to, m.to);
+      });
+
+      it('hands out copies: changing a returned message changes nothing stored', async () => {
+        const m = mk({ from: 'alice', rooms: ['#a'] });
+        await store.append(m, []);
+        const original = structuredClone(m);
+        m.rooms.push('#b');
+        m.text = 'changed';
+        const read = (await store.roomHistory('#a', { limit: 1 }))[0];
+        read.to.push('X');
+        assert.deepEqual(await store.getMessage(m.id), original);
+      });
+
+      describe('idempotent append', () => {
+        it('returns the stored message for a resend with the same sender and client id', async () => {
+          const first = mk({ from: 'alice', rooms: ['#a'], users: ['bob'], cid: 'k1', text: 'first' });
+          const resend = mk({ from: 'alice', rooms: ['#b'], users: ['carol'], cid: 'k1', text: 'second' });
+          await store.append(first, ['bob']);
+          assert.deepEqual(await store.append(resend, ['carol']), first);
+          assert.equal(await store.getMessage(resend.id), undefined);
+          assert.deepEqual(await store.roomHistory('#b', { limit: 10 }), []);
+          assert.deepEqual(await store.mailbox('carol', 10), [], 'a duplicate fills no mailbox');
+          assert.deepEqual(await store.dmHistory('alice', 'carol', { limit: 10 }), []);
+          assert.deepEqual(await store.findByClientId('alice', 'k1'), first);
+        });
+
+        it('keeps one message when two appends with one client id are in flight together', async () => {
+          const a = mk({ from: 'alice', rooms: ['#a'], cid: 'same', text: 'a' });
+          const b = mk({ from: 'alice', rooms: ['#a'], cid: 'same', text: 'b' });
+          const c = mk({ from: 'alice', rooms: ['#a'], cid: 'other', text: 'c' });
+          const results = await Promise.all([store.append(a, []), store.append(b, []), store.append(c, [])]);
+          assert.deepEqual(results, [a, a, c]);
+          assert.deepEqual(ids(await store.roomHistory('#a', { limit: 10 })), [a.id, c.id]);
+        });
+
+        it('scopes client ids by sender and never deduplicates an empty one', async () => {
+          const a = mk({ from: 'alice', rooms: ['#a'], cid: 'k' });
+          const b = mk({ from: 'bob', rooms: ['#a'], cid: 'k' });
+          const n1 = mk({ from: 'alice', rooms: ['#a'] });
+          const n2 = mk({ from: 'alice', rooms: ['#a'] });
+          assert.deepEqual(await Promise.all([a, b, n1, n2].map((m) => store.append(m, []))), [a, b, n1, n2]);
+          assert.deepEqual(ids(await store.roomHistory('#a', { limit: 10 })), ids([a, b, n1, n2]));
+          assert.deepEqual(await store.findByClientId('bob', 'k'), b);
+          assert.equal(await store.findByClientId('alice', ''), undefined);
+          assert.equal(await store.findByClientId('carol', 'k'), undefined);
+        });
+      });
+
+      describe('room history', () => {
+        let msgs: ChatMessage[];
+        beforeEach(async () => {
+          msgs = [];
+          for (let i = 0; i < 12; i++) msgs.push(mk({ from: i % 2 ? 'alice' : 'bob', rooms: [i % 3 === 2 ? '#other' : '#a'] }));
+          await put(...msgs);
+          msgs = msgs.filter((m) => m.rooms[0] === '#a'); // 8 messages
+        });
+        const page = (q: HistoryQuery): Promise<MessageId[]> => store.roomHistory('#a', q).then(ids);
+
+        it('without bounds returns the newest, oldest first', async () => {
+          assert.deepEqual(await page({ limit: 3 }), ids(msgs.slice(5)));
+          assert.deepEqual(await page({ limit: 100 }), ids(msgs));
+        });
+
+        it('with before returns the newest older than it (exclusive)', async () => {
+          assert.deepEqual(await page({ before: msgs[5].id, limit: 3 }), ids(msgs.slice(2, 5)));
+          assert.deepEqual(await page({ before: msgs[5].id + 1, limit: 3 }), ids(msgs.slice(3, 6)));
+          assert.deepEqual(await page({ before: msgs[2].id, limit: 10 }), ids(msgs.slice(0, 2)));
+          assert.deepEqual(await page({ before: msgs[0].id, limit: 10 }), []);
+        });
+
+        it('with after returns the oldest newer than it (exclusive)', async () => {
+          assert.deepEqual(await page({ after: msgs[2].id, limit: 3 }), ids(msgs.slice(3, 6)));
+          assert.deepEqual(await page({ after: msgs[2].id - 1, limit: 3 }), ids(msgs.slice(2, 5)));
+          assert.deepEqual(await page({ after: msgs[5].id, limit: 10 }), ids(msgs.slice(6)));
+          assert.deepEqual(await page({ after: msgs[7].id, limit: 10 }), []);
+          assert.deepEqual(await page({ after: 0, limit: 2 }), ids(msgs.slice(0, 2)));
+        });
+
+        it('with both returns the newest inside the range', async () => {
+          assert.deepEqual(await page({ after: msgs[1].id, before: msgs[6].id, limit: 2 }), ids(msgs.slice(4, 6)));
+          assert.deepEqual(await page({ after: msgs[1].id, before: msgs[6].id, limit: 10 }), ids(msgs.slice(2, 6)));
+          assert.deepEqual(await page({ after: msgs[4].id, before: msgs[5].id, limit: 10 }), []);
+          assert.deepEqual(await page({ after: msgs[5].id, before: msgs[4].id, limit: 10 }), []);
+        });
+
+        it('is empty for a room without messages', async () => {
+          assert.deepEqual(await store.roomHistory('#empty', { limit: 10 }), []);
+        });
+      });
+
+      it('pages through 10,000 messages both ways', async () => {
+        const all: ChatMessage[] = [];
+        for (let i = 0; i < 10_000; i++) all.push(mk({ from: `u${i % 7}`, rooms: [i % 10 === 0 ? '#quiet' : '#busy'] }));
+        await Promise.all(all.map((m) => store.append(m, [])));
+        const busy = ids(all.filter((m) => m.rooms[0] === '#busy'));
+
+        const back: MessageId[] = [];
+        let before: MessageId | undefined;
+        for (;;) {
+          const rows = await store.roomHistory('#busy', { before, limit: 100 });
+          if (rows.length === 0) break;
+          back.unshift(...ids(rows));
+          before = rows[0].id;
+        }
+        assert.deepEqual(back, busy);
+
+        const forward: MessageId[] = [];
+        let after = 0;
+        for (;;) {
+          const rows = await store.roomHistory('#busy', { after, limit: 100 });
+          if (rows.length === 0) break;
+          forward.push(...ids(rows));
+          after = rows[rows.length - 1].id;
+        }
+        assert.deepEqual(forward, busy);
+        assert.equal((await store.roomHistory('#quiet', { limit: 100 })).length, 100);
+        assert.equal((await store.missedSince('u3', ['#quiet'], 0, 100)).length, 100);
+      });
+
+      describe('DM history', () => {
+        it('holds both directions of a conversation, oldest first', async () => {
+          const m = [
+            mk({ from: 'alice', users: ['bob'] }),
+            mk({ from: 'bob', users: ['alice'] }),
+            mk({ from: 'alice', users: ['carol'] }),         // another conversation
+            mk({ from: 'carol', users: ['bob'] }),           // another conversation
+            mk({ from: 'alice', rooms: ['#a'] }),             // a room message
+            mk({ from: 'bob', users: ['alice', 'carol'] }),
+            mk({ from: 'alice', users: ['bob'] }),
+          ];
+          await put(...m);
+          const conv = ids([m[0], m[1], m[5], m[6]]);
+          assert.deepEqual(ids(await store.dmHistory('alice', 'bob', { limit: 10 })), conv);
+          assert.deepEqual(ids(await store.dmHistory('bob', 'alice', { limit: 10 })), conv);
+          assert.deepEqual(ids(await store.dmHistory('alice', 'bob', { limit: 2 })), conv.slice(2));
+          assert.deepEqual(ids(await store.dmHistory('bob', 'alice', { before: m[5].id, limit: 1 })), [m[1].id]);
+          assert.deepEqual(ids(await store.dmHistory('alice', 'bob', { after: m[0].id, limit: 2 })), ids([m[1], m[5]]));
+          assert.deepEqual(ids(await store.dmHistory('alice', 'bob', { after: m[0].id, before: m[6].id, limit: 10 })), ids([m[1], m[5]]));
+          assert.deepEqual(ids(await store.dmHistory('carol', 'bob', { limit: 10 })), ids([m[3], m[5]]));
+          assert.deepEqual(await store.dmHistory('alice', 'dave', { limit: 10 }), []);
+        });
+
+        it('keeps notes to oneself once, apart from other conversations', async () => {
+          const note = mk({ from: 'alice', users: ['alice'] });
+          const toBob = mk({ from: 'alice', users: ['bob'] });
+          await put(note, toBob);
+          assert.deepEqual(await store.dmHistory('alice', 'alice', { limit: 10 }), [note]);
+          assert.deepEqual(await store.dmHistory('alice', 'bob', { limit: 10 }), [toBob]);
+        });
+      });
+
+      describe('missedSince', () => {
+        it('returns room messages, DMs to the user and its own messages newer than `after`, oldest first', async () => {
+          const old = mk({ from: 'bob', rooms: ['#a'] });
+          const m = [
+            mk({ from: 'bob', rooms: ['#a'] }),               // 0 yes: joined room
+            mk({ from: 'bob', rooms: ['#x'] }),               // 1 no: room not listed
+            mk({ from: 'bob', users: ['alice'] }),            // 2 yes: DM to alice
+            mk({ from: 'bob', users: ['carol'] }),            // 3 no: others' DM
+            mk({ from: 'alice', users: ['carol'] }),          // 4 yes: her own DM, for her other devices
+            mk({ from: 'alice', rooms: ['#x'] }),             // 5 yes: her own, even in a room not listed
+            mk({ from: 'carol', rooms: ['#b'], users: ['dave'] }), // 6 yes: room #b
+            mk({ from: 'carol', users: ['dave', 'alice'] }),  // 7 yes: alice among the users
+          ];
+          await put(old, ...m);
+          const expected = ids([m[0], m[2], m[4], m[5], m[6], m[7]]);
+          assert.deepEqual(ids(await store.missedSince('alice', ['#a', '#b'], old.id, 100)), expected);
+          assert.deepEqual(ids(await store.missedSince('alice', ['#a', '#b'], old.id, 3)), expected.slice(0, 3));
+          assert.deepEqual(ids(await store.missedSince('alice', ['#a', '#b'], m[4].id, 100)), expected.slice(3));
+          assert.deepEqual(ids(await store.missedSince('alice', [], 0, 100)), ids([m[2], m[4], m[5], m[7]]));
+          assert.deepEqual(ids(await store.missedSince('alice', ['#a'], 0, 1)), [old.id]);
+          assert.deepEqual(await store.missedSince('nobody', ['#nothing'], 0, 100), []);
+          assert.deepEqual(await store.missedSince('alice', ['#a'], m[7].id, 100), []);
+        });
+      });
+    });
+
+    describe('offline mailbox', () => {
+      it('holds messages for the listed users, oldest first, until cleared', async () => {
+        const m1 = mk({ from: 'alice', users: ['bob', 'carol'] });
+        const m2 = mk({ from: 'dave', users: ['bob'] });
+        const m3 = mk({ from: 'alice', users: ['bob'] });
+        await store.append(m1, ['bob', 'carol']);
+        await store.append(m2, ['bob']);
+        await store.append(m3, []); // bob was online: nothing to keep
+        assert.deepEqual(await store.mailbox('bob', 10), [m1, m2]);
+        assert.deepEqual(await store.mailbox('bob', 1), [m1]);
+        assert.deepEqual(await store.mailbox('carol', 10), [m1]);
+        assert.deepEqual(await store.mailbox('alice', 10), []);
+
+        await store.clearMailbox('bob', [m1.id, m3.id, 12345]); // ids not in the box are ignored
+        assert.deepEqual(await store.mailbox('bob', 10), [m2]);
+        assert.deepEqual(await store.mailbox('carol', 10), [m1], 'other mailboxes keep their copy');
+        await store.clearMailbox('bob', [m2.id]);
+        assert.deepEqual(await store.mailbox('bob', 10), []);
+        await store.clearMailbox('nobody', [m1.id]);
+        assert.deepEqual(await store.getMessage(m1.id), m1, 'clearing a mailbox keeps the message');
+      });
+    });
+
+    describe('DM consent', () => {
+      it('records the state of each request, per direction', async () => {
+        assert.equal(await store.getConsent('bob', 'alice'), undefined);
+        await store.setConsent('bob', 'alice', 'pending');
+        assert.equal(await store.getConsent('bob', 'alice'), 'pending');
+        assert.equal(await store.getConsent('alice', 'bob'), undefined);
+        await store.setConsent('bob', 'alice', 'accepted');
+        assert.equal(await store.getConsent('bob', 'alice'), 'accepted');
+        await store.setConsent('bob', 'alice', 'refused');
+        assert.equal(await store.getConsent('bob', 'alice'), 'refused');
+        await store.setConsent('bob', 'carol', 'pending');
+        assert.equal(await store.getConsent('bob', 'alice'), 'refused');
+        assert.equal(await store.getConsent('bob', 'carol'), 'pending');
+      });
+    });
+
+    it('answers history and missedSince like the plain reference on random traffic', async () => {
+      const users = ['ann', 'ben', 'cat', 'dan'];
+      const rooms = ['#r1', '#r2', '#r3'];
+      const all: ChatMessage[] = fc.sample(
+        fc.record({
+          from: fc.constantFrom(...users),
+          rooms: fc.subarray(rooms),
+          users: fc.subarray(users),
+        }).filter((d) => d.rooms.length + d.users.length > 0),
+        { numRuns: 300, seed: 42 },
+      ).map((d) => mk(d));
+      await Promise.all(all.map((m) => store.append(m, [])));
+      const last = all[all.length - 1].id;
+      const bound = fc.option(fc.integer({ min: FIRST_ID - STEP, max: last + STEP }), { nil: undefined });
+      const query = fc.record({ before: bound, after: bound, limit: fc.integer({ min: 1, max: 40 }) });
+
+      await fc.assert(fc.asyncProperty(fc.constantFrom(...rooms), query, async (r, q) => {
+        assert.deepEqual(ids(await store.roomHistory(r, q)), referenceRoom(all, r, q));
+      }), { numRuns: 150, seed: 1 });
+      await fc.assert(fc.asyncProperty(fc.constantFrom(...users), fc.constantFrom(...users), query, async (a, b, q) => {
+        assert.deepEqual(ids(await store.dmHistory(a, b, q)), referenceDm(all, a, b, q));
+      }), { numRuns: 150, seed: 2 });
+      await fc.assert(fc.asyncProperty(
+        fc.constantFrom(...users), fc.subarray(rooms), bound, fc.integer({ min: 1, max: 60 }),
+        async (u, rs, after, limit) => {
+          const since = after ?? 0;
+          assert.deepEqual(ids(await store.missedSince(u, rs, since, limit)), referenceMissed(all, u, rs, since, limit));
+        },
+      ), { numRuns: 150, seed: 3 });
+    });
+  });
+}

@@ -1,0 +1,116 @@
+// `confab serve` as a real process: it prints where it listens and the certificate fingerprint,
+// answers on those addresses, and stops cleanly on SIGTERM and SIGINT.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { connect } from 'node:tls';
+
+interface Started { child: ChildProcess; lines: string[]; stderr: () => string; stdout: () => string }
+
+// Runs the TypeScript source under tsx, or the compiled copy when the tests run from dist/.
+const compiled = import.meta.url.endsWith('.js');
+const fixture = join(import.meta.dirname, '..', 'fixtures', compiled ? 'confab-cli.js' : 'confab-cli.ts');
+
+async function serve(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fixture, 'serve', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CONFAB_LOG_LEVEL: 'warn' },
+  });
+  let err = '';
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  const lines: string[] = [];
+  // The banner goes to stderr; stdout is for log lines.
+  const rl = createInterface({ input: child.stderr! });
+  await new Promise<void>((resolve, reject) => {
+    rl.on('line', (l) => {
+      lines.push(l);
+      if (l.startsWith('Stop with')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  return { child, lines, stderr: () => err, stdout: () => out };
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+function field(lines: string[], pattern: RegExp): RegExpMatchArray {
+  for (const l of lines) {
+    const m = l.match(pattern);
+    if (m) return m;
+  }
+  throw new Error(`no line matches ${pattern}:\n${lines.join('\n')}`);
+}
+
+describe('confab bench', () => {
+  it('hands its arguments to the benchmark suite', async () => {
+    const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fixture, 'bench', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    assert.equal(await exited(child), 0);
+    assert.match(out, /usage: confab bench/);
+  });
+});
+
+describe('confab serve', () => {
+  let dir: string;
+  const common = (): string[] => ['--data-dir', join(dir, 'data'), '--http-port', '0', '--tls-port', '0'];
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'confab-serve-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  let firstFingerprint = '';
+
+  it('prints its addresses and fingerprint, serves them, and stops on SIGTERM', async () => {
+    const s = await serve(common());
+    const tls = field(s.lines, /native over TLS\s+127\.0\.0\.1:(\d+)/);
+    const fp = field(s.lines, /certificate SHA-256 ([0-9A-F:]{95}) \(new, self-signed\)/);
+    const http = field(s.lines, /HTTP\s+http:\/\/(127\.0\.0\.1:\d+)\/healthz/);
+    field(s.lines, /WebSocket\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
+    field(s.lines, /data\s+.*data \(sqlite\)/);
+    firstFingerprint = fp[1];
+
+    const health = await fetch(`http://${http[1]}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal((await health.json() as { status: string }).status, 'ok');
+
+    const peerFp = await new Promise<string>((resolve, reject) => {
+      const sock = connect({ host: '127.0.0.1', port: Number(tls[1]), rejectUnauthorized: false });
+      sock.once('secureConnect', () => { resolve(sock.getPeerCertificate().fingerprint256); sock.end(); });
+      sock.once('error', reject);
+    });
+    assert.equal(peerFp, firstFingerprint);
+
+    const code = exited(s.child);
+    s.child.kill('SIGTERM');
+    assert.equal(await code, 0, s.stderr());
+    assert.match(s.stderr(), /confab stopped/);
+    // stdout held only JSON log lines (level warn: the shutdown notice is info, so none here).
+    for (const l of s.stdout().split('\n').filter(Boolean)) JSON.parse(l);
+  });
+
+  it('reuses its certificate on the next start and stops on SIGINT', async () => {
+    const s = await serve([...common(), '--tcp', '--tcp-port', '0', '--store', 'memory']);
+    const fp = field(s.lines, /certificate SHA-256 ([0-9A-F:]{95})$/);
+    assert.equal(fp[1], firstFingerprint);
+    field(s.lines, /native over TCP\s+127\.0\.0\.1:\d+\s+\(unencrypted\)/);
+    field(s.lines, /data\s+.*\(memory\)/);
+    const code = exited(s.child);
+    s.child.kill('SIGINT');
+    assert.equal(await code, 0, s.stderr());
+  });
+
+  it('refuses a bad option before starting, naming it', async () => {
+    const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fixture, 'serve', '--tls-port', 'x'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+    assert.equal(await exited(child), 1);
+    assert.match(err, /tls\.port \(flag --tls-port\): must be a port number/);
+  });
+});

@@ -1,0 +1,42 @@
+// The harness end to end at a tiny load: real servers in child processes, real sockets on
+// loopback. Every message sent in the window must be counted once per receiver, no more, no less.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseBenchArgs } from '../../../bench/options.js';
+import { measurePeer } from '../../../bench/throughput.js';
+
+const tiny = (extra: string[] = []) =>
+  parseBenchArgs(['--clients', '6', '--senders', '2', '--rate', '40', '--seconds', '0.5', '--warmup', '0.2', '--drain', '3', ...extra]);
+
+describe('bench harness', () => {
+  it('accounts for every delivery of the ws broadcast peer, whose senders hear themselves', async () => {
+    const r = await measurePeer('ws', tiny());
+    assert.equal(r.sent, 40); // 2 senders x 40/s x 0.5 s
+    assert.equal(r.expected, r.sent * 6);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.lost, 0);
+    assert.equal(r.duplicated, 0);
+    assert.ok(r.deliveriesPerSec > 0);
+    assert.ok(r.latencyMs.p50 > 0 && r.latencyMs.p50 <= r.latencyMs.max);
+    assert.ok(r.serverRssMiB > 10, `rss ${r.serverRssMiB}`);
+    assert.equal(r.lostConnections, 0);
+  });
+
+  it('accounts for every delivery of confab (senders get an ACK, not their own MSG)', async () => {
+    const r = await measurePeer('confab', tiny(['--transport', 'tls']));
+    assert.equal(r.expected, r.sent * 5);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.lost, 0);
+    assert.equal(r.duplicated, 0);
+    assert.ok(r.ackMs && r.ackMs.p50 > 0, 'every in-window message is acknowledged');
+    assert.deepEqual(r.errors, {});
+  });
+
+  it('gives the same accounting with the load spread over worker threads (Socket.IO peer)', async () => {
+    const r = await measurePeer('socketio', tiny(['--workers', '2']));
+    assert.equal(r.expected, r.sent * 6);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.duplicated, 0);
+    assert.equal(r.stray, 0);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Histogram } from '../../../bench/histogram.js';
+import { parseCpuMicros, parseMachineBusyMicros, parseStatusBytes } from '../../../bench/proc.js';
+import { formatTable, ratios, summarize, type RawPeerRun } from '../../../bench/report.js';
+
+function raw(over: Partial<RawPeerRun> = {}): RawPeerRun {
+  const latency = new Histogram();
+  for (let i = 1; i <= 1000; i++) latency.record(i * 10); // 10 µs .. 10 ms
+  return {
+    peer: 'ws', transport: 'ws', clients: 100, senders: 10, rate: 50, windowMs: 10_000, receiversPerMessage: 100,
+    latency, sentInWindow: 5000, receivedInWindow: 499_000, distinct: 499_990, duplicates: 3, late: 2,
+    serverCpuMicros: 5_000_000, generatorCpuMicros: 2_000_000, machineBusyMicros: 9_000_000, sampledMs: 10_000,
+    serverRssBytes: 100 * 2 ** 20, serverPeakRssBytes: 120 * 2 ** 20, errors: { 40: 2 }, lostConnections: 0, stray: 0,
+    ...over,
+  };
+}
+
+describe('bench report', () => {
+  it('derives rates, loss, CPU per delivery and percentages from the raw counts', () => {
+    const r = summarize(raw());
+    assert.equal(r.offeredPerSec, 50_000);
+    assert.equal(r.deliveriesPerSec, 49_900);
+    assert.equal(r.expected, 500_000);
+    assert.equal(r.lost, 10);
+    assert.equal(r.duplicated, 3);
+    assert.equal(r.serverCpuMicrosPerDelivery, 10.02); // 5 s of CPU over 499,000 deliveries
+    assert.equal(r.serverCpuPercent, 50);
+    assert.equal(r.generatorCpuPercent, 20);
+    assert.equal(r.otherCpuPercent, 20);
+    assert.equal(r.serverRssMiB, 100);
+    assert.ok(r.latencyMs.p50 >= 5 && r.latencyMs.p50 <= 5 * (1 + 1 / 128), `${r.latencyMs.p50}`);
+    assert.equal(r.latencyMs.max, 10);
+    assert.deepEqual(r.errors, { RATE_LIMITED: 2 });
+    assert.equal(r.ackMs, undefined);
+  });
+
+  it('gives ratios of every peer against every other', () => {
+    const a = summarize(raw({ peer: 'confab', receivedInWindow: 1_000_000 }));
+    const b = summarize(raw({ peer: 'ws' }));
+    const r = ratios([a, b]);
+    assert.deepEqual(Object.keys(r).sort(), ['confab/ws', 'ws/confab']);
+    assert.equal(r['confab/ws'].deliveriesPerSec, 2.0);
+    assert.equal(r['ws/confab'].deliveriesPerSec, 0.5);
+    assert.equal(r['confab/ws'].serverCpuMicrosPerDelivery, 0.5);
+  });
+
+  it('prints one aligned row per peer', () => {
+    const lines = formatTable([summarize(raw()), summarize(raw({ peer: 'socketio' }))]).split('\n');
+    assert.equal(lines.length, 3);
+    assert.ok(lines[1].startsWith('ws '));
+    assert.ok(lines[2].startsWith('socketio'));
+    assert.equal(new Set(lines.map((l) => l.length)).size, 1);
+  });
+});
+
+describe('/proc parsing', () => {
+  it('reads utime + stime even when the command name has spaces and parentheses', () => {
+    const stat = '4242 (node (bench) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0 1234 0 0';
+    assert.equal(parseCpuMicros(stat, 100), 3_000_000);
+  });
+
+  it('reads VmRSS and VmHWM in bytes', () => {
+    const status = 'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n';
+    assert.equal(parseStatusBytes(status, 'VmRSS'), 100 * 2 ** 20);
+    assert.equal(parseStatusBytes(status, 'VmHWM'), 200 * 2 ** 20);
+    assert.throws(() => parseStatusBytes('Name: x\n', 'VmRSS'));
+  });
+
+  it('counts busy machine time without idle and iowait', () => {
+    const stat = 'cpu  100 10 50 9000 400 5 15 20 0 0\ncpu0 1 2 3\n';
+    assert.equal(parseMachineBusyMicros(stat, 100), 2_000_000);
+  });
+});

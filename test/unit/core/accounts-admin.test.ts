@@ -1,0 +1,123 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAccountAdmin } from '../../../src/core/accounts-admin.js';
+import { ChatError } from '../../../src/core/errors.js';
+import type { SessionSink } from '../../../src/core/events.js';
+import { ChatNode } from '../../../src/core/node.js';
+import { verifyPassword } from '../../../src/core/password.js';
+import { SqliteStore } from '../../../src/store/sqlite.js';
+
+const sink: SessionSink = { notify: () => undefined, terminate: () => undefined };
+const failsWith = (name: string) => (e: unknown) => e instanceof ChatError && e.errorName === name;
+
+describe('account administration (SQLite in the data directory)', () => {
+  let dataDir: string;
+  before(() => { dataDir = join(mkdtempSync(join(tmpdir(), 'confab-admin-')), 'data'); });
+  after(() => rmSync(join(dataDir, '..'), { recursive: true, force: true }));
+  const open = () => openAccountAdmin({ dataDir, store: 'sqlite' }, { now: () => 1_700_000_000_000 });
+
+  it('creates the data directory and the database', async () => {
+    const admin = await open();
+    await admin.close();
+    assert.ok(existsSync(join(dataDir, 'confab.db')));
+  });
+
+  it('adds users that persist, with hashed passwords, listed by name', async () => {
+    const admin = await open();
+    await admin.add('bob', 'pw-bob');
+    await admin.add('Alice', 'pw-alice');
+    await admin.close();
+    const again = await open();
+    assert.deepEqual(await again.list(), [
+      { name: 'Alice', createdAt: 1_700_000_000_000 },
+      { name: 'bob', createdAt: 1_700_000_000_000 },
+    ]);
+    await again.close();
+    const store = new SqliteStore({ path: join(dataDir, 'confab.db') });
+    await store.open();
+    try {
+      const alice = await store.getAccount('alice');
+      assert.ok(alice);
+      assert.notEqual(alice.passwordHash, 'pw-alice');
+      assert.equal(await verifyPassword('pw-alice', alice.passwordHash), true);
+      assert.equal(alice.dmPolicy, 'open');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('makes accounts the server accepts: log in, member of #general', async () => {
+    const store = new SqliteStore({ path: join(dataDir, 'confab.db') });
+    const node = new ChatNode({ store });
+    await node.start();
+    try {
+      const opened = await node.login('ALICE', 'pw-alice', sink, 'test');
+      assert.equal(opened.session.name, 'Alice');
+      assert.deepEqual(opened.rooms, ['#general']);
+      await assert.rejects(node.login('alice', 'wrong', sink, 'test'), failsWith('BAD_CREDENTIALS'));
+      await node.end(opened.session);
+    } finally {
+      await node.stop();
+      await store.close();
+    }
+  });
+
+  it('refuses taken (case-insensitively) and invalid names, and invalid passwords', async () => {
+    const admin = await open();
+    try {
+      await assert.rejects(admin.add('BOB', 'x'), failsWith('NAME_TAKEN'));
+      await assert.rejects(admin.add('-bob', 'x'), failsWith('INVALID_NAME'));
+      await assert.rejects(admin.add('a'.repeat(33), 'x'), failsWith('INVALID_NAME'));
+      await assert.rejects(admin.add('carol', ''), failsWith('INVALID_PASSWORD'));
+      await assert.rejects(admin.add('carol', 'x'.repeat(129)), failsWith('INVALID_PASSWORD'));
+      assert.equal((await admin.list()).length, 2);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('changes a password', async () => {
+    const admin = await open();
+    try {
+      await admin.passwd('Bob', 'new-pw');
+      await assert.rejects(admin.passwd('nobody', 'x'), failsWith('NO_SUCH_USER'));
+      await assert.rejects(admin.passwd('bob', ''), failsWith('INVALID_PASSWORD'));
+    } finally {
+      await admin.close();
+    }
+    const store = new SqliteStore({ path: join(dataDir, 'confab.db') });
+    await store.open();
+    try {
+      const bob = await store.getAccount('bob');
+      assert.equal(await verifyPassword('new-pw', bob?.passwordHash ?? ''), true);
+      assert.equal(await verifyPassword('pw-bob', bob?.passwordHash ?? ''), false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('deletes users', async () => {
+    const admin = await open();
+    try {
+      assert.equal(await admin.remove('BOB'), true);
+      assert.equal(await admin.remove('bob'), false);
+      assert.deepEqual((await admin.list()).map((u) => u.name), ['Alice']);
+    } finally {
+      await admin.close();
+    }
+  });
+});
+
+describe('account administration (memory store)', () => {
+  it('works the same without a data directory on disk', async () => {
+    const dataDir = join(tmpdir(), `confab-admin-never-${process.pid}`);
+    const admin = await openAccountAdmin({ dataDir, store: 'memory' });
+    await admin.add('dora', 'pw');
+    assert.deepEqual((await admin.list()).map((u) => u.name), ['dora']);
+    await admin.close();
+    assert.equal(existsSync(dataDir), false);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { GroupCommit } from '../../../src/store/group-commit.js';
+
+/** A commit function that records its batches and doubles each item. */
+function recorder(fail?: (items: readonly number[]) => boolean) {
+  const batches: number[][] = [];
+  const commit = (items: readonly number[]): number[] => {
+    if (fail?.(items)) throw new Error('disk on fire');
+    batches.push([...items]);
+    return items.map((x) => x * 2);
+  };
+  return { batches, commit };
+}
+
+describe('GroupCommit', () => {
+  it('commits everything submitted in one turn together, results in order', async () => {
+    const r = recorder();
+    const q = new GroupCommit(r.commit, 1000);
+    const results = await Promise.all([1, 2, 3, 4].map((x) => q.submit(x)));
+    assert.deepEqual(results, [2, 4, 6, 8]);
+    assert.deepEqual(r.batches, [[1, 2, 3, 4]]);
+    assert.equal(q.commits, 1);
+  });
+
+  it('settles nothing before the commit', async () => {
+    const r = recorder();
+    const q = new GroupCommit(r.commit, 1000);
+    let settled = false;
+    const p = q.submit(1).then(() => { settled = true; });
+    await Promise.resolve();
+    assert.equal(settled, false);
+    assert.equal(q.pending, 1);
+    await p;
+    assert.equal(q.pending, 0);
+  });
+
+  it('commits a full batch at once and the rest at the end of the turn', async () => {
+    const r = recorder();
+    const q = new GroupCommit(r.commit, 3);
+    const all = [1, 2, 3, 4, 5, 6, 7].map((x) => q.submit(x));
+    assert.deepEqual(r.batches, [[1, 2, 3], [4, 5, 6]], 'full batches did not wait for the turn to end');
+    await Promise.all(all);
+    assert.deepEqual(r.batches, [[1, 2, 3], [4, 5, 6], [7]]);
+    assert.equal(q.commits, 3);
+  });
+
+  it('starts a new batch for submissions made after a commit', async () => {
+    const r = recorder();
+    const q = new GroupCommit(r.commit, 1000);
+    await q.submit(1);
+    await Promise.all([q.submit(2), q.submit(3)]);
+    assert.deepEqual(r.batches, [[1], [2, 3]]);
+  });
+
+  it('rejects every submitter of a failed batch and goes on with the next', async () => {
+    const r = recorder((items) => items.includes(13));
+    const q = new GroupCommit(r.commit, 1000);
+    const outcomes = await Promise.allSettled([q.submit(1), q.submit(13), q.submit(2)]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+    assert.equal(q.commits, 0);
+    assert.equal(await q.submit(5), 10);
+    assert.deepEqual(r.batches, [[5]]);
+  });
+
+  it('flush commits at once', () => {
+    const r = recorder();
+    const q = new GroupCommit(r.commit, 1000);
+    void q.submit(1);
+    q.flush();
+    assert.deepEqual(r.batches, [[1]]);
+    q.flush();
+    assert.equal(q.commits, 1, 'an empty queue commits nothing');
+  });
+});
