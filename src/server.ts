@@ -13,6 +13,7 @@ import { createHttpServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import type { Connection } from './ports/connection.js';
+import type { Gateway } from './ports/gateway.js';
 import type { Store } from './ports/store.js';
 import { MemoryPresence } from './presence/memory.js';
 import { MemoryStore } from './store/memory.js';
@@ -24,12 +25,20 @@ import { attachWebSocket } from './transport/websocket.js';
 
 export interface Address { host: string; port: number }
 
+/** The seed-protocol gateways: each listens on plain TCP on its own port. */
+type ForeignName = 'cp' | 'chatos' | 'chatapp';
+const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode): Gateway }[] = [
+  // Each gateway adds its entry here, e.g. { name: 'cp', create: (node) => new CpGateway(node) },
+];
+
 export interface RunningServer {
   node: ChatNode;
   metrics: Metrics;
   http?: Address;
   tls?: Address;
   tcp?: Address;
+  /** Seed-protocol gateways that are listening. */
+  gateways: Partial<Record<ForeignName, Address>>;
   /** SHA-256 of the TLS certificate, upper-case hex with colons. */
   fingerprint: string;
   /** True when the certificate was made on this start. */
@@ -95,13 +104,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const queue = { maxQueueBytes: config.maxQueueBytes };
 
   const closers: (() => Promise<void>)[] = [];
+  const foreign: Gateway[] = [];
   const cert = await ensureCertificate(config.dataDir, { certPath: config.tls.cert, keyPath: config.tls.key });
   if (cert.generated) log.info({ fingerprint: cert.fingerprint }, 'made a self-signed TLS certificate');
 
   const running: RunningServer = {
-    node, metrics, fingerprint: cert.fingerprint, certificateGenerated: cert.generated,
+    node, metrics, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
     async close() {
       gateway.close();
+      for (const g of foreign) g.close();
       await node.stop();
       for (const c of closers.reverse()) await c();
       await store.close();
@@ -119,6 +130,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       closers.push(() => l.close());
       metrics.addQueueSource(() => l.queuedBytes());
       running.tcp = { host: l.host, port: l.port };
+    }
+    for (const entry of FOREIGN_GATEWAYS) {
+      const lc = config[entry.name];
+      if (!lc.enabled) continue;
+      const g = entry.create(node);
+      foreign.push(g);
+      const l = await listenTcp({ host: lc.host, port: lc.port, ...queue }, (conn) => {
+        metrics.connections.inc({ transport: entry.name });
+        conn.onClose(() => metrics.connections.dec({ transport: entry.name }));
+        g.accept(conn);
+      });
+      closers.push(() => l.close());
+      metrics.addQueueSource(() => l.queuedBytes());
+      running.gateways[entry.name] = { host: l.host, port: l.port };
     }
     if (config.http.enabled) {
       const http: HttpServer = createHttpServer({ metrics, health: () => ({ connections: gateway.connections }) });

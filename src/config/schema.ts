@@ -30,6 +30,10 @@ export interface Config {
   readonly tls: TlsConfig;
   /** The native protocol over plain TCP (off by default). */
   readonly tcp: ListenerConfig;
+  /** Gateways for the seed protocols, each on its own plain TCP port. */
+  readonly cp: ListenerConfig;
+  readonly chatos: ListenerConfig;
+  readonly chatapp: ListenerConfig;
   /** Whether guests (no account) may log in. */
   readonly guests: boolean;
   readonly heartbeatMs: number;

@@ -54,6 +54,8 @@ export interface NodeContext {
   /** Local delivery plus publication to the other nodes. */
   broadcast(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip?: Session, everyone?: boolean): void;
   isOnline(key: NameKey): Promise<boolean>;
+  /** Online through at least one session that receives messages as they happen (see Session.live). */
+  receivesLive(key: NameKey): Promise<boolean>;
   /** Local sessions of `key` enter/exit `room`, here and on every node. */
   membershipChanged(key: NameKey, room: NameKey, joined: boolean): void;
 }

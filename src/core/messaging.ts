@@ -69,7 +69,7 @@ export class Messaging {
       clientId: req.cid,
     };
     const mailboxFor: NameKey[] = [];
-    for (const key of t.accounts) if (key !== session.key && !(await this.ctx.isOnline(key))) mailboxFor.push(key);
+    for (const key of t.accounts) if (key !== session.key && !(await this.ctx.receivesLive(key))) mailboxFor.push(key);
     // The sender's other devices receive it too: they are sessions of the sender's key.
     const users = t.users.includes(session.key) ? t.users : [...t.users, session.key];
     const durable = this.ctx.store.append(message, mailboxFor).then((stored) => {

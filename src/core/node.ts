@@ -34,6 +34,14 @@ export interface ChatNodeOptions {
   now?: () => number;
 }
 
+export interface OpenOptions {
+  /** See Session.live; default true. */
+  live?: boolean;
+}
+
+/** Sees every room-level event (joins, leaves, quits, new rooms, topics), whoever it is for. */
+export type RoomWatcher = (event: ChatEvent) => void;
+
 export interface Opened {
   session: Session;
   token: string;
@@ -67,6 +75,7 @@ export class ChatNode implements BrokerEventHandler {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
   private stopped = false;
+  private readonly watchers = new Set<RoomWatcher>();
 
   constructor(options: ChatNodeOptions) {
     this.store = options.store;
@@ -92,6 +101,12 @@ export class ChatNode implements BrokerEventHandler {
         this.publish({ n: nodeId, e, r, u, a: all ?? false });
       },
       isOnline: (key) => this.isOnline(key),
+      receivesLive: async (key) => {
+        const local = this.hub.sessionsOf(key);
+        if (local) for (const s of local) if (s.live) return true;
+        // Sessions on other nodes are taken as live: the presence port does not say how they receive.
+        return local === undefined ? ((await this.presence?.isOnline(key)) ?? false) : false;
+      },
       membershipChanged: (key, room, joined) => {
         this.applyMembership(key, room, joined);
         this.publish({ n: nodeId, m: [key, room, joined] });
@@ -122,23 +137,23 @@ export class ChatNode implements BrokerEventHandler {
 
   // ---- sessions ----
 
-  async register(name: string, password: string, sink: SessionSink, protocol: string): Promise<Opened> {
+  async register(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
     const id = await this.accounts.register(name, password);
     const general = await this.rooms.require(DEFAULT_ROOM);
     await this.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
-    return this.open(id, sink, protocol);
+    return this.open(id, sink, protocol, opts);
   }
 
-  async login(name: string, password: string, sink: SessionSink, protocol: string): Promise<Opened> {
-    return this.open(await this.accounts.login(name, password), sink, protocol);
+  async login(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
+    return this.open(await this.accounts.login(name, password), sink, protocol, opts);
   }
 
-  async guest(nick: string, sink: SessionSink, protocol: string): Promise<Opened> {
-    return this.open(await this.accounts.guest(nick), sink, protocol);
+  async guest(nick: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
+    return this.open(await this.accounts.guest(nick), sink, protocol, opts);
   }
 
   /** Resume with a token from an earlier session; BAD_CREDENTIALS when it is invalid or stale. */
-  async resume(token: string, sink: SessionSink, protocol: string): Promise<Opened> {
+  async resume(token: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
     const claims = this.tokens.verify(token, this.ctx.now());
     if (!claims) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     // Everything made before the token was issued had reached the earlier session (live or in its
@@ -150,7 +165,7 @@ export class ChatNode implements BrokerEventHandler {
       const { key } = parseUserName(claims.name);
       const old = this.hub.guestByNick(key);
       const id = old ? { key: old.key, name: old.name, guest: true } : await this.accounts.guest(claims.name);
-      const opened = await this.open(id, sink, protocol, old);
+      const opened = await this.open(id, sink, protocol, opts, old);
       if (old) {
         old.sink.terminate(0, 'session resumed on another connection');
         await this.end(old);
@@ -159,17 +174,17 @@ export class ChatNode implements BrokerEventHandler {
     }
     const account = await this.store.getAccount(claims.key);
     if (!account) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
-    return { ...(await this.open({ key: account.key, name: account.name, guest: false }, sink, protocol)), servedBefore };
+    return { ...(await this.open({ key: account.key, name: account.name, guest: false }, sink, protocol, opts)), servedBefore };
   }
 
-  private async open(id: Identity, sink: SessionSink, protocol: string, replacing?: Session): Promise<Opened> {
+  private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session): Promise<Opened> {
     if (this.stopped) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
     // A guest nickname may have been taken while we awaited: check again now, synchronously.
     const holder = id.guest ? this.hub.guestByNick(id.key.slice(1)) : undefined;
     if (holder && holder !== replacing) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
     const now = this.ctx.now();
     const { perSecond, burst } = this.settings.rateLimit;
-    const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol);
+    const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol, opts.live ?? true);
     const first = this.hub.add(session);
     const rooms = await this.rooms.roomsOf(session);
     for (const room of rooms) this.hub.enter(session, room);
@@ -254,6 +269,17 @@ export class ChatNode implements BrokerEventHandler {
     return this.consents.allowed(from, to);
   }
 
+  /** Gateways whose users see every room's joins and leaves (ChatApp) watch here. */
+  watch(watcher: RoomWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** Has either of the two accepted the other's request (a private connection, in ChatOS terms)? */
+  hasConsent(a: NameKey, b: NameKey): Promise<boolean> {
+    return this.consents.allowed(a, b);
+  }
+
   // ---- presence ----
 
   async isOnline(key: NameKey): Promise<boolean> {
@@ -264,6 +290,9 @@ export class ChatNode implements BrokerEventHandler {
   // ---- fan-out ----
 
   private fanOut(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip?: Session, everyone = false): void {
+    if (this.watchers.size > 0 && event.kind !== 'message' && event.kind !== 'consent' && event.kind !== 'consent-ask') {
+      for (const w of this.watchers) w(event);
+    }
     let count = 0;
     if (everyone) {
       for (const s of this.hub.all()) if (s !== skip) { s.sink.notify(event); count++; }

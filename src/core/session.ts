@@ -18,5 +18,10 @@ export class Session {
     readonly bucket: TokenBucket,
     /** Which protocol the session speaks; lets gateways recognise their own sessions. */
     readonly protocol: string,
+    /**
+     * Whether messages reach this session as they happen. A session whose protocol only
+     * downloads on request (CP's RMSG) does not count: DMs for its user go to the mailbox.
+     */
+    readonly live: boolean = true,
   ) {}
 }

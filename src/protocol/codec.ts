@@ -3,15 +3,11 @@
 import { ErrorCode } from '../core/errors.js';
 import { Limits, type Frame } from './frames.js';
 import { Reader } from './reader.js';
-import { schemaByCode as byCode, schemaByName as byName, type BodySchema } from './schema.js';
+import { schemaByCode, schemaByName, type BodySchema } from './schema.js';
 import { WireError } from './wire-error.js';
 import { Writer } from './writer.js';
 
 export { DM_POLICIES, PRESENCE_EVENTS } from './schema.js';
-
-// Module-local bindings for the tables used per frame.
-const schemaByCode = byCode;
-const schemaByName = byName;
 
 /** [type u8][flags u8][body length u24 big-endian] (§3.2). */
 export const HEADER_BYTES = 5;

@@ -7,7 +7,7 @@ const utf8 = new TextEncoder();
  * more than encoding a chat message, so frames are written straight into a slab and handed out
  * as views of it (as Node does for small Buffers).
  */
-const SLAB = 64 * 1024;
+const SLAB = 32 * 1024;
 /** A slab grown past this for one huge frame is not used for the frames after it. */
 const SLAB_KEEP = 1024 * 1024;
 /** Below this many UTF-16 units, 3 bytes per unit still fits a one-byte length prefix. */

@@ -20,6 +20,8 @@ export interface TestOptions {
   maxQueueBytes?: number;
   rateLimit?: { perSecond: number; burst: number };
   tcp?: boolean;
+  /** Seed-protocol gateways to run (each on an ephemeral port). */
+  gateways?: ('cp' | 'chatos' | 'chatapp')[];
 }
 
 export function testConfig(o: TestOptions = {}): Config {
@@ -30,6 +32,9 @@ export function testConfig(o: TestOptions = {}): Config {
     http: { enabled: true, host, port: 0 },
     tls: { enabled: true, host, port: 0 },
     tcp: { enabled: o.tcp ?? false, host, port: 0 },
+    cp: { enabled: o.gateways?.includes('cp') ?? false, host, port: 0 },
+    chatos: { enabled: o.gateways?.includes('chatos') ?? false, host, port: 0 },
+    chatapp: { enabled: o.gateways?.includes('chatapp') ?? false, host, port: 0 },
     guests: o.guests ?? true,
     heartbeatMs: o.heartbeatMs ?? 25_000,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 60_000,
