@@ -1,6 +1,6 @@
 // The coded error catalogue. Codes are part of the native protocol (docs/protocol.md, section
 // "Error catalogue") and are shared by every gateway that maps core errors to its own codes.
-// test/unit/core/errors.test.ts checks that this table and the document agree.
+// test/unit/core/errors-doc.test.ts checks that this table and the document agree.
 
 export const ErrorCode = {
   PROTOCOL_ERROR: 1,        // malformed frame or body

@@ -16,7 +16,7 @@ export const FrameType = {
   PONG: 0x05,         // either way
   BYE: 0x06,          // either way: graceful close (seed 000 DISCONNECT)
   REGISTER: 0x10,     // c->s
-  LOGIN: 0x11,        // c->s (password absent: guest; token present: resume)
+  LOGIN: 0x11,        // c->s (guest flag: guest nickname; token present: resume)
   SESSION: 0x12,      // s->c: login succeeded
   OK: 0x13,           // s->c: generic success for a request
   CREATE: 0x20,       // c->s: create room
@@ -33,7 +33,7 @@ export const FrameType = {
   MSG: 0x32,          // s->c: a delivered message
   HISTORY: 0x33,      // c->s: page of a conversation
   MESSAGES: 0x34,     // s->c: a page of messages
-  PRESENCE: 0x35,     // s->c: join/leave/quit/online/offline of a user
+  PRESENCE: 0x35,     // s->c: join/leave of a room, online/quit of a user
   GAP: 0x36,          // s->c: resume could not replay everything; fetch history
   SET_POLICY: 0x40,   // c->s: own DM policy
   CONSENT_ASK: 0x41,  // c->s: ask to DM a user; s->c: someone asks you

@@ -138,10 +138,16 @@ export class Writer {
 
 /** Writes the minimal LEB128 form of a safe non-negative integer at `pos`; returns the end. */
 function putVarint(buf: Uint8Array, pos: number, value: number): number {
-  // Bitwise operations are exact below 2^31; above, divide.
-  while (value > 0x7fffffff) {
-    buf[pos++] = (value % 0x80) | 0x80;
-    value = Math.floor(value / 0x80);
+  if (value >= 0x1000_0000) {
+    // Over 28 bits: the low four groups with integer arithmetic, the rest (< 2^25) below.
+    const high = Math.floor(value / 0x1000_0000);
+    const low = value - high * 0x1000_0000;
+    buf[pos] = (low & 0x7f) | 0x80;
+    buf[pos + 1] = ((low >>> 7) & 0x7f) | 0x80;
+    buf[pos + 2] = ((low >>> 14) & 0x7f) | 0x80;
+    buf[pos + 3] = ((low >>> 21) & 0x7f) | 0x80;
+    pos += 4;
+    value = high;
   }
   while (value >= 0x80) {
     buf[pos++] = (value & 0x7f) | 0x80;

@@ -24,7 +24,7 @@ import {
   type WireMessage,
 } from '../../../src/protocol/frames.js';
 import { bodies } from '../../../src/protocol/schema.js';
-import { errorCatalogue, exampleBytes, headingIndex, sectionLines, table } from './protocol-doc.js';
+import { errorCatalogue, exampleBytes, headingIndex, repoRoot, sectionLines, table } from './protocol-doc.js';
 
 // ---- helpers ----
 
@@ -633,7 +633,7 @@ describe('encoder buffers', () => {
 
 describe('protocol.md section numbers cited by the tests', () => {
   it('has a heading for every "protocol.md §N" that a test under test/ cites', () => {
-    const root = join(import.meta.dirname, '..', '..');
+    const root = join(repoRoot(), 'test');
     const cited = new Set<string>();
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -1,13 +1,22 @@
 // Reads docs/protocol.md for the tests that hold the code and the specification together.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-const DOC_PATH = join(import.meta.dirname, '..', '..', '..', 'docs', 'protocol.md');
+/** The repository root: the nearest directory up from here with docs/protocol.md (tests also run from dist/). */
+export function repoRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'docs', 'protocol.md'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('docs/protocol.md not found above ' + import.meta.dirname);
+    dir = up;
+  }
+  return dir;
+}
 
 let cached: string[] | undefined;
 
 export function docLines(): string[] {
-  cached ??= readFileSync(DOC_PATH, 'utf8').split(/\r?\n/);
+  cached ??= readFileSync(join(repoRoot(), 'docs', 'protocol.md'), 'utf8').split(/\r?\n/);
   return cached;
 }
 
