@@ -3,10 +3,13 @@ import type { MessageId } from './types.js';
 const PER_MS = 4096;
 /** Low bits of an id name the node that made it, so nodes sharing a store never collide. */
 export const NODE_SLOTS = 16;
+/** Ids count milliseconds from here, which keeps them safe integers until the year 2094. */
+export const ID_EPOCH = Date.UTC(2025, 0, 1);
 
 /**
- * Makes MessageIds: ms × 4096 + sequence × 16 + node slot. Monotonic even when the clock steps
- * back or more than 256 ids are wanted in one millisecond (then it borrows from the next one).
+ * Makes MessageIds: (ms − ID_EPOCH) × 4096 + sequence × 16 + node slot. Monotonic even when the
+ * clock steps back or more than 256 ids are wanted in one millisecond (then it borrows from the
+ * next one).
  */
 export class MessageIdGenerator {
   private last: number;
@@ -17,17 +20,23 @@ export class MessageIdGenerator {
   }
 
   next(now: number = Date.now()): MessageId {
-    const candidate = Math.floor(now) * PER_MS + this.slot;
+    const candidate = firstIdAt(now) + this.slot;
     this.last = candidate > this.last ? candidate : this.last + NODE_SLOTS;
     return this.last;
   }
+
+  /** Continue after an id seen elsewhere (e.g. the newest stored one after a restart). */
+  observe(id: MessageId): void {
+    if (id > this.last) this.last = id - ((((id - this.slot) % NODE_SLOTS) + NODE_SLOTS) % NODE_SLOTS);
+  }
 }
 
+/** The millisecond an id was made in. */
 export function timeOfId(id: MessageId): number {
-  return Math.floor(id / PER_MS);
+  return Math.floor(id / PER_MS) + ID_EPOCH;
 }
 
 /** The smallest id any node can make at or after this time. */
 export function firstIdAt(ms: number): number {
-  return Math.floor(ms) * PER_MS;
+  return Math.max(0, Math.floor(ms) - ID_EPOCH) * PER_MS;
 }

@@ -3,8 +3,8 @@
 /** Canonical key of a user or room name: NFC-normalised and lower-cased. */
 export type NameKey = string;
 
-/** A message id: milliseconds since the epoch × 4096 + a per-millisecond sequence.
- *  Unique and sortable; a safe integer until the year 2248. */
+/** A message id: (ms since 2025-01-01) × 4096 + sequence × 16 + node slot (core/ids.ts).
+ *  Unique and sortable; a safe integer until the year 2094. */
 export type MessageId = number;
 
 export type DmPolicy = 'open' | 'consent';

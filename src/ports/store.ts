@@ -54,7 +54,8 @@ export interface Store {
   dmHistory(a: NameKey, b: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;
   /**
    * What a returning user missed: messages with id > after that target one of `rooms`, target
-   * `user` directly, or were sent by `user` (for their other devices). Oldest first, at most limit.
+   * `user` directly, or were sent by `user` (for their other devices). Oldest first; when more than
+   * `limit` match, the newest `limit` of them (a resume replays the latest and reports a gap before).
    */
   missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]>;
 

@@ -2,7 +2,7 @@ import type {
   Account, ChatMessage, ConsentState, DmPolicy, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
-import { insertSorted, mergeAfter, page, removeSorted } from './sorted-ids.js';
+import { insertSorted, newestAfter, page, removeSorted } from './sorted-ids.js';
 
 /** A map of maps: the two-key lookups (room × user, sender × client id) without joining keys into strings. */
 class Table2<V> {
@@ -34,8 +34,27 @@ class Table2<V> {
   }
 }
 
+/**
+ * Orders keys by code point, as sqlite's BINARY collation orders UTF-8: plain `<` compares
+ * UTF-16 units and would put characters beyond U+FFFF before U+E000..U+FFFF.
+ */
+function compareKeys(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000; // surrogates (astral code points) last
+}
+
 function byKey<T extends { key: string }>(a: T, b: T): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareKeys(a.key, b.key);
 }
 
 function copyMessage(m: ChatMessage): ChatMessage {
@@ -43,8 +62,8 @@ function copyMessage(m: ChatMessage): ChatMessage {
 }
 
 /**
- * The whole store in memory: for tests, single-process demos and as the reference the sqlite
- * engine is checked against. Values are copied in and out so callers never share its state.
+ * The whole store in memory, for tests and servers that need no durability. It passes the same
+ * contract suite as the sqlite engine. Values are copied in and out so callers never share its state.
  */
 export class MemoryStore implements Store {
   private readonly accounts = new Map<NameKey, Account>();
@@ -146,11 +165,11 @@ export class MemoryStore implements Store {
   }
 
   async members(room: NameKey): Promise<Membership[]> {
-    return [...this.byRoom.row(room).values()].map((m) => ({ ...m })).sort((a, b) => (a.user < b.user ? -1 : 1));
+    return [...this.byRoom.row(room).values()].map((m) => ({ ...m })).sort((a, b) => compareKeys(a.user, b.user));
   }
 
   async roomsOf(user: NameKey): Promise<Membership[]> {
-    return [...this.byUser.row(user).values()].map((m) => ({ ...m })).sort((a, b) => (a.room < b.room ? -1 : 1));
+    return [...this.byUser.row(user).values()].map((m) => ({ ...m })).sort((a, b) => compareKeys(a.room, b.room));
   }
 
   async setRole(room: NameKey, user: NameKey, role: RoomRole): Promise<boolean> {
@@ -201,7 +220,7 @@ export class MemoryStore implements Store {
   async missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]> {
     const sources = [this.inboxIndex.get(user) ?? [], this.sentIndex.get(user) ?? []];
     for (const room of rooms) sources.push(this.roomIndex.get(room) ?? []);
-    return this.load(mergeAfter(sources, after, limit));
+    return this.load(newestAfter(sources, after, limit));
   }
 
   // ---- offline mailbox ----

@@ -21,7 +21,7 @@ export function upperBound(ids: readonly MessageId[], id: MessageId): number {
   let hi = ids.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ids[mid] < id) lo = mid + 1;
+    if (ids[mid] <= id) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -59,13 +59,17 @@ export function page(ids: readonly MessageId[], q: HistoryQuery): MessageId[] {
   return ids.slice(Math.max(0, ids.length - limit));
 }
 
-/** The first `limit` ids greater than `after` across several indexes, without duplicates. */
-export function mergeAfter(sources: readonly (readonly MessageId[])[], after: MessageId, limit: number): MessageId[] {
+/**
+ * The newest `limit` ids greater than `after` across several ascending indexes, ascending and
+ * without duplicates: what a resuming session replays (older ones it fetches as history).
+ */
+export function newestAfter(sources: readonly (readonly MessageId[])[], after: MessageId, limit: number): MessageId[] {
+  const n = Math.max(0, Math.floor(limit));
   const picked = new Set<MessageId>();
   for (const ids of sources) {
-    const from = upperBound(ids, after);
-    const to = Math.min(ids.length, from + limit);
-    for (let i = from; i < to; i++) picked.add(ids[i]);
+    const from = Math.max(upperBound(ids, after), ids.length - n);
+    for (let i = from; i < ids.length; i++) picked.add(ids[i]);
   }
-  return [...picked].sort((a, b) => a - b).slice(0, Math.max(0, limit));
+  const all = [...picked].sort((a, b) => a - b);
+  return all.slice(Math.max(0, all.length - n));
 }

@@ -21,8 +21,8 @@ function dmSide(order: 'ASC' | 'DESC', to: string, from: string): string {
 }
 
 function dmPage(order: 'ASC' | 'DESC'): string {
-  // UNION, not UNION ALL: a note to oneself (a = b) matches both sides.
-  return `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id IN (${dmSide(order, '@b', '@a')} UNION ${dmSide(order, '@a', '@b')})
+  // A note to oneself (a = b) matches both sides; IN keeps it once.
+  return `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id IN (${dmSide(order, '@b', '@a')} UNION ALL ${dmSide(order, '@a', '@b')})
           ORDER BY id ${order} LIMIT @limit`;
 }
 
@@ -79,10 +79,10 @@ export function prepareStatements(db: Database.Database) {
     roomOldest: db.prepare<RoomPageParams, MessageRow>(roomPage('ASC')),
     dmNewest: db.prepare<DmPageParams, MessageRow>(dmPage('DESC')),
     dmOldest: db.prepare<DmPageParams, MessageRow>(dmPage('ASC')),
-    targetIdsAfter: db.prepare<[number, string, number, number], number>(
-      'SELECT message_id FROM message_targets WHERE kind = ? AND key = ? AND message_id > ? ORDER BY message_id LIMIT ?').pluck(),
-    sentIdsAfter: db.prepare<[string, number, number], number>(
-      'SELECT id FROM messages WHERE from_key = ? AND id > ? ORDER BY id LIMIT ?').pluck(),
+    newestTargetIds: db.prepare<[number, string, number, number], number>(
+      'SELECT message_id FROM message_targets WHERE kind = ? AND key = ? AND message_id > ? ORDER BY message_id DESC LIMIT ?').pluck(),
+    newestSentIds: db.prepare<[string, number, number], number>(
+      'SELECT id FROM messages WHERE from_key = ? AND id > ? ORDER BY id DESC LIMIT ?').pluck(),
 
     mailbox: db.prepare<[string, number], MessageRow>(
       `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? ORDER BY b.message_id LIMIT ?`),

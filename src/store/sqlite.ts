@@ -7,7 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { encodeList, toAccount, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
-import { mergeAfter } from './sorted-ids.js';
+import { newestAfter } from './sorted-ids.js';
 
 export interface SqliteStoreOptions {
   path: string;
@@ -24,9 +24,10 @@ interface AppendRequest {
 
 /**
  * Under load a commit takes longer, more appends queue meanwhile, and the next batch grows:
- * group commit regulates itself. The cap bounds one transaction (and the time it blocks the
- * event loop, about 15-20 ms per 1000 messages here); bench/store.ts shows throughput still
- * rising with batches up to a few thousand messages.
+ * group commit regulates itself. The cap bounds one transaction and the time it blocks the event
+ * loop (about 20 ms per 1000 messages in bench/store.ts runs); throughput still rises with
+ * batches of a few thousand, because a commit writes about one page per sender per index
+ * whatever the number of that sender's messages in it.
  */
 export const DEFAULT_MAX_BATCH = 4096;
 const CACHE_KIB = 64 * 1024;
@@ -66,8 +67,10 @@ export class SqliteStore implements Store {
       db.pragma(`synchronous = ${this.synchronous}`);
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
-      // Group commits touch many index pages at once (one per active sender, per index): a larger
-      // page cache and fewer, larger checkpoints measurably raise durable throughput (bench/store.ts).
+      // A group commit dirties index pages all over the file (one per active sender, per index).
+      // Checkpointing every 10,000 pages instead of 1,000 copies each page back once for many
+      // commits, which raised durable throughput by about half in bench/store.ts; the larger cache keeps
+      // those index pages in memory.
       db.pragma(`cache_size = -${CACHE_KIB}`);
       db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
       db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
@@ -193,11 +196,12 @@ export class SqliteStore implements Store {
   async missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]> {
     const s = this.s;
     const n = Math.max(0, Math.floor(limit));
-    // Each source is an index range of at most `limit` ids; merging them in JS keeps every query
-    // a prepared one whatever the number of rooms.
-    const sources = [s.targetIdsAfter.all(USER, user, after, n), s.sentIdsAfter.all(user, after, n)];
-    for (const room of rooms) sources.push(s.targetIdsAfter.all(ROOM, room, after, n));
-    return mergeAfter(sources, after, n).map((id) => toMessage(s.getMessage.get(id) as MessageRow));
+    // Each source is the newest `limit` ids of one index range; merging them in JS keeps every
+    // query a prepared one whatever the number of rooms.
+    const sources = [s.newestTargetIds.all(USER, user, after, n), s.newestSentIds.all(user, after, n)];
+    for (const room of rooms) sources.push(s.newestTargetIds.all(ROOM, room, after, n));
+    for (const ids of sources) ids.reverse();
+    return newestAfter(sources, after, n).map((id) => toMessage(s.getMessage.get(id) as MessageRow));
   }
 
   // ---- offline mailbox ----

@@ -26,5 +26,5 @@ export function referenceMissed(
     .filter((m) => m.id > after && (m.fromKey === user || m.users.includes(user) || m.rooms.some((r) => rooms.includes(r))))
     .map((m) => m.id)
     .sort((a, b) => a - b)
-    .slice(0, limit);
+    .slice(-limit);
 }

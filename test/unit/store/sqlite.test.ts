@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChatMessage } from '../../../src/core/types.js';
-import { MessageIdGenerator } from '../../../src/store/ids.js';
+import { MessageIdGenerator } from '../../../src/core/ids.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 
 const ids = new MessageIdGenerator();
@@ -164,6 +164,8 @@ describe('SqliteStore on disk', () => {
         if (acked.length >= 3000) resolve();
       });
       child.once('exit', () => resolve());
+      // A writer that stops acknowledging must fail the test, not hang it.
+      setTimeout(resolve, 30_000).unref();
     });
     child.kill('SIGKILL');
     await Promise.all([exited, ended]);
