@@ -64,8 +64,10 @@ function tokenSecret(dataDir: string): Uint8Array {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
-  const store: Store = config.store === 'memory' ? new MemoryStore() : new SqliteStore({ path: join(config.dataDir, 'confab.db') });
   const metrics = new Metrics();
+  const store: Store = config.store === 'memory'
+    ? new MemoryStore()
+    : new SqliteStore({ path: join(config.dataDir, 'confab.db'), onCommit: (seconds) => metrics.storeCommit.observe(seconds) });
   const node = new ChatNode({
     store,
     presence: new MemoryPresence(),

@@ -15,6 +15,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Appends committed together at most; a full batch commits at once instead of at the end of the turn. */
   maxBatch?: number;
+  /** Told how long each group commit took (seconds) and how many appends it carried; for metrics. */
+  onCommit?: (seconds: number, appends: number) => void;
 }
 
 interface AppendRequest {
@@ -246,6 +248,13 @@ export class SqliteStore implements Store {
 
   /** One transaction for the whole batch; a resend of a (sender, client id) already stored, even earlier in this batch, writes nothing. */
   private commitAppends(batch: readonly AppendRequest[]): ChatMessage[] {
+    const started = performance.now();
+    const out = this.commitAppendsNow(batch);
+    this.options.onCommit?.((performance.now() - started) / 1000, batch.length);
+    return out;
+  }
+
+  private commitAppendsNow(batch: readonly AppendRequest[]): ChatMessage[] {
     const s = this.s;
     return this.tx(() => batch.map(({ message: m, mailboxFor }) => {
       const inserted = s.insertMessage.run(
