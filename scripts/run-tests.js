@@ -17,5 +17,11 @@ function collect(dir, out) {
 const filter = process.argv.slice(2);
 let files = collect('dist/test', []).sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
-const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A hung test fails after two minutes instead of holding the whole run; the run itself is capped too.
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=120000', ...files], {
+  stdio: 'inherit',
+  timeout: 20 * 60 * 1000,
+  killSignal: 'SIGKILL',
+});
+if (res.error) console.error(res.error.message);
 process.exit(res.status ?? 1);
