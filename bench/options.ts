@@ -112,7 +112,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 
 function num(name: string, raw: string, min: number): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min === Number.MIN_VALUE ? '(above) 0' : min}, got ${raw}`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min) {
+    throw new UsageError(`--${name} must be a number ${min === Number.MIN_VALUE ? 'above 0' : `>= ${min}`}, got ${raw}`);
+  }
   return n;
 }
 

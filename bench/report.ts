@@ -33,6 +33,11 @@ export interface PeerResult {
   serverCpuMicrosPerDelivery: number;
   /** Server CPU time over wall time, percent of one core. */
   serverCpuPercent: number;
+  /**
+   * Share of the window the server's event loop was not idle (performance.eventLoopUtilization):
+   * CPU work plus time blocked in synchronous calls such as an fsync. 100 % means saturated.
+   */
+  serverLoopPercent: number;
   serverRssMiB: number;
   serverPeakRssMiB: number;
   generatorCpuPercent: number;
@@ -63,6 +68,8 @@ export interface RawPeerRun {
   generatorCpuMicros: number;
   /** Busy time of all cores together over the same interval. */
   machineBusyMicros: number;
+  /** Event-loop utilization of the server over the window, 0..1. */
+  serverLoopBusy: number;
   /** Wall time between the CPU samples, ms. */
   sampledMs: number;
   serverRssBytes: number;
@@ -107,6 +114,7 @@ export function summarize(r: RawPeerRun): PeerResult {
     late: r.late,
     serverCpuMicrosPerDelivery: sampledDeliveries > 0 ? round(r.serverCpuMicros / sampledDeliveries, 3) : 0,
     serverCpuPercent: percentOfCore(r.serverCpuMicros, r.sampledMs),
+    serverLoopPercent: round(r.serverLoopBusy * 100, 1),
     serverRssMiB: round(r.serverRssBytes / MiB, 1),
     serverPeakRssMiB: round(r.serverPeakRssBytes / MiB, 1),
     generatorCpuPercent: percentOfCore(r.generatorCpuMicros, r.sampledMs),
@@ -159,13 +167,13 @@ export function round(x: number, digits: number): number {
 
 /** A fixed-width text table: one row per peer. */
 export function formatTable(results: readonly PeerResult[]): string {
-  const head = ['peer', 'deliv/s', 'p50 ms', 'p90', 'p99', 'p99.9', 'max', 'sent', 'expected', 'lost', 'dup', 'cpu µs/dl', 'srv cpu%', 'rss MiB', 'gen cpu%', 'other%'];
+  const head = ['peer', 'deliv/s', 'p50 ms', 'p90', 'p99', 'p99.9', 'max', 'sent', 'expected', 'lost', 'dup', 'cpu µs/dl', 'srv cpu%', 'loop%', 'rss MiB', 'gen cpu%', 'other%'];
   const rows = results.map((r) => [
     r.peer === 'confab' ? `confab/${r.transport}${r.store === 'memory' ? '/mem' : ''}` : r.peer,
     String(r.deliveriesPerSec),
     fmt(r.latencyMs.p50), fmt(r.latencyMs.p90), fmt(r.latencyMs.p99), fmt(r.latencyMs.p999), fmt(r.latencyMs.max),
     String(r.sent), String(r.expected), String(r.lost), String(r.duplicated),
-    fmt(r.serverCpuMicrosPerDelivery), String(r.serverCpuPercent), String(r.serverRssMiB), String(r.generatorCpuPercent), String(r.otherCpuPercent),
+    fmt(r.serverCpuMicrosPerDelivery), String(r.serverCpuPercent), String(r.serverLoopPercent), String(r.serverRssMiB), String(r.generatorCpuPercent), String(r.otherCpuPercent),
   ]);
   return table([head, ...rows]);
 }

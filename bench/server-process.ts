@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { PeerKind, ServerInfo } from './clients/types.js';
-import type { MemoryReport } from './servers/child.js';
+import type { LoopReport, MemoryReport, Probe } from './servers/child.js';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -28,6 +28,8 @@ export interface ServerProcess {
   info: ServerInfo;
   /** Asks the server for its memory use, after a full garbage collection. */
   memory(): Promise<MemoryReport>;
+  /** The server's cumulative event-loop idle and active time. */
+  loop(): Promise<LoopReport>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,8 @@ export async function startServerProcess(peer: PeerKind, options: ServerProcessO
   }
   return {
     info,
-    memory: () => probe(child),
+    memory: () => probe<MemoryReport>(child, { cmd: 'memory', gc: true }),
+    loop: () => probe<LoopReport>(child, { cmd: 'loop' }),
     async stop() {
       await stopChild(child);
       cleanup();
@@ -89,20 +92,20 @@ function announcement(child: ChildProcess, peer: PeerKind): Promise<ServerInfo> 
   });
 }
 
-function probe(child: ChildProcess): Promise<MemoryReport> {
-  return new Promise<MemoryReport>((resolve, reject) => {
+function probe<R extends { cmd: string }>(child: ChildProcess, request: Probe): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
-      reject(new Error('server did not answer the memory probe'));
+      reject(new Error(`server did not answer the ${request.cmd} probe`));
     }, PROBE_TIMEOUT_MS);
-    const onMessage = (m: MemoryReport): void => {
-      if (m?.cmd !== 'memory') return;
+    const onMessage = (m: R): void => {
+      if (m?.cmd !== request.cmd) return;
       clearTimeout(timer);
       child.off('message', onMessage);
       resolve(m);
     };
     child.on('message', onMessage);
-    child.send({ cmd: 'memory', gc: true });
+    child.send(request);
   });
 }
 

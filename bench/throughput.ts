@@ -7,6 +7,7 @@ import type { BenchOptions } from './options.js';
 import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
 import { summarize, type PeerResult } from './report.js';
 import { startServerProcess } from './server-process.js';
+import type { LoopReport } from './servers/child.js';
 
 export const BENCH_ROOM = '#bench';
 
@@ -18,6 +19,8 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
     let cpuEnd = 0;
     let busyStart = 0;
     let busyEnd = 0;
+    let loopStart: Promise<LoopReport> | undefined;
+    let loopEnd: Promise<LoopReport> | undefined;
     let memory = { rss: 0, peak: 0 };
     const transport = peer === 'confab' ? o.transport : 'ws';
     const outcome = await runLoad(
@@ -40,14 +43,18 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
         onWindowStart: () => {
           cpuStart = cpuMicros(pid);
           busyStart = machineBusyMicros();
+          loopStart = server.loop();
         },
         onWindowEnd: () => {
           cpuEnd = cpuMicros(pid);
           busyEnd = machineBusyMicros();
+          loopEnd = server.loop();
           memory = memoryBytes(pid);
         },
       },
     );
+    const [a, b] = await Promise.all([loopStart, loopEnd]);
+    const loopBusy = a && b ? (b.active - a.active) / (b.active + b.idle - a.active - a.idle) : 0;
     return summarize({
       peer,
       transport,
@@ -67,6 +74,7 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
       serverCpuMicros: cpuEnd - cpuStart,
       generatorCpuMicros: outcome.generatorCpuMicros,
       machineBusyMicros: busyEnd - busyStart,
+      serverLoopBusy: loopBusy,
       sampledMs: outcome.observedWindowMs,
       serverRssBytes: memory.rss,
       serverPeakRssBytes: memory.peak,

@@ -1,12 +1,15 @@
 // What every server under test does as a child of the bench harness: announce itself on one
-// stdout line (JSON), answer memory probes over the IPC channel, and stop when told to or when
+// stdout line (JSON), answer memory and event-loop probes over the IPC channel, and stop when told to or when
 // the harness goes away (so no server outlives a crashed run).
+import { performance } from 'node:perf_hooks';
 import type { ServerInfo } from '../clients/types.js';
 
-/** IPC request from the harness. */
-export interface MemoryProbe { cmd: 'memory'; gc: boolean }
-/** IPC answer. */
+/** IPC requests from the harness. */
+export type Probe = { cmd: 'memory'; gc: boolean } | { cmd: 'loop' };
+/** IPC answers. */
 export interface MemoryReport { cmd: 'memory'; rss: number; heapUsed: number; external: number; gcRan: boolean }
+/** Cumulative event-loop time (performance.eventLoopUtilization), ms. */
+export interface LoopReport { cmd: 'loop'; idle: number; active: number }
 
 export function serveAsChild(info: Omit<ServerInfo, 'pid'>, stop: () => Promise<void>): void {
   let stopping = false;
@@ -20,7 +23,13 @@ export function serveAsChild(info: Omit<ServerInfo, 'pid'>, stop: () => Promise<
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   process.on('disconnect', shutdown);
-  process.on('message', (m: MemoryProbe) => {
+  process.on('message', (m: Probe) => {
+    if (m?.cmd === 'loop') {
+      const { idle, active } = performance.eventLoopUtilization();
+      const report: LoopReport = { cmd: 'loop', idle, active };
+      process.send?.(report);
+      return;
+    }
     if (m?.cmd !== 'memory') return;
     const gc = (globalThis as { gc?: () => void }).gc;
     if (m.gc && gc) {

@@ -19,6 +19,7 @@ describe('bench harness', () => {
     assert.ok(r.deliveriesPerSec > 0);
     assert.ok(r.latencyMs.p50 > 0 && r.latencyMs.p50 <= r.latencyMs.max);
     assert.ok(r.serverRssMiB > 10, `rss ${r.serverRssMiB}`);
+    assert.ok(r.serverLoopPercent > 0 && r.serverLoopPercent <= 100, `loop ${r.serverLoopPercent}`);
     assert.equal(r.lostConnections, 0);
   });
 

@@ -10,7 +10,7 @@ function raw(over: Partial<RawPeerRun> = {}): RawPeerRun {
   return {
     peer: 'ws', transport: 'ws', clients: 100, senders: 10, rate: 50, windowMs: 10_000, receiversPerMessage: 100,
     latency, sentInWindow: 5000, receivedInWindow: 499_000, distinct: 499_990, duplicates: 3, late: 2,
-    serverCpuMicros: 5_000_000, generatorCpuMicros: 2_000_000, machineBusyMicros: 9_000_000, sampledMs: 10_000,
+    serverCpuMicros: 5_000_000, generatorCpuMicros: 2_000_000, machineBusyMicros: 9_000_000, serverLoopBusy: 0.625, sampledMs: 10_000,
     serverRssBytes: 100 * 2 ** 20, serverPeakRssBytes: 120 * 2 ** 20, errors: { 40: 2 }, lostConnections: 0, stray: 0,
     ...over,
   };
@@ -26,6 +26,7 @@ describe('bench report', () => {
     assert.equal(r.duplicated, 3);
     assert.equal(r.serverCpuMicrosPerDelivery, 10.02); // 5 s of CPU over 499,000 deliveries
     assert.equal(r.serverCpuPercent, 50);
+    assert.equal(r.serverLoopPercent, 62.5);
     assert.equal(r.generatorCpuPercent, 20);
     assert.equal(r.otherCpuPercent, 20);
     assert.equal(r.serverRssMiB, 100);
