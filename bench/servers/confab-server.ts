@@ -27,6 +27,10 @@ const config: Config = {
   http: { enabled: true, host: HOST, port: 0 },
   tls: { enabled: true, host: HOST, port: 0 },
   tcp: { enabled: false, host: HOST, port: 0 },
+  // The seed-protocol gateways are not under test here; keep their fixed ports free.
+  cp: { enabled: false, host: HOST, port: 0 },
+  chatos: { enabled: false, host: HOST, port: 0 },
+  chatapp: { enabled: false, host: HOST, port: 0 },
   guests: true,
   rateLimit: BENCH_RATE_LIMIT,
   log: { level: 'warn' },

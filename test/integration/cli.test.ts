@@ -61,7 +61,8 @@ describe('confab bench', () => {
 
 describe('confab serve', () => {
   let dir: string;
-  const common = (): string[] => ['--data-dir', join(dir, 'data'), '--http-port', '0', '--tls-port', '0'];
+  // Ephemeral ports for every listener, so runs never collide with each other or a running server.
+  const common = (): string[] => ['--data-dir', join(dir, 'data'), '--http-port', '0', '--tls-port', '0', '--cp-port', '0', '--chatos-port', '0', '--chatapp-port', '0'];
   before(() => { dir = mkdtempSync(join(tmpdir(), 'confab-serve-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
