@@ -1,5 +1,7 @@
 // Group commit: writes submitted during one event-loop turn share one transaction, so one
 // fsync acknowledges many messages. Each submitter's promise settles after that commit.
+// Under steady load a turn may carry a single write, which would pay one fsync each; so when the
+// previous commit ended only moments ago, the next one waits a little to gather more writes.
 
 interface Waiting<T, R> {
   item: T;
@@ -14,8 +16,13 @@ export class GroupCommit<T, R> {
   private queue: Waiting<T, R>[] = [];
   private scheduled = false;
   private committed = 0;
+  private lastCommitEnd = -Infinity;
 
-  constructor(private readonly commitBatch: CommitBatch<T, R>, private readonly maxBatch: number) {
+  /**
+   * @param coalesceMs how long a commit waits for company when the previous commit ended less
+   *   than that long ago (0: always commit at the end of the turn).
+   */
+  constructor(private readonly commitBatch: CommitBatch<T, R>, private readonly maxBatch: number, private readonly coalesceMs = 2) {
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
   }
 
@@ -36,7 +43,8 @@ export class GroupCommit<T, R> {
         this.flush(); // bounds memory and the size of one transaction under a flood
       } else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(this.endOfTurn);
+        if (performance.now() - this.lastCommitEnd < this.coalesceMs) setTimeout(this.endOfTurn, this.coalesceMs);
+        else setImmediate(this.endOfTurn);
       }
     });
   }
@@ -54,6 +62,7 @@ export class GroupCommit<T, R> {
       return;
     }
     this.committed++;
+    this.lastCommitEnd = performance.now();
     for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
   }
 
