@@ -8,6 +8,7 @@ import type { Config } from './config/schema.js';
 import { ChatNode } from './core/node.js';
 import { NativeGateway } from './gateways/native/gateway.js';
 import { CpGateway } from './gateways/cp/gateway.js';
+import { ChatosGateway } from './gateways/chatos/gateway.js';
 import type { GatewayObserver } from './gateways/native/context.js';
 import { errorName } from './core/errors.js';
 import { createHttpServer } from './http/server.js';
@@ -30,6 +31,7 @@ export interface Address { host: string; port: number }
 type ForeignName = 'cp' | 'chatos' | 'chatapp';
 const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode): Gateway }[] = [
   // Each gateway adds its entry here, e.g. { name: 'cp', create: (node) => new CpGateway(node) },
+  { name: 'chatos', create: (node) => new ChatosGateway(node) },
   { name: 'cp', create: (node) => new CpGateway(node) },
 ];
 

@@ -280,6 +280,12 @@ export class ChatNode implements BrokerEventHandler {
     return this.consents.allowed(a, b);
   }
 
+  /** A user name as a message target resolves: an account, else a live guest. NO_SUCH_USER otherwise. */
+  async resolveUser(name: string): Promise<{ key: NameKey; name: string }> {
+    const who = await this.messaging.resolveUser(name);
+    return { key: who.key, name: who.name };
+  }
+
   // ---- presence ----
 
   async isOnline(key: NameKey): Promise<boolean> {

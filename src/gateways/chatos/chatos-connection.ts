@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import { ErrorCode, isChatError } from '../../core/errors.js';
+import type { ChatEvent, SessionSink } from '../../core/events.js';
+import type { Session } from '../../core/session.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
+import { encodeError, PacketDecoder, type Decoded } from './codec.js';
+import type { ChatosContext } from './context.js';
+import { ChatosError, ChatosFault, chatosCode } from './errors.js';
+import { encodedEvent } from './events.js';
+import { handlers } from './handlers.js';
+
+/** docs/chatos.md §7: 'login' until a login packet succeeds, then 'chat' until the connection ends. */
+export type ChatosState = 'login' | 'logging-in' | 'chat' | 'closed';
+
+/** What the connection handles in order: packets, and (non-fatal) packets that could not be read. */
+type Item = Decoded;
+
+const EARLY_EVENTS_MAX = 1000;
+
+/**
+ * One ChatOS client: decodes its packets, handles them one at a time in arrival order, answers
+ * them in that order (the seed's error packet carries no packet id: order is how a client matches
+ * an error to its packet), and is its session's sink.
+ */
+export class ChatosConnection implements SessionSink {
+  state: ChatosState = 'login';
+  session: Session | undefined;
+  readonly openedAt = Date.now();
+  /** §10: the last time a packet was received from the client. */
+  lastSeen = Date.now();
+  /** When the packet now in progress began (ms), or undefined when none is. */
+  partialSince: number | undefined;
+  /**
+   * Makes this connection's client ids its own: ChatOS ids count per connection, and a later
+   * guest with the same nickname must not have its packets taken for this one's.
+   */
+  readonly nonce = randomBytes(9).toString('base64url');
+  /** Answers to the packet ids accepted lately, for retransmissions (bounded by options.recentIds). */
+  readonly recent = new Map<bigint, Promise<Uint8Array>>();
+  private readonly decoder: PacketDecoder;
+  private readonly inbox: Item[] = [];
+  private running = false;
+  /** Events that arrived while the login was being completed: sent after its ACK. */
+  private early: ChatEvent[] | null = null;
+  /** Answers still waiting for an earlier one (an ACK waits for its message to be durable). */
+  private waiting = 0;
+  private replies: Promise<void> = Promise.resolve();
+
+  constructor(readonly conn: Connection, readonly gw: ChatosContext, private readonly onGone: (c: ChatosConnection) => void) {
+    this.decoder = new PacketDecoder({ maxDiscard: gw.options.maxDiscardBytes, maxText: gw.node.settings.maxTextBytes });
+    conn.onData((bytes) => this.onData(bytes));
+    conn.onClose((reason) => this.onClosed(reason));
+  }
+
+  // ---- answers, in the order of the packets ----
+
+  reply(bytes: Uint8Array): void {
+    if (this.waiting === 0) this.conn.send(bytes);
+    else this.replyLater(Promise.resolve(bytes));
+  }
+
+  /** An answer known later (an ACK once its message is durable); `answer` must not reject. */
+  replyLater(answer: Promise<Uint8Array>): void {
+    this.waiting++;
+    const before = this.replies;
+    this.replies = (async () => {
+      await before;
+      const bytes = await answer;
+      this.waiting--;
+      this.conn.send(bytes);
+    })();
+  }
+
+  error(code: number, text: string): void {
+    this.reply(encodeError(code, text));
+  }
+
+  remember(id: bigint, answer: Promise<Uint8Array>): void {
+    this.recent.set(id, answer);
+    if (this.recent.size > this.gw.options.recentIds) this.recent.delete(this.recent.keys().next().value as bigint);
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  close(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.conn.close(reason);
+  }
+
+  /** An error packet, then the end: ChatOS has no goodbye packet. */
+  fail(code: number, text: string, reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.conn.send(encodeError(code, text));
+    this.close(reason);
+  }
+
+  /** Called by the login handler once the session is in the general chat. */
+  loggedIn(session: Session, ack: Uint8Array): void {
+    this.session = session;
+    this.state = 'chat';
+    this.reply(ack);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const e of early) this.notify(e);
+  }
+
+  /** The login was refused: the client may try another nickname. */
+  loginFailed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'login';
+    this.early = null;
+  }
+
+  // ---- SessionSink ----
+
+  notify(event: ChatEvent): void {
+    if (this.state === 'closed') return;
+    if (this.state !== 'chat') {
+      this.early ??= [];
+      if (this.early.length < EARLY_EVENTS_MAX) this.early.push(event);
+      else this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
+      return;
+    }
+    const bytes = encodedEvent(event);
+    if (bytes) this.conn.send(bytes);
+  }
+
+  terminate(code: number, text: string): void {
+    this.fail(ChatosError.UNAVAILABLE, text, { code, text });
+  }
+
+  // ---- timeouts (driven by the gateway's timer) ----
+
+  checkTimers(now: number): void {
+    if (this.state === 'closed') return;
+    const o = this.gw.options;
+    if (this.state === 'login' && now - this.openedAt >= o.loginTimeoutMs) {
+      return this.fail(ChatosError.MISSING_DATA, 'no login packet in time', { code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'no login' });
+    }
+    if (this.partialSince !== undefined && now - this.partialSince >= o.packetTimeoutMs) {
+      this.partialSince = undefined;
+      const abandoned = this.decoder.abandon();
+      if (abandoned) this.enqueue(abandoned);
+      this.pump();
+    }
+  }
+
+  // ---- input ----
+
+  private onData(bytes: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.lastSeen = Date.now();
+    const hadPartial = this.decoder.partial;
+    const items = this.decoder.push(bytes);
+    for (const item of items) {
+      if (item.kind === 'error' && item.fatal) {
+        // Without a length in the packet, nothing after this can be read reliably.
+        return this.fail(item.code, item.text, { code: ErrorCode.PROTOCOL_ERROR, text: item.text });
+      }
+      if (!this.enqueue(item)) return;
+    }
+    // A packet that began in these bytes (after one that ended in them) starts its clock now.
+    if (!this.decoder.partial) this.partialSince = undefined;
+    else if (!hadPartial || items.length > 0) this.partialSince = this.lastSeen;
+    this.pump();
+  }
+
+  private enqueue(item: Item): boolean {
+    if (this.inbox.length >= this.gw.options.maxInbox) {
+      this.fail(ChatosError.TRY_LATER, 'too many packets waiting for an answer', { code: ErrorCode.RATE_LIMITED, text: 'inbox full' });
+      return false;
+    }
+    this.inbox.push(item);
+    return true;
+  }
+
+  private pump(): void {
+    if (!this.running) void this.drain();
+  }
+
+  /** Packets run one at a time, in order: the login completes before the chat packet after it. */
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.inbox.length > 0 && this.state !== 'closed') {
+        await this.dispatch(this.inbox.shift() as Item);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async dispatch(item: Item): Promise<void> {
+    if (item.kind === 'error') return this.error(item.code, label(item.id) + item.text);
+    const p = item.packet;
+    const prefix = label(p.op === 'CHAT' ? p.id : undefined);
+    const entry = handlers[p.op];
+    if (entry.needs === 'session' && this.state !== 'chat') return this.error(ChatosError.BAD_DATA, `${prefix}log in first`);
+    if (entry.needs === 'login' && this.state !== 'login') return this.error(ChatosError.BAD_DATA, 'already logged in');
+    try {
+      await entry.run(this, p as never);
+    } catch (err) {
+      if (this.state === 'closed') return;
+      if (err instanceof ChatosFault) return this.error(err.code, prefix + err.message);
+      if (isChatError(err)) return this.error(chatosCode(err), prefix + err.message);
+      this.gw.observer.internalError?.(err);
+      this.error(ChatosError.UNAVAILABLE, `${prefix}internal error`);
+    }
+  }
+
+  private onClosed(reason: CloseReason): void {
+    this.gw.observer.closed?.(reason, this.session?.name);
+    this.state = 'closed';
+    this.early = null;
+    this.inbox.length = 0;
+    this.partialSince = undefined;
+    const session = this.session;
+    this.session = undefined;
+    this.onGone(this);
+    if (session) void this.gw.node.end(session).catch((err: unknown) => this.gw.observer.internalError?.(err));
+  }
+}
+
+/** Error texts name the chat packet they answer, for a human reading them. */
+function label(id: bigint | undefined): string {
+  return id === undefined ? '' : `packet ${id}: `;
+}

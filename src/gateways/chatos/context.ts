@@ -1,0 +1,34 @@
+import type { ChatNode } from '../../core/node.js';
+import type { CloseReason } from '../../ports/connection.js';
+
+export interface ChatosGatewayOptions {
+  /**
+   * A packet begun and not completed within this time is abandoned with error 1 (missing data)
+   * and what follows is read as a new packet. ChatOS packets have no length: this is the only way
+   * a truncated packet shows.
+   */
+  packetTimeoutMs: number;
+  /** A connection that has not logged in within this time gets error 1 and is closed. */
+  loginTimeoutMs: number;
+  /** Packets read and not yet handled, per connection; past it the connection is closed (error 6). */
+  maxInbox: number;
+  /** Bytes of overlong strings skipped in one packet before the connection is closed (error 2). */
+  maxDiscardBytes: number;
+  /** Accepted packet ids remembered per connection, to acknowledge a retransmission at once. */
+  recentIds: number;
+}
+
+export interface ChatosObserver {
+  /** A connection ended; `user` is the session's name if it had logged in. */
+  closed?(reason: CloseReason, user: string | undefined): void;
+  internalError?(err: unknown): void;
+}
+
+export interface ChatosContext {
+  readonly node: ChatNode;
+  readonly options: ChatosGatewayOptions;
+  readonly observer: ChatosObserver;
+}
+
+/** The protocol name of ChatOS sessions in the core. */
+export const CHATOS_PROTOCOL = 'chatos';

@@ -1,0 +1,53 @@
+import { ErrorCode } from '../../core/errors.js';
+import type { ChatNode } from '../../core/node.js';
+import type { Connection } from '../../ports/connection.js';
+import type { Gateway } from '../../ports/gateway.js';
+import { Limits } from './codec.js';
+import type { ChatosContext, ChatosGatewayOptions, ChatosObserver } from './context.js';
+import { ChatosConnection } from './chatos-connection.js';
+
+export const defaultChatosOptions: ChatosGatewayOptions = {
+  packetTimeoutMs: 10_000,
+  loginTimeoutMs: 60_000,
+  maxInbox: 1024,
+  maxDiscardBytes: Limits.DISCARD_BYTES,
+  recentIds: 1024,
+};
+
+/**
+ * ChatOS (seed 003) on the chat core; docs/chatos.md. One timer for all connections (not one per
+ * connection) abandons packets left unfinished and closes connections that never log in.
+ */
+export class ChatosGateway implements Gateway {
+  readonly name = 'chatos';
+  private readonly ctx: ChatosContext;
+  private readonly live = new Set<ChatosConnection>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(node: ChatNode, options: Partial<ChatosGatewayOptions> = {}, observer: ChatosObserver = {}) {
+    this.ctx = { node, options: { ...defaultChatosOptions, ...options }, observer };
+    const o = this.ctx.options;
+    const tick = Math.min(1000, Math.max(10, Math.min(o.packetTimeoutMs, o.loginTimeoutMs) / 4));
+    this.timer = setInterval(() => this.sweep(), tick);
+    this.timer.unref();
+  }
+
+  get connections(): number {
+    return this.live.size;
+  }
+
+  accept(conn: Connection): void {
+    this.live.add(new ChatosConnection(conn, this.ctx, (c) => this.live.delete(c)));
+  }
+
+  /** ChatOS has no goodbye packet: an error packet (7) says why, then the connection is closed. */
+  close(): void {
+    clearInterval(this.timer);
+    for (const c of [...this.live]) c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const c of this.live) c.checkTimers(now);
+  }
+}
