@@ -29,10 +29,12 @@ export interface Address { host: string; port: number }
 
 /** The seed-protocol gateways: each listens on plain TCP on its own port. */
 type ForeignName = 'cp' | 'chatos' | 'chatapp';
-const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode): Gateway }[] = [
-  // Each gateway adds its entry here, e.g. { name: 'cp', create: (node) => new CpGateway(node) },
-  { name: 'chatos', create: (node) => new ChatosGateway(node) },
-  { name: 'cp', create: (node) => new CpGateway(node) },
+/** What a seed gateway reports: how its connections end and what went wrong inside it. */
+type ForeignObserver = Pick<GatewayObserver, 'closed' | 'internalError'>;
+const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode, observer: ForeignObserver): Gateway }[] = [
+  // Each gateway adds its entry here, e.g. { name: 'cp', create: (node, observer) => new CpGateway(node, {}, observer) },
+  { name: 'chatos', create: (node, observer) => new ChatosGateway(node, {}, observer) },
+  { name: 'cp', create: (node, observer) => new CpGateway(node, {}, observer) },
 ];
 
 export interface RunningServer {
@@ -140,7 +142,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const entry of FOREIGN_GATEWAYS) {
       const lc = config[entry.name];
       if (!lc.enabled) continue;
-      const g = entry.create(node);
+      const g = entry.create(node, {
+        closed: (reason, user) => extra.closed?.(reason, user),
+        internalError: (err) => { log.error({ err, gateway: entry.name }, 'internal error'); extra.internalError?.(err); },
+      });
       foreign.push(g);
       const l = await listenTcp({ host: lc.host, port: lc.port, ...queue }, (conn) => {
         metrics.connections.inc({ transport: entry.name });

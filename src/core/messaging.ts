@@ -98,7 +98,7 @@ export class Messaging {
       } else {
         const who = await this.resolveUser(raw);
         if (users.includes(who.key)) continue;
-        if (who.account && who.key !== session.key) await this.consents.checkDm(session, who.key, who.name, who.consent);
+        if (who.key !== session.key) await this.consents.checkDm(session, who.key, who.name, who.consent);
         users.push(who.key);
         display.push(who.name);
         if (who.account) accounts.push(who.key);
@@ -118,7 +118,7 @@ export class Messaging {
     const account = await this.ctx.store.getAccount(parsed.key);
     if (account) return { key: account.key, name: account.name, account: true, consent: account.dmPolicy === 'consent' };
     const guest = this.ctx.hub.guestByNick(parsed.key);
-    if (guest) return { key: guest.key, name: guest.name, account: false, consent: false };
+    if (guest) return { key: guest.key, name: guest.name, account: false, consent: guest.guestDmPolicy === 'consent' };
     throw new ChatError('NO_SUCH_USER', `no such user: ${raw}`);
   }
 

@@ -37,6 +37,11 @@ export interface ChatNodeOptions {
 export interface OpenOptions {
   /** See Session.live; default true. */
   live?: boolean;
+  /**
+   * A guest's DM policy for as long as it is connected (accounts keep theirs in the store).
+   * Default 'open'; ChatOS guests are 'consent', as their protocol has private connections.
+   */
+  guestDmPolicy?: DmPolicy;
 }
 
 /** Sees every room-level event (joins, leaves, quits, new rooms, topics), whoever it is for. */
@@ -185,6 +190,7 @@ export class ChatNode implements BrokerEventHandler {
     const now = this.ctx.now();
     const { perSecond, burst } = this.settings.rateLimit;
     const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol, opts.live ?? true);
+    if (id.guest) session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
     const first = this.hub.add(session);
     const rooms = await this.rooms.roomsOf(session);
     for (const room of rooms) this.hub.enter(session, room);
@@ -205,7 +211,11 @@ export class ChatNode implements BrokerEventHandler {
     if (!last) return;
     const rooms = [...session.rooms];
     this.ctx.broadcast({ kind: 'presence', room: '', user: session.name, event: 'quit' }, rooms, []);
-    if (session.guest) await this.rooms.guestGone(session, rooms);
+    if (session.guest) {
+      await this.rooms.guestGone(session, rooms);
+      // A later guest of the same nickname is someone else: it inherits no private connections.
+      await this.store.dropConsents(session.key);
+    }
   }
 
   // ---- rooms ----
@@ -264,8 +274,8 @@ export class ChatNode implements BrokerEventHandler {
   }
   /** May `from` send a DM to `to` right now (policy and consent)? */
   async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
-    const account = await this.store.getAccount(to);
-    if (!account || account.dmPolicy === 'open') return true;
+    const policy = to.startsWith('~') ? this.hub.guestByNick(to.slice(1))?.guestDmPolicy : (await this.store.getAccount(to))?.dmPolicy;
+    if (policy !== 'consent') return true;
     return this.consents.allowed(from, to);
   }
 

@@ -1,12 +1,14 @@
 import type { SessionSink } from './events.js';
 import type { TokenBucket } from './rate-limit.js';
-import type { NameKey } from './types.js';
+import type { DmPolicy, NameKey } from './types.js';
 
 /** One logged-in client: an account (or guest) on one device, through one gateway. */
 export class Session {
   /** Rooms this session receives (canonical keys). Mirrors the account's memberships. */
   readonly rooms = new Set<NameKey>();
   ended = false;
+  /** A guest's DM policy (an account's is in the store). */
+  guestDmPolicy: DmPolicy = 'open';
 
   constructor(
     readonly id: string,

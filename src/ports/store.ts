@@ -69,4 +69,6 @@ export interface Store {
   /** State of `from`'s request to message `to`. */
   getConsent(to: NameKey, from: NameKey): Promise<ConsentState | undefined>;
   setConsent(to: NameKey, from: NameKey, state: ConsentState): Promise<void>;
+  /** Forgets every consent given to or by `key` (a guest's, when the guest is gone). */
+  dropConsents(key: NameKey): Promise<void>;
 }

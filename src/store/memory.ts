@@ -118,13 +118,21 @@ export class MemoryStore implements Store {
     for (const room of this.byUser.row(key).keys()) this.byRoom.delete(room, key);
     this.byUser.deleteRow(key);
     this.mailboxes.delete(key);
+    this.forgetConsents(key);
+    return true;
+  }
+
+  async dropConsents(key: NameKey): Promise<void> {
+    this.forgetConsents(key);
+  }
+
+  private forgetConsents(key: NameKey): void {
     for (const from of [...this.consents.row(key).keys()]) {
       this.consents.delete(key, from);
       this.consentsFrom.delete(from, key);
     }
     for (const to of [...this.consentsFrom.row(key).keys()]) this.consents.delete(to, key);
     this.consentsFrom.deleteRow(key);
-    return true;
   }
 
   // ---- rooms ----

@@ -128,6 +128,13 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async dropConsents(key: NameKey): Promise<void> {
+    this.write((s) => this.tx(() => {
+      s.deleteConsentsTo.run(key);
+      s.deleteConsentsFrom.run(key);
+    }));
+  }
+
   // ---- rooms ----
 
   async createRoom(r: RoomRecord): Promise<boolean> {

@@ -161,6 +161,18 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual(await store.mailbox('alice', 10), []);
       });
 
+      it('dropConsents forgets what was given to and by one user, and only that', async () => {
+        await store.setConsent('~kim', 'bob', 'accepted');
+        await store.setConsent('carol', '~kim', 'pending');
+        await store.setConsent('carol', 'bob', 'refused');
+        await store.dropConsents('~kim');
+        assert.equal(await store.getConsent('~kim', 'bob'), undefined);
+        assert.equal(await store.getConsent('carol', '~kim'), undefined);
+        assert.equal(await store.getConsent('carol', 'bob'), 'refused');
+        await store.dropConsents('nobody'); // nothing to drop is not an error
+        assert.equal(await store.getConsent('carol', 'bob'), 'refused');
+      });
+
       it('deletes nothing when the account does not exist', async () => {
         await store.createAccount(account('bob'));
         await store.setConsent('bob', 'ghost', 'pending');

@@ -44,7 +44,8 @@ export const handlers: Table = {
       c.state = 'logging-in';
       let opened: Opened;
       try {
-        opened = await node.guest(p.nick, c, CHATOS_PROTOCOL);
+        // Private messages to a ChatOS user need a private connection, whoever sends them (§8).
+        opened = await node.guest(p.nick, c, CHATOS_PROTOCOL, { guestDmPolicy: 'consent' });
       } catch (err) {
         c.loginFailed();
         throw err;

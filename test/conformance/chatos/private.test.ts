@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodePrivateAnswer, encodePrivateAsk, Opcode } from '../../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../../src/gateways/chatos/errors.js';
+import { ErrorCode } from '../../../src/core/errors.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
 import { chatosAddress, ChatosClient, errorCode, nativeUser, type Address } from './chatos-client.js';
 
@@ -151,16 +152,33 @@ describe('seed 003 §9 Private connection acceptation packet', () => {
     native.close();
   });
 
-  it('a native user may write to a ChatOS user without a private connection (guests have no DM policy; docs/chatos.md §12)', async () => {
+  it('a native DM to a ChatOS user needs the private connection too: CONSENT_REQUIRED, and the ask reaches the ChatOS user', async () => {
     const native = await nativeUser(srv, 'nat9c');
     const a = await ChatosClient.login(addr, 'rae9');
-    await native.request({ type: 'SEND', ref: native.nextRef(), cid: 'u1', to: ['rae9'], text: 'unasked' }, 'ACK');
+    const refused = await native.expectError({ type: 'SEND', ref: native.nextRef(), cid: 'u1', to: ['rae9'], text: 'unasked' });
+    assert.equal(refused, ErrorCode.CONSENT_REQUIRED);
+    assert.deepEqual(await a.next('PRIVATE_ASK'), { op: 'PRIVATE_ASK', nick: 'nat9c' });
+    assert.ok(await a.none((p) => p.op === 'CHAT'));
+    a.send(encodePrivateAnswer(true, 'nat9c'));
+    await native.next('CONSENT');
+    await native.request({ type: 'SEND', ref: native.nextRef(), cid: 'u2', to: ['rae9'], text: 'asked now' }, 'ACK');
     const got = await a.next('CHAT');
-    assert.deepEqual({ target: got.target, text: got.text }, { target: 'nat9c', text: 'unasked' });
-    // The ChatOS user still needs the connection to answer privately.
-    assert.equal(errorCode(await a.chat(1n, 'nat9c', 'who are you?')), ChatosError.NO_PRIVATE_CONNECTION);
+    assert.deepEqual({ target: got.target, text: got.text }, { target: 'nat9c', text: 'asked now' });
     a.close();
     native.close();
+  });
+
+  it('a private connection ends with the ChatOS user: the next user of that nickname must ask again', async () => {
+    const a = await ChatosClient.login(addr, 'sol9');
+    const b = await ChatosClient.login(addr, 'tam9');
+    await connect(a, b, 'sol9', 'tam9', true);
+    a.close();
+    await srv.quiet('sol9');
+    const again = await ChatosClient.login(addr, 'sol9');
+    assert.equal(errorCode(await again.chat(1n, 'tam9', 'remember me?')), ChatosError.NO_PRIVATE_CONNECTION);
+    assert.equal(errorCode(await b.chat(1n, 'sol9', 'who is this?')), ChatosError.NO_PRIVATE_CONNECTION);
+    again.close();
+    b.close();
   });
 
   it('ChatOS <-> native: a native refusal reaches the ChatOS asker as a no', async () => {

@@ -66,6 +66,33 @@ describe('core: rooms and fan-out', () => {
     assert.deepEqual((await n.members('#tea')).map((m) => m.name), ['alice']);
     assert.ok(a.events.some((e) => e.kind === 'presence' && e.event === 'leave' && e.user === 'gus'));
   });
+  it("forgets a guest's consents when its last session ends", async () => {
+    const n = await node();
+    const alice = await n.register('alice', 'pw', new Inbox(), 't');
+    const g = await n.guest('gus', new Inbox(), 't');
+    await n.askConsent(g.session, 'alice');
+    await n.answerConsent(alice.session, 'gus', true);
+    assert.equal(await n.hasConsent('alice', '~gus'), true);
+    await n.end(g.session);
+    assert.equal(await n.hasConsent('alice', '~gus'), false);
+    assert.equal(await n.store.getConsent('alice', '~gus'), undefined);
+  });
+  it("holds a guest to its DM policy: 'consent' refuses strangers and sends the request", async () => {
+    const n = await node();
+    const alice = await n.register('alice', 'pw', new Inbox(), 't');
+    const box = new Inbox();
+    const g = await n.guest('gus', box, 't', { guestDmPolicy: 'consent' });
+    await rejectsWith(n.send(alice.session, { cid: 'a', to: ['gus'], text: 'hi' }), 'CONSENT_REQUIRED');
+    assert.ok(box.events.some((e) => e.kind === 'consent-ask' && e.from === 'alice'));
+    assert.equal(await n.mayMessage('alice', '~gus'), false);
+    await n.answerConsent(g.session, 'alice', true);
+    assert.equal(await n.mayMessage('alice', '~gus'), true);
+    await n.send(alice.session, { cid: 'b', to: ['gus'], text: 'hi again' });
+    assert.deepEqual(box.messages(), ['hi again']);
+    // An open guest takes DMs from anyone.
+    const open = await n.guest('ola', new Inbox(), 't');
+    assert.equal(await n.mayMessage('alice', open.session.key), true);
+  });
   it('shares one event object among all recipients (encode once per message)', async () => {
     const n = await node();
     const inboxes = [new Inbox(), new Inbox(), new Inbox()];
