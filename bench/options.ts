@@ -1,9 +1,10 @@
 // Command-line options of `confab bench`.
 import { parseArgs } from 'node:util';
-import { PEER_KINDS, type PeerKind, type Transport } from './clients/types.js';
+import { DEFAULT_PEERS, PEER_KINDS, type PeerKind } from './clients/types.js';
 
 export interface BenchOptions {
-  transport: Transport;
+  /** How the native protocol's clients connect (the seed gateways always use TCP). */
+  transport: 'ws' | 'tls';
   clients: number;
   senders: number;
   /** Messages per second per sender. */
@@ -43,7 +44,8 @@ server, each started as a child process on 127.0.0.1 (see docs/benchmarks.md).
   --warmup W             seconds before the window, not measured (default 1)
   --drain D              seconds to wait after the window for late deliveries (default 5)
   --size B               minimum message text size in bytes (default: about 30)
-  --peers LIST           comma-separated, from confab,ws,socketio (default all three)
+  --peers LIST           comma-separated, from confab,ws,socketio (default: these three) and
+                         confab's seed gateways chatos,cp (the same server, that protocol's clients)
   --store sqlite|memory  confab's store (default sqlite, commits with synchronous=FULL)
   --workers K            load generator in K worker threads (default 0: main thread)
   --json FILE            also write the JSON report to FILE
@@ -69,7 +71,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       warmup: { type: 'string', default: '1' },
       drain: { type: 'string', default: '5' },
       size: { type: 'string', default: '0' },
-      peers: { type: 'string', default: PEER_KINDS.join(',') },
+      peers: { type: 'string', default: DEFAULT_PEERS.join(',') },
       store: { type: 'string', default: 'sqlite' },
       workers: { type: 'string', default: '0' },
       json: { type: 'string' },

@@ -19,6 +19,8 @@ const ENTRY: Record<PeerKind, string> = {
   confab: 'confab-server',
   ws: 'ws-broadcast',
   socketio: 'socketio-chat',
+  chatos: 'confab-server',
+  cp: 'confab-server',
 };
 
 /** Compiled, this module is .js next to compiled servers; run from source (tsx), it is .ts. */
@@ -36,14 +38,17 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   /** confab: its store (the bench default, sqlite, is the production default). */
   store?: 'sqlite' | 'memory';
+  /** cp: accounts `<prefix>0` .. `<prefix><n-1>` the server makes before it announces itself. */
+  accounts?: { prefix: string; count: number };
 }
 
 export async function startServerProcess(peer: PeerKind, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const file = fileURLToPath(new URL(`./servers/${ENTRY[peer]}${fromSource ? '.ts' : '.js'}`, import.meta.url));
-  const dataDir = peer === 'confab' ? mkdtempSync(join(tmpdir(), 'confab-bench-')) : undefined;
+  const confab = ENTRY[peer] === 'confab-server';
+  const dataDir = confab ? mkdtempSync(join(tmpdir(), 'confab-bench-')) : undefined;
   const loader = fromSource ? ['--import', import.meta.resolve('tsx')] : [];
   const extra = (process.env[SERVER_NODE_ARGS_ENV] ?? '').split(' ').filter((a) => a !== '');
-  const args = dataDir ? [dataDir, options.store ?? 'sqlite'] : [];
+  const args = dataDir ? [dataDir, options.store ?? 'sqlite', peer === 'confab' ? '' : peer, options.accounts ? `${options.accounts.prefix}:${options.accounts.count}` : ''] : [];
   const child = spawn(process.execPath, [...loader, '--expose-gc', ...extra, file, ...args], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });

@@ -1,7 +1,7 @@
 // The throughput/latency measurement of one peer: its server in a child process, the load
 // generator here, CPU and memory of the server sampled at the edges of the measured window.
-import { ECHOES_TO_SENDER } from './clients/open.js';
-import type { PeerKind } from './clients/types.js';
+import { receiversPerMessage } from './clients/open.js';
+import { isGatewayPeer, type PeerKind } from './clients/types.js';
 import { runLoad } from './load/generator.js';
 import type { BenchOptions } from './options.js';
 import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
@@ -10,9 +10,21 @@ import { startServerProcess } from './server-process.js';
 import type { LoopReport } from './servers/child.js';
 
 export const BENCH_ROOM = '#bench';
+/** Client names are this and the client's index (short: CP names are at most 10 bytes). */
+const NAME_PREFIX = 'bench';
+
+/** The room each peer's clients meet in (ChatOS has the general chat only; CP has no rooms). */
+function roomOf(peer: PeerKind): string | undefined {
+  switch (peer) {
+    case 'confab': return BENCH_ROOM;
+    case 'chatos': return '#general';
+    case 'cp': return undefined;
+    default: return BENCH_ROOM.slice(1);
+  }
+}
 
 export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<PeerResult> {
-  const server = await startServerProcess(peer, { store: o.store });
+  const server = await startServerProcess(peer, { store: o.store, ...(peer === 'cp' ? { accounts: { prefix: NAME_PREFIX, count: o.clients } } : {}) });
   const pid = server.info.pid;
   try {
     let cpuStart = 0;
@@ -22,7 +34,7 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
     let loopStart: Promise<LoopReport> | undefined;
     let loopEnd: Promise<LoopReport> | undefined;
     let memory = { rss: 0, peak: 0 };
-    const transport = peer === 'confab' ? o.transport : 'ws';
+    const transport = peer === 'confab' ? o.transport : isGatewayPeer(peer) ? 'tcp' : 'ws';
     const outcome = await runLoad(
       {
         peer,
@@ -32,8 +44,8 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
         senders: o.senders,
         rate: o.rate,
         size: o.size,
-        room: peer === 'confab' ? BENCH_ROOM : BENCH_ROOM.slice(1),
-        namePrefix: 'bench',
+        room: roomOf(peer),
+        namePrefix: NAME_PREFIX,
       },
       {
         workers: o.workers,
@@ -58,14 +70,14 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
     return summarize({
       peer,
       transport,
-      store: peer === 'confab' ? o.store : undefined,
+      store: peer === 'confab' || isGatewayPeer(peer) ? o.store : undefined,
       clients: o.clients,
       senders: o.senders,
       rate: o.rate,
       windowMs: o.seconds * 1000,
-      receiversPerMessage: ECHOES_TO_SENDER[peer] ? o.clients : o.clients - 1,
+      receiversPerMessage: receiversPerMessage(peer, o.clients),
       latency: outcome.latency,
-      ack: peer === 'confab' ? outcome.ack : undefined,
+      ack: peer === 'confab' || isGatewayPeer(peer) ? outcome.ack : undefined,
       sentInWindow: outcome.sentInWindow.reduce((a, b) => a + b, 0),
       receivedInWindow: outcome.receivedInWindow,
       distinct: outcome.distinct,

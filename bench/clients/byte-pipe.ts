@@ -1,5 +1,6 @@
-// A duplex byte pipe over a WebSocket (binary messages) or a TLS socket (a byte stream): what
-// the native protocol runs on. Kept minimal so the load generator spends its time on the bench.
+// A duplex byte pipe over a WebSocket (binary messages), a TLS socket or a plain TCP socket (byte
+// streams): what the native protocol and the seed protocols run on. Kept minimal so the load generator spends its time on the bench.
+import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import type { Address, Transport } from './types.js';
@@ -12,7 +13,31 @@ export interface BytePipe {
 }
 
 export async function openPipe(transport: Transport, at: Address, fingerprint?: string): Promise<BytePipe> {
-  return transport === 'ws' ? openWs(at) : openTls(at, fingerprint);
+  switch (transport) {
+    case 'ws': return openWs(at);
+    case 'tls': return openTls(at, fingerprint);
+    case 'tcp': return openTcp(at);
+  }
+}
+
+async function openTcp(at: Address): Promise<BytePipe> {
+  const sock = netConnect({ host: at.host, port: at.port });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', () => resolve());
+    sock.once('error', reject);
+  });
+  sock.on('error', () => undefined);
+  sock.setNoDelay(true);
+  return socketPipe(sock);
+}
+
+function socketPipe(sock: Socket): BytePipe {
+  return {
+    write: (bytes) => { sock.write(bytes); },
+    onData: (handler) => sock.on('data', handler),
+    onEnd: (handler) => sock.once('close', handler),
+    destroy: () => sock.destroy(),
+  };
 }
 
 async function openWs(at: Address): Promise<BytePipe> {
@@ -45,10 +70,5 @@ async function openTls(at: Address, fingerprint?: string): Promise<BytePipe> {
     throw new Error(`server certificate ${seen} is not the announced ${fingerprint}`);
   }
   sock.setNoDelay(true);
-  return {
-    write: (bytes) => { sock.write(bytes); },
-    onData: (handler) => sock.on('data', handler),
-    onEnd: (handler) => sock.once('close', handler),
-    destroy: () => sock.destroy(),
-  };
+  return socketPipe(sock);
 }

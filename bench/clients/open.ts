@@ -1,12 +1,32 @@
+import { openChatos } from './chatos.js';
 import { openConfab } from './confab.js';
+import { openCp } from './cp.js';
 import { openSocketIo } from './socketio.js';
 import type { OpenClient, PeerKind } from './types.js';
 import { openWs } from './ws.js';
 
-export const OPENERS: Record<PeerKind, OpenClient> = { confab: openConfab, ws: openWs, socketio: openSocketIo };
+export const OPENERS: Record<PeerKind, OpenClient> = { confab: openConfab, ws: openWs, socketio: openSocketIo, chatos: openChatos, cp: openCp };
 
 /**
- * Whether a sender receives its own messages: the ws and Socket.IO peers broadcast to every
- * client (io.to(room) includes the sender); confab sends the sender an ACK instead of a MSG.
+ * Who receives a sender's message.
+ * - 'room': every other client in the room (confab and its gateways send the sender an ACK, not
+ *   its own message);
+ * - 'room-echo': every client, the sender too (the ws and Socket.IO peers broadcast to all);
+ * - 'partner': one user, the client after the sender (CP has no rooms: SMSG goes to one user).
  */
-export const ECHOES_TO_SENDER: Record<PeerKind, boolean> = { confab: false, ws: true, socketio: true };
+export type Fanout = 'room' | 'room-echo' | 'partner';
+export const FANOUT: Record<PeerKind, Fanout> = { confab: 'room', ws: 'room-echo', socketio: 'room-echo', chatos: 'room', cp: 'partner' };
+
+/** The client that receives a 'partner' sender's messages. */
+export function partnerOf(client: number, clients: number): number {
+  return (client + 1) % clients;
+}
+
+/** How many clients receive each message. */
+export function receiversPerMessage(peer: PeerKind, clients: number): number {
+  switch (FANOUT[peer]) {
+    case 'room': return clients - 1;
+    case 'room-echo': return clients;
+    case 'partner': return 1;
+  }
+}

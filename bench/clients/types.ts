@@ -1,10 +1,23 @@
 // What the load generator needs from a client of any peer: open, join the bench room, send a
 // chat text, and report what arrives. Each peer speaks its own protocol underneath.
 
-export type PeerKind = 'confab' | 'ws' | 'socketio';
-export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio'];
+export type PeerKind = 'confab' | 'ws' | 'socketio' | 'chatos' | 'cp';
+/**
+ * confab's native protocol, the two comparison servers, then confab's seed-protocol gateways
+ * (the same confab server with that gateway's listener; its clients speak the seed protocol).
+ */
+export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio', 'chatos', 'cp'];
+/** What `--peers` runs when not given: the native protocol against the comparison servers. */
+export const DEFAULT_PEERS: readonly PeerKind[] = ['confab', 'ws', 'socketio'];
 
-export type Transport = 'ws' | 'tls';
+export type GatewayPeer = 'chatos' | 'cp';
+export const GATEWAY_PEERS: readonly GatewayPeer[] = ['chatos', 'cp'];
+export function isGatewayPeer(p: PeerKind): p is GatewayPeer {
+  return (GATEWAY_PEERS as readonly string[]).includes(p);
+}
+
+/** How the native protocol reaches confab; the seed gateways are always plain TCP. */
+export type Transport = 'ws' | 'tls' | 'tcp';
 
 export interface Address { host: string; port: number }
 
@@ -16,6 +29,10 @@ export interface ServerInfo {
   tls?: Address;
   /** confab: SHA-256 of its TLS certificate, pinned by the clients. */
   fingerprint?: string;
+  /** confab with a seed gateway: where that gateway listens. */
+  gateway?: Address;
+  /** cp: the password of the accounts the server made for the bench's clients. */
+  password?: string;
 }
 
 /** Callbacks of one client; all are called synchronously from the socket's data handler. */
@@ -44,6 +61,8 @@ export interface ClientSpec {
   name: string;
   /** Room to join; undefined: connect (and log in) only. */
   room?: string;
+  /** cp (no rooms): the user this client's messages go to. */
+  partner?: string;
 }
 
 export type OpenClient = (spec: ClientSpec, inbox: Inbox) => Promise<BenchClient>;

@@ -13,7 +13,8 @@ export interface LoadPlan {
   rate: number;
   /** Minimum message text size in bytes. */
   size: number;
-  room: string;
+  /** undefined: no room (CP's messages go to one user each). */
+  room?: string;
   /** Prefix of client names, unique per run. */
   namePrefix: string;
 }

@@ -1,6 +1,6 @@
 // One shard of the load generator: opens its clients, runs the open-loop senders among them and
 // accounts for everything its receivers get. Runs in the main thread or in a worker thread.
-import { ECHOES_TO_SENDER, OPENERS } from '../clients/open.js';
+import { FANOUT, OPENERS, partnerOf } from '../clients/open.js';
 import type { BenchClient, Inbox } from '../clients/types.js';
 import { Histogram } from '../histogram.js';
 import { DeliveryLedger } from '../ledger.js';
@@ -46,8 +46,10 @@ export class Shard {
     const worker = async (): Promise<void> => {
       while (nextLocal < plan.count) {
         const local = nextLocal++;
-        const name = `${plan.namePrefix}${plan.first + local}`;
-        clients[local] = await open({ server: plan.server, transport: plan.transport, name, room: plan.room }, this.inbox(local));
+        const global = plan.first + local;
+        const name = `${plan.namePrefix}${global}`;
+        const partner = `${plan.namePrefix}${partnerOf(global, plan.clients)}`;
+        clients[local] = await open({ server: plan.server, transport: plan.transport, name, room: plan.room, partner }, this.inbox(local));
       }
     };
     try {
@@ -128,11 +130,14 @@ export class Shard {
   /** Deliveries this shard's receivers should see: in-window messages times local receivers. */
   private expectedHere(): number {
     const { plan } = this;
+    const fanout = FANOUT[plan.peer];
+    const here = (client: number): boolean => client >= plan.first && client < plan.first + plan.count;
     let expected = 0;
     for (let j = 0; j < plan.senders; j++) {
-      const local = senderClient(j, plan.senders, plan.clients) - plan.first;
-      const selfHere = local >= 0 && local < plan.count && !ECHOES_TO_SENDER[plan.peer];
-      expected += (this.windows[j].end - this.windows[j].first) * (plan.count - (selfHere ? 1 : 0));
+      const sender = senderClient(j, plan.senders, plan.clients);
+      const inWindow = this.windows[j].end - this.windows[j].first;
+      if (fanout === 'partner') expected += here(partnerOf(sender, plan.clients)) ? inWindow : 0;
+      else expected += inWindow * (plan.count - (fanout === 'room' && here(sender) ? 1 : 0));
     }
     return expected;
   }

@@ -1,25 +1,34 @@
 // The confab server under test: the real composition root with the production defaults, except
 // loopback ports chosen by the OS, a data directory given by the harness (sqlite, whose store
 // commits with synchronous = FULL), and a per-session rate limit far above the bench's rates.
-// Usage: node confab-server.js <data dir> [sqlite|memory]
+// With a gateway name it also listens for that seed protocol and announces where; with
+// `prefix:count` it first makes that many accounts (CP logs in to accounts, it cannot register).
+// Usage: node confab-server.js <data dir> [sqlite|memory] [chatos|cp] [prefix:count]
 import pino from 'pino';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/schema.js';
+import { hashPassword } from '../../src/core/password.js';
+import { nameKey } from '../../src/core/names.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
+import { isGatewayPeer, type GatewayPeer } from '../clients/types.js';
 import { serveAsChild } from './child.js';
 
 const HOST = '127.0.0.1';
 /** Per session; the bench's senders stay far below it, so RATE_LIMITED never shapes the result. */
 const BENCH_RATE_LIMIT = { perSecond: 1_000_000, burst: 1_000_000 };
+const BENCH_PASSWORD = 'bench-pw';
 
-const dataDir = process.argv[2];
-const store = process.argv[3] ?? 'sqlite';
-if (!dataDir || (store !== 'sqlite' && store !== 'memory')) {
-  process.stderr.write('usage: confab-server <data dir> [sqlite|memory]\n');
+const [dataDir, store = 'sqlite', gatewayArg = '', accountsArg = ''] = process.argv.slice(2);
+const gateway: GatewayPeer | undefined = gatewayArg === '' ? undefined : isGatewayPeer(gatewayArg as GatewayPeer) ? (gatewayArg as GatewayPeer) : undefined;
+const accounts = /^([a-z][a-z0-9]*):(\d{1,6})$/.exec(accountsArg);
+if (!dataDir || (store !== 'sqlite' && store !== 'memory') || (gatewayArg !== '' && !gateway) || (accountsArg !== '' && !accounts)) {
+  process.stderr.write('usage: confab-server <data dir> [sqlite|memory] [chatos|cp] [prefix:count]\n');
   process.exit(2);
 }
 
+// Only the listener under test is open; the others keep their fixed ports free.
+const listener = (name: GatewayPeer): Config['cp'] => ({ enabled: gateway === name, host: HOST, port: 0 });
 const config: Config = {
   ...DEFAULTS,
   dataDir,
@@ -27,9 +36,8 @@ const config: Config = {
   http: { enabled: true, host: HOST, port: 0 },
   tls: { enabled: true, host: HOST, port: 0 },
   tcp: { enabled: false, host: HOST, port: 0 },
-  // The seed-protocol gateways are not under test here; keep their fixed ports free.
-  cp: { enabled: false, host: HOST, port: 0 },
-  chatos: { enabled: false, host: HOST, port: 0 },
+  cp: listener('cp'),
+  chatos: listener('chatos'),
   chatapp: { enabled: false, host: HOST, port: 0 },
   guests: true,
   rateLimit: BENCH_RATE_LIMIT,
@@ -37,4 +45,19 @@ const config: Config = {
 };
 // Logs go to stderr: stdout carries the announcement line the harness reads.
 const server = await startServer(config, { logger: createLogger(config, { destination: pino.destination(2) }) });
-serveAsChild({ peer: 'confab', http: server.http, tls: server.tls, fingerprint: server.fingerprint }, () => server.close());
+if (accounts) {
+  // One hash for all: making thousands of scrypt hashes would only slow the start.
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+  for (let i = 0; i < Number(accounts[2]); i++) {
+    const name = `${accounts[1]}${i}`;
+    await server.node.store.createAccount({ key: nameKey(name), name, passwordHash, dmPolicy: 'open', createdAt: Date.now() });
+  }
+}
+serveAsChild({
+  peer: gateway ?? 'confab',
+  http: server.http,
+  tls: server.tls,
+  fingerprint: server.fingerprint,
+  ...(gateway ? { gateway: server.gateways[gateway] } : {}),
+  ...(accounts ? { password: BENCH_PASSWORD } : {}),
+}, () => server.close());

@@ -33,6 +33,27 @@ describe('bench harness', () => {
     assert.deepEqual(r.errors, {});
   });
 
+  it('drives the ChatOS gateway: general-chat fan-out, every CHAT acknowledged', async () => {
+    const r = await measurePeer('chatos', tiny());
+    assert.equal(r.transport, 'tcp');
+    assert.equal(r.expected, r.sent * 5);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.lost, 0);
+    assert.equal(r.duplicated, 0);
+    assert.ok(r.ackMs && r.ackMs.p50 > 0);
+    assert.deepEqual(r.errors, {});
+  });
+
+  it('drives the CP gateway: each SMSG reaches its one partner through RMSG downloads', async () => {
+    const r = await measurePeer('cp', tiny());
+    assert.equal(r.expected, r.sent);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.lost, 0);
+    assert.equal(r.duplicated, 0);
+    assert.ok(r.ackMs && r.ackMs.p50 > 0, 'every SMSG is answered 240');
+    assert.deepEqual(r.errors, {});
+  });
+
   it('gives the same accounting with the load spread over worker threads (Socket.IO peer)', async () => {
     const r = await measurePeer('socketio', tiny(['--workers', '2']));
     assert.equal(r.expected, r.sent * 6);
