@@ -35,6 +35,11 @@ export const ErrorCode = {
   KEEPALIVE_TIMEOUT: 42,
   INTERNAL: 50,
   SHUTTING_DOWN: 51,
+  FILE_TOO_LARGE: 60,       // an offered file over the server's size limit
+  NO_SUCH_FILE: 61,         // no stored file has that id
+  FILE_CORRUPT: 62,         // an upload whose bytes do not match its offered size or SHA-256
+  NO_SUCH_UPLOAD: 63,       // a FILE_PUT whose ticket is unknown, finished or expired
+  TOO_MANY_UPLOADS: 64,     // more unfinished uploads than a session may have
 } as const;
 
 export type ErrorName = keyof typeof ErrorCode;

@@ -50,7 +50,16 @@ function writeFrame(w: Writer, frame: Frame): void {
   const record = frame as unknown as Record<string, unknown>;
   let i = 0;
   try {
-    for (; i < names.length; i++) kinds[i].write(w, record[names[i]]);
+    for (; i < names.length; i++) {
+      if (kinds[i].trailing && record[names[i]] === undefined) {
+        // Nothing to send from here on; a later field cannot be sent without this one.
+        for (let j = i + 1; j < names.length; j++) {
+          if (record[names[j]] !== undefined) throw new TypeError(`${names[j]} needs ${names[i]} before it`);
+        }
+        break;
+      }
+      kinds[i].write(w, record[names[i]]);
+    }
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new TypeError(`cannot encode ${schema.name}.${names[i]}: ${reason}`, { cause: err });
@@ -188,7 +197,12 @@ export class FrameDecoder {
     const frame: Record<string, unknown> = { type: schema.name };
     let i = 0;
     try {
-      for (; i < names.length; i++) frame[names[i]] = kinds[i].read(r);
+      for (; i < names.length; i++) {
+        const kind = kinds[i];
+        // A trailing field a peer of an earlier revision does not send (§12.3): the body ends here.
+        if (kind.trailing && r.remaining === 0) break;
+        frame[names[i]] = kind.read(r);
+      }
     } catch (err) {
       if (!(err instanceof WireError)) throw err;
       const ref = schema.refFirst && i > 0 ? (frame.ref as number) : 0;

@@ -14,6 +14,8 @@ export interface FieldKind<T> {
   readonly minBytes: number;
   write(w: Writer, value: T): void;
   read(r: Reader): T;
+  /** A trailing field (see trailing()): it and the fields after it may be missing. */
+  readonly trailing?: true;
 }
 
 /** One (name, kind) entry of a body or structure table. */
@@ -33,6 +35,30 @@ export const str: FieldKind<string> = {
   write: (w, v) => w.str(v),
   read: (r) => r.str(),
 };
+
+export const bytes: FieldKind<Uint8Array> = {
+  wire: 'bytes',
+  minBytes: 1,
+  write: (w, v) => w.bytes(v),
+  read: (r) => r.bytes(),
+};
+
+/**
+ * A field added at the end of a body after v1 was first published (§12.3). Optional in the
+ * frame's type: left out, it is not sent; a body that ends before it (a peer that does not know
+ * it) decodes without it. Its "nothing to say" value is the same as its absence.
+ */
+export function trailing<T>(kind: FieldKind<T>): FieldKind<T | undefined> {
+  return {
+    wire: kind.wire,
+    minBytes: kind.minBytes,
+    write: (w, v) => {
+      if (v !== undefined) kind.write(w, v);
+    },
+    read: (r) => kind.read(r),
+    trailing: true,
+  };
+}
 
 export const bool: FieldKind<boolean> = {
   wire: 'bool',

@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history'] as const;
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files'] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
@@ -38,6 +38,13 @@ export const FrameType = {
   SET_POLICY: 0x40,   // c->s: own DM policy
   CONSENT_ASK: 0x41,  // c->s: ask to DM a user; s->c: someone asks you
   CONSENT: 0x42,      // c->s: answer a request; s->c: your request was answered
+  FILE_OFFER: 0x50,   // c->s: announce an upload (name, size, type, SHA-256)
+  FILE_TICKET: 0x51,  // s->c: the upload's ticket and the file id it will have
+  FILE_PUT: 0x52,     // c->s: bytes of an upload, by ticket
+  FILE_PROGRESS: 0x53, // s->c: bytes of an upload written so far (flow control)
+  FILE_STORED: 0x54,  // s->c: the upload is complete, verified and durable
+  FILE_GET: 0x55,     // c->s: download a file by id
+  FILE_DATA: 0x56,    // s->c: bytes of a download
 } as const;
 
 export type FrameTypeName = keyof typeof FrameType;
@@ -49,6 +56,16 @@ export interface WireMessage {
   to: string[];      // targets: '#room' or user names
   text: string;
   cid: string;       // the sender's client message id ('' if none)
+}
+
+/** A file attached to a message (§7.10). `message` is the id of the message that carries it. */
+export interface WireFile {
+  message: number;
+  id: string;        // the file id: 128 random bits, hex; whoever holds it may download the file
+  name: string;
+  size: number;      // bytes
+  type: string;      // media type, e.g. 'image/png'
+  sha256: string;    // lower-case hex
 }
 
 export interface WireMember { name: string; online: boolean; operator: boolean }
@@ -70,23 +87,30 @@ export type Frame =
   | { type: 'OK'; ref: number }
   | { type: 'CREATE'; ref: number; room: string; topic: string }
   | { type: 'JOIN'; ref: number; room: string }
-  | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[] }
+  | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[]; files?: WireFile[] }
   | { type: 'LEAVE'; ref: number; room: string }
   | { type: 'ROOMS'; ref: number }
   | { type: 'ROOM_LIST'; ref: number; rooms: WireRoom[] }
   | { type: 'MEMBERS'; ref: number; room: string }
   | { type: 'MEMBER_LIST'; ref: number; room: string; members: WireMember[] }
   | { type: 'TOPIC'; ref: number; room: string; topic: string; by: string }
-  | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string }
+  | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string; files?: string[] }
   | { type: 'ACK'; ref: number; cid: string; id: number; at: number }
-  | { type: 'MSG'; msg: WireMessage }
+  | { type: 'MSG'; msg: WireMessage; files?: WireFile[] }
   | { type: 'HISTORY'; ref: number; with: string; before: number; after: number; limit: number }
-  | { type: 'MESSAGES'; ref: number; with: string; messages: WireMessage[]; more: boolean }
+  | { type: 'MESSAGES'; ref: number; with: string; messages: WireMessage[]; more: boolean; files?: WireFile[] }
   | { type: 'PRESENCE'; room: string; user: string; event: PresenceEvent }
   | { type: 'GAP'; since: number; until: number }
   | { type: 'SET_POLICY'; ref: number; policy: 'open' | 'consent' }
   | { type: 'CONSENT_ASK'; ref: number; user: string }
-  | { type: 'CONSENT'; ref: number; user: string; accept: boolean };
+  | { type: 'CONSENT'; ref: number; user: string; accept: boolean }
+  | { type: 'FILE_OFFER'; ref: number; name: string; size: number; mediaType: string; sha256: string }
+  | { type: 'FILE_TICKET'; ref: number; ticket: string; file: string; chunk: number; window: number }
+  | { type: 'FILE_PUT'; ticket: string; offset: number; last: boolean; data: Uint8Array }
+  | { type: 'FILE_PROGRESS'; ref: number; received: number }
+  | { type: 'FILE_STORED'; ref: number; file: WireFile }
+  | { type: 'FILE_GET'; ref: number; file: string; offset: number }
+  | { type: 'FILE_DATA'; ref: number; offset: number; last: boolean; data: Uint8Array };
 
 export type FrameOf<T extends FrameTypeName> = Extract<Frame, { type: T }>;
 
@@ -102,4 +126,8 @@ export const Limits = {
   MAX_CID: 64,               // bytes of a client message id
   HISTORY_PAGE: 100,
   JOIN_HISTORY: 10,
+  MAX_FILE_NAME: 255,        // bytes of a file name
+  MAX_MEDIA_TYPE: 127,       // bytes of a media type
+  MAX_FILES: 10,             // files attached to one message
+  FILE_CHUNK: 32_768,        // bytes of data in one FILE_PUT or FILE_DATA
 } as const;

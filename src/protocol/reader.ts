@@ -71,6 +71,15 @@ export class Reader {
     return byte === 1;
   }
 
+  /** Varint length, then raw bytes: a copy, so the value outlives the caller's buffer. */
+  bytes(): Uint8Array {
+    const len = this.uint();
+    if (len > this.end - this.pos) throw truncated();
+    const out = this.buf.slice(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+
   str(): string {
     const len = this.uint();
     if (len > this.end - this.pos) throw truncated();

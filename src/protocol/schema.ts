@@ -6,11 +6,12 @@ import {
   type FrameOf,
   type FrameTypeName,
   type PresenceEvent,
+  type WireFile,
   type WireMember,
   type WireMessage,
   type WireRoom,
 } from './frames.js';
-import { bool, enumeration, list, str, struct, uint, type FieldKind, type Fields } from './fields.js';
+import { bool, bytes, enumeration, list, str, struct, trailing, uint, type FieldKind, type Fields } from './fields.js';
 
 /** Wire codes of PRESENCE.event: the index is the byte (§3.3.6). */
 export const PRESENCE_EVENTS = ['join', 'leave', 'online', 'quit'] as const satisfies readonly PresenceEvent[];
@@ -25,6 +26,14 @@ const wireMessageFields = [
   ['text', str],
   ['cid', str],
 ] as const satisfies Fields<WireMessage>;
+const wireFileFields = [
+  ['message', uint],
+  ['id', str],
+  ['name', str],
+  ['size', uint],
+  ['type', str],
+  ['sha256', str],
+] as const satisfies Fields<WireFile>;
 const wireMemberFields = [
   ['name', str],
   ['online', bool],
@@ -38,6 +47,10 @@ const wireRoomFields = [
 
 export const wireMessage = struct<WireMessage>('WireMessage', wireMessageFields);
 export const wireMember = struct<WireMember>('WireMember', wireMemberFields);
+export const wireFile = struct<WireFile>('WireFile', wireFileFields);
+/** Attachments, added to SEND, MSG, JOINED and MESSAGES with the 'files' capability (§12.3). */
+const fileIds = trailing(list(str));
+const files = trailing(list(wireFile));
 export const wireRoom = struct<WireRoom>('WireRoom', wireRoomFields);
 const presenceEvent = enumeration<PresenceEvent>('PresenceEvent', PRESENCE_EVENTS);
 const dmPolicy = enumeration<(typeof DM_POLICIES)[number]>('Policy', DM_POLICIES);
@@ -57,23 +70,30 @@ export const bodies = {
   OK: [['ref', uint]],
   CREATE: [['ref', uint], ['room', str], ['topic', str]],
   JOIN: [['ref', uint], ['room', str]],
-  JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)]],
+  JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)], ['files', files]],
   LEAVE: [['ref', uint], ['room', str]],
   ROOMS: [['ref', uint]],
   ROOM_LIST: [['ref', uint], ['rooms', list(wireRoom)]],
   MEMBERS: [['ref', uint], ['room', str]],
   MEMBER_LIST: [['ref', uint], ['room', str], ['members', list(wireMember)]],
   TOPIC: [['ref', uint], ['room', str], ['topic', str], ['by', str]],
-  SEND: [['ref', uint], ['cid', str], ['to', list(str)], ['text', str]],
+  SEND: [['ref', uint], ['cid', str], ['to', list(str)], ['text', str], ['files', fileIds]],
   ACK: [['ref', uint], ['cid', str], ['id', uint], ['at', uint]],
-  MSG: [['msg', wireMessage]],
+  MSG: [['msg', wireMessage], ['files', files]],
   HISTORY: [['ref', uint], ['with', str], ['before', uint], ['after', uint], ['limit', uint]],
-  MESSAGES: [['ref', uint], ['with', str], ['messages', list(wireMessage)], ['more', bool]],
+  MESSAGES: [['ref', uint], ['with', str], ['messages', list(wireMessage)], ['more', bool], ['files', files]],
   PRESENCE: [['room', str], ['user', str], ['event', presenceEvent]],
   GAP: [['since', uint], ['until', uint]],
   SET_POLICY: [['ref', uint], ['policy', dmPolicy]],
   CONSENT_ASK: [['ref', uint], ['user', str]],
   CONSENT: [['ref', uint], ['user', str], ['accept', bool]],
+  FILE_OFFER: [['ref', uint], ['name', str], ['size', uint], ['mediaType', str], ['sha256', str]],
+  FILE_TICKET: [['ref', uint], ['ticket', str], ['file', str], ['chunk', uint], ['window', uint]],
+  FILE_PUT: [['ticket', str], ['offset', uint], ['last', bool], ['data', bytes]],
+  FILE_PROGRESS: [['ref', uint], ['received', uint]],
+  FILE_STORED: [['ref', uint], ['file', wireFile]],
+  FILE_GET: [['ref', uint], ['file', str], ['offset', uint]],
+  FILE_DATA: [['ref', uint], ['offset', uint], ['last', bool], ['data', bytes]],
 } as const satisfies { [N in FrameTypeName]: Fields<Body<N>> };
 
 // Compile-time completeness: every field of every frame and structure appears in its table.
@@ -82,7 +102,8 @@ type MissingInBodies = { [N in FrameTypeName]: Missing<Body<N>, (typeof bodies)[
 type MissingInStructs =
   | Missing<WireMessage, typeof wireMessageFields>
   | Missing<WireMember, typeof wireMemberFields>
-  | Missing<WireRoom, typeof wireRoomFields>;
+  | Missing<WireRoom, typeof wireRoomFields>
+  | Missing<WireFile, typeof wireFileFields>;
 const complete: [MissingInBodies | MissingInStructs] extends [never] ? true : MissingInBodies | MissingInStructs = true;
 void complete;
 

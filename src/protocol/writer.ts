@@ -94,6 +94,15 @@ export class Writer {
     this.pos = putVarint(this.buf, this.pos, value);
   }
 
+  /** Varint length, then the bytes as they are. */
+  bytes(value: Uint8Array): void {
+    if (!(value instanceof Uint8Array)) throw new TypeError(`${String(value)} is not a Uint8Array`);
+    this.uint(value.length);
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
   bool(value: boolean): void {
     if (typeof value !== 'boolean') throw new TypeError(`${String(value)} is not a boolean`);
     this.u8(value ? 1 : 0);

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorCode } from '../../../src/core/errors.js';
 import { DM_POLICIES, encodeFrame, encodeFrames, FrameDecoder, HEADER_BYTES, PRESENCE_EVENTS, type Decoded } from '../../../src/protocol/codec.js';
-import { FrameType, type Frame, type WireMember, type WireMessage, type WireRoom } from '../../../src/protocol/frames.js';
+import { FrameType, type Frame, type WireFile, type WireMember, type WireMessage, type WireRoom } from '../../../src/protocol/frames.js';
+import { bodies } from '../../../src/protocol/schema.js';
 
 // ---- arbitraries ----
 
@@ -23,6 +24,8 @@ const list = <T>(item: fc.Arbitrary<T>): fc.Arbitrary<T[]> => fc.array(item, { m
 const wireMessage: fc.Arbitrary<WireMessage> = rec({ id: uint, at: uint, from: str, to: list(str), text: str, cid: str });
 const wireMember: fc.Arbitrary<WireMember> = rec({ name: str, online: fc.boolean(), operator: fc.boolean() });
 const wireRoom: fc.Arbitrary<WireRoom> = rec({ name: str, topic: str, members: uint });
+const wireFile: fc.Arbitrary<WireFile> = rec({ message: uint, id: str, name: str, size: uint, type: str, sha256: str });
+const bytes = fc.uint8Array({ maxLength: 300 });
 
 const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('HELLO'), versions: list(uint), caps: list(str), agent: str }),
@@ -37,24 +40,38 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('OK'), ref: uint }),
   rec({ type: fc.constant('CREATE'), ref: uint, room: str, topic: str }),
   rec({ type: fc.constant('JOIN'), ref: uint, room: str }),
-  rec({ type: fc.constant('JOINED'), ref: uint, room: str, topic: str, members: list(wireMember), history: list(wireMessage) }),
+  rec({ type: fc.constant('JOINED'), ref: uint, room: str, topic: str, members: list(wireMember), history: list(wireMessage), files: list(wireFile) }),
   rec({ type: fc.constant('LEAVE'), ref: uint, room: str }),
   rec({ type: fc.constant('ROOMS'), ref: uint }),
   rec({ type: fc.constant('ROOM_LIST'), ref: uint, rooms: list(wireRoom) }),
   rec({ type: fc.constant('MEMBERS'), ref: uint, room: str }),
   rec({ type: fc.constant('MEMBER_LIST'), ref: uint, room: str, members: list(wireMember) }),
   rec({ type: fc.constant('TOPIC'), ref: uint, room: str, topic: str, by: str }),
-  rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str }),
+  rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str, files: list(str) }),
   rec({ type: fc.constant('ACK'), ref: uint, cid: str, id: uint, at: uint }),
-  rec({ type: fc.constant('MSG'), msg: wireMessage }),
+  rec({ type: fc.constant('MSG'), msg: wireMessage, files: list(wireFile) }),
   rec({ type: fc.constant('HISTORY'), ref: uint, with: str, before: uint, after: uint, limit: uint }),
-  rec({ type: fc.constant('MESSAGES'), ref: uint, with: str, messages: list(wireMessage), more: fc.boolean() }),
+  rec({ type: fc.constant('MESSAGES'), ref: uint, with: str, messages: list(wireMessage), more: fc.boolean(), files: list(wireFile) }),
   rec({ type: fc.constant('PRESENCE'), room: str, user: str, event: fc.constantFrom(...PRESENCE_EVENTS) }),
   rec({ type: fc.constant('GAP'), since: uint, until: uint }),
   rec({ type: fc.constant('SET_POLICY'), ref: uint, policy: fc.constantFrom(...DM_POLICIES) }),
   rec({ type: fc.constant('CONSENT_ASK'), ref: uint, user: str }),
   rec({ type: fc.constant('CONSENT'), ref: uint, user: str, accept: fc.boolean() }),
+  rec({ type: fc.constant('FILE_OFFER'), ref: uint, name: str, size: uint, mediaType: str, sha256: str }),
+  rec({ type: fc.constant('FILE_TICKET'), ref: uint, ticket: str, file: str, chunk: uint, window: uint }),
+  rec({ type: fc.constant('FILE_PUT'), ticket: str, offset: uint, last: fc.boolean(), data: bytes }),
+  rec({ type: fc.constant('FILE_PROGRESS'), ref: uint, received: uint }),
+  rec({ type: fc.constant('FILE_STORED'), ref: uint, file: wireFile }),
+  rec({ type: fc.constant('FILE_GET'), ref: uint, file: str, offset: uint }),
+  rec({ type: fc.constant('FILE_DATA'), ref: uint, offset: uint, last: fc.boolean(), data: bytes }),
 ) as fc.Arbitrary<Frame>;
+
+/** The frame without its trailing fields (§12.3): what a body cut just before them decodes to. */
+function withoutTrailing(f: Frame): Frame {
+  const out: Record<string, unknown> = { ...f };
+  for (const [name, kind] of bodies[f.type] as readonly (readonly [string, { trailing?: true }])[]) if (kind.trailing) delete out[name];
+  return out as unknown as Frame;
+}
 
 const frameTypeCount = Object.keys(FrameType).length;
 const knownCodes = Object.values(FrameType) as number[];
@@ -116,7 +133,7 @@ function assertWellFormed(items: Decoded[]): void {
 
 describe('protocol.md §3.6 Streams and message boundaries (properties)', () => {
   it('arbitrary valid frames round-trip through encode/decode under arbitrary splits', () => {
-    assert.equal(frameTypeCount, 29, 'the arbitrary covers every frame type');
+    assert.equal(frameTypeCount, 36, 'the arbitrary covers every frame type');
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 12 }), cuts, (frames, fractions) => {
         const bytes = encodeFrames(frames);
@@ -228,6 +245,11 @@ describe('protocol.md §3.3 Field encodings (properties)', () => {
         const body = encodeFrame(f).subarray(HEADER_BYTES);
         const cut = Math.floor(fraction * body.length);
         const [item] = decodeIn([rawFrame(FrameType[f.type], body.subarray(0, cut))], 1 << 24);
+        // A cut exactly before the trailing fields is a peer that does not know them (§12.3).
+        if (item.kind === 'frame' && cut === encodeFrame(withoutTrailing(f)).length - HEADER_BYTES) {
+          assert.deepEqual(item.frame, withoutTrailing(f));
+          return;
+        }
         assert.equal(item.kind, 'error');
         assert.equal(item.kind === 'error' && item.code, ErrorCode.PROTOCOL_ERROR);
         assert.equal(item.kind === 'error' && item.fatal, false);

@@ -21,6 +21,7 @@ import {
   type Frame,
   type FrameOf,
   type FrameTypeName,
+  type WireFile,
   type WireMessage,
 } from '../../../src/protocol/frames.js';
 import { bodies } from '../../../src/protocol/schema.js';
@@ -68,6 +69,7 @@ function onlyError(bytes: Uint8Array): Extract<Decoded, { kind: 'error' }> {
 }
 
 const msgA: WireMessage = { id: 6963200000000001, at: 1700000000000, from: 'alice', to: ['#general'], text: 'hi', cid: 'c1' };
+const fileA: WireFile = { message: 6963200000000001, id: '0'.repeat(32), name: 'café.png', size: 20_000_000, type: 'image/png', sha256: 'ab'.repeat(32) };
 const msgB: WireMessage = { id: 42, at: 0, from: 'Zoë', to: ['#général', 'bob', '李雷'], text: 'ça va? 👋🏽', cid: '' };
 
 /** One frame of every type, with values that exercise each field. */
@@ -91,6 +93,7 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
     topic: '',
     members: [{ name: 'alice', online: true, operator: false }, { name: 'Bob', online: false, operator: true }],
     history: [msgA, msgB],
+    files: [fileA],
   },
   LEAVE: { type: 'LEAVE', ref: 5, room: '#dev' },
   ROOMS: { type: 'ROOMS', ref: 6 },
@@ -98,18 +101,32 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   MEMBERS: { type: 'MEMBERS', ref: 7, room: '#dev' },
   MEMBER_LIST: { type: 'MEMBER_LIST', ref: 7, room: '#dev', members: [{ name: 'carol', online: true, operator: true }] },
   TOPIC: { type: 'TOPIC', ref: 0, room: '#dev', topic: 'new topic', by: 'alice' },
-  SEND: { type: 'SEND', ref: 8, cid: 'cid-1', to: ['#general', 'bob'], text: 'hello' },
+  SEND: { type: 'SEND', ref: 8, cid: 'cid-1', to: ['#general', 'bob'], text: 'hello', files: ['0'.repeat(32)] },
   ACK: { type: 'ACK', ref: 8, cid: 'cid-1', id: 6963200000000001, at: 1700000000000 },
-  MSG: { type: 'MSG', msg: msgB },
+  MSG: { type: 'MSG', msg: msgA, files: [fileA] },
   HISTORY: { type: 'HISTORY', ref: 10, with: '#general', before: 6963200000000001, after: 0, limit: 100 },
-  MESSAGES: { type: 'MESSAGES', ref: 10, with: 'bob', messages: [msgA, msgB], more: true },
+  MESSAGES: { type: 'MESSAGES', ref: 10, with: 'bob', messages: [msgA, msgB], more: true, files: [] },
   PRESENCE: { type: 'PRESENCE', room: '', user: 'alice', event: 'online' },
   GAP: { type: 'GAP', since: 1, until: 6963200000000001 },
   SET_POLICY: { type: 'SET_POLICY', ref: 11, policy: 'consent' },
   CONSENT_ASK: { type: 'CONSENT_ASK', ref: 0, user: 'bob' },
   CONSENT: { type: 'CONSENT', ref: 12, user: 'bob', accept: false },
+  FILE_OFFER: { type: 'FILE_OFFER', ref: 13, name: 'café.png', size: 20_000_000, mediaType: 'image/png', sha256: 'ab'.repeat(32) },
+  FILE_TICKET: { type: 'FILE_TICKET', ref: 13, ticket: 'f'.repeat(32), file: '0'.repeat(32), chunk: 32768, window: 262144 },
+  FILE_PUT: { type: 'FILE_PUT', ticket: 'f'.repeat(32), offset: 32768, last: false, data: Uint8Array.from([0, 1, 2, 255]) },
+  FILE_PROGRESS: { type: 'FILE_PROGRESS', ref: 13, received: 131072 },
+  FILE_STORED: { type: 'FILE_STORED', ref: 13, file: fileA },
+  FILE_GET: { type: 'FILE_GET', ref: 14, file: '0'.repeat(32), offset: 0 },
+  FILE_DATA: { type: 'FILE_DATA', ref: 14, offset: 0, last: true, data: new Uint8Array(0) },
 };
 const allSamples = Object.values(samples) as Frame[];
+
+/** The frame without its trailing fields (§12.3). */
+function withoutTrailing(f: Frame): Frame {
+  const out: Record<string, unknown> = { ...f };
+  for (const [name, kind] of bodies[f.type] as readonly (readonly [string, { trailing?: true }])[]) if (kind.trailing) delete out[name];
+  return out as unknown as Frame;
+}
 const typeNames = Object.keys(FrameType) as FrameTypeName[];
 
 // ---- tests ----
@@ -456,7 +473,13 @@ describe('protocol.md §3.5 Parsing a body', () => {
       const body = encodeFrame(frame).subarray(HEADER_BYTES);
       const hasRef = 'ref' in frame;
       const refBytes = hasRef ? encodeFrame({ type: 'OK', ref: frame.ref }).length - HEADER_BYTES : 0;
+      const trailingAt = encodeFrame(withoutTrailing(frame)).length - HEADER_BYTES;
       for (let cut = 0; cut < body.length; cut++) {
+        if (cut === trailingAt && trailingAt < body.length) {
+          // Cut just before the trailing fields: a peer that does not know them (§12.3).
+          assert.deepEqual(onlyFrame(rawFrame(FrameType[frame.type], body.subarray(0, cut))), withoutTrailing(frame));
+          continue;
+        }
         const e = onlyError(rawFrame(FrameType[frame.type], body.subarray(0, cut)));
         assert.equal(e.code, ErrorCode.PROTOCOL_ERROR, `${frame.type} cut at ${cut}`);
         assert.equal(e.fatal, false);
