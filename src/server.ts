@@ -19,6 +19,8 @@ import type { Gateway } from './ports/gateway.js';
 import type { Store } from './ports/store.js';
 import { MemoryPresence } from './presence/memory.js';
 import { MemoryStore } from './store/memory.js';
+import { DiskBlobStore } from './store/blobs-disk.js';
+import { MemoryBlobStore } from './store/blobs-memory.js';
 import { SqliteStore } from './store/sqlite.js';
 import { ensureCertificate } from './tls/certificate.js';
 import { listenTcp } from './transport/tcp.js';
@@ -74,6 +76,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store: Store = config.store === 'memory'
     ? new MemoryStore()
     : new SqliteStore({ path: join(config.dataDir, 'confab.db'), onCommit: (seconds) => metrics.storeCommit.observe(seconds) });
+  // File content beside the database: on disk with sqlite, in memory with the memory store.
+  const blobs = config.store === 'memory' ? new MemoryBlobStore() : new DiskBlobStore(join(config.dataDir, 'files'));
+  if (blobs instanceof DiskBlobStore) await blobs.sweep();
   const node = new ChatNode({
     store,
     presence: new MemoryPresence(),
@@ -84,6 +89,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       resumeLimit: config.resumeLimit,
       rateLimit: config.rateLimit,
     },
+    blobs,
+    files: { maxBytes: config.maxFileBytes },
     observer: {
       messageStored: () => metrics.messages.inc(),
       delivered: (n) => metrics.deliveries.inc(n),

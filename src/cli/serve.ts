@@ -6,6 +6,9 @@ import type { RunningServer } from '../server.js';
 import { addConfigFlags, flagValues } from './flags.js';
 import type { CliIo } from './io.js';
 
+/** The seed-protocol listeners as the banner names them (docs/cp.md, chatos.md, chatapp.md). */
+const SEED_PROTOCOLS = [['cp', 'CP'], ['chatos', 'ChatOS'], ['chatapp', 'ChatApp']] as const;
+
 /** After a stop signal, how long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -21,6 +24,10 @@ export function describeServer(server: RunningServer, config: Config): string {
     lines.push(`  HTTP              http://${base}/healthz  http://${base}/metrics`);
   }
   if (server.tcp) lines.push(`  native over TCP   ${server.tcp.host}:${server.tcp.port}  (unencrypted)`);
+  for (const [name, label] of SEED_PROTOCOLS) {
+    const at = server.gateways[name];
+    if (at) lines.push(`  ${label.padEnd(18)}${at.host}:${at.port}  (plain TCP)`);
+  }
   lines.push(`  data              ${config.dataDir} (${config.store})`);
   lines.push('Stop with Ctrl+C.');
   return `${lines.join('\n')}\n`;

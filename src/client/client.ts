@@ -3,12 +3,13 @@
 // a TransportFactory (see transport-*.ts and node.ts).
 import { ErrorCode } from '../core/errors.js';
 import { MAX_BODY, type Decoded } from '../protocol/codec.js';
-import type { Frame, FrameOf, FrameTypeName, WireMember, WireMessage, WireRoom } from '../protocol/frames.js';
+import type { Frame, FrameOf, FrameTypeName, WireFile, WireMember, WireRoom } from '../protocol/frames.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { ClientError, messageOf } from './errors.js';
 import { flushLink, newLink, writeFrame, type Link } from './link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
+import { joinPieces, sha256Hex, withFiles, type IncomingMessage } from './files.js';
 import { randomId } from './random-id.js';
 import { RecentIds } from './recent-ids.js';
 import { RequestTable } from './requests.js';
@@ -22,8 +23,10 @@ import type {
   HistoryOptions,
   HistoryPage,
   JoinedRoom,
+  OutgoingFile,
   SendOptions,
   SessionInfo,
+  TransferOptions,
   Welcome,
 } from './types.js';
 
@@ -48,6 +51,10 @@ export class ChatClient extends Emitter<ClientEvents> {
   private readonly seen: RecentIds;
   private readonly requests = new RequestTable();
   private readonly pings = new RequestTable();
+  /** Uploads under way, by their FILE_OFFER's ref: told each FILE_PROGRESS. */
+  private readonly uploadProgress = new Map<number, (received: number) => void>();
+  /** Downloads under way, by their FILE_GET's ref. */
+  private readonly downloads = new Map<number, { pieces: Uint8Array[]; received: number }>();
   private readonly outbox = new Outbox();
   private refSeq = 0;
   private pingSeq = 0;
@@ -235,7 +242,12 @@ export class ChatClient extends Emitter<ClientEvents> {
    * While a lost session is being resumed the message waits and goes out after the resume.
    */
   send(to: string | readonly string[], text: string, options: SendOptions = {}): Promise<Ack> {
-    const message: OutgoingMessage = { cid: options.cid ?? randomId(), to: typeof to === 'string' ? [to] : [...to], text };
+    const message: OutgoingMessage = {
+      cid: options.cid ?? randomId(),
+      to: typeof to === 'string' ? [to] : [...to],
+      text,
+      ...(options.files && options.files.length > 0 ? { files: [...options.files] } : {}),
+    };
     const link = this.readyLink();
     if (!link && !this.willResume()) return Promise.reject(ClientError.local('NOT_CONNECTED', 'SEND: not connected'));
     if (this.outbox.has(message.cid)) {
@@ -258,7 +270,7 @@ export class ChatClient extends Emitter<ClientEvents> {
       after: options.after ?? 0,
       limit: options.limit ?? DEFAULT_HISTORY_LIMIT,
     }));
-    return { with: f.with, messages: f.messages, more: f.more };
+    return { with: f.with, messages: withFiles(f.messages, f.files), more: f.more };
   }
 
   async setPolicy(policy: 'open' | 'consent'): Promise<void> {
@@ -271,6 +283,73 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   async answerConsent(user: string, accept: boolean): Promise<void> {
     await this.request('CONSENT', ['OK'], (ref) => ({ type: 'CONSENT', ref, user, accept }));
+  }
+
+  /**
+   * Uploads a file (docs/protocol.md §7.10) and resolves with it once the server has verified and
+   * stored it; send it with send(to, text, {files: [file.id]}).
+   */
+  async upload(file: OutgoingFile, options: TransferOptions = {}): Promise<WireFile> {
+    const sha256 = await sha256Hex(file.data);
+    const size = file.data.length;
+    const ticket = await this.request('FILE_OFFER', ['FILE_TICKET'], (ref) => ({
+      type: 'FILE_OFFER', ref, name: file.name, size, mediaType: file.type ?? '', sha256,
+    }));
+    const ref = ticket.ref;
+    const stored = this.requests.add(ref, ['FILE_STORED'], options.timeoutMs ?? transferTimeout(size), 'FILE_PUT');
+    let acked = 0;
+    let wake: (() => void) | undefined;
+    this.uploadProgress.set(ref, (received) => {
+      acked = Math.max(acked, received);
+      wake?.();
+    });
+    let failed = false;
+    stored.catch(() => {
+      failed = true;
+      wake?.();
+    });
+    try {
+      let offset = 0;
+      do {
+        // Never more than the window beyond what the server has written.
+        while (!failed && offset - acked + ticket.chunk > ticket.window) await new Promise<void>((resolve) => (wake = resolve));
+        if (failed) break;
+        const link = this.readyLink();
+        if (!link) throw ClientError.local('NOT_CONNECTED', 'FILE_PUT: not connected');
+        const data = file.data.subarray(offset, offset + ticket.chunk);
+        const last = offset + data.length >= size;
+        const problem = writeFrame(link, { type: 'FILE_PUT', ticket: ticket.ticket, offset, last, data });
+        if (problem) throw problem;
+        offset += data.length;
+        if (last) break;
+      } while (offset < size);
+      return (await stored).file;
+    } catch (err) {
+      this.requests.fail(ref, err instanceof ClientError ? err : ClientError.local('NOT_CONNECTED', String(err)));
+      throw err;
+    } finally {
+      this.uploadProgress.delete(ref);
+    }
+  }
+
+  /** Downloads a file by id; with a WireFile, its size and SHA-256 are checked. */
+  async download(file: string | WireFile, options: TransferOptions = {}): Promise<Uint8Array> {
+    const id = typeof file === 'string' ? file : file.id;
+    const expected = typeof file === 'string' ? undefined : file;
+    let ref = 0;
+    const pieces: Uint8Array[] = [];
+    const state = { pieces, received: 0 };
+    await this.request('FILE_GET', ['FILE_DATA'], (r) => {
+      ref = r;
+      this.downloads.set(r, state);
+      return { type: 'FILE_GET', ref: r, file: id, offset: 0 };
+    }, options.timeoutMs ?? transferTimeout(expected?.size ?? 0)).finally(() => this.downloads.delete(ref));
+    const data = joinPieces(pieces, state.received);
+    if (expected) {
+      if (data.length !== expected.size) throw ClientError.protocol('FILE_CORRUPT', `downloaded ${data.length} of ${expected.size} bytes`);
+      if ((await sha256Hex(data)) !== expected.sha256) throw ClientError.protocol('FILE_CORRUPT', 'the download does not match its SHA-256');
+    }
+    return data;
   }
 
   /** Round trip to the server in milliseconds. */
@@ -288,14 +367,14 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   // ---- internals: requests ----
 
-  private request<T extends FrameTypeName>(what: string, expect: readonly T[], build: (ref: number) => Frame): Promise<FrameOf<T>> {
+  private request<T extends FrameTypeName>(what: string, expect: readonly T[], build: (ref: number) => Frame, timeoutMs = this.o.requestTimeoutMs): Promise<FrameOf<T>> {
     const link = this.readyLink();
     if (!link) return Promise.reject(ClientError.local('NOT_CONNECTED', `${what}: not connected`));
     if (this.pendingRequests >= this.o.maxPending) {
       return Promise.reject(ClientError.local('QUEUE_FULL', `${this.pendingRequests} requests are in flight`));
     }
     const ref = this.nextRef();
-    const answered = this.requests.add(ref, expect, this.o.requestTimeoutMs, what);
+    const answered = this.requests.add(ref, expect, timeoutMs, what);
     const problem = writeFrame(link, build(ref));
     if (problem) this.requests.fail(ref, problem);
     return answered;
@@ -303,7 +382,7 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   private transmit(link: Link, m: OutgoingMessage): void {
     const ref = this.nextRef();
-    const problem = writeFrame(link, { type: 'SEND', ref, cid: m.cid, to: m.to, text: m.text });
+    const problem = writeFrame(link, { type: 'SEND', ref, cid: m.cid, to: m.to, text: m.text, ...(m.files ? { files: m.files } : {}) });
     if (problem) this.outbox.fail(m.cid, problem);
     else this.outbox.sent(m.cid, ref);
   }
@@ -581,8 +660,31 @@ export class ChatClient extends Emitter<ClientEvents> {
         this.onAck(f);
         return;
       case 'MSG':
-        this.onMessage(f.msg);
+        this.onMessage(f.files && f.files.length > 0 ? { ...f.msg, files: f.files } : f.msg);
         return;
+      case 'FILE_TICKET':
+      case 'FILE_STORED':
+        this.requests.settle(f.ref, f);
+        return;
+      case 'FILE_PROGRESS':
+        this.uploadProgress.get(f.ref)?.(f.received);
+        return;
+      case 'FILE_DATA': {
+        const d = this.downloads.get(f.ref);
+        if (!d) return;
+        if (f.offset !== d.received) {
+          this.downloads.delete(f.ref);
+          this.requests.fail(f.ref, ClientError.protocol('PROTOCOL_ERROR', `download piece at ${f.offset}, expected ${d.received}`));
+          return;
+        }
+        d.pieces.push(f.data);
+        d.received += f.data.length;
+        if (f.last) {
+          this.downloads.delete(f.ref);
+          this.requests.settle(f.ref, f);
+        }
+        return;
+      }
       case 'JOINED':
         for (const m of f.history) this.noteId(m.id);
         this.requests.settle(f.ref, f);
@@ -684,7 +786,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     if (settled || fresh) this.emit('ack', ack);
   }
 
-  private onMessage(m: WireMessage): void {
+  private onMessage(m: IncomingMessage): void {
     if (!this.seen.add(m.id)) return; // delivered twice (live, then in a resume replay)
     this.noteId(m.id);
     if (m.cid !== '' && this.sessionInfo && m.from === this.sessionInfo.name && this.outbox.has(m.cid)) {
@@ -707,10 +809,15 @@ function sessionOf(f: FrameOf<'SESSION'>): SessionInfo {
 }
 
 function joinedOf(f: FrameOf<'JOINED'>): JoinedRoom {
-  return { room: f.room, topic: f.topic, members: f.members, history: f.history };
+  return { room: f.room, topic: f.topic, members: f.members, history: withFiles(f.history, f.files) };
 }
 
 function byeError(f: FrameOf<'BYE'>): ClientError {
   if (f.code === 0) return ClientError.local('CONNECTION_LOST', `the server said goodbye${f.text ? `: ${f.text}` : ''}`);
   return ClientError.fromCode(f.code, f.text);
+}
+
+/** A transfer's default time limit: a minute, plus a second per 100 kB. */
+function transferTimeout(size: number): number {
+  return 60_000 + Math.ceil(size / 100_000) * 1000;
 }

@@ -5,6 +5,8 @@ export interface OutgoingMessage {
   cid: string;
   to: string[];
   text: string;
+  /** Ids of stored files the message carries. */
+  files?: string[];
 }
 
 interface Entry extends OutgoingMessage {

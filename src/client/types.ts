@@ -1,10 +1,11 @@
 // Public types of the client SDK.
-import type { PresenceEvent, WireMember, WireMessage, WireRoom } from '../protocol/frames.js';
+import type { PresenceEvent, WireFile, WireMember, WireMessage, WireRoom } from '../protocol/frames.js';
+import type { IncomingMessage } from './files.js';
 import type { ReconnectOptions } from './backoff.js';
 import type { ClientError } from './errors.js';
 import type { ClientState } from './state.js';
 
-export type { PresenceEvent, WireMember, WireMessage, WireRoom };
+export type { IncomingMessage, PresenceEvent, WireFile, WireMember, WireMessage, WireRoom };
 
 /** What the server chose in WELCOME. */
 export interface Welcome {
@@ -38,7 +39,7 @@ export interface JoinedRoom {
   topic: string;
   members: WireMember[];
   /** The last messages of the room, oldest first. */
-  history: WireMessage[];
+  history: IncomingMessage[];
 }
 
 export interface HistoryOptions {
@@ -53,7 +54,7 @@ export interface HistoryOptions {
 export interface HistoryPage {
   with: string;
   /** Oldest first. */
-  messages: WireMessage[];
+  messages: IncomingMessage[];
   /** More messages exist beyond this page. */
   more: boolean;
 }
@@ -61,6 +62,21 @@ export interface HistoryPage {
 export interface SendOptions {
   /** Client message id; a resend with the same cid is stored only once. Default: random. */
   cid?: string;
+  /** Ids of files uploaded with upload(): the message carries them (the text may then be ''). */
+  files?: string[];
+}
+
+/** A file to upload. */
+export interface OutgoingFile {
+  name: string;
+  /** Media type; '' or absent: application/octet-stream. */
+  type?: string;
+  data: Uint8Array;
+}
+
+export interface TransferOptions {
+  /** Give up after this long (default: 60 s plus 1 s per 100 kB). */
+  timeoutMs?: number;
 }
 
 export interface StateChange {
@@ -102,7 +118,7 @@ export interface Gap {
 
 export interface ClientEvents {
   state: StateChange;
-  message: WireMessage;
+  message: IncomingMessage;
   presence: PresenceNotice;
   topic: TopicChange;
   'consent-ask': ConsentAsk;

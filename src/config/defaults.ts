@@ -30,5 +30,6 @@ export const DEFAULTS: Config = {
   rateLimit: { perSecond: 20, burst: 60 },
   historyOnJoin: 10,
   resumeLimit: 500,
+  maxFileBytes: 25_000_000,
   log: { level: 'info' },
 };

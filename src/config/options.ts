@@ -94,6 +94,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'recent messages sent with JOINED' },
   { key: 'resumeLimit', env: 'CONFAB_RESUME_LIMIT', flag: 'resume-limit', valueName: 'n', kind: int(0, 100_000),
     description: 'most missed messages replayed on resume; beyond it the client gets GAP and fetches history' },
+  { key: 'maxFileBytes', env: 'CONFAB_MAX_FILE_BYTES', flag: 'max-file-bytes', valueName: 'bytes', kind: int(0, 2 ** 40),
+    description: 'largest file a user may upload (FILE_TOO_LARGE beyond); files are kept in the data directory' },
   { key: 'log.level', env: 'CONFAB_LOG_LEVEL', flag: 'log-level', valueName: 'level', kind: { type: 'enum', values: LOG_LEVELS },
     description: 'log verbosity: fatal, error, warn, info, debug, trace or silent' },
 ];

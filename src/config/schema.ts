@@ -48,5 +48,7 @@ export interface Config {
   readonly historyOnJoin: number;
   /** Most messages replayed on resume before a GAP. */
   readonly resumeLimit: number;
+  /** Largest uploaded file, bytes. */
+  readonly maxFileBytes: number;
   readonly log: { readonly level: LogLevel };
 }

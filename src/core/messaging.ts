@@ -2,10 +2,11 @@ import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { guestKey, isRoomTarget, parseRoomName, parseUserName } from './names.js';
 import type { Session } from './session.js';
-import type { ChatMessage, HistoryQuery, NameKey } from './types.js';
+import type { ChatMessage, FileRef, HistoryQuery, NameKey } from './types.js';
 import type { Consents } from './consent.js';
+import type { Files } from './files.js';
 
-export interface SendRequest { cid: string; to: readonly string[]; text: string }
+export interface SendRequest { cid: string; to: readonly string[]; text: string; files?: readonly string[] }
 export interface Page { messages: ChatMessage[]; more: boolean }
 export interface Missed { messages: ChatMessage[]; gap: { since: number; until: number } | undefined }
 
@@ -19,7 +20,7 @@ export class Messaging {
   /** Sends in flight by (sender key, cid): a resend while the first is being stored waits for it. */
   private readonly inFlight = new Map<string, Promise<ChatMessage>>();
 
-  constructor(private readonly ctx: NodeContext, private readonly consents: Consents) {}
+  constructor(private readonly ctx: NodeContext, private readonly consents: Consents, private readonly files?: Files) {}
 
   /** Resolves once the message is durable (with the stored message: the earlier one for a resend). */
   async send(session: Session, req: SendRequest): Promise<ChatMessage> {
@@ -34,7 +35,7 @@ export class Messaging {
   async submit(session: Session, req: SendRequest): Promise<{ durable: Promise<ChatMessage> }> {
     const now = this.ctx.now();
     if (!session.bucket.take(now)) throw new ChatError('RATE_LIMITED', 'too many messages; slow down');
-    this.checkText(req.text);
+    this.checkText(req.text, (req.files?.length ?? 0) > 0);
     if (encoder.encode(req.cid).length > MAX_CID_BYTES) throw new ChatError('BAD_REQUEST', 'client message id too long');
     if (req.to.length === 0) throw new ChatError('NO_TARGETS', 'a message needs at least one target');
     if (req.to.length > this.ctx.settings.maxTargets) {
@@ -56,6 +57,7 @@ export class Messaging {
   /** Resolves targets, then queues the append; the returned promise settles at commit. */
   private async store(session: Session, req: SendRequest, now: number): Promise<{ durable: Promise<ChatMessage> }> {
     const t = await this.resolve(session, req.to);
+    const files = req.files && req.files.length > 0 ? await this.attachments(req.files) : undefined;
     const message: ChatMessage = {
       id: this.ctx.ids.next(now),
       at: now,
@@ -67,6 +69,7 @@ export class Messaging {
       users: t.users,
       to: t.display,
       clientId: req.cid,
+      ...(files ? { files } : {}),
     };
     const mailboxFor: NameKey[] = [];
     for (const key of t.accounts) if (key !== session.key && !(await this.ctx.receivesLive(key))) mailboxFor.push(key);
@@ -181,8 +184,14 @@ export class Messaging {
     return { messages: kept, gap: { since, until: kept[0].id } };
   }
 
-  private checkText(text: string): void {
-    if (text.trim().length === 0) throw new ChatError('EMPTY_MESSAGE', 'empty message');
+  private attachments(ids: readonly string[]): Promise<FileRef[]> {
+    if (!this.files) throw new ChatError('NO_SUCH_FILE', 'this server does not keep files');
+    return this.files.refs(ids);
+  }
+
+  /** A message that carries files may have no text. */
+  private checkText(text: string, hasFiles: boolean): void {
+    if (!hasFiles && text.trim().length === 0) throw new ChatError('EMPTY_MESSAGE', 'empty message');
     if (encoder.encode(text).length > this.ctx.settings.maxTextBytes) {
       throw new ChatError('MESSAGE_TOO_LONG', `message longer than ${this.ctx.settings.maxTextBytes} bytes`);
     }

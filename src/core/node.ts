@@ -15,7 +15,9 @@ import { TokenBucket } from './rate-limit.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
 import { Session } from './session.js';
 import { TokenSigner } from './token.js';
-import type { ChatMessage, DmPolicy, HistoryQuery, NameKey } from './types.js';
+import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, NameKey } from './types.js';
+import type { BlobReader, BlobStore } from '../ports/blobs.js';
+import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 
 export const DEFAULT_ROOM = '#general';
 const CLUSTER_CHANNEL = 'confab.cluster';
@@ -31,6 +33,9 @@ export interface ChatNodeOptions {
   nodeId?: string;
   /** 0..15, distinct for each node sharing a store (part of every message id). */
   nodeSlot?: number;
+  /** Where file content goes; without it the node refuses uploads (BAD_REQUEST). */
+  blobs?: BlobStore;
+  files?: Partial<FileSettings>;
   now?: () => number;
 }
 
@@ -74,6 +79,9 @@ export class ChatNode implements BrokerEventHandler {
   private readonly rooms: Rooms;
   private readonly consents: Consents;
   private readonly messaging: Messaging;
+  /** File transfer; undefined when the node has no blob store. */
+  readonly files: Files | undefined;
+  private filesSweep: NodeJS.Timeout | undefined;
   private readonly tokens: TokenSigner;
   private readonly broker: Broker | undefined;
   private readonly presence: Presence | undefined;
@@ -120,12 +128,18 @@ export class ChatNode implements BrokerEventHandler {
     this.accounts = new Accounts(this.ctx);
     this.rooms = new Rooms(this.ctx);
     this.consents = new Consents(this.ctx);
-    this.messaging = new Messaging(this.ctx, this.consents);
+    this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
+    this.messaging = new Messaging(this.ctx, this.consents, this.files);
   }
 
   async start(): Promise<void> {
     await this.store.open();
     await this.rooms.ensureDefault(DEFAULT_ROOM, 'General discussion');
+    const files = this.files;
+    if (files) {
+      this.filesSweep = setInterval(() => void files.sweep().catch(() => undefined), Math.min(10_000, files.settings.idleMs));
+      this.filesSweep.unref();
+    }
     if (this.broker) {
       this.broker.setHandler(this);
       await this.broker.subscribe(CLUSTER_CHANNEL);
@@ -136,6 +150,7 @@ export class ChatNode implements BrokerEventHandler {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.filesSweep);
     for (const s of [...this.hub.all()]) s.sink.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
     if (this.broker) await this.broker.unsubscribe(CLUSTER_CHANNEL);
   }
@@ -206,6 +221,7 @@ export class ChatNode implements BrokerEventHandler {
   async end(session: Session): Promise<void> {
     if (session.ended) return;
     session.ended = true;
+    await this.files?.sessionEnded(session);
     const last = this.hub.remove(session);
     await this.presence?.offline(session.key, session.id);
     if (!last) return;
@@ -277,6 +293,27 @@ export class ChatNode implements BrokerEventHandler {
     const policy = to.startsWith('~') ? this.hub.guestByNick(to.slice(1))?.guestDmPolicy : (await this.store.getAccount(to))?.dmPolicy;
     if (policy !== 'consent') return true;
     return this.consents.allowed(from, to);
+  }
+
+  // ---- files (docs/protocol.md §7.10) ----
+
+  /** `tag` comes back from uploadTag(): a gateway's way to tie later answers to the offer. */
+  offerFile(session: Session, offer: FileOffer, tag = 0): Promise<UploadTicket> {
+    if (!this.files) return Promise.reject(new ChatError('BAD_REQUEST', 'this server does not keep files'));
+    return this.files.offer(session, offer, tag);
+  }
+  uploadTag(ticket: string): number | undefined {
+    return this.files?.tagOf(ticket);
+  }
+  /** One piece of an upload, by ticket: the ticket is the authority (it may come on another stream). */
+  putFile(ticket: string, offset: number, data: Uint8Array, last: boolean): Promise<PutResult> {
+    if (!this.files) return Promise.reject(new ChatError('NO_SUCH_UPLOAD', 'this server does not keep files'));
+    return this.files.put(ticket, offset, data, last);
+  }
+  /** A stored file and its content; whoever holds the id may read it. The caller closes `content`. */
+  openFile(id: string): Promise<{ file: FileRecord; content: BlobReader }> {
+    if (!this.files) return Promise.reject(new ChatError('NO_SUCH_FILE', 'this server does not keep files'));
+    return this.files.open(id);
   }
 
   /** Gateways whose users see every room's joins and leaves (ChatApp) watch here. */

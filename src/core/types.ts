@@ -48,6 +48,21 @@ export interface ChatMessage {
   users: NameKey[];      // canonical keys of target users (direct messages)
   to: Target[];          // the targets as the sender's client should see them (display names)
   clientId: string;      // the sender's client message id ('' if none); idempotency key with fromKey
+  files?: FileRef[];     // attached files (absent: none)
+}
+
+/** A stored file as messages carry it. */
+export interface FileRef {
+  id: string;            // 32 hex digits, 128 random bits: a capability (docs/protocol.md §13.8)
+  name: string;          // as the uploader gave it; never used as a path
+  size: number;          // bytes
+  type: string;          // media type as the uploader gave it
+  sha256: string;        // lower-case hex
+}
+
+export interface FileRecord extends FileRef {
+  owner: NameKey;        // the uploader
+  createdAt: number;
 }
 
 export interface HistoryQuery {

@@ -1,5 +1,5 @@
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
 } from '../core/types.js';
 
 /**
@@ -64,6 +64,11 @@ export interface Store {
   mailbox(user: NameKey, limit: number): Promise<ChatMessage[]>;
   /** Remove the given message ids from user's mailbox. */
   clearMailbox(user: NameKey, ids: MessageId[]): Promise<void>;
+
+  // ---- files (their content is in a BlobStore, src/ports/blobs.ts) ----
+  /** Records a stored file; false when the id exists. */
+  createFile(file: FileRecord): Promise<boolean>;
+  getFile(id: string): Promise<FileRecord | undefined>;
 
   // ---- DM consent (for users whose policy is 'consent') ----
   /** State of `from`'s request to message `to`. */

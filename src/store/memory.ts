@@ -1,5 +1,5 @@
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { insertSorted, newestAfter, page, removeSorted } from './sorted-ids.js';
@@ -78,6 +78,7 @@ export class MemoryStore implements Store {
   private readonly dmIndex = new Table2<MessageId[]>();           // conversation (lower key, higher key)
   private readonly mailboxes = new Map<NameKey, MessageId[]>();
   private readonly consents = new Table2<ConsentState>();         // to -> from
+  private readonly files = new Map<string, FileRecord>();
   private readonly consentsFrom = new Table2<true>();             // from -> to, to sweep a deleted asker
 
   async open(): Promise<void> {}
@@ -245,6 +246,17 @@ export class MemoryStore implements Store {
   }
 
   // ---- DM consent ----
+
+  async createFile(file: FileRecord): Promise<boolean> {
+    if (this.files.has(file.id)) return false;
+    this.files.set(file.id, { ...file });
+    return true;
+  }
+
+  async getFile(id: string): Promise<FileRecord | undefined> {
+    const f = this.files.get(id);
+    return f && { ...f };
+  }
 
   async getConsent(to: NameKey, from: NameKey): Promise<ConsentState | undefined> {
     return this.consents.get(to, from);

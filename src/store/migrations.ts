@@ -89,6 +89,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX consents_by_asker ON consents (from_key);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Files: metadata here, content in the blob store under the id (docs/protocol.md §7.10).
+      CREATE TABLE files (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        type       TEXT NOT NULL,
+        sha256     TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- The files a message carries, encoded by store/rows.ts; '' for none.
+      ALTER TABLE messages ADD COLUMN files TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,4 +1,4 @@
-import type { Account, ChatMessage, DmPolicy, Membership, RoomRecord, RoomRole } from '../core/types.js';
+import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, Membership, RoomRecord, RoomRole } from '../core/types.js';
 
 // Rows of the sqlite schema (migrations.ts) and their domain values.
 
@@ -7,10 +7,20 @@ export interface RoomRow { key: string; name: string; topic: string; created_by:
 export interface MembershipRow { room: string; user: string; name: string; role: string }
 export interface MessageRow {
   id: number; at: number; from_name: string; from_key: string; guest: number; text: string;
-  rooms: string; users: string; to_names: string; client_id: string;
+  rooms: string; users: string; to_names: string; client_id: string; files: string;
+}
+export interface FileRow { id: string; name: string; size: number; type: string; sha256: string; owner: string; created_at: number }
+
+export const MESSAGE_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files';
+
+export function toFile(r: FileRow): FileRecord {
+  return { id: r.id, name: r.name, size: r.size, type: r.type, sha256: r.sha256, owner: r.owner, createdAt: r.created_at };
 }
 
-export const MESSAGE_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id';
+/** '' for a message without files: most messages, so they pay nothing for the column. */
+export function encodeFiles(files: readonly FileRef[] | undefined): string {
+  return files && files.length > 0 ? JSON.stringify(files) : '';
+}
 
 export function toAccount(r: AccountRow): Account {
   return { key: r.key, name: r.name, passwordHash: r.password_hash, dmPolicy: r.dm_policy as DmPolicy, createdAt: r.created_at };
@@ -36,6 +46,7 @@ export function toMessage(r: MessageRow): ChatMessage {
     users: decodeList(r.users),
     to: decodeList(r.to_names),
     clientId: r.client_id,
+    ...(r.files === '' ? {} : { files: JSON.parse(r.files) as FileRef[] }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MESSAGE_COLUMNS, type AccountRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
+import { MESSAGE_COLUMNS, type AccountRow, type FileRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
 
 // Every statement of the sqlite engine, prepared once when the store opens.
 
@@ -65,8 +65,8 @@ export function prepareStatements(db: Database.Database) {
     roomsOf: db.prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE user = ? ORDER BY room'),
     setRole: db.prepare<[string, string, string]>('UPDATE memberships SET role = ? WHERE room = ? AND user = ?'),
 
-    insertMessage: db.prepare<[number, number, string, string, number, string, string, string, string, string]>(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    insertMessage: db.prepare<[number, number, string, string, number, string, string, string, string, string, string]>(
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (from_key, client_id) WHERE client_id <> '' DO NOTHING`),
     insertTarget: db.prepare<[number, string, number, string | null]>(
       'INSERT OR IGNORE INTO message_targets (kind, key, message_id, from_key) VALUES (?, ?, ?, ?)'),
@@ -74,6 +74,9 @@ export function prepareStatements(db: Database.Database) {
     findByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_key = ? AND client_id = ? AND client_id <> ''`),
     getMessage: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`),
+    insertFile: db.prepare<[string, string, number, string, string, string, number]>(
+      'INSERT INTO files (id, name, size, type, sha256, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
+    getFile: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
 
     roomNewest: db.prepare<RoomPageParams, MessageRow>(roomPage('DESC')),
     roomOldest: db.prepare<RoomPageParams, MessageRow>(roomPage('ASC')),

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
-import { encodeList, toAccount, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
+import { encodeFiles, encodeList, toAccount, toFile, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
 import { newestAfter } from './sorted-ids.js';
 
@@ -126,6 +126,15 @@ export class SqliteStore implements Store {
       s.deleteConsentsFrom.run(key);
       return true;
     }));
+  }
+
+  async createFile(f: FileRecord): Promise<boolean> {
+    return this.write((s) => s.insertFile.run(f.id, f.name, f.size, f.type, f.sha256, f.owner, f.createdAt).changes > 0);
+  }
+
+  async getFile(id: string): Promise<FileRecord | undefined> {
+    const row = this.s.getFile.get(id);
+    return row && toFile(row);
   }
 
   async dropConsents(key: NameKey): Promise<void> {
@@ -266,6 +275,7 @@ export class SqliteStore implements Store {
     return this.tx(() => batch.map(({ message: m, mailboxFor }) => {
       const inserted = s.insertMessage.run(
         m.id, m.at, m.from, m.fromKey, m.guest ? 1 : 0, m.text, encodeList(m.rooms), encodeList(m.users), encodeList(m.to), m.clientId,
+        encodeFiles(m.files),
       ).changes > 0;
       if (!inserted) return toMessage(s.findByClientId.get(m.fromKey, m.clientId) as MessageRow);
       for (const room of m.rooms) s.insertTarget.run(ROOM, room, m.id, null);

@@ -265,6 +265,21 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual(await store.roomHistory('#c', { limit: 10 }), []);
       });
 
+      it('keeps the files a message carries, in order; a message without files has none', async () => {
+        const files = [
+          { id: 'a'.repeat(32), name: 'plan.pdf', size: 1234, type: 'application/pdf', sha256: '0'.repeat(64) },
+          { id: 'b'.repeat(32), name: 'café 👋.png', size: 0, type: 'image/png', sha256: 'f'.repeat(64) },
+        ];
+        const m = { ...mk({ from: 'alice', rooms: ['#a'], users: ['bob'], text: '' }), files };
+        await store.append(m, ['bob']);
+        assert.deepEqual(await store.getMessage(m.id), m);
+        assert.deepEqual((await store.roomHistory('#a', { limit: 1 }))[0].files, files);
+        assert.deepEqual((await store.mailbox('bob', 1))[0].files, files);
+        const plain = mk({ from: 'alice', rooms: ['#a'] });
+        await store.append(plain, []);
+        assert.equal((await store.getMessage(plain.id))?.files, undefined);
+      });
+
       it('keeps targets in the order given', async () => {
         const m = mk({ from: 'alice', rooms: ['#z', '#a', '#m'], users: ['zed', 'amy'] });
         await store.append(m, []);
@@ -475,6 +490,17 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual(await store.mailbox('bob', 10), []);
         await store.clearMailbox('nobody', [m1.id]);
         assert.deepEqual(await store.getMessage(m1.id), m1, 'clearing a mailbox keeps the message');
+      });
+    });
+
+    describe('files', () => {
+      const file = { id: 'c'.repeat(32), name: 'notes.txt', size: 42, type: 'text/plain', sha256: '1'.repeat(64), owner: 'alice', createdAt: 1_700_000_000_000 };
+      it('records a file once and reads it back by id', async () => {
+        assert.equal(await store.getFile(file.id), undefined);
+        assert.equal(await store.createFile(file), true);
+        assert.deepEqual(await store.getFile(file.id), file);
+        assert.equal(await store.createFile({ ...file, name: 'other.txt' }), false);
+        assert.deepEqual(await store.getFile(file.id), file);
       });
     });
 

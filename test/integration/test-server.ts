@@ -20,6 +20,7 @@ export interface TestOptions {
   maxQueueBytes?: number;
   rateLimit?: { perSecond: number; burst: number };
   tcp?: boolean;
+  maxFileBytes?: number;
   /** Seed-protocol gateways to run (each on an ephemeral port). */
   gateways?: ('cp' | 'chatos' | 'chatapp')[];
 }
@@ -43,6 +44,7 @@ export function testConfig(o: TestOptions = {}): Config {
     rateLimit: o.rateLimit ?? { perSecond: 20, burst: 60 },
     historyOnJoin: 10,
     resumeLimit: o.resumeLimit ?? 500,
+    maxFileBytes: o.maxFileBytes ?? 25_000_000,
     log: { level: 'silent' },
   };
 }

@@ -1,10 +1,34 @@
 import type { ChatEvent } from '../../core/events.js';
 import type { MemberView } from '../../core/rooms.js';
 import type { ChatMessage } from '../../core/types.js';
-import type { Frame, WireMember, WireMessage } from '../../protocol/frames.js';
+import type { FileRef } from '../../core/types.js';
+import type { Frame, WireFile, WireMember, WireMessage } from '../../protocol/frames.js';
 
 export function wireMessage(m: ChatMessage): WireMessage {
   return { id: m.id, at: m.at, from: m.from, to: m.to, text: m.text, cid: m.clientId };
+}
+
+export function wireFile(f: FileRef, message: number): WireFile {
+  return { message, id: f.id, name: f.name, size: f.size, type: f.type, sha256: f.sha256 };
+}
+
+/**
+ * The trailing `files` field of MSG, JOINED and MESSAGES (docs/protocol.md §7.10): absent when no
+ * message carries a file, so those frames stay byte for byte what they were before files.
+ */
+export function filesOf(messages: readonly ChatMessage[]): { files?: WireFile[] } {
+  let files: WireFile[] | undefined;
+  for (const m of messages) {
+    if (!m.files) continue;
+    files ??= [];
+    for (const f of m.files) files.push(wireFile(f, m.id));
+  }
+  return files ? { files } : {};
+}
+
+/** A message as a MSG frame. */
+export function msgFrame(m: ChatMessage): Frame {
+  return { type: 'MSG', msg: wireMessage(m), ...filesOf([m]) };
 }
 
 export function wireMembers(members: MemberView[]): WireMember[] {
@@ -14,7 +38,7 @@ export function wireMembers(members: MemberView[]): WireMember[] {
 /** The frame a core event becomes, or undefined for events native v1 does not carry. */
 export function eventFrame(event: ChatEvent): Frame | undefined {
   switch (event.kind) {
-    case 'message': return { type: 'MSG', msg: wireMessage(event.message) };
+    case 'message': return msgFrame(event.message);
     case 'presence': return { type: 'PRESENCE', room: event.room, user: event.user, event: event.event };
     case 'topic': return { type: 'TOPIC', ref: 0, room: event.room, topic: event.topic, by: event.by };
     case 'consent-ask': return { type: 'CONSENT_ASK', ref: 0, user: event.from };

@@ -1,8 +1,9 @@
-import { ChatError, ErrorCode } from '../../core/errors.js';
+import { ChatError, ErrorCode, isChatError } from '../../core/errors.js';
 import type { Opened } from '../../core/node.js';
 import type { RoomView } from '../../core/rooms.js';
 import { CAPABILITIES, PROTOCOL_VERSIONS, type FrameOf, type FrameTypeName } from '../../protocol/frames.js';
-import { wireMembers, wireMessage } from './convert.js';
+import { filesOf, wireMembers, wireMessage } from './convert.js';
+import { download, putPiece } from './files.js';
 import { requireSession, type NativeConnection } from './native-connection.js';
 
 /**
@@ -18,7 +19,7 @@ type Table = { [T in FrameTypeName]?: Handler<T> };
 const PROTOCOL = 'native';
 
 function joined(c: NativeConnection, ref: number, v: RoomView): void {
-  c.send({ type: 'JOINED', ref, room: v.room, topic: v.topic, members: wireMembers(v.members), history: v.history.map(wireMessage) });
+  c.send({ type: 'JOINED', ref, room: v.room, topic: v.topic, members: wireMembers(v.members), history: v.history.map(wireMessage), ...filesOf(v.history) });
 }
 
 type Replay = 'mailbox' | { since: number };
@@ -115,7 +116,7 @@ export const handlers: Table = {
     needs: 'session',
     async run(c, f) {
       const started = performance.now();
-      const { durable } = await c.gw.node.submit(requireSession(c), { cid: f.cid, to: f.to, text: f.text });
+      const { durable } = await c.gw.node.submit(requireSession(c), { cid: f.cid, to: f.to, text: f.text, files: f.files });
       durable.then(
         (m) => {
           c.send({ type: 'ACK', ref: f.ref, cid: f.cid, id: m.id, at: m.at });
@@ -137,7 +138,7 @@ export const handlers: Table = {
         after: f.after || undefined,
         limit: f.limit,
       });
-      c.send({ type: 'MESSAGES', ref: f.ref, with: f.with, messages: page.messages.map(wireMessage), more: page.more });
+      c.send({ type: 'MESSAGES', ref: f.ref, with: f.with, messages: page.messages.map(wireMessage), more: page.more, ...filesOf(page.messages) });
     },
   },
 
@@ -166,4 +167,33 @@ export const handlers: Table = {
       c.send({ type: 'OK', ref: f.ref });
     },
   },
+
+  // FILE_OFFER {ref, name, size, mediaType, sha256} -> FILE_TICKET (docs/protocol.md §7.10)
+  FILE_OFFER: {
+    needs: 'session',
+    async run(c, f) {
+      const t = await c.gw.node.offerFile(requireSession(c), { name: f.name, size: f.size, mediaType: f.mediaType, sha256: f.sha256 }, f.ref);
+      c.send({ type: 'FILE_TICKET', ref: f.ref, ticket: t.ticket, file: t.file, chunk: t.chunk, window: t.window });
+    },
+  },
+  // FILE_PUT {ticket, offset, last, data} -> FILE_PROGRESS now and then; FILE_STORED or ERROR at the end
+  FILE_PUT: { needs: 'session', run: (c, f) => putPiece(c.files, c.gw.node, f) },
+  // FILE_GET {ref, file, offset} -> FILE_DATA... The download runs beside the frames that follow.
+  FILE_GET: {
+    needs: 'session',
+    run(c, f) {
+      if (c.downloads >= MAX_DOWNLOADS) throw new ChatError('RATE_LIMITED', `at most ${MAX_DOWNLOADS} downloads at once`);
+      c.downloads++;
+      void download(c.files, c.gw.node, f)
+        .catch((err: unknown) => {
+          if (isChatError(err)) return c.error(f.ref, err.code, err.message);
+          c.gw.observer.internalError?.(err);
+          c.error(f.ref, ErrorCode.INTERNAL, 'the download failed');
+        })
+        .finally(() => c.downloads--);
+    },
+  },
 };
+
+/** Downloads one connection may run at once. */
+const MAX_DOWNLOADS = 4;

@@ -7,8 +7,9 @@ import { encodeFrame, FrameDecoder } from '../../protocol/codec.js';
 import type { Frame } from '../../protocol/frames.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import type { GatewayContext } from './context.js';
-import { wireMessage } from './convert.js';
+import { msgFrame } from './convert.js';
 import { encodedEvent } from './encode-cache.js';
+import type { FileChannel } from './files.js';
 import { handlers } from './handlers.js';
 
 /** Server side of the state machine in docs/protocol.md §6. */
@@ -23,6 +24,10 @@ export class NativeConnection implements SessionSink {
   session: Session | undefined;
   lastSeen = Date.now();
   pings = 0;
+  /** Downloads under way (FILE_GET). */
+  downloads = 0;
+  /** This connection as the channel of its file transfers. */
+  readonly files: FileChannel = channelOf(this);
   private readonly decoder: FrameDecoder;
   private readonly inbox: Frame[] = [];
   private running = false;
@@ -93,7 +98,7 @@ export class NativeConnection implements SessionSink {
     const replayed = new Set<number>();
     const deliver = (m: ChatMessage): void => {
       replayed.add(m.id);
-      this.send({ type: 'MSG', msg: wireMessage(m) });
+      this.send(msgFrame(m));
     };
     // A long replay leaves in slices, one per turn, so the socket drains between them instead of
     // the whole replay counting against the send-queue bound at once.
@@ -190,4 +195,13 @@ export class NativeConnection implements SessionSink {
 export function requireSession(c: NativeConnection): Session {
   if (!c.session) throw new ChatError('AUTH_REQUIRED', 'log in first');
   return c.session;
+}
+
+function channelOf(c: NativeConnection): FileChannel {
+  return {
+    send: (frame) => c.send(frame),
+    error: (ref, code, text) => c.error(ref, code, text),
+    get open() { return c.state !== 'closed'; },
+    get buffered() { return c.conn.bufferedBytes; },
+  };
 }
