@@ -1,0 +1,79 @@
+// One conversation across protocols on one server: a native client, a CP client and a ChatOS
+// client (issue: "the seed protocols as gateways into the one core"). Each step is what a user of
+// that protocol does with that protocol's own client; the core carries it to the others.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodePrivateAnswer, encodePrivateAsk } from '../../src/gateways/chatos/codec.js';
+import { ChatosClient, chatosAddress } from '../conformance/chatos/chatos-client.js';
+import { CpClient, cpAddress, registerUser } from '../conformance/cp/cp-client.js';
+import { RawClient } from './raw-client.js';
+import { startTestServer, type TestServer } from './test-server.js';
+
+let srv: TestServer;
+before(async () => { srv = await startTestServer({ gateways: ['cp', 'chatos'] }); });
+after(() => srv.close());
+
+describe('cross-protocol: native, CP and ChatOS users in one conversation', () => {
+  it('general chat, CP SMSG live to native, native DM downloaded by RMSG, ChatOS private connection with a native user', async () => {
+    // The native user: registered, in #general.
+    const nat = await RawClient.open(srv.endpoint('tls'));
+    await nat.hello();
+    await nat.request({ type: 'REGISTER', ref: nat.nextRef(), name: 'nadia', password: 'secret-pw' }, 'SESSION');
+    await nat.request({ type: 'JOIN', ref: nat.nextRef(), room: '#general' }, 'JOINED');
+    // The CP user: an account, logged in over CP.
+    await registerUser(srv, 'carl', 'carl-pw');
+    const cp = await CpClient.open(cpAddress(srv));
+    await cp.login('carl', 'carl-pw');
+    // The ChatOS user: a nickname, placed in the general chat.
+    const os = await ChatosClient.login(chatosAddress(srv), 'otto');
+
+    // 1. ChatOS general chat reaches the native user in #general, and the native user's reply
+    //    reaches the ChatOS general chat.
+    assert.deepEqual(await os.chat(1n, '', 'hello from ChatOS'), { op: 'ACK', id: 1n });
+    const m1 = await nat.next('MSG', (f) => f.msg.text === 'hello from ChatOS');
+    assert.deepEqual({ from: m1.msg.from, to: m1.msg.to }, { from: 'otto', to: ['#general'] });
+    await nat.request({ type: 'SEND', ref: nat.nextRef(), cid: 'g1', to: ['#general'], text: 'hi otto' }, 'ACK');
+    const c1 = await os.next('CHAT', (p) => p.text.endsWith('hi otto'));
+    assert.deepEqual({ target: c1.target, text: c1.text }, { target: '', text: 'nadia: hi otto' });
+
+    // 2. A CP SMSG reaches the native user live.
+    await cp.expect('SMSG nadia:hello from CP', 240);
+    const m2 = await nat.next('MSG', (f) => f.msg.text === 'hello from CP');
+    assert.deepEqual({ from: m2.msg.from, to: m2.msg.to }, { from: 'carl', to: ['nadia'] });
+
+    // 3. A native DM to the CP user is downloaded by RMSG (CP has no live delivery).
+    await nat.request({ type: 'SEND', ref: nat.nextRef(), cid: 'd1', to: ['carl'], text: 'for your mailbox' }, 'ACK');
+    assert.deepEqual(await cp.download(), ['nadia:for your mailbox']);
+
+    // 4. A ChatOS private request is accepted by the native user; private messages then flow
+    //    both ways.
+    os.send(encodePrivateAsk('nadia'));
+    const ask = await nat.next('CONSENT_ASK');
+    assert.equal(ask.user, 'otto');
+    await nat.request({ type: 'CONSENT', ref: nat.nextRef(), user: 'otto', accept: true }, 'OK');
+    assert.deepEqual(await os.next('PRIVATE_ANSWER'), { op: 'PRIVATE_ANSWER', accept: true, nick: 'nadia' });
+    assert.deepEqual(await os.chat(2n, 'nadia', 'just between us'), { op: 'ACK', id: 2n });
+    const m4 = await nat.next('MSG', (f) => f.msg.text === 'just between us');
+    assert.deepEqual({ from: m4.msg.from, to: m4.msg.to }, { from: 'otto', to: ['nadia'] });
+    await nat.request({ type: 'SEND', ref: nat.nextRef(), cid: 'd2', to: ['otto'], text: 'agreed' }, 'ACK');
+    const c4 = await os.next('CHAT', (p) => p.text === 'agreed');
+    assert.equal(c4.target, 'nadia');
+
+    // 5. A CP user's SMSG to the ChatOS user needs a private connection too: CP's own error 540,
+    //    and the request reaches the ChatOS user on the CP user's behalf; once accepted, the
+    //    next SMSG is delivered.
+    await cp.expect('SMSG otto:psst', 540);
+    assert.deepEqual(await os.next('PRIVATE_ASK'), { op: 'PRIVATE_ASK', nick: 'carl' });
+    assert.ok(await os.none((p) => p.op === 'CHAT' && p.text === 'psst'));
+    os.send(encodePrivateAnswer(true, 'carl'));
+    await os.sync(); // packets are handled in order: the answer is in once this round trip is back
+    // 540 leaves CP in Error Processing: TERM recovers (201) to Idle, and the user logs in again.
+    await cp.expect('TERM', 201);
+    await cp.login('carl', 'carl-pw');
+    await cp.expect('SMSG otto:psst again', 240);
+    const c5 = await os.next('CHAT', (p) => p.text === 'psst again');
+    assert.equal(c5.target, 'carl');
+
+    for (const c of [nat, cp, os]) c.close();
+  });
+});
