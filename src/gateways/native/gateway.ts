@@ -2,6 +2,7 @@ import type { ChatNode } from '../../core/node.js';
 import { ErrorCode } from '../../core/errors.js';
 import type { Connection } from '../../ports/connection.js';
 import type { GatewayContext, GatewayObserver, NativeGatewayOptions } from './context.js';
+import { FileStream } from './file-stream.js';
 import { NativeConnection } from './native-connection.js';
 
 export const defaultNativeOptions: NativeGatewayOptions = {
@@ -34,6 +35,11 @@ export class NativeGateway {
 
   accept(conn: Connection): void {
     this.live.add(new NativeConnection(conn, this.ctx, (c) => this.live.delete(c)));
+  }
+
+  /** A stream that carries one file transfer beside a chat connection (QUIC; docs/protocol.md §7.10). */
+  acceptFileStream(conn: Connection): void {
+    new FileStream(conn, this.ctx);
   }
 
   close(): void {
