@@ -352,6 +352,16 @@ export class ChatClient extends Emitter<ClientEvents> {
     return data;
   }
 
+  /**
+   * Tells a room ('#name') or a user that this user is typing. Fire and forget: the server never
+   * answers, and drops notices closer than a second to the same target; call it as keys are
+   * pressed, no more than every second or two.
+   */
+  typing(to: string): void {
+    const link = this.readyLink();
+    if (link) writeFrame(link, { type: 'TYPING', to, user: '' });
+  }
+
   /** Round trip to the server in milliseconds. */
   async ping(): Promise<number> {
     const link = this.readyLink();
@@ -713,6 +723,9 @@ export class ChatClient extends Emitter<ClientEvents> {
         return;
       case 'GAP':
         this.emit('gap', { since: f.since, until: f.until });
+        return;
+      case 'TYPING':
+        this.emit('typing', { room: f.to, user: f.user });
         return;
       default:
         // WELCOME after the handshake, or a client-to-server frame: nothing to do.

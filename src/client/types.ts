@@ -124,6 +124,8 @@ export interface ClientEvents {
   'consent-ask': ConsentAsk;
   consent: ConsentAnswer;
   gap: Gap;
+  /** Someone is typing in `room`, or (room '') to this user directly. */
+  typing: { room: string; user: string };
   /** An ERROR not tied to a request (ref 0), a bad frame from the server, or a failed resume. */
   error: ClientError;
   session: SessionInfo;

@@ -10,7 +10,9 @@ export type ChatEvent =
   | { kind: 'topic'; room: string; topic: string; by: string }
   | { kind: 'consent-ask'; from: string }
   | { kind: 'consent'; from: string; accept: boolean }
-  | { kind: 'room-created'; room: string; topic: string; by: string };
+  | { kind: 'room-created'; room: string; topic: string; by: string }
+  /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
+  | { kind: 'typing'; room: string; user: string };
 
 /** Implemented by each gateway for each of its live sessions. Must not throw and must not block. */
 export interface SessionSink {

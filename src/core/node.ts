@@ -10,7 +10,7 @@ import type { ChatEvent, SessionSink } from './events.js';
 import { Hub } from './hub.js';
 import { firstIdAt, MessageIdGenerator } from './ids.js';
 import { Messaging, type Missed, type Page, type SendRequest } from './messaging.js';
-import { parseUserName } from './names.js';
+import { isRoomTarget, parseRoomName, parseUserName } from './names.js';
 import { TokenBucket } from './rate-limit.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
 import { Session } from './session.js';
@@ -21,6 +21,11 @@ import { defaultFileSettings, Files, type FileOffer, type FileSettings, type Put
 
 export const DEFAULT_ROOM = '#general';
 const CLUSTER_CHANNEL = 'confab.cluster';
+
+/** Typing notices from one session to one target: at most one per this interval. */
+export const TYPING_INTERVAL_MS = 1000;
+/** Targets whose last typing notice a session remembers. */
+const TYPING_TARGETS_KEPT = 64;
 
 export interface ChatNodeOptions {
   store: Store;
@@ -255,6 +260,36 @@ export class ChatNode implements BrokerEventHandler {
     return this.rooms.setTopic(session, room, topic);
   }
 
+  // ---- typing ----
+
+  /**
+   * `session` is typing to a room ('#name') or a user: an ephemeral notice to the room's other
+   * sessions or to that user, never stored. Best effort, never an error: a target the session
+   * may not write to is ignored, and so is a notice sooner than TYPING_INTERVAL_MS after the
+   * last one to the same target.
+   */
+  async typing(session: Session, target: string): Promise<void> {
+    const now = this.ctx.now();
+    let key: NameKey;
+    try {
+      key = isRoomTarget(target) ? parseRoomName(target).key : parseUserName(target).key;
+    } catch {
+      return;
+    }
+    const last = session.typingAt.get(key);
+    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return;
+    if (session.typingAt.size >= TYPING_TARGETS_KEPT) session.typingAt.clear();
+    session.typingAt.set(key, now);
+    if (isRoomTarget(target)) {
+      if (!session.rooms.has(key)) return;
+      this.ctx.broadcast({ kind: 'typing', room: await this.rooms.nameOf(key), user: session.name }, [key], [], session);
+      return;
+    }
+    const who = await this.messaging.resolveUser(target).catch(() => undefined);
+    if (!who || who.key === session.key || !(await this.mayMessage(session.key, who.key))) return;
+    this.ctx.broadcast({ kind: 'typing', room: '', user: session.name }, [], [who.key], session);
+  }
+
   // ---- messages ----
 
   send(session: Session, req: SendRequest): Promise<ChatMessage> {
@@ -343,7 +378,7 @@ export class ChatNode implements BrokerEventHandler {
   // ---- fan-out ----
 
   private fanOut(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip?: Session, everyone = false): void {
-    if (this.watchers.size > 0 && event.kind !== 'message' && event.kind !== 'consent' && event.kind !== 'consent-ask') {
+    if (this.watchers.size > 0 && event.kind !== 'message' && event.kind !== 'consent' && event.kind !== 'consent-ask' && event.kind !== 'typing') {
       for (const w of this.watchers) w(event);
     }
     let count = 0;

@@ -7,6 +7,8 @@ export class Session {
   /** Rooms this session receives (canonical keys). Mirrors the account's memberships. */
   readonly rooms = new Set<NameKey>();
   ended = false;
+  /** When this session last sent a typing notice, by target key (see ChatNode.typing). */
+  readonly typingAt = new Map<string, number>();
   /** A guest's DM policy (an account's is in the store). */
   guestDmPolicy: DmPolicy = 'open';
 

@@ -84,6 +84,7 @@ export const bodies = {
   MESSAGES: [['ref', uint], ['with', str], ['messages', list(wireMessage)], ['more', bool], ['files', files]],
   PRESENCE: [['room', str], ['user', str], ['event', presenceEvent]],
   GAP: [['since', uint], ['until', uint]],
+  TYPING: [['to', str], ['user', str]],
   SET_POLICY: [['ref', uint], ['policy', dmPolicy]],
   CONSENT_ASK: [['ref', uint], ['user', str]],
   CONSENT: [['ref', uint], ['user', str], ['accept', bool]],

@@ -450,3 +450,37 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
     });
   });
 }
+
+describe('protocol.md §7.11 Typing', () => {
+  let srv: TestServer;
+  before(async () => { srv = await startTestServer(); });
+  after(() => srv.close());
+
+  async function user(name: string): Promise<RawClient> {
+    const c = await RawClient.open(srv.endpoint('tls'));
+    await c.hello();
+    await c.request({ type: 'REGISTER', ref: c.nextRef(), name, password: 'secret-pw' }, 'SESSION');
+    return c;
+  }
+
+  it('reaches the room\'s other members and a DM peer, never the typist, and is never answered', async () => {
+    const a = await user('typa');
+    const b = await user('typb');
+    const outsider = await user('typc');
+    await a.request({ type: 'CREATE', ref: a.nextRef(), room: '#typing', topic: '' }, 'JOINED');
+    await b.request({ type: 'JOIN', ref: b.nextRef(), room: '#typing' }, 'JOINED');
+    a.send({ type: 'TYPING', to: '#typing', user: '' });
+    assert.deepEqual(await b.next('TYPING'), { type: 'TYPING', to: '#typing', user: 'typa' });
+    a.send({ type: 'TYPING', to: 'typb', user: '' });
+    assert.deepEqual(await b.next('TYPING'), { type: 'TYPING', to: '', user: 'typa' });
+    // Dropped without a word: a room the typist is not in, an unknown user, and a repeat within a second.
+    outsider.send({ type: 'TYPING', to: '#typing', user: '' });
+    outsider.send({ type: 'TYPING', to: 'nobody-here', user: '' });
+    a.send({ type: 'TYPING', to: '#typing', user: '' });
+    assert.ok(await b.none('TYPING'));
+    assert.ok(await a.none('TYPING'));
+    assert.ok(await outsider.none('ERROR'));
+    assert.ok(await a.none('ERROR'));
+    for (const c of [a, b, outsider]) c.close();
+  });
+});

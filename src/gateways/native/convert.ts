@@ -44,5 +44,6 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'consent-ask': return { type: 'CONSENT_ASK', ref: 0, user: event.from };
     case 'consent': return { type: 'CONSENT', ref: 0, user: event.from, accept: event.accept };
     case 'room-created': return undefined;
+    case 'typing': return { type: 'TYPING', to: event.room, user: event.user };
   }
 }

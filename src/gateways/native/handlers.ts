@@ -168,6 +168,9 @@ export const handlers: Table = {
     },
   },
 
+  // TYPING {to, user ''}: no answer, ever (§7.11); the others in `to` get TYPING {room or '', user}
+  TYPING: { needs: 'session', run: (c, f) => c.gw.node.typing(requireSession(c), f.to) },
+
   // FILE_OFFER {ref, name, size, mediaType, sha256} -> FILE_TICKET (docs/protocol.md §7.10)
   FILE_OFFER: {
     needs: 'session',

@@ -108,6 +108,7 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   MESSAGES: { type: 'MESSAGES', ref: 10, with: 'bob', messages: [msgA, msgB], more: true, files: [] },
   PRESENCE: { type: 'PRESENCE', room: '', user: 'alice', event: 'online' },
   GAP: { type: 'GAP', since: 1, until: 6963200000000001 },
+  TYPING: { type: 'TYPING', to: '#general', user: 'Zoë' },
   SET_POLICY: { type: 'SET_POLICY', ref: 11, policy: 'consent' },
   CONSENT_ASK: { type: 'CONSENT_ASK', ref: 0, user: 'bob' },
   CONSENT: { type: 'CONSENT', ref: 12, user: 'bob', accept: false },
