@@ -1,6 +1,7 @@
 // `confab bench`: throughput and latency of confab and its comparison peers, memory per idle
 // connection (--idle), or the store's durability measurement (--durable). JSON goes to stdout
 // (and --json FILE), a table for people to stderr.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { measureDurable } from './durable.js';
@@ -8,7 +9,7 @@ import { measureIdle, type IdleResult } from './idle.js';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.js';
 import { formatRatios, formatTable, ratios, type PeerResult, type PeerRatios } from './report.js';
 import { waitForQuiet } from './quiet.js';
-import { measurePeer } from './throughput.js';
+import { measurePeer, SERVER_CPU } from './throughput.js';
 
 /** Seconds a peer may take beyond its warm-up, window and drain (server start, connecting). */
 const PER_PEER_SLACK_S = 90;
@@ -90,6 +91,7 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     say(d.ran ? 'durable: done' : `durable: ${d.note}`);
   }
   if (o.idle === undefined && !o.durable) {
+    if (o.pin) report.notes.push(pinGenerator());
     const results: PeerResult[] = [];
     for (const peer of o.peers) {
       if (o.quietWaitSeconds > 0) {
@@ -112,4 +114,13 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     }
   }
   return report;
+}
+
+/** --pin: this process (every thread, and the workers it starts later) leaves CPU 0 to the server. */
+function pinGenerator(): string {
+  const n = cpus().length;
+  if (n < 2) throw new UsageError('--pin needs at least two CPUs');
+  const mine = `1-${n - 1}`;
+  execFileSync('taskset', ['-a', '-cp', mine, String(process.pid)], { stdio: 'ignore' });
+  return `pinned: servers on CPU ${SERVER_CPU}, load generator on CPUs ${mine}`;
 }

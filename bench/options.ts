@@ -28,6 +28,8 @@ export interface BenchOptions {
   quietWaitSeconds: number;
   /** The whole run is aborted after this many seconds (0: derived from the other options). */
   timeoutSeconds: number;
+  /** Server under test on CPU 0 alone, the load generator on the other CPUs (taskset). */
+  pin: boolean;
   help: boolean;
 }
 
@@ -53,6 +55,8 @@ server, each started as a child process on 127.0.0.1 (see docs/benchmarks.md).
   --durable              instead: the store durability measurement (bench/store.ts)
   --quiet-wait S         before each peer, wait up to S seconds for an idle machine (default 0)
   --timeout S            abort the whole run after S seconds (default: derived)
+  --pin                  run each server under test alone on CPU 0 and the load generator on
+                         the other CPUs (Linux, needs taskset), so they do not compete
   -h, --help             this text`;
 
 export class UsageError extends Error {}
@@ -79,6 +83,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       durable: { type: 'boolean', default: false },
       'quiet-wait': { type: 'string', default: '0' },
       timeout: { type: 'string', default: '0' },
+      pin: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -106,6 +111,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     durable: values.durable,
     quietWaitSeconds: num('quiet-wait', values['quiet-wait'], 0),
     timeoutSeconds: num('timeout', values.timeout, 0),
+    pin: values.pin,
     help: values.help,
   };
   if (o.senders > o.clients) throw new UsageError(`--senders (${o.senders}) cannot exceed --clients (${o.clients})`);

@@ -40,6 +40,8 @@ export interface ServerProcessOptions {
   store?: 'sqlite' | 'memory';
   /** cp: accounts `<prefix>0` .. `<prefix><n-1>` the server makes before it announces itself. */
   accounts?: { prefix: string; count: number };
+  /** CPUs the server may run on (taskset list, e.g. '0'); default: any. */
+  cpus?: string;
 }
 
 export async function startServerProcess(peer: PeerKind, options: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -49,7 +51,10 @@ export async function startServerProcess(peer: PeerKind, options: ServerProcessO
   const loader = fromSource ? ['--import', import.meta.resolve('tsx')] : [];
   const extra = (process.env[SERVER_NODE_ARGS_ENV] ?? '').split(' ').filter((a) => a !== '');
   const args = dataDir ? [dataDir, options.store ?? 'sqlite', peer === 'confab' ? '' : peer, options.accounts ? `${options.accounts.prefix}:${options.accounts.count}` : ''] : [];
-  const child = spawn(process.execPath, [...loader, '--expose-gc', ...extra, file, ...args], {
+  const command = [process.execPath, ...loader, '--expose-gc', ...extra, file, ...args];
+  // taskset execs the command in its own process: the pid (whose CPU time is sampled) is the server's.
+  const [program, ...argv] = options.cpus ? ['taskset', '-c', options.cpus, ...command] : command;
+  const child = spawn(program, argv, {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const cleanup = (): void => {

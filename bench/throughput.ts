@@ -10,6 +10,8 @@ import { startServerProcess } from './server-process.js';
 import type { LoopReport } from './servers/child.js';
 
 export const BENCH_ROOM = '#bench';
+/** With --pin, the server's CPU; the generator takes the others (bench/cli.ts). */
+export const SERVER_CPU = '0';
 /** Client names are this and the client's index (short: CP names are at most 10 bytes). */
 const NAME_PREFIX = 'bench';
 
@@ -24,7 +26,11 @@ function roomOf(peer: PeerKind): string | undefined {
 }
 
 export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<PeerResult> {
-  const server = await startServerProcess(peer, { store: o.store, ...(peer === 'cp' ? { accounts: { prefix: NAME_PREFIX, count: o.clients } } : {}) });
+  const server = await startServerProcess(peer, {
+    store: o.store,
+    ...(peer === 'cp' ? { accounts: { prefix: NAME_PREFIX, count: o.clients } } : {}),
+    ...(o.pin ? { cpus: SERVER_CPU } : {}),
+  });
   const pid = server.info.pid;
   try {
     let cpuStart = 0;

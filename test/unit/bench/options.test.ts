@@ -16,7 +16,10 @@ describe('bench options', () => {
 
   it('reads every option', () => {
     const o = parseBenchArgs(['--transport', 'tls', '--clients', '50', '--senders', '5', '--rate', '12.5', '--seconds', '3',
-      '--peers', 'ws, confab,ws', '--json', 'out.json', '--idle', '5000', '--durable', '--workers', '2', '--size', '100', '--store', 'memory']);
+      '--peers', 'ws, confab,ws', '--json', 'out.json', '--idle', '5000', '--durable', '--workers', '2', '--size', '100', '--store', 'memory', '--pin']);
+    assert.equal(o.pin, true);
+    assert.equal(parseBenchArgs([]).pin, false);
+    assert.deepEqual(parseBenchArgs(['--peers', 'chatos,cp']).peers, ['chatos', 'cp']);
     assert.equal(o.transport, 'tls');
     assert.equal(o.rate, 12.5);
     assert.deepEqual(o.peers, ['ws', 'confab']);
