@@ -9,6 +9,7 @@ import { ChatNode } from './core/node.js';
 import { NativeGateway } from './gateways/native/gateway.js';
 import { CpGateway } from './gateways/cp/gateway.js';
 import { ChatosGateway } from './gateways/chatos/gateway.js';
+import { ChatappGateway } from './gateways/chatapp/gateway.js';
 import type { GatewayObserver } from './gateways/native/context.js';
 import { errorName } from './core/errors.js';
 import { createHttpServer } from './http/server.js';
@@ -37,6 +38,7 @@ const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode, observer: Fo
   // Each gateway adds its entry here, e.g. { name: 'cp', create: (node, observer) => new CpGateway(node, {}, observer) },
   { name: 'chatos', create: (node, observer) => new ChatosGateway(node, {}, observer) },
   { name: 'cp', create: (node, observer) => new CpGateway(node, {}, observer) },
+  { name: 'chatapp', create: (node, observer) => new ChatappGateway(node, {}, observer) },
 ];
 
 export interface RunningServer {

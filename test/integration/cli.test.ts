@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { connect as netConnect } from 'node:net';
 import { connect } from 'node:tls';
 
 interface Started { child: ChildProcess; lines: string[]; stderr: () => string; stdout: () => string }
@@ -15,11 +16,16 @@ interface Started { child: ChildProcess; lines: string[]; stderr: () => string; 
 const compiled = import.meta.url.endsWith('.js');
 const fixture = join(import.meta.dirname, '..', 'fixtures', compiled ? 'confab-cli.js' : 'confab-cli.ts');
 
+/** Every server started; one a failed test left running is killed when the file ends. */
+const children: ChildProcess[] = [];
+after(() => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+
 async function serve(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fixture, 'serve', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CONFAB_LOG_LEVEL: 'warn' },
   });
+  children.push(child);
   let err = '';
   let out = '';
   child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
@@ -101,9 +107,30 @@ describe('confab serve', () => {
     const fp = field(s.lines, /certificate SHA-256 ([0-9A-F:]{95})$/);
     assert.equal(fp[1], firstFingerprint);
     field(s.lines, /native over TCP\s+127\.0\.0\.1:\d+\s+\(unencrypted\)/);
+    // The seed gateways listen by default; each is listed.
+    const cp = field(s.lines, /CP\s+127\.0\.0\.1:(\d+)\s+\(plain TCP\)/);
+    field(s.lines, /ChatOS\s+127\.0\.0\.1:\d+\s+\(plain TCP\)/);
+    field(s.lines, /ChatApp\s+127\.0\.0\.1:\d+\s+\(plain TCP\)/);
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const sock = netConnect({ host: '127.0.0.1', port: Number(cp[1]) });
+      sock.once('error', reject);
+      sock.write('TERM\r\nUSER\r\n');
+      sock.once('data', (d: Buffer) => { resolve(d.toString()); sock.destroy(); });
+    });
+    assert.match(greeting, /^560 /); // USER without a name: the CP gateway answered
     field(s.lines, /data\s+.*\(memory\)/);
     const code = exited(s.child);
     s.child.kill('SIGINT');
+    assert.equal(await code, 0, s.stderr());
+  });
+
+  it('disables and moves the seed listeners by flag', async () => {
+    const s = await serve(['--data-dir', join(dir, 'data'), '--http-port', '0', '--tls-port', '0', '--store', 'memory',
+      '--no-chatos', '--no-chatapp', '--cp-host', '127.0.0.2', '--cp-port', '0']);
+    field(s.lines, /CP\s+127\.0\.0\.2:\d+\s+\(plain TCP\)/);
+    assert.equal(s.lines.some((l) => /ChatOS|ChatApp/.test(l)), false, s.lines.join('\n'));
+    const code = exited(s.child);
+    s.child.kill('SIGTERM');
     assert.equal(await code, 0, s.stderr());
   });
 

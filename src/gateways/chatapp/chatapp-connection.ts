@@ -1,0 +1,215 @@
+import { ErrorCode, isChatError } from '../../core/errors.js';
+import type { ChatEvent, SessionSink } from '../../core/events.js';
+import { nameKey } from '../../core/names.js';
+import type { Session } from '../../core/session.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
+import { AppErrorCode, encodeError, MessageDecoder, type AppMessage, type Decoded } from './codec.js';
+import type { ChatappContext } from './context.js';
+import { AppFault, appCode } from './errors.js';
+import { announcement, chatBytes } from './events.js';
+import { handlers } from './handlers.js';
+
+const EARLY_EVENTS_MAX = 1000;
+
+/** docs/chatapp.md §7: 'connect' until a CONNECT succeeds, then 'chat' until QUIT or the end. */
+export type ChatappState = 'connect' | 'connecting' | 'chat' | 'closed';
+
+/**
+ * One ChatApp client: decodes its messages, handles them one at a time in arrival order, answers
+ * in that order (an Error names no request: order is how a client matches it), and is its
+ * session's sink. Room-level announcements reach it through the gateway (ChatappGateway.announce).
+ */
+export class ChatappConnection implements SessionSink {
+  state: ChatappState = 'connect';
+  session: Session | undefined;
+  readonly openedAt = Date.now();
+  /** When the message in progress began, or undefined when none is. */
+  partialSince: number | undefined;
+  private readonly decoder: MessageDecoder;
+  private readonly inbox: Decoded[] = [];
+  private running = false;
+  /** Answers still waiting for an earlier one (a chat echo waits for its message to be durable). */
+  private waiting = 0;
+  private replies: Promise<void> = Promise.resolve();
+  private readonly early: ChatEvent[] = [];
+
+  constructor(readonly conn: Connection, readonly gw: ChatappContext, private readonly onGone: (c: ChatappConnection) => void) {
+    this.decoder = new MessageDecoder();
+    conn.onData((bytes) => this.onData(bytes));
+    conn.onClose((reason) => this.onClosed(reason));
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  // ---- answers, in the order of the requests ----
+
+  reply(bytes: Uint8Array): void {
+    if (this.waiting === 0) this.conn.send(bytes);
+    else this.replyLater(Promise.resolve(bytes));
+  }
+
+  /** An answer known later; `answer` must not reject. */
+  replyLater(answer: Promise<Uint8Array | null>): void {
+    this.waiting++;
+    const before = this.replies;
+    this.replies = (async () => {
+      await before;
+      const bytes = await answer;
+      this.waiting--;
+      if (bytes && this.state !== 'closed') this.conn.send(bytes);
+    })();
+  }
+
+  error(code: number, text: string): void {
+    this.reply(encodeError(code, text));
+  }
+
+  close(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.conn.close(reason);
+  }
+
+  /** An Error, then the end of the connection (seed §4.b.iii.2: a CONNECTION ERROR ends it). */
+  fail(code: number, text: string, reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.reply(encodeError(code, text));
+    void this.replies.then(() => this.close(reason));
+  }
+
+  /** CONNECT succeeded; `ready` once the snapshot of rooms and members is sent (handlers.ts). */
+  loggedIn(session: Session, ready: boolean): void {
+    this.session = session;
+    this.state = ready ? 'chat' : 'connecting';
+  }
+
+  // ---- SessionSink: messages only; room events come to every user through the gateway ----
+
+  notify(event: ChatEvent): void {
+    if (this.state !== 'chat' || event.kind !== 'message' || !this.session) return;
+    const m = event.message;
+    const s = this.session;
+    if (m.fromKey === s.key) return; // the sender's own copy is its echo (handlers.ts ChatMessage)
+    for (const target of m.to) {
+      if (target.startsWith('#') && s.rooms.has(nameKey(target))) this.conn.send(chatBytes(m, target.slice(1)));
+    }
+    // A direct message (from another protocol; ChatApp has none): to the user's own name.
+    if (m.users.includes(s.key)) this.conn.send(chatBytes(m, s.name));
+  }
+
+  /** A room announcement for every connected user (seed §7.c-7.e). */
+  announce(event: ChatEvent): void {
+    if (this.state === 'connecting') {
+      // The CONNECT snapshot is being made: these come after it (handlers.ts ConnectionMessage).
+      if (this.early.length < EARLY_EVENTS_MAX) this.early.push(event);
+      else this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
+      return;
+    }
+    if (this.state !== 'chat') return;
+    const bytes = announcement(event);
+    if (bytes) this.conn.send(bytes);
+  }
+
+  /** Announcements that arrived while the CONNECT snapshot was being made. */
+  takeEarly(): ChatEvent[] {
+    return this.early.splice(0);
+  }
+
+  terminate(code: number, text: string): void {
+    this.fail(AppErrorCode.CONNECTION_LOST, `CONNECTION ERROR: lost connection from ${this.session?.name ?? 'server'}: ${text}`, { code, text });
+  }
+
+  // ---- timeouts (driven by the gateway's timer) ----
+
+  checkTimers(now: number): void {
+    if (this.state === 'closed') return;
+    const o = this.gw.options;
+    if (this.state === 'connect' && now - this.openedAt >= o.connectTimeoutMs) {
+      return this.fail(AppErrorCode.GENERIC, 'no CONNECT in time', { code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'no CONNECT' });
+    }
+    if (this.partialSince !== undefined && now - this.partialSince >= o.messageTimeoutMs) {
+      // The length said more was coming: without it the stream cannot be followed.
+      this.fail(AppErrorCode.GENERIC, 'ERROR UNSPECIFIED: message truncated', { code: ErrorCode.PROTOCOL_ERROR, text: 'truncated message' });
+    }
+  }
+
+  // ---- input ----
+
+  private onData(bytes: Uint8Array): void {
+    if (this.state === 'closed') return;
+    const wasPartial = this.decoder.midMessage;
+    const items = this.decoder.push(bytes);
+    for (const item of items) {
+      if (item.kind === 'error' && item.fatal) {
+        this.enqueueFatal(item);
+        return;
+      }
+      if (this.inbox.length >= this.gw.options.maxInbox) {
+        return this.fail(AppErrorCode.CONNECTION_LOST, 'CONNECTION ERROR: too many messages waiting', { code: ErrorCode.RATE_LIMITED, text: 'inbox full' });
+      }
+      this.inbox.push(item);
+    }
+    if (!this.decoder.midMessage) this.partialSince = undefined;
+    else if (!wasPartial || items.length > 0) this.partialSince = Date.now();
+    if (!this.running) void this.drain();
+  }
+
+  /** A fatal framing error is answered after what came before it, then the connection ends. */
+  private enqueueFatal(item: Extract<Decoded, { kind: 'error' }>): void {
+    this.inbox.push(item);
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.inbox.length > 0 && this.state !== 'closed') await this.dispatch(this.inbox.shift() as Decoded);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async dispatch(item: Decoded): Promise<void> {
+    if (item.kind === 'error') {
+      if (item.fatal) return this.fail(item.code, item.text, { code: ErrorCode.PROTOCOL_ERROR, text: item.text });
+      return this.error(item.code, item.text);
+    }
+    const body = item.body;
+    if (body.type === 'Error') return; // a client's report: nothing to answer
+    try {
+      await this.handle(body);
+    } catch (err) {
+      if (err instanceof AppFault) {
+        if (err.fatal) return this.fail(err.code, err.message, { code: ErrorCode.BAD_REQUEST, text: err.message });
+        return this.error(err.code, err.message);
+      }
+      if (isChatError(err)) return this.error(appCode(err.errorName), `ERROR: ${err.message}`);
+      this.gw.observer.internalError?.(err);
+      this.error(AppErrorCode.GENERIC, 'ERROR UNSPECIFIED');
+    }
+  }
+
+  private handle(m: AppMessage): Promise<void> | void {
+    const entry = handlers[m.type];
+    if (entry.needs === 'session' && this.state !== 'chat') throw new AppFault(AppErrorCode.GENERIC, 'ERROR: send a ConnectionMessage CONNECT first');
+    // The sender field must be the connection's user (seed §6.e-6.i: error 23).
+    if (entry.checksSender && this.session && m.sender.trim() !== this.session.name && nameKey(m.sender.trim()) !== this.session.key) {
+      throw new AppFault(AppErrorCode.WRONG_SENDER, 'USER ERROR: username does not match username associated with connection');
+    }
+    return entry.run(this, m);
+  }
+
+  private onClosed(reason: CloseReason): void {
+    this.gw.observer.closed?.(reason, this.session?.name);
+    this.state = 'closed';
+    this.inbox.length = 0;
+    const session = this.session;
+    this.session = undefined;
+    this.onGone(this);
+    // A ChatApp user's rooms end with the connection: the core's guest teardown sends the
+    // LeaveMessages (seed §7.b).
+    if (session) void this.gw.node.end(session).catch((err: unknown) => this.gw.observer.internalError?.(err));
+  }
+}

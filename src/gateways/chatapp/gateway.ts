@@ -1,0 +1,59 @@
+import { ErrorCode } from '../../core/errors.js';
+import type { ChatEvent } from '../../core/events.js';
+import type { ChatNode } from '../../core/node.js';
+import type { Connection } from '../../ports/connection.js';
+import type { Gateway } from '../../ports/gateway.js';
+import { ChatappConnection } from './chatapp-connection.js';
+import type { ChatappContext, ChatappGatewayOptions, ChatappObserver } from './context.js';
+
+export const defaultChatappOptions: ChatappGatewayOptions = {
+  messageTimeoutMs: 10_000,
+  connectTimeoutMs: 60_000,
+  maxInbox: 256,
+};
+
+/**
+ * ChatApp (seed 004) on the chat core; docs/chatapp.md. Every connected ChatApp user sees every
+ * room's creation, joins and leaves (seed §7.c-7.e): the gateway watches the node for them and
+ * hands each event to all its connections, which share its encoded bytes. One timer for all
+ * connections handles the timeouts.
+ */
+export class ChatappGateway implements Gateway {
+  readonly name = 'chatapp';
+  private readonly ctx: ChatappContext;
+  private readonly live = new Set<ChatappConnection>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly unwatch: () => void;
+
+  constructor(node: ChatNode, options: Partial<ChatappGatewayOptions> = {}, observer: ChatappObserver = {}) {
+    this.ctx = { node, options: { ...defaultChatappOptions, ...options }, observer };
+    const o = this.ctx.options;
+    const tick = Math.min(1000, Math.max(10, Math.min(o.messageTimeoutMs, o.connectTimeoutMs) / 4));
+    this.timer = setInterval(() => this.sweep(), tick);
+    this.timer.unref();
+    this.unwatch = node.watch((event) => this.announce(event));
+  }
+
+  get connections(): number {
+    return this.live.size;
+  }
+
+  accept(conn: Connection): void {
+    this.live.add(new ChatappConnection(conn, this.ctx, (c) => this.live.delete(c)));
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.unwatch();
+    for (const c of [...this.live]) c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+  }
+
+  private announce(event: ChatEvent): void {
+    for (const c of this.live) c.announce(event);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const c of this.live) c.checkTimers(now);
+  }
+}
