@@ -1,19 +1,20 @@
-// One conversation across protocols on one server: a native client, a CP client and a ChatOS
-// client (issue: "the seed protocols as gateways into the one core"). Each step is what a user of
+// One conversation across protocols on one server: a native client, a CP client, a ChatOS client
+// and a ChatApp client (issue: "the seed protocols as gateways into the one core"). Each step is what a user of
 // that protocol does with that protocol's own client; the core carries it to the others.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodePrivateAnswer, encodePrivateAsk } from '../../src/gateways/chatos/codec.js';
 import { ChatosClient, chatosAddress } from '../conformance/chatos/chatos-client.js';
+import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
 import { CpClient, cpAddress, registerUser } from '../conformance/cp/cp-client.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 let srv: TestServer;
-before(async () => { srv = await startTestServer({ gateways: ['cp', 'chatos'] }); });
+before(async () => { srv = await startTestServer({ gateways: ['cp', 'chatos', 'chatapp'] }); });
 after(() => srv.close());
 
-describe('cross-protocol: native, CP and ChatOS users in one conversation', () => {
+describe('cross-protocol: native, CP, ChatOS and ChatApp users in one conversation', () => {
   it('general chat, CP SMSG live to native, native DM downloaded by RMSG, ChatOS private connection with a native user', async () => {
     // The native user: registered, in #general.
     const nat = await RawClient.open(srv.endpoint('tls'));
@@ -26,6 +27,18 @@ describe('cross-protocol: native, CP and ChatOS users in one conversation', () =
     await cp.login('carl', 'carl-pw');
     // The ChatOS user: a nickname, placed in the general chat.
     const os = await ChatosClient.login(chatosAddress(srv), 'otto');
+    // The ChatApp user: connected, in 'general' (the core's #general).
+    const app = await ChatappClient.connect(chatappAddress(srv), 'ada');
+    app.msg('JoinMessage', 'Server', 'general');
+    await app.nextOf('JoinMessage', (m) => m.sender === 'ada' && m.data === 'general');
+
+    // 0. A ChatApp message to general reaches the ChatOS general chat and the native client.
+    app.msg('ChatMessage', 'general', 'hello from ChatApp');
+    const m0 = await nat.next('MSG', (f) => f.msg.text === 'hello from ChatApp');
+    assert.deepEqual({ from: m0.msg.from, to: m0.msg.to }, { from: 'ada', to: ['#general'] });
+    const c0 = await os.next('CHAT', (p) => p.text === 'ada: hello from ChatApp');
+    assert.equal(c0.target, '');
+    await app.nextOf('ChatMessage', (m) => m.data === 'hello from ChatApp'); // its own echo
 
     // 1. ChatOS general chat reaches the native user in #general, and the native user's reply
     //    reaches the ChatOS general chat.
@@ -35,6 +48,10 @@ describe('cross-protocol: native, CP and ChatOS users in one conversation', () =
     await nat.request({ type: 'SEND', ref: nat.nextRef(), cid: 'g1', to: ['#general'], text: 'hi otto' }, 'ACK');
     const c1 = await os.next('CHAT', (p) => p.text.endsWith('hi otto'));
     assert.deepEqual({ target: c1.target, text: c1.text }, { target: '', text: 'nadia: hi otto' });
+    // ...and the ChatApp user sees both in 'general'.
+    const a1 = await app.nextOf('ChatMessage', (m) => m.data === 'hello from ChatOS');
+    assert.deepEqual([a1.sender, a1.dest], ['otto', 'general']);
+    await app.nextOf('ChatMessage', (m) => m.data === 'hi otto' && m.sender === 'nadia');
 
     // 2. A CP SMSG reaches the native user live.
     await cp.expect('SMSG nadia:hello from CP', 240);
@@ -74,6 +91,6 @@ describe('cross-protocol: native, CP and ChatOS users in one conversation', () =
     const c5 = await os.next('CHAT', (p) => p.text === 'psst again');
     assert.equal(c5.target, 'carl');
 
-    for (const c of [nat, cp, os]) c.close();
+    for (const c of [nat, cp, os, app]) c.close();
   });
 });
