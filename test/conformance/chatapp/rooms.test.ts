@@ -193,3 +193,15 @@ describe('seed 004 §6.i-6.j / §7.e LeaveMessage', () => {
     a.close();
   });
 });
+
+describe('docs/chatapp.md C11: direct messages from other protocols', () => {
+  it('reach the ChatApp user as a ChatMessage whose dest is its own name', async () => {
+    const a = await ChatappClient.connect(addr, 'dmtarget');
+    const nat = await nativeUser(srv, 'dmsender');
+    await nat.request({ type: 'SEND', ref: nat.nextRef(), cid: 'dm1', to: ['dmtarget'], text: 'just you' }, 'ACK');
+    const m = await a.nextOf('ChatMessage', (x) => x.data === 'just you');
+    assert.deepEqual([m.sender, m.dest], ['dmsender', 'dmtarget']);
+    a.close();
+    nat.close();
+  });
+});
