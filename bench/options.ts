@@ -47,7 +47,8 @@ server, each started as a child process on 127.0.0.1 (see docs/benchmarks.md).
   --drain D              seconds to wait after the window for late deliveries (default 5)
   --size B               minimum message text size in bytes (default: about 30)
   --peers LIST           comma-separated, from confab,ws,socketio (default: these three) and
-                         confab's seed gateways chatos,cp (the same server, that protocol's clients)
+                         confab's seed gateways chatos,chatapp,cp (the same server, that
+                         protocol's clients)
   --store sqlite|memory  confab's store (default sqlite, commits with synchronous=FULL)
   --workers K            load generator in K worker threads (default 0: main thread)
   --json FILE            also write the JSON report to FILE

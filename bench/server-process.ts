@@ -20,6 +20,7 @@ const ENTRY: Record<PeerKind, string> = {
   ws: 'ws-broadcast',
   socketio: 'socketio-chat',
   chatos: 'confab-server',
+  chatapp: 'confab-server',
   cp: 'confab-server',
 };
 

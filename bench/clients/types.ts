@@ -1,17 +1,17 @@
 // What the load generator needs from a client of any peer: open, join the bench room, send a
 // chat text, and report what arrives. Each peer speaks its own protocol underneath.
 
-export type PeerKind = 'confab' | 'ws' | 'socketio' | 'chatos' | 'cp';
+export type PeerKind = 'confab' | 'ws' | 'socketio' | 'chatos' | 'chatapp' | 'cp';
 /**
  * confab's native protocol, the two comparison servers, then confab's seed-protocol gateways
  * (the same confab server with that gateway's listener; its clients speak the seed protocol).
  */
-export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio', 'chatos', 'cp'];
+export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio', 'chatos', 'chatapp', 'cp'];
 /** What `--peers` runs when not given: the native protocol against the comparison servers. */
 export const DEFAULT_PEERS: readonly PeerKind[] = ['confab', 'ws', 'socketio'];
 
-export type GatewayPeer = 'chatos' | 'cp';
-export const GATEWAY_PEERS: readonly GatewayPeer[] = ['chatos', 'cp'];
+export type GatewayPeer = 'chatos' | 'chatapp' | 'cp';
+export const GATEWAY_PEERS: readonly GatewayPeer[] = ['chatos', 'chatapp', 'cp'];
 export function isGatewayPeer(p: PeerKind): p is GatewayPeer {
   return (GATEWAY_PEERS as readonly string[]).includes(p);
 }

@@ -3,7 +3,7 @@
 // commits with synchronous = FULL), and a per-session rate limit far above the bench's rates.
 // With a gateway name it also listens for that seed protocol and announces where; with
 // `prefix:count` it first makes that many accounts (CP logs in to accounts, it cannot register).
-// Usage: node confab-server.js <data dir> [sqlite|memory] [chatos|cp] [prefix:count]
+// Usage: node confab-server.js <data dir> [sqlite|memory] [chatos|chatapp|cp] [prefix:count]
 import pino from 'pino';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/schema.js';
@@ -23,7 +23,7 @@ const [dataDir, store = 'sqlite', gatewayArg = '', accountsArg = ''] = process.a
 const gateway: GatewayPeer | undefined = gatewayArg === '' ? undefined : isGatewayPeer(gatewayArg as GatewayPeer) ? (gatewayArg as GatewayPeer) : undefined;
 const accounts = /^([a-z][a-z0-9]*):(\d{1,6})$/.exec(accountsArg);
 if (!dataDir || (store !== 'sqlite' && store !== 'memory') || (gatewayArg !== '' && !gateway) || (accountsArg !== '' && !accounts)) {
-  process.stderr.write('usage: confab-server <data dir> [sqlite|memory] [chatos|cp] [prefix:count]\n');
+  process.stderr.write('usage: confab-server <data dir> [sqlite|memory] [chatos|chatapp|cp] [prefix:count]\n');
   process.exit(2);
 }
 
@@ -38,7 +38,7 @@ const config: Config = {
   tcp: { enabled: false, host: HOST, port: 0 },
   cp: listener('cp'),
   chatos: listener('chatos'),
-  chatapp: { enabled: false, host: HOST, port: 0 },
+  chatapp: listener('chatapp'),
   guests: true,
   rateLimit: BENCH_RATE_LIMIT,
   log: { level: 'warn' },

@@ -44,6 +44,16 @@ describe('bench harness', () => {
     assert.deepEqual(r.errors, {});
   });
 
+  it('drives the ChatApp gateway: room fan-out, the sender getting its stored message back', async () => {
+    const r = await measurePeer('chatapp', tiny());
+    assert.equal(r.transport, 'tcp');
+    assert.equal(r.expected, r.sent * 6);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.lost, 0);
+    assert.equal(r.duplicated, 0);
+    assert.deepEqual(r.errors, {});
+  });
+
   it('drives the CP gateway: each SMSG reaches its one partner through RMSG downloads', async () => {
     const r = await measurePeer('cp', tiny());
     assert.equal(r.expected, r.sent);
