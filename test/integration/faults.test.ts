@@ -23,13 +23,29 @@ describe('protocol.md §9.3 Keepalive', () => {
       await ghost.request({ type: 'REGISTER', ref: 1, name: 'ghost', password: 'pw' }, 'SESSION');
       // The watcher answers pings (liveness), the ghost stops reading and writing: it vanished.
       ghost.pause();
-      const ping = await watcher.next('PING', () => true, 3000);
-      watcher.send({ type: 'PONG', n: ping.n });
+      // The watcher answers every ping until the ghost is gone: it must outlive the ghost even on
+      // a busy machine where timers run late.
+      let watching = true;
+      let pongs = 0;
+      const answering = (async () => {
+        while (watching) {
+          const ping = await watcher.next('PING', () => true, 5000).catch(() => undefined);
+          if (!ping) return;
+          watcher.send({ type: 'PONG', n: ping.n });
+          pongs++;
+        }
+      })();
       const quit = await watcher.next('PRESENCE', (p) => p.user === 'ghost' && p.event === 'quit', 5000);
+      watching = false;
       assert.equal(quit.event, 'quit');
+      // The watcher registered before the ghost and sends nothing but PONGs: that it is still
+      // connected after the ghost timed out means the server pinged it and took the answers.
+      assert.equal(watcher.isClosed, false);
+      assert.ok(pongs >= 1);
       assert.equal(srv.server.node.hub.sessionsOf('ghost'), undefined);
       watcher.close();
       ghost.close();
+      await answering;
     } finally {
       await srv.close();
     }
