@@ -3,9 +3,9 @@ import type { ChatEvent, SessionSink } from '../../core/events.js';
 import { nameKey } from '../../core/names.js';
 import type { Session } from '../../core/session.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
-import { AppErrorCode, encodeError, MessageDecoder, type AppMessage, type Decoded } from './codec.js';
+import { encodeError, MessageDecoder, type AppMessage, type Decoded } from './codec.js';
 import type { ChatappContext } from './context.js';
-import { AppFault, appCode } from './errors.js';
+import { AppErrorCode, AppFault, appCode } from './errors.js';
 import { announcement, chatBytes } from './events.js';
 import { handlers } from './handlers.js';
 
@@ -32,6 +32,8 @@ export class ChatappConnection implements SessionSink {
   private waiting = 0;
   private replies: Promise<void> = Promise.resolve();
   private readonly early: ChatEvent[] = [];
+  /** An Error that ends the connection is on its way: nothing more is read or handled. */
+  private ending = false;
 
   constructor(readonly conn: Connection, readonly gw: ChatappContext, private readonly onGone: (c: ChatappConnection) => void) {
     this.decoder = new MessageDecoder();
@@ -74,8 +76,16 @@ export class ChatappConnection implements SessionSink {
 
   /** An Error, then the end of the connection (seed §4.b.iii.2: a CONNECTION ERROR ends it). */
   fail(code: number, text: string, reason: CloseReason): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.ending) return;
     this.reply(encodeError(code, text));
+    this.end(reason);
+  }
+
+  /** Ends the connection once the answers already due have gone (QUIT, or after a fatal Error). */
+  end(reason: CloseReason): void {
+    if (this.state === 'closed' || this.ending) return;
+    this.ending = true;
+    this.inbox.length = 0;
     void this.replies.then(() => this.close(reason));
   }
 
@@ -118,7 +128,12 @@ export class ChatappConnection implements SessionSink {
   }
 
   terminate(code: number, text: string): void {
-    this.fail(AppErrorCode.CONNECTION_LOST, `CONNECTION ERROR: lost connection from ${this.session?.name ?? 'server'}: ${text}`, { code, text });
+    this.fail(AppErrorCode.CONNECTION_LOST, this.lostText(text), { code, text });
+  }
+
+  /** Error 2's text names the user, or before CONNECT the peer's address (seed §4.b.ii). */
+  private lostText(why: string): string {
+    return `CONNECTION ERROR: lost connection from ${this.session?.name ?? this.conn.remoteAddress}: ${why}`;
   }
 
   // ---- timeouts (driven by the gateway's timer) ----
@@ -138,7 +153,7 @@ export class ChatappConnection implements SessionSink {
   // ---- input ----
 
   private onData(bytes: Uint8Array): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.ending) return;
     const wasPartial = this.decoder.midMessage;
     const items = this.decoder.push(bytes);
     for (const item of items) {
@@ -147,7 +162,7 @@ export class ChatappConnection implements SessionSink {
         return;
       }
       if (this.inbox.length >= this.gw.options.maxInbox) {
-        return this.fail(AppErrorCode.CONNECTION_LOST, 'CONNECTION ERROR: too many messages waiting', { code: ErrorCode.RATE_LIMITED, text: 'inbox full' });
+        return this.fail(AppErrorCode.CONNECTION_LOST, this.lostText('too many messages waiting'), { code: ErrorCode.RATE_LIMITED, text: 'inbox full' });
       }
       this.inbox.push(item);
     }
@@ -165,7 +180,7 @@ export class ChatappConnection implements SessionSink {
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      while (this.inbox.length > 0 && this.state !== 'closed') await this.dispatch(this.inbox.shift() as Decoded);
+      while (this.inbox.length > 0 && this.state !== 'closed' && !this.ending) await this.dispatch(this.inbox.shift() as Decoded);
     } finally {
       this.running = false;
     }

@@ -3,6 +3,11 @@
 // names the message class. Pure: no sockets, no Node imports; bytes in, typed messages out, and
 // the reverse.
 
+import { AppErrorCode } from './errors.js';
+
+// The codes travel with the wire format: clients of the codec (tests, bench) take them from here.
+export { AppErrorCode };
+
 /** Seed §4.a.iii. */
 export const Limits = {
   /** MAX_MSG: the largest body (the header's value), bytes. */
@@ -34,23 +39,6 @@ export interface AppError {
 }
 
 export type Body = AppMessage | AppError;
-
-/** Error codes of seed §4.b.ii. */
-export const AppErrorCode = {
-  GENERIC: 99,
-  CONNECTION_LOST: 2,
-  NAME_IN_USE: 3,
-  MESSAGE_TOO_LONG: 4,
-  EMPTY: 20,
-  NAME_TOO_LONG: 21,
-  NO_SUCH_ROOM: 22,
-  WRONG_SENDER: 23,
-  ALREADY_JOINED: 24,
-  ROOM_EXISTS: 25,
-  DATA_TOO_LONG: 26,
-  NOT_JOINED: 27,
-  PARTIAL_JOIN: 28,
-} as const;
 
 export type Decoded =
   | { kind: 'message'; body: Body }

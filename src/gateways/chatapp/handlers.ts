@@ -2,10 +2,10 @@ import { isChatError } from '../../core/errors.js';
 import { nameKey } from '../../core/names.js';
 import type { RoomView } from '../../core/rooms.js';
 import type { Session } from '../../core/session.js';
-import { AppErrorCode, byteLength, encodeError, encodeMessage, formatTimestamp, Limits, type AppMessage, type MessageType } from './codec.js';
+import { byteLength, encodeError, encodeMessage, formatTimestamp, Limits, type AppMessage, type MessageType } from './codec.js';
 import type { ChatappConnection } from './chatapp-connection.js';
 import { CHATAPP_PROTOCOL, SERVER } from './context.js';
-import { AppFault, appCode } from './errors.js';
+import { AppErrorCode, AppFault, appCode } from './errors.js';
 import { announcement, chatBytes } from './events.js';
 import { appRoom, checkName, coreRoom, nameFault } from './names.js';
 
@@ -44,8 +44,9 @@ export const handlers: Record<MessageType, Handler> = {
     async run(c, m) {
       const what = m.data.trim();
       if (what === 'QUIT') {
-        // The leaves go to everyone from the core's teardown of the session (onClosed).
-        c.close({ code: 0, text: 'QUIT' });
+        // The answers due (a chat echo waiting to be stored) go first. The leaves go to everyone
+        // from the core's teardown of the session (onClosed).
+        c.end({ code: 0, text: 'QUIT' });
         return;
       }
       if (c.state !== 'connect') throw new AppFault(AppErrorCode.GENERIC, 'ERROR: already connected');

@@ -1,6 +1,6 @@
 import { ChatError } from '../../core/errors.js';
-import { AppErrorCode, byteLength, Limits } from './codec.js';
-import { AppFault } from './errors.js';
+import { byteLength, Limits } from './codec.js';
+import { AppErrorCode, AppFault } from './errors.js';
 
 // ChatApp rooms have no '#'; the core's do. 'games' is the core's '#games', and '#general',
 // which every server has, is ChatApp's 'general' (docs/chatapp.md §8.2).

@@ -2,7 +2,8 @@
 // timestamp the seed's text and code disagree on, over real sockets.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AppErrorCode, formatTimestamp } from '../../../src/gateways/chatapp/codec.js';
+import { encodeMessage, formatTimestamp } from '../../../src/gateways/chatapp/codec.js';
+import { AppErrorCode } from '../../../src/gateways/chatapp/errors.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
 import { chatappAddress, ChatappClient, nativeUser, type Address } from './chatapp-client.js';
 
@@ -82,6 +83,20 @@ describe('seed 004 §6.k / §7.b ConnectionMessage QUIT', () => {
     const again = await ChatappClient.connect(addr, 'quitter');
     again.close();
     stay.close();
+  });
+
+  it('answers what came before it first: a ChatMessage then QUIT in one write gets its echo, then the close', async () => {
+    const c = await ChatappClient.connect(addr, 'lastword');
+    c.msg('JoinMessage', 'Server', 'general');
+    await c.nextOf('JoinMessage', (m) => m.sender === 'lastword');
+    c.send(Buffer.concat([
+      encodeMessage('ChatMessage', 'lastword', 'general', 'goodbye all', ''),
+      encodeMessage('ConnectionMessage', 'lastword', 'Server', 'QUIT', ''),
+      encodeMessage('CreateRoomMessage', 'lastword', 'Server', 'afterquit', ''),
+    ]));
+    await c.closed;
+    assert.ok(c.bodies.some((b) => b.type === 'ChatMessage' && b.data === 'goodbye all'), JSON.stringify(c.bodies));
+    assert.equal(await srv.server.node.store.getRoom('#afterquit'), undefined, 'nothing after QUIT is handled');
   });
 });
 

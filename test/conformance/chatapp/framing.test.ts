@@ -2,7 +2,8 @@
 // messages) over real sockets: splits, limits and malformed input.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AppErrorCode, encodeMessage, Limits } from '../../../src/gateways/chatapp/codec.js';
+import { encodeMessage, Limits } from '../../../src/gateways/chatapp/codec.js';
+import { AppErrorCode } from '../../../src/gateways/chatapp/errors.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
 import { chatappAddress, ChatappClient, extraGateway, type Address } from './chatapp-client.js';
 
@@ -12,7 +13,7 @@ let quick: Awaited<ReturnType<typeof extraGateway>>;
 before(async () => {
   srv = await startTestServer({ gateways: ['chatapp'] });
   addr = chatappAddress(srv);
-  quick = await extraGateway(srv.server.node, { messageTimeoutMs: 150, connectTimeoutMs: 300 });
+  quick = await extraGateway(srv.server.node, { messageTimeoutMs: 150, connectTimeoutMs: 300, maxInbox: 8 });
 });
 after(async () => {
   await quick.close();
@@ -74,6 +75,20 @@ describe('seed 004 §5 Transmitted Message Context', () => {
     await a.closed;
     other.msg('CreateRoomMessage', 'Server', 'afterwards');
     await other.nextOf('CreateRoomMessage', (m) => m.data === 'afterwards');
+    other.close();
+  });
+
+  it('a client that floods (more messages waiting than the inbox holds) gets error 2 and is closed; others are untouched', async () => {
+    const other = await ChatappClient.connect(quick.address, 'calmone');
+    const a = await ChatappClient.connect(quick.address, 'flooder');
+    a.send(Buffer.concat(Array.from({ length: 20 }, (_, i) => encodeMessage('CreateRoomMessage', 'flooder', 'Server', `flood${i}`, ''))));
+    const e = await a.expectError(AppErrorCode.CONNECTION_LOST);
+    assert.match(e.data, /^CONNECTION ERROR: lost connection from flooder/);
+    await a.closed;
+    // Nothing the flood carried was handled: the inbox was dropped with the connection.
+    assert.equal(await srv.server.node.store.getRoom('#flood0'), undefined);
+    other.msg('CreateRoomMessage', 'Server', 'calmroom');
+    await other.nextOf('CreateRoomMessage', (m) => m.data === 'calmroom');
     other.close();
   });
 

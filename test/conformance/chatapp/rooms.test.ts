@@ -2,7 +2,8 @@
 // each rule names, over real sockets; with native users in the same rooms.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AppErrorCode, Limits } from '../../../src/gateways/chatapp/codec.js';
+import { Limits } from '../../../src/gateways/chatapp/codec.js';
+import { AppErrorCode } from '../../../src/gateways/chatapp/errors.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
 import { chatappAddress, ChatappClient, nativeUser, type Address } from './chatapp-client.js';
 

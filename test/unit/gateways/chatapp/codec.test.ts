@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  AppErrorCode, encodeError, encodeMessage, formatTimestamp, Limits, MessageDecoder, parseBody, splitData, type Decoded,
+  encodeError, encodeMessage, formatTimestamp, Limits, MessageDecoder, parseBody, splitData, type Decoded,
 } from '../../../../src/gateways/chatapp/codec.js';
+import { AppErrorCode } from '../../../../src/gateways/chatapp/errors.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
