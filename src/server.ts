@@ -13,6 +13,7 @@ import { ChatappGateway } from './gateways/chatapp/gateway.js';
 import type { GatewayObserver } from './gateways/native/context.js';
 import { errorName } from './core/errors.js';
 import { createHttpServer } from './http/server.js';
+import { defaultWebRoot, webClient } from './http/web-client.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import type { Connection } from './ports/connection.js';
@@ -26,6 +27,7 @@ import { SqliteStore } from './store/sqlite.js';
 import { ensureCertificate } from './tls/certificate.js';
 import { listenTcp } from './transport/tcp.js';
 import { listenTls } from './transport/tls.js';
+import { listenQuic } from './transport/quic/listener.js';
 import { attachWebSocket } from './transport/websocket.js';
 
 export interface Address { host: string; port: number }
@@ -47,6 +49,8 @@ export interface RunningServer {
   http?: Address;
   tls?: Address;
   tcp?: Address;
+  /** The native protocol over QUIC: a UDP port. */
+  quic?: Address;
   /** Seed-protocol gateways that are listening. */
   gateways: Partial<Record<ForeignName, Address>>;
   /** SHA-256 of the TLS certificate, upper-case hex with colons. */
@@ -60,6 +64,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Extra hooks (tests watch close reasons through it). */
   observer?: GatewayObserver;
+  /** The built web client served at / of the HTTP port (default: web/dist of this package; false: none). */
+  webRoot?: string | false;
 }
 
 /** The secret that signs resume tokens; kept in the data dir so tokens survive a restart. */
@@ -142,6 +148,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics.addQueueSource(() => l.queuedBytes());
       running.tls = { host: l.host, port: l.port };
     }
+    if (config.quic?.enabled) {
+      const q = config.quic;
+      const l = await listenQuic({
+        host: q.host, port: q.port, cert: cert.cert, key: cert.key, retry: q.retry, idleTimeoutMs: q.idleTimeoutMs, ...queue,
+      }, accept);
+      closers.push(() => l.close());
+      metrics.addQueueSource(() => l.queuedBytes());
+      running.quic = { host: l.host, port: l.port };
+    }
     if (config.tcp.enabled) {
       const l = await listenTcp({ host: config.tcp.host, port: config.tcp.port, ...queue }, accept);
       closers.push(() => l.close());
@@ -166,7 +181,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       running.gateways[entry.name] = { host: l.host, port: l.port };
     }
     if (config.http.enabled) {
-      const http: HttpServer = createHttpServer({ metrics, health: () => ({ connections: gateway.connections }) });
+      const webRoot = options.webRoot ?? defaultWebRoot();
+      const http: HttpServer = createHttpServer({
+        metrics,
+        health: () => ({ connections: gateway.connections }),
+        ...(webRoot === false ? {} : { fallback: webClient(webRoot) }),
+      });
       // A WebSocket message may carry many frames (clients batch too), so it is bounded like the queue.
       const ws = attachWebSocket(http, { path: '/ws', maxPayload: Math.max(config.maxQueueBytes, config.maxFrame + 16), ...queue }, accept);
       metrics.addQueueSource(() => ws.queuedBytes());
@@ -185,6 +205,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await running.close();
     throw err;
   }
-  log.info({ tls: running.tls, http: running.http, tcp: running.tcp, store: config.store, dataDir: config.dataDir }, 'confab is listening');
+  log.info({ tls: running.tls, quic: running.quic, http: running.http, tcp: running.tcp, store: config.store, dataDir: config.dataDir }, 'confab is listening');
   return running;
 }

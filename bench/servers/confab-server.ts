@@ -36,6 +36,7 @@ const config: Config = {
   http: { enabled: true, host: HOST, port: 0 },
   tls: { enabled: true, host: HOST, port: 0 },
   tcp: { enabled: false, host: HOST, port: 0 },
+  quic: { enabled: true, host: HOST, port: 0, retry: true, idleTimeoutMs: 60_000 },
   cp: listener('cp'),
   chatos: listener('chatos'),
   chatapp: listener('chatapp'),

@@ -6,3 +6,4 @@ export type { ReconnectOptions } from './backoff.js';
 export type { ClientTransport, ClientTransportKind, TransportClosed, TransportEvents, TransportFactory } from './transport.js';
 export { wsTransport, type WebSocketConstructor, type WebSocketLike, type WsTransportOptions } from './transport-ws.js';
 export type * from './types.js';
+export * from './conversations.js';

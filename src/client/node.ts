@@ -1,9 +1,10 @@
-// The client SDK for Node: everything in index.ts plus TLS, TCP and `ws` transports, and
+// The client SDK for Node: everything in index.ts plus TLS, TCP, QUIC and `ws` transports, and
 // connect(url) choosing the transport by URL scheme.
 import { ChatClient } from './client.js';
 import type { TransportFactory } from './transport.js';
 import { tcpTransport } from './transport-node-tcp.js';
 import { tlsTransport, type TlsTransportOptions } from './transport-node-tls.js';
+import { quicTransport } from './transport-node-quic.js';
 import { wsTransport, type WebSocketConstructor } from './transport-ws.js';
 import { nodeWebSocket } from './transport-ws-node.js';
 import type { ClientOptions } from './types.js';
@@ -11,17 +12,18 @@ import type { ClientOptions } from './types.js';
 export * from './index.js';
 export { tcpTransport, type TcpTransportOptions } from './transport-node-tcp.js';
 export { tlsTransport, type TlsTransportOptions } from './transport-node-tls.js';
+export { quicTransport, QuicTransport, type QuicTransportOptions } from './transport-node-quic.js';
 export { nodeWebSocket, type NodeWebSocketOptions } from './transport-ws-node.js';
 
-/** Default ports when a tls:// or tcp:// URL has none. */
-export const DEFAULT_PORTS = { tls: 7443, tcp: 7400 } as const;
+/** Default ports when a tls://, tcp:// or quic:// (UDP) URL has none. */
+export const DEFAULT_PORTS = { tls: 7443, tcp: 7400, quic: 7443 } as const;
 
 export interface NodeTransportOptions {
-  /** tls:// and wss://: pin the server certificate by SHA-256 fingerprint ('AA:BB:..'). */
+  /** tls://, quic:// and wss://: pin the server certificate by SHA-256 fingerprint ('AA:BB:..'). */
   fingerprint?: string;
-  /** tls:// and wss://: trusted CA certificates (PEM) when not pinning. */
+  /** tls://, quic:// and wss://: trusted CA certificates (PEM) when not pinning. */
   ca?: TlsTransportOptions['ca'];
-  /** tls:// and wss://: SNI and expected certificate name (default: the URL's host name). */
+  /** tls://, quic:// and wss://: SNI and expected certificate name (default: the URL's host name). */
   servername?: string;
   /** ws:// and wss://: the WebSocket class (default: the `ws` package). */
   WebSocket?: WebSocketConstructor;
@@ -29,7 +31,7 @@ export interface NodeTransportOptions {
 
 export type ConnectOptions = ClientOptions & NodeTransportOptions;
 
-/** A transport factory for tls://host:port, tcp://host:port, ws://host:port/ws or wss://host/ws. */
+/** A transport factory for tls://host:port, quic://host:port, tcp://host:port, ws://host:port/ws or wss://host/ws. */
 export function transportFor(url: string, options: NodeTransportOptions = {}): TransportFactory {
   const u = new URL(url);
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1'); // IPv6 literals come bracketed
@@ -38,6 +40,14 @@ export function transportFor(url: string, options: NodeTransportOptions = {}): T
       return tlsTransport({
         host,
         port: portOf(u, DEFAULT_PORTS.tls),
+        fingerprint: options.fingerprint,
+        ca: options.ca,
+        servername: options.servername,
+      });
+    case 'quic:':
+      return quicTransport({
+        host,
+        port: portOf(u, DEFAULT_PORTS.quic),
         fingerprint: options.fingerprint,
         ca: options.ca,
         servername: options.servername,
@@ -51,7 +61,7 @@ export function transportFor(url: string, options: NodeTransportOptions = {}): T
       return wsTransport({ url: u.href, WebSocket });
     }
     default:
-      throw new Error(`unsupported URL scheme ${u.protocol} in ${url}: use tls://, tcp://, ws:// or wss://`);
+      throw new Error(`unsupported URL scheme ${u.protocol} in ${url}: use tls://, quic://, tcp://, ws:// or wss://`);
   }
 }
 

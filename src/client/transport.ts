@@ -1,7 +1,7 @@
 // What the client needs from a connection: an ordered byte stream. Implementations: node TLS and
 // TCP sockets (Node only), and WebSocket (Node with `ws`, or a browser's WebSocket).
 
-export type ClientTransportKind = 'tls' | 'tcp' | 'ws';
+export type ClientTransportKind = 'tls' | 'tcp' | 'ws' | 'quic';
 
 export interface TransportClosed {
   /** Why the connection ended, for error messages. */

@@ -4,6 +4,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_TLS_PORT = 7443;
 export const DEFAULT_TCP_PORT = 7400;
+export const DEFAULT_QUIC_PORT = 7443;    // UDP: the same number as TLS over TCP
 export const DEFAULT_CP_PORT = 5035;      // seed 002
 export const DEFAULT_CHATOS_PORT = 7777;  // seed 003 names none
 export const DEFAULT_CHATAPP_PORT = 1234; // seed 004
@@ -19,6 +20,7 @@ export const DEFAULTS: Config = {
   http: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_HTTP_PORT },
   tls: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_TLS_PORT },
   tcp: { enabled: false, host: DEFAULT_HOST, port: DEFAULT_TCP_PORT },
+  quic: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_QUIC_PORT, retry: true, idleTimeoutMs: 60_000 },
   cp: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CP_PORT },
   chatos: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CHATOS_PORT },
   chatapp: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CHATAPP_PORT },

@@ -20,6 +20,13 @@ export interface TlsConfig extends ListenerConfig {
   readonly key?: string;
 }
 
+export interface QuicConfig extends ListenerConfig {
+  /** Stateless retry: a client proves its address before the server keeps any state for it. */
+  readonly retry: boolean;
+  /** A QUIC connection silent this long is closed (the lower of both ends' values applies). */
+  readonly idleTimeoutMs: number;
+}
+
 export interface Config {
   /** Where the database, the self-signed certificate and the token key live. */
   readonly dataDir: string;
@@ -30,6 +37,11 @@ export interface Config {
   readonly tls: TlsConfig;
   /** The native protocol over plain TCP (off by default). */
   readonly tcp: ListenerConfig;
+  /**
+   * The native protocol over QUIC (UDP). loadConfig always sets it; a Config built in code
+   * without it runs no QUIC listener.
+   */
+  readonly quic?: QuicConfig;
   /** Gateways for the seed protocols, each on its own plain TCP port. */
   readonly cp: ListenerConfig;
   readonly chatos: ListenerConfig;

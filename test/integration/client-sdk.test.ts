@@ -35,7 +35,7 @@ for (const transport of ['tls', 'ws'] as const) {
       const config = loadConfig({
         env: {},
         flags: {
-          dataDir, 'http.port': 0, 'tls.port': 0, 'log.level': 'silent',
+          dataDir, 'http.port': 0, 'tls.port': 0, 'quic.port': 0, 'log.level': 'silent',
           'rateLimit.perSecond': 1000, 'rateLimit.burst': 1000,
         },
       });

@@ -20,9 +20,15 @@ export interface TestOptions {
   maxQueueBytes?: number;
   rateLimit?: { perSecond: number; burst: number };
   tcp?: boolean;
+  /** Serve QUIC too (UDP, ephemeral port); `retry` and `idleTimeoutMs` tune it. */
+  quic?: boolean | { retry?: boolean; idleTimeoutMs?: number };
   maxFileBytes?: number;
   /** Seed-protocol gateways to run (each on an ephemeral port). */
   gateways?: ('cp' | 'chatos' | 'chatapp')[];
+  /** HTTP/WebSocket port (default 0: ephemeral); a restarted server can take its predecessor's. */
+  httpPort?: number;
+  /** The built web client to serve at / (default: web/dist of the package; false: none). */
+  webRoot?: string | false;
 }
 
 export function testConfig(o: TestOptions = {}): Config {
@@ -30,9 +36,16 @@ export function testConfig(o: TestOptions = {}): Config {
   return {
     dataDir: o.dataDir ?? mkdtempSync(join(tmpdir(), 'confab-test-')),
     store: o.store ?? 'sqlite',
-    http: { enabled: true, host, port: 0 },
+    http: { enabled: true, host, port: o.httpPort ?? 0 },
     tls: { enabled: true, host, port: 0 },
     tcp: { enabled: o.tcp ?? false, host, port: 0 },
+    quic: {
+      enabled: o.quic !== undefined && o.quic !== false,
+      host,
+      port: 0,
+      retry: (typeof o.quic === 'object' ? o.quic.retry : undefined) ?? true,
+      idleTimeoutMs: (typeof o.quic === 'object' ? o.quic.idleTimeoutMs : undefined) ?? 60_000,
+    },
     cp: { enabled: o.gateways?.includes('cp') ?? false, host, port: 0 },
     chatos: { enabled: o.gateways?.includes('chatos') ?? false, host, port: 0 },
     chatapp: { enabled: o.gateways?.includes('chatapp') ?? false, host, port: 0 },
@@ -65,6 +78,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
   const ended: (() => void)[] = [];
   const server = await startServer(config, {
     logger: pino({ level: 'silent' }),
+    ...(o.webRoot === undefined ? {} : { webRoot: o.webRoot }),
     observer: {
       closed(reason, user) {
         if (user) reasons.set(nameKey(user), reason);

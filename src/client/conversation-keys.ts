@@ -1,0 +1,75 @@
+// Which conversations a message belongs to, as one user sees it. Rooms are conversations of
+// their own; direct messages form a conversation per set of people taking part, so a message
+// to several users reads as a small group and a reply there reaches all of them again.
+import { isRoomTarget, nameKey } from '../core/names.js';
+
+export type ConversationKind = 'room' | 'dm';
+
+export interface ConversationRef {
+  /** '#general' for a room; the participants' name keys, sorted and joined by ',' for DMs. */
+  key: string;
+  kind: ConversationKind;
+  /** Display form: the room's name, or the participants' names joined by ', '. */
+  name: string;
+  /** Where a message to this conversation goes: [room], or the participants other than oneself. */
+  targets: readonly string[];
+}
+
+/** Separates participants in a DM conversation key (never part of a user name). */
+const KEY_SEPARATOR = ',';
+
+export function roomRef(room: string): ConversationRef {
+  return { key: nameKey(room), kind: 'room', name: room, targets: [room] };
+}
+
+/**
+ * The DM conversation with `people` (display names; oneself excluded by the caller, duplicates
+ * dropped here). With nobody left it is the conversation with oneself, named `me`.
+ */
+export function dmRef(people: readonly string[], me: string): ConversationRef {
+  const byKey = new Map<string, string>();
+  for (const p of people) if (!byKey.has(nameKey(p))) byKey.set(nameKey(p), p);
+  if (byKey.size === 0) byKey.set(nameKey(me), me);
+  const keys = [...byKey.keys()].sort();
+  const names = keys.map((k) => byKey.get(k) as string);
+  return { key: keys.join(KEY_SEPARATOR), kind: 'dm', name: names.join(', '), targets: names };
+}
+
+/** The conversation to write to for targets a user typed ('#room', or one or several users). */
+export function refForTargets(targets: readonly string[], me: string): ConversationRef {
+  const room = targets.find(isRoomTarget);
+  if (room !== undefined && targets.length === 1) return roomRef(room);
+  return dmRef(targets.filter((t) => !isRoomTarget(t) && nameKey(t) !== nameKey(me)), me);
+}
+
+/**
+ * Every conversation a message shows in, for user `me`: each target room; and, if the message
+ * was sent to `me` directly or by `me` to users, the DM conversation of all the people involved.
+ */
+export function conversationsOf(from: string, to: readonly string[], me: string): ConversationRef[] {
+  const meKey = nameKey(me);
+  const own = nameKey(from) === meKey;
+  const out: ConversationRef[] = [];
+  const users: string[] = [];
+  for (const t of to) {
+    if (isRoomTarget(t)) {
+      if (!out.some((r) => r.key === nameKey(t))) out.push(roomRef(t));
+    } else {
+      users.push(t);
+    }
+  }
+  const addressedToMe = users.some((u) => nameKey(u) === meKey);
+  if (users.length > 0 && (own || addressedToMe)) {
+    const people = [...users, from].filter((p) => nameKey(p) !== meKey);
+    out.push(dmRef(people, me));
+  } else if (out.length === 0) {
+    // Not addressed in a way we recognise (e.g. a mailbox copy): keep it with its sender.
+    out.push(dmRef(own ? [] : [from], me));
+  }
+  return out;
+}
+
+/** The `with` of a HISTORY request that covers this conversation (a group's first participant). */
+export function historyTarget(ref: ConversationRef): string {
+  return ref.targets[0] ?? ref.name;
+}

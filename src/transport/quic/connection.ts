@@ -1,0 +1,50 @@
+import type { CloseReason } from '../../ports/connection.js';
+import { BatchingConnection, type QueueOptions } from '../batching-connection.js';
+import { CLOSED_BY_PEER } from '../reasons.js';
+import type { QuicSession, SessionEnd } from './session.js';
+import type { QuicStream } from './stream.js';
+
+/**
+ * The native protocol's stream (stream 0 of a QUIC connection) as a Connection. The batch of a
+ * turn goes to quiche in one go; what its flow control does not take yet stays in the stream's
+ * queue and counts against the bound (a client that stops reading ends as SLOW_CONSUMER).
+ * Closing the Connection closes the QUIC connection, with the reason's code as the
+ * application error code.
+ */
+export class QuicConnection extends BatchingConnection {
+  constructor(private readonly session: QuicSession, private readonly stream: QuicStream, options: QueueOptions) {
+    super('quic', session.peer.host, options);
+    stream.events = {
+      data: (bytes) => this.received(bytes),
+      // The client finished its side: finish ours after what is queued, like a TCP peer's FIN.
+      end: () => this.close(CLOSED_BY_PEER),
+      aborted: (code) => this.destroy({ code: 0, text: `stream ${stream.id} aborted by the peer (code ${code})` }),
+    };
+  }
+
+  /** The client's address and port now: they change when a NAT rebinds the client. */
+  get peer(): { host: string; port: number } {
+    return { ...this.session.peer };
+  }
+
+  /** Called by the listener when the QUIC connection is over. */
+  sessionEnded(end: SessionEnd): void {
+    this.closedBelow(end.reason);
+  }
+
+  protected lowerBuffered(): number {
+    return this.stream.pendingBytes;
+  }
+
+  protected writeBatch(chunks: readonly Uint8Array[], _total: number): void {
+    for (let i = 0; i < chunks.length; i++) this.stream.write(chunks[i]);
+  }
+
+  protected endBelow(reason: CloseReason): void {
+    this.session.closeGracefully(this.stream, reason);
+  }
+
+  protected destroyBelow(reason: CloseReason): void {
+    this.session.close(reason);
+  }
+}

@@ -1,0 +1,125 @@
+import type { Connection } from '../../ports/connection.js';
+import type { QueueOptions } from '../batching-connection.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, type Listener } from '../listener.js';
+import { SHUTTING_DOWN } from '../reasons.js';
+import { ConnectionTracker } from '../tracker.js';
+import { Acceptor, type AcceptCounters } from './acceptor.js';
+import { loadQuiche, quiche, type QuicheAddress } from './binding.js';
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  serverConfig,
+  type ServerTlsMaterial,
+} from './config.js';
+import { QuicConnection } from './connection.js';
+import { QuicEndpoint, type EndpointCounters } from './endpoint.js';
+import { RetryTokens } from './retry-token.js';
+import { QuicSession, type SessionHandler } from './session.js';
+import { QuicStream } from './stream.js';
+
+/** The stream that carries the native protocol: the client's first bidirectional stream. */
+export const NATIVE_STREAM_ID = 0;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/**
+ * Serves a stream other than the native one (file transfers, later): return a QuicStream (and
+ * set its events) to take it, or undefined to refuse it with STREAM_REFUSED.
+ */
+export type StreamOpener = (session: QuicSession, id: number) => QuicStream | undefined;
+
+export interface QuicListenOptions extends ServerTlsMaterial, QueueOptions {
+  host: string;
+  /** UDP port; 0 picks a free one. */
+  port: number;
+  /** Stateless retry (address validation) before any connection state is made. Default true. */
+  retry?: boolean;
+  /** HMAC key of retry tokens (default: random per listener). */
+  retryKey?: Uint8Array;
+  retryTokenLifetimeMs?: number;
+  idleTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  /** After Connection.close(), how long the peer has to take the last bytes before we close anyway. */
+  closeTimeoutMs?: number;
+  shutdownGraceMs?: number;
+  maxConnections?: number;
+  openStream?: StreamOpener;
+}
+
+export interface QuicListener extends Listener {
+  /** What the server did with datagrams of no connection, and socket totals (tests, metrics). */
+  readonly counters: AcceptCounters & EndpointCounters;
+  /** QUIC connections, including those still in their handshake or draining. */
+  readonly sessions: number;
+}
+
+/**
+ * Listens for QUIC (ALPN confab/1) on one UDP socket. Each connection's stream 0 is handed to
+ * `onConnection` as a Connection when the client opens it.
+ */
+export async function listenQuic(options: QuicListenOptions, onConnection: (conn: Connection) => void): Promise<QuicListener> {
+  await loadQuiche();
+  const config = serverConfig(options, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  const tracker = new ConnectionTracker();
+  const sessionOptions = {
+    isServer: true,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+  };
+  const queue: QueueOptions = { maxQueueBytes: options.maxQueueBytes, maxBatchBytes: options.maxBatchBytes };
+  const live = new Set<QuicSession>();
+
+  const handlerFor = (): SessionHandler => {
+    let conn: QuicConnection | undefined;
+    return {
+      incoming(session, id) {
+        if (id !== NATIVE_STREAM_ID) return options.openStream?.(session, id);
+        if (acceptor.stopped) return undefined;
+        const stream = new QuicStream(id, session);
+        conn = new QuicConnection(session, stream, queue);
+        tracker.add(conn);
+        onConnection(conn);
+        return stream;
+      },
+      ended(session, end) {
+        live.delete(session);
+        conn?.sessionEnded(end);
+      },
+    };
+  };
+
+  const acceptor = new Acceptor({
+    tokens: options.retry === false ? null : new RetryTokens({ key: options.retryKey, lifetimeMs: options.retryTokenLifetimeMs }),
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    connections: () => live.size,
+    open(ep: QuicEndpoint, scid: Uint8Array, originalDcid: Uint8Array | null, from: QuicheAddress, keys: string[]) {
+      let conn;
+      try {
+        conn = quiche().Connection.accept(scid, originalDcid, ep.local, from, config);
+      } catch {
+        return undefined;
+      }
+      const session = new QuicSession(conn, ep, from, handlerFor(), sessionOptions);
+      for (const key of keys) ep.register(key, session);
+      live.add(session);
+      return session;
+    },
+  });
+  const ep = await QuicEndpoint.bind(options.host, options.port, (datagram, from, endpoint) => acceptor.handle(datagram, from, endpoint));
+
+  return {
+    host: options.host,
+    port: ep.local.port,
+    get connections() { return tracker.size; },
+    get sessions() { return live.size; },
+    get counters() { return { ...acceptor.counters, ...ep.counters }; },
+    queuedBytes: () => tracker.queuedBytes(),
+    async close() {
+      acceptor.stopped = true;
+      await tracker.closeAll(SHUTTING_DOWN, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      // Connections without a native stream yet (in their handshake) just end.
+      for (const session of [...live]) session.close(SHUTTING_DOWN);
+      await ep.close();
+    },
+  };
+}

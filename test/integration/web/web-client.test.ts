@@ -1,0 +1,342 @@
+// The web client in a real browser (Debian's chromium) against a real server: two browser users
+// and a Node SDK user chat, scroll back, ask for consent, share files, and live through a server
+// restart. Screenshots of the main screens go to test-artifacts/screenshots/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { connect, type ChatClient, type IncomingMessage } from '../../../src/client/node.js';
+import { CONTENT_SECURITY_POLICY } from '../../../src/http/web-client.js';
+import { startTestServer, type TestServer } from '../test-server.js';
+import { builtWebRoot, DESKTOP, launch, newPage, PHONE, screenshot, WebUser } from './browser.js';
+
+const PASSWORD = 'correct horse battery';
+const ARCHIVE_SIZE = 75;
+const XSS = '<img src=x onerror="window.__pwned = 1; alert(1)"><script>window.__pwned = 2</script>';
+
+/** GET with a raw path (fetch would normalise away the dot segments). */
+function rawGet(port: number, path: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function nextMessage(client: ChatClient, text: string): Promise<IncomingMessage> {
+  return client.once('message', (m) => m.text === text);
+}
+
+describe('web client in a browser', { timeout: 90_000 }, () => {
+  let dataDir: string;
+  let webRoot: string;
+  let test: TestServer;
+  let port: number;
+  let base: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let alice: WebUser;
+  let bob: WebUser;
+  let carol: ChatClient;
+  const dialogs: string[] = [];
+  /** Uncaught page errors and Content-Security-Policy violations, from every page. */
+  const problems: string[] = [];
+
+  const start = async (httpPort = 0): Promise<void> => {
+    test = await startTestServer({ dataDir, keepDataDir: true, httpPort, webRoot, rateLimit: { perSecond: 500, burst: 500 } });
+    port = test.server.http?.port ?? 0;
+  };
+  const page = async (viewport = DESKTOP): Promise<Page> => {
+    const made = await newPage(browser, viewport);
+    contexts.push(made.context);
+    made.page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+    made.page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    made.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    return made.page;
+  };
+
+  before(async () => {
+    webRoot = await builtWebRoot();
+    dataDir = mkdtempSync(join(tmpdir(), 'confab-web-'));
+    await start();
+    base = `http://127.0.0.1:${port}/`;
+    browser = await launch();
+    carol = await connect(`ws://127.0.0.1:${port}/ws`);
+    await carol.register('carol', PASSWORD);
+  });
+
+  after(async () => {
+    await carol?.close();
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await test?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is served at / under a strict Content-Security-Policy, with no inline script', async () => {
+    const res = await fetch(base);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
+    const html = await res.text();
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.ok(scripts.length > 0);
+    for (const [, attrs, body] of scripts) {
+      assert.match(attrs, /\bsrc="\/assets\/[^"]+\.js"/);
+      assert.equal(body.trim(), '');
+    }
+    const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+    const asset = await fetch(new URL(js, base));
+    assert.match(asset.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2f..%2fpackage.json', '/.vite/manifest.json']) {
+      const r = await rawGet(port, path);
+      assert.ok(r.status === 400 || r.status === 404, `${path}: ${r.status}`);
+      assert.doesNotMatch(r.body, /"name": "confab"/);
+    }
+  });
+
+  it('lets two browser users register, join a room and chat with a Node client', async () => {
+    const a = await page();
+    await a.goto(base);
+    await a.getByRole('button', { name: 'Log in' }).waitFor();
+    await screenshot(a, 'login-desktop');
+    alice = new WebUser(a, base);
+    bob = new WebUser(await page(), base);
+    await alice.signIn('Register', 'alice', PASSWORD);
+    await bob.signIn('Register', 'bob', PASSWORD);
+    assert.ok(!a.url().includes(PASSWORD) && !a.url().includes('token'), a.url());
+    // Newcomers start in #general.
+    await alice.title().filter({ hasText: '#general' }).waitFor();
+
+    await carol.create('#lobby', 'Lobby talk');
+    await alice.joinRoom('#lobby');
+    await bob.joinRoom('#lobby');
+    await a.getByTestId('topic').filter({ hasText: 'Lobby talk' }).waitFor();
+
+    const carolGets = nextMessage(carol, 'hello from alice');
+    await alice.send('hello from alice');
+    await alice.message('hello from alice').and(a.locator('[data-delivery="acknowledged"]')).waitFor();
+    await bob.sees('hello from alice');
+    const got = await carolGets;
+    assert.equal(got.from, 'alice');
+    assert.deepEqual(got.to, ['#lobby']);
+
+    await carol.send('#lobby', 'hi from node');
+    await alice.sees('hi from node');
+    await bob.sees('hi from node');
+
+    // Typing shows on the other side; the draft is not sent.
+    await bob.composer().fill('I am typing');
+    await a.getByTestId('typing').filter({ hasText: 'bob is typing…' }).waitFor();
+    await bob.composer().fill('');
+
+    // A message in a room that is not open is counted as unread.
+    await carol.join('#general');
+    await carol.send('#general', 'news in general');
+    await alice.unreadBadge('#general').filter({ hasText: '1' }).waitFor();
+
+    // Members with presence.
+    await a.locator('#members li.online[data-member="carol"]').waitFor();
+    await a.locator('#members li.online[data-member="bob"]').waitFor();
+    await screenshot(a, 'chat-desktop');
+
+    // The token lives in sessionStorage, and a reload resumes the session.
+    const stored = await a.evaluate(() => sessionStorage.getItem('confab.session'));
+    assert.match(stored ?? '', /"token":"[^"]+"/);
+    await a.reload();
+    await a.getByTestId('me').filter({ hasText: 'alice' }).waitFor();
+    await alice.open('#lobby');
+    await alice.sees('hi from node');
+  });
+
+  it('loads older history page by page when scrolling back', async () => {
+    await carol.create('#archive');
+    for (let i = 1; i <= ARCHIVE_SIZE; i++) await carol.send('#archive', `archive ${i}`);
+    await alice.joinRoom('#archive');
+    const a = alice.page;
+    await alice.sees(`archive ${ARCHIVE_SIZE}`);
+    const shown = (): Promise<number> => a.locator('li.message').count();
+    const counts = [await shown()];
+    assert.ok(counts[0] < ARCHIVE_SIZE, `all ${counts[0]} shown at once`);
+    while ((await a.locator('.messages').getAttribute('data-older')) !== 'none') {
+      await a.locator('.messages').evaluate((el) => {
+        // Already at the top, scrolling there again would not fire an event.
+        if (el.scrollTop === 0) el.dispatchEvent(new Event('scroll'));
+        else el.scrollTo(0, 0);
+      });
+      await a.waitForFunction((n) => document.querySelectorAll('li.message').length > n || document.querySelector('.messages')?.getAttribute('data-older') === 'none', counts[counts.length - 1]);
+      counts.push(await shown());
+      assert.ok(counts.length < 10, `too many pages: ${counts.join(', ')}`);
+    }
+    assert.ok(counts.length >= 3, `expected several pages, got ${counts.join(' → ')}`);
+    assert.equal(await shown(), ARCHIVE_SIZE);
+    const texts = await a.locator('li.message p.text').allTextContents();
+    assert.deepEqual(texts, Array.from({ length: ARCHIVE_SIZE }, (_, i) => `archive ${i + 1}`));
+    await a.getByText('This is the beginning of the conversation.').waitFor();
+  });
+
+  it('asks for consent for DMs; the browser user accepts and the DM comes through', async () => {
+    const b = bob.page;
+    await bob.sidebar();
+    const policy = b.getByLabel('Ask me before people can send me direct messages');
+    await policy.click();
+    // The box shows checked once the server has applied the policy.
+    await b.locator('nav input[type="checkbox"]:checked').waitFor();
+    await assert.rejects(carol.send('bob', 'psst, bob'), { name: 'CONSENT_REQUIRED' });
+    const ask = b.locator('.consent-ask[data-user="carol"]');
+    await ask.waitFor();
+    await screenshot(b, 'consent-desktop');
+    await b.setViewportSize(PHONE);
+    await screenshot(b, 'consent-phone');
+    await b.setViewportSize(DESKTOP);
+    const answered = carol.once('consent');
+    await ask.getByRole('button', { name: 'Accept' }).click();
+    assert.deepEqual(await answered, { user: 'bob', accept: true });
+    await ask.waitFor({ state: 'detached' });
+
+    await carol.send('bob', 'psst, bob');
+    await bob.unreadBadge('carol').filter({ hasText: '1' }).waitFor();
+    await bob.open('carol');
+    await bob.sees('psst, bob');
+    await b.locator('.marker').waitFor();
+
+    // A browser user's DM to a consent user fails visibly, and succeeds on retry once accepted.
+    await alice.sidebar();
+    await alice.page.getByLabel('User name').fill('bob');
+    await alice.page.getByRole('button', { name: 'Message', exact: true }).click();
+    await alice.send('hey bob, it is alice');
+    const mine = alice.message('hey bob, it is alice');
+    await mine.and(alice.page.locator('[data-delivery="failed"]')).waitFor();
+    await b.locator('.consent-ask[data-user="alice"]').getByRole('button', { name: 'Accept' }).click();
+    await b.locator('.consent-ask[data-user="alice"]').waitFor({ state: 'detached' });
+    await mine.getByRole('button', { name: 'Retry' }).click();
+    await mine.and(alice.page.locator('[data-delivery="acknowledged"]')).waitFor();
+    await bob.open('alice');
+    await bob.sees('hey bob, it is alice');
+  });
+
+  it('renders an <img onerror> payload as characters, with no side effect', async () => {
+    await alice.open('#lobby');
+    await bob.open('#lobby');
+    await carol.send('#lobby', XSS);
+    await alice.send(`${XSS} (from a browser)`);
+    for (const user of [alice, bob]) {
+      await user.page.waitForFunction((x) => [...document.querySelectorAll('li.message p.text')].some((p) => p.textContent === x), XSS);
+      await user.page.waitForFunction((x) => [...document.querySelectorAll('li.message p.text')].some((p) => p.textContent === x), `${XSS} (from a browser)`);
+      assert.equal(await user.page.locator('li.message p.text img, li.message p.text script').count(), 0);
+      assert.equal(await user.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    }
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('shares files: an image previewed from a blob: URL, another file saved on request', async () => {
+    const a = alice.page;
+    const png = await a.screenshot({ clip: { x: 0, y: 0, width: 64, height: 48 } });
+    const carolGets = carol.once('message', (m) => (m.files ?? []).length === 2);
+    await a.locator('input[type="file"]').setInputFiles([
+      { name: 'shot.png', mimeType: 'image/png', buffer: png },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain notes\n') },
+    ]);
+    await a.locator('.chip', { hasText: 'notes.txt' }).waitFor();
+    await a.locator('.chip', { hasText: 'shot.png' }).waitFor();
+    await alice.composer().fill('two files');
+    await a.getByRole('button', { name: 'Send', exact: true }).click();
+    const m = await carolGets;
+    assert.deepEqual(m.files?.map((f) => f.name).sort(), ['notes.txt', 'shot.png']);
+
+    const b = bob.page;
+    const img = b.locator('li.message figure.attachment img[alt="shot.png"]');
+    await img.waitFor();
+    assert.match((await img.getAttribute('src')) ?? '', /^blob:/);
+    await b.waitForFunction(() => {
+      const el = document.querySelector('li.message figure.attachment img[alt="shot.png"]');
+      return el instanceof HTMLImageElement && el.complete && el.naturalWidth === 64;
+    });
+    await b.getByRole('button', { name: /^Download notes\.txt/ }).click();
+    const link = b.getByRole('link', { name: /^Save notes\.txt/ });
+    await link.waitFor();
+    assert.match((await link.getAttribute('href')) ?? '', /^blob:/);
+    assert.equal(await link.getAttribute('download'), 'notes.txt');
+  });
+
+  it('survives a server restart: both browsers reconnect and nothing is lost', async () => {
+    const a = alice.page;
+    await alice.open('#lobby');
+    await bob.open('#lobby');
+    await alice.composer().fill('a draft that survives');
+    const oldPort = port;
+    await test.close();
+    await alice.waitForStatus('error');
+    await bob.waitForStatus('error');
+    // Sent while the server is down: shown as sending, then delivered after the resume.
+    await bob.send('sent while the server was down');
+    await bob.message('sent while the server was down').and(bob.page.locator('[data-delivery="sending"]')).waitFor();
+
+    await start(oldPort);
+    const carolGets = nextMessage(carol, 'sent while the server was down');
+    await alice.waitForStatus('connected');
+    await bob.waitForStatus('connected');
+    await bob.message('sent while the server was down').and(bob.page.locator('[data-delivery="acknowledged"]')).waitFor();
+    await alice.sees('sent while the server was down');
+    await carolGets;
+    assert.equal(await alice.composer().inputValue(), 'a draft that survives');
+    for (const text of ['hello from alice', 'hi from node']) await alice.sees(text);
+    assert.equal(await alice.message('sent while the server was down').count(), 1);
+
+    await alice.composer().press('Enter');
+    await bob.sees('a draft that survives');
+    await alice.message('a draft that survives').and(a.locator('[data-delivery="acknowledged"]')).waitFor();
+  });
+
+  it('fits a phone screen and follows a dark system theme', async () => {
+    const a = alice.page;
+    await a.setViewportSize(PHONE);
+    await alice.open('#lobby');
+    await screenshot(a, 'chat-phone');
+    await alice.sidebar();
+    await a.locator('nav#sidebar').waitFor();
+    await screenshot(a, 'sidebar-phone');
+    await a.keyboard.press('Escape');
+    await a.getByRole('button', { name: /^Members/ }).click();
+    await a.locator('#members').waitFor();
+    await screenshot(a, 'members-phone');
+    await a.getByRole('button', { name: 'Close the member list' }).click();
+
+    const login = await page(PHONE);
+    await login.goto(base);
+    await login.getByRole('button', { name: 'Log in' }).waitFor();
+    await screenshot(login, 'login-phone');
+    // A guest is taken out of its rooms when its connection ends; a reload joins them again.
+    const guest = new WebUser(login, base);
+    await guest.signIn('Guest', 'dave');
+    await guest.joinRoom('#lobby');
+    await login.reload();
+    await login.getByTestId('me').filter({ hasText: 'dave' }).waitFor();
+    await guest.open('#lobby');
+    await guest.sees('hi from node');
+
+    await a.setViewportSize(DESKTOP);
+    await a.emulateMedia({ colorScheme: 'dark' });
+    const bg = await a.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(18, 21, 28)');
+    await screenshot(a, 'chat-desktop-dark');
+    // No horizontal scrolling at phone width.
+    await a.setViewportSize(PHONE);
+    assert.equal(await a.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,19 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import { totalUnread } from '../model/chat';
+import type { ChatSession } from '../session/session';
+import { ChatScreen } from './ChatScreen';
+import { SessionContext } from './context';
+import { LoginScreen, Restoring } from './LoginScreen';
+
+export function App({ session }: { session: ChatSession }) {
+  const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  const unread = totalUnread(state.chat);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) confab` : 'confab';
+  }, [unread]);
+  return (
+    <SessionContext.Provider value={session}>
+      {state.auth === 'signed-in' ? <ChatScreen state={state} /> : state.restoring ? <Restoring state={state} /> : <LoginScreen state={state} />}
+    </SessionContext.Provider>
+  );
+}

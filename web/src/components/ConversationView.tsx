@@ -1,0 +1,79 @@
+import { useState, type FormEvent } from 'react';
+import type { Conversation } from '../model/chat';
+import { keyOf } from '../model/names';
+import { Composer } from './Composer';
+import { useSession } from './context';
+import { MembersPanel } from './MembersPanel';
+import { MessageList } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+
+export function ConversationView({ conv, me }: { conv: Conversation; me: string }) {
+  const session = useSession();
+  const [membersOpen, setMembersOpen] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [topic, setTopic] = useState(conv.topic);
+  const isRoom = conv.kind === 'room';
+  const operator = conv.members.some((m) => keyOf(m.name) === keyOf(me) && m.operator);
+  const online = conv.members.filter((m) => m.online).length;
+
+  const saveTopic = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    if (!(await session.setTopic(conv.name, topic))) setEditing(false);
+  };
+
+  return (
+    <section className={`conversation-view${membersOpen ? ' members-open' : ''}`} aria-labelledby="conversation-title">
+      <header className="conversation-header">
+        <div className="conversation-heading">
+          <h2 id="conversation-title">{isRoom ? conv.name : `Direct messages with ${conv.name}`}</h2>
+          {isRoom && !editing && (
+            <p className="topic" data-testid="topic">
+              {conv.topic || <span className="hint">No topic</span>}
+            </p>
+          )}
+          {editing && (
+            <form className="inline-form" onSubmit={(e) => void saveTopic(e)}>
+              <label htmlFor="topic-input" className="sr-only">
+                Topic of {conv.name}
+              </label>
+              <input id="topic-input" value={topic} onChange={(e) => setTopic(e.target.value)} autoFocus />
+              <button type="submit">Save</button>
+              <button type="button" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            </form>
+          )}
+        </div>
+        {isRoom && (
+          <div className="conversation-actions">
+            <button type="button" aria-expanded={membersOpen} aria-controls="members" onClick={() => setMembersOpen(!membersOpen)}>
+              Members <span className="count">{online}/{conv.members.length}</span>
+            </button>
+            {operator && !editing && (
+              <button
+                type="button"
+                onClick={() => {
+                  setTopic(conv.topic);
+                  setEditing(true);
+                }}
+              >
+                Edit topic
+              </button>
+            )}
+            <button type="button" className="danger" onClick={() => void session.leaveRoom(conv.name)}>
+              Leave
+            </button>
+          </div>
+        )}
+      </header>
+      <div className="conversation-body">
+        <div className="conversation-main">
+          <MessageList conv={conv} />
+          <TypingIndicator conv={conv} />
+          <Composer convKey={conv.key} target={conv.name} />
+        </div>
+        {isRoom && <MembersPanel conv={conv} me={me} onClose={() => setMembersOpen(false)} />}
+      </div>
+    </section>
+  );
+}

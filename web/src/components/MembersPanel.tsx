@@ -1,0 +1,34 @@
+import type { Conversation } from '../model/chat';
+import { keyOf } from '../model/names';
+import { useSession } from './context';
+
+export function MembersPanel({ conv, me, onClose }: { conv: Conversation; me: string; onClose: () => void }) {
+  const session = useSession();
+  const members = [...conv.members].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+  return (
+    <aside id="members" className="members" aria-label={`Members of ${conv.name}`}>
+      <div className="members-header">
+        <h3>Members</h3>
+        <button type="button" className="icon members-close" aria-label="Close the member list" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <ul>
+        {members.map((m) => (
+          <li key={m.name} className={m.online ? 'online' : 'offline'} data-member={m.name}>
+            <span className="presence" aria-hidden="true" />
+            {keyOf(m.name) === keyOf(me) ? (
+              <span className="member-name">{m.name} (you)</span>
+            ) : (
+              <button type="button" className="linklike member-name" title={`Message ${m.name}`} onClick={() => session.openDm(m.name)}>
+                {m.name}
+              </button>
+            )}
+            {m.operator && <span className="tag" title="room operator">op</span>}
+            <span className="sr-only">{m.online ? ', online' : ', offline'}</span>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}
