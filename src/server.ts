@@ -152,6 +152,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const q = config.quic;
       const l = await listenQuic({
         host: q.host, port: q.port, cert: cert.cert, key: cert.key, retry: q.retry, idleTimeoutMs: q.idleTimeoutMs, ...queue,
+        // Each file transfer on a stream of its own, so a large file never delays chat.
+        onStream: (side) => gateway.acceptFileStream(side),
       }, accept);
       closers.push(() => l.close());
       metrics.addQueueSource(() => l.queuedBytes());

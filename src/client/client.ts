@@ -9,6 +9,7 @@ import { Emitter } from './emitter.js';
 import { ClientError, messageOf } from './errors.js';
 import { flushLink, newLink, writeFrame, type Link } from './link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
+import { downloadOnStream, uploadOnStream } from './file-stream.js';
 import { joinPieces, sha256Hex, withFiles, type IncomingMessage } from './files.js';
 import { randomId } from './random-id.js';
 import { RecentIds } from './recent-ids.js';
@@ -31,6 +32,8 @@ import type {
 } from './types.js';
 
 const DEFAULT_HISTORY_LIMIT = 50;
+/** Streams for transfers at a time: the server allows 4 bidirectional streams, one being chat. */
+const MAX_SIDE_STREAMS = 3;
 
 interface ConnectWaiter {
   resolve(welcome: Welcome): void;
@@ -56,6 +59,8 @@ export class ChatClient extends Emitter<ClientEvents> {
   /** Downloads under way, by their FILE_GET's ref. */
   private readonly downloads = new Map<number, { pieces: Uint8Array[]; received: number }>();
   private readonly outbox = new Outbox();
+  /** Transfers under way on streams of their own. */
+  private sideStreams = 0;
   private refSeq = 0;
   private pingSeq = 0;
   /** Set by a successful connection (if reconnect is on); cleared by close() or a fatal failure. */
@@ -296,6 +301,8 @@ export class ChatClient extends Emitter<ClientEvents> {
       type: 'FILE_OFFER', ref, name: file.name, size, mediaType: file.type ?? '', sha256,
     }));
     const ref = ticket.ref;
+    const side = this.openSideStream();
+    if (side) return this.onSideStream(() => uploadOnStream(side, ticket, file.data, options.timeoutMs ?? transferTimeout(size)));
     const stored = this.requests.add(ref, ['FILE_STORED'], options.timeoutMs ?? transferTimeout(size), 'FILE_PUT');
     let acked = 0;
     let wake: (() => void) | undefined;
@@ -336,6 +343,18 @@ export class ChatClient extends Emitter<ClientEvents> {
   async download(file: string | WireFile, options: TransferOptions = {}): Promise<Uint8Array> {
     const id = typeof file === 'string' ? file : file.id;
     const expected = typeof file === 'string' ? undefined : file;
+    const timeoutMs = options.timeoutMs ?? transferTimeout(expected?.size ?? 0);
+    const side = this.openSideStream();
+    const data = side ? await this.onSideStream(() => downloadOnStream(side, id, timeoutMs)) : await this.downloadInline(id, timeoutMs);
+    if (expected) {
+      if (data.length !== expected.size) throw ClientError.protocol('FILE_CORRUPT', `downloaded ${data.length} of ${expected.size} bytes`);
+      if ((await sha256Hex(data)) !== expected.sha256) throw ClientError.protocol('FILE_CORRUPT', 'the download does not match its SHA-256');
+    }
+    return data;
+  }
+
+  /** A download on the chat connection itself, between the chat frames. */
+  private async downloadInline(id: string, timeoutMs: number): Promise<Uint8Array> {
     let ref = 0;
     const pieces: Uint8Array[] = [];
     const state = { pieces, received: 0 };
@@ -343,13 +362,27 @@ export class ChatClient extends Emitter<ClientEvents> {
       ref = r;
       this.downloads.set(r, state);
       return { type: 'FILE_GET', ref: r, file: id, offset: 0 };
-    }, options.timeoutMs ?? transferTimeout(expected?.size ?? 0)).finally(() => this.downloads.delete(ref));
-    const data = joinPieces(pieces, state.received);
-    if (expected) {
-      if (data.length !== expected.size) throw ClientError.protocol('FILE_CORRUPT', `downloaded ${data.length} of ${expected.size} bytes`);
-      if ((await sha256Hex(data)) !== expected.sha256) throw ClientError.protocol('FILE_CORRUPT', 'the download does not match its SHA-256');
+    }, timeoutMs).finally(() => this.downloads.delete(ref));
+    return joinPieces(pieces, state.received);
+  }
+
+  /**
+   * A stream of its own for a transfer, when the transport has them (QUIC) and fewer than
+   * MAX_SIDE_STREAMS are in use (the server allows a few streams at a time beside chat).
+   */
+  private openSideStream(): ClientTransport | undefined {
+    const link = this.readyLink();
+    if (!link?.transport?.openStream || this.sideStreams >= MAX_SIDE_STREAMS) return undefined;
+    return link.transport.openStream();
+  }
+
+  private async onSideStream<T>(transfer: () => Promise<T>): Promise<T> {
+    this.sideStreams++;
+    try {
+      return await transfer();
+    } finally {
+      this.sideStreams--;
     }
-    return data;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dialQuic, type QuicClientStream } from '../transport/quic/dialer.js';
+import { dialQuic, type QuicClientStream, type QuicSideStream } from '../transport/quic/dialer.js';
 import { Emitter } from './emitter.js';
 import { fingerprintMatches, normalizeFingerprint } from './fingerprint.js';
 import type { ClientTransport, TransportEvents, TransportFactory } from './transport.js';
@@ -58,6 +58,34 @@ export class QuicTransport extends Emitter<TransportEvents> implements ClientTra
 
   destroy(): void {
     this.stream.destroy();
+  }
+
+  openStream(): ClientTransport | undefined {
+    const side = this.stream.openSideStream();
+    return side && new QuicSideTransport(side);
+  }
+}
+
+/** A stream beside the chat stream, for one file transfer. */
+class QuicSideTransport extends Emitter<TransportEvents> implements ClientTransport {
+  readonly kind = 'quic';
+
+  constructor(private readonly side: QuicSideStream) {
+    super();
+    side.onData((bytes) => this.emit('data', bytes));
+    side.onClose((closed) => this.emit('close', { reason: closed.message }));
+  }
+
+  send(bytes: Uint8Array): void {
+    this.side.send(bytes);
+  }
+
+  close(): void {
+    this.side.close();
+  }
+
+  destroy(): void {
+    this.side.destroy();
   }
 }
 

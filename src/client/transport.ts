@@ -27,6 +27,12 @@ export interface ClientTransport {
   /** Drop the connection at once. */
   destroy(): void;
   on<K extends keyof TransportEvents>(event: K, listener: (payload: TransportEvents[K]) => void): () => void;
+  /**
+   * Transports with independent streams (QUIC): a new byte stream beside this one, for a file
+   * transfer that must not delay chat (docs/protocol.md §7.10). Its close() finishes our
+   * direction; its 'close' comes once both sides are done. Undefined when none can be opened.
+   */
+  openStream?(): ClientTransport | undefined;
 }
 
 /**

@@ -8,8 +8,8 @@ import { download, putPiece, type FileChannel } from './files.js';
 /**
  * A stream that carries one upload or one download beside the chat connection (QUIC: a
  * bidirectional stream of its own; docs/protocol.md §7.10). No HELLO and no session: the upload
- * ticket or the file id is the authority. FILE_PUT frames are applied in order; one FILE_GET is
- * answered and the stream closed. Anything else is a PROTOCOL_ERROR that ends the stream.
+ * ticket or the file id is the authority. FILE_PUT frames are applied in order up to the one
+ * marked last, whose answer ends the stream; one FILE_GET is answered and the stream closed. Anything else is a PROTOCOL_ERROR that ends the stream.
  */
 export class FileStream implements FileChannel {
   private readonly decoder: FrameDecoder;
@@ -57,6 +57,12 @@ export class FileStream implements FileChannel {
         // Bounded like the chat connection's inbox: a client must respect the upload window.
         if (++this.pending > this.gw.options.maxInbox) return this.fail(0, ErrorCode.RATE_LIMITED, 'too many pieces in flight');
         this.queue = this.queue.then(() => putPiece(this, this.gw.node, f)).catch((err: unknown) => this.internal(err)).finally(() => this.pending--);
+        if (f.last) {
+          // The upload is over (FILE_STORED or FILE_CORRUPT follows): one upload per stream.
+          this.done = true;
+          void this.queue.finally(() => this.conn.close({ code: 0, text: 'upload complete' }));
+          return;
+        }
       } else if (f.type === 'FILE_GET') {
         this.done = true; // one download per stream: nothing more is read
         void download(this.streamChannel(), this.gw.node, f)

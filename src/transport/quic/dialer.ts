@@ -58,6 +58,7 @@ export class QuicClientStream {
   private closeHandlers: CloseHandler[] = [];
   private closedWith: QuicClosed | undefined;
   private closing = false;
+  private readonly sides = new Set<QuicSideStream>();
 
   constructor(private readonly session: QuicSession, private readonly stream: QuicStream, readonly endpoint: QuicEndpoint) {
     stream.events = {
@@ -104,6 +105,18 @@ export class QuicClientStream {
     this.dataHandlers.push(handler);
   }
 
+  /**
+   * A new bidirectional stream beside stream 0 on the same connection (a file transfer), or
+   * undefined once the connection is closing.
+   */
+  openSideStream(): QuicSideStream | undefined {
+    if (this.closing) return undefined;
+    const side = new QuicSideStream(this.session.openBidi());
+    this.sides.add(side);
+    side.onClose(() => this.sides.delete(side));
+    return side;
+  }
+
   onClose(handler: CloseHandler): void {
     if (this.closedWith) {
       const closed = this.closedWith;
@@ -119,6 +132,76 @@ export class QuicClientStream {
     this.closing = true;
     const closed: QuicClosed = { reason: end.reason, message: end.detail };
     if (end.cause === 'peer' && end.error?.isApp) closed.peerAppCode = end.error.errorCode;
+    this.closedWith = closed;
+    for (const side of [...this.sides]) side.ended(closed);
+    const handlers = this.closeHandlers;
+    this.closeHandlers = [];
+    this.dataHandlers = [];
+    for (const h of handlers) h(closed);
+  }
+}
+
+/**
+ * A stream of ours beside stream 0. close() finishes our direction after what is queued; the
+ * stream is over (onClose) once both directions are finished and acknowledged, either side
+ * resets it, or the connection ends.
+ */
+export class QuicSideStream {
+  private dataHandlers: DataHandler[] = [];
+  private closeHandlers: CloseHandler[] = [];
+  private closedWith: QuicClosed | undefined;
+
+  constructor(private readonly stream: QuicStream) {
+    stream.events = {
+      data: (bytes) => {
+        if (!this.closedWith) for (const h of this.dataHandlers) h(bytes);
+      },
+      end: () => undefined,
+      aborted: (code) => this.ended({ reason: { code: 0, text: 'stream aborted' }, message: `stream ${stream.id} aborted (code ${code})` }),
+      finished: () => this.ended({ reason: { code: 0, text: 'closed' }, message: 'stream finished' }),
+    };
+  }
+
+  get id(): number {
+    return this.stream.id;
+  }
+
+  get bufferedBytes(): number {
+    return this.stream.pendingBytes;
+  }
+
+  send(bytes: Uint8Array): void {
+    if (!this.closedWith) this.stream.write(bytes);
+  }
+
+  /** Finishes our direction once what is queued has gone. */
+  close(): void {
+    if (!this.closedWith) this.stream.end();
+  }
+
+  /** Resets the stream both ways now. */
+  destroy(code = 0): void {
+    if (this.closedWith) return;
+    this.stream.reset(code);
+    this.ended({ reason: { code, text: 'reset' }, message: `stream ${this.stream.id} reset` });
+  }
+
+  onData(handler: DataHandler): void {
+    this.dataHandlers.push(handler);
+  }
+
+  onClose(handler: CloseHandler): void {
+    if (this.closedWith) {
+      const closed = this.closedWith;
+      queueMicrotask(() => handler(closed));
+    } else {
+      this.closeHandlers.push(handler);
+    }
+  }
+
+  /** The stream or its connection is over. */
+  ended(closed: QuicClosed): void {
+    if (this.closedWith) return;
     this.closedWith = closed;
     const handlers = this.closeHandlers;
     this.closeHandlers = [];

@@ -17,16 +17,12 @@ import { QuicEndpoint, type EndpointCounters } from './endpoint.js';
 import { RetryTokens } from './retry-token.js';
 import { QuicSession, type SessionHandler } from './session.js';
 import { QuicStream } from './stream.js';
+import { QuicStreamConnection } from './stream-connection.js';
 
 /** The stream that carries the native protocol: the client's first bidirectional stream. */
 export const NATIVE_STREAM_ID = 0;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 
-/**
- * Serves a stream other than the native one (file transfers, later): return a QuicStream (and
- * set its events) to take it, or undefined to refuse it with STREAM_REFUSED.
- */
-export type StreamOpener = (session: QuicSession, id: number) => QuicStream | undefined;
 
 export interface QuicListenOptions extends ServerTlsMaterial, QueueOptions {
   host: string;
@@ -43,7 +39,12 @@ export interface QuicListenOptions extends ServerTlsMaterial, QueueOptions {
   closeTimeoutMs?: number;
   shutdownGraceMs?: number;
   maxConnections?: number;
-  openStream?: StreamOpener;
+  /**
+   * Serves a bidirectional stream other than stream 0 (a file transfer) as a Connection of its
+   * own. Without it such streams are refused with STREAM_REFUSED. A stream opened before
+   * stream 0 is refused too: a side stream belongs to a chat connection.
+   */
+  onStream?: (conn: Connection) => void;
 }
 
 export interface QuicListener extends Listener {
@@ -71,9 +72,18 @@ export async function listenQuic(options: QuicListenOptions, onConnection: (conn
 
   const handlerFor = (): SessionHandler => {
     let conn: QuicConnection | undefined;
+    const sides = new Set<QuicStreamConnection>();
     return {
       incoming(session, id) {
-        if (id !== NATIVE_STREAM_ID) return options.openStream?.(session, id);
+        if (id !== NATIVE_STREAM_ID) {
+          if (!options.onStream || !conn || conn.closed || (id & 2) !== 0) return undefined;
+          const stream = new QuicStream(id, session);
+          const side = new QuicStreamConnection(session, stream, queue);
+          sides.add(side);
+          side.onClose(() => sides.delete(side));
+          options.onStream(side);
+          return stream;
+        }
         if (acceptor.stopped) return undefined;
         const stream = new QuicStream(id, session);
         conn = new QuicConnection(session, stream, queue);
@@ -84,6 +94,7 @@ export async function listenQuic(options: QuicListenOptions, onConnection: (conn
       ended(session, end) {
         live.delete(session);
         conn?.sessionEnded(end);
+        for (const side of [...sides]) side.sessionEnded(end);
       },
     };
   };

@@ -75,6 +75,10 @@ export class QuicSession implements Timed, StreamSession {
   peer: QuicheAddress;
   private established = false;
   private ended = false;
+  /** Next bidirectional stream id of ours (client: 0 is the main stream, so 4, 8, ...). */
+  private nextBidi: number;
+  /** Highest stream id the peer has opened: a lower one we no longer track is over, not new. */
+  private peerStreamsUpTo = -1;
   private forgotten = false;
   private timerAt: number;
   private timerKind: 'handshake' | 'close' | undefined = 'handshake';
@@ -90,6 +94,17 @@ export class QuicSession implements Timed, StreamSession {
   ) {
     this.peer = { host: peer.host, port: peer.port };
     this.timerAt = host.now() + options.handshakeTimeoutMs;
+    this.nextBidi = options.isServer ? 1 : 4;
+  }
+
+  /**
+   * Opens the next bidirectional stream of ours. It exists for the peer once we write on it;
+   * past the peer's stream limit the first write fails and the stream reports `aborted`.
+   */
+  openBidi(): QuicStream {
+    const id = this.nextBidi;
+    this.nextBidi += 4;
+    return this.stream(id);
   }
 
   /** Opens (or returns) a stream this side initiates. */
@@ -191,6 +206,7 @@ export class QuicSession implements Timed, StreamSession {
       if (this.established && !this.ended) {
         this.readStreams();
         this.drainStreams();
+        this.forgetFinishedStreams();
         this.followPeer();
         this.progressClose();
       }
@@ -211,6 +227,12 @@ export class QuicSession implements Timed, StreamSession {
 
   private incoming(id: number): QuicStream | undefined {
     const peerOpened = (id & 1) === (this.options.isServer ? 0 : 1);
+    if (peerOpened && id <= this.peerStreamsUpTo) {
+      // A stream we served and forgot (reset, or finished): late data is discarded.
+      this.refuse(id);
+      return undefined;
+    }
+    if (peerOpened) this.peerStreamsUpTo = id;
     const stream = peerOpened ? this.handler.incoming?.(this, id) : undefined;
     if (stream) {
       this.streams.set(id, stream);
@@ -239,6 +261,23 @@ export class QuicSession implements Timed, StreamSession {
   private drainStreams(): void {
     for (const stream of this.streams.values()) {
       if (stream.needsDrain) stream.drain();
+    }
+  }
+
+  /**
+   * Streams other than stream 0 that are over (both directions finished and acknowledged, or
+   * reset) leave the table, so a long connection with many file transfers stays small.
+   */
+  private forgetFinishedStreams(): void {
+    if (this.streams.size <= 1) return;
+    for (const [id, stream] of this.streams) {
+      if (id === 0) continue;
+      if (stream.abandoned) {
+        this.streams.delete(id);
+      } else if (stream.finSent && stream.peerFinished && stream.isComplete()) {
+        this.streams.delete(id);
+        stream.events?.finished?.();
+      }
     }
   }
 

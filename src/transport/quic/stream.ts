@@ -1,6 +1,6 @@
 // One QUIC stream of a session: a byte stream in each direction. What quiche's flow control and
 // congestion window do not take yet waits here, in order, and counts as buffered.
-import type { QuicheConnection } from './binding.js';
+import { StreamDirection, type QuicheConnection } from './binding.js';
 
 /** What a stream needs from its session. */
 export interface StreamSession {
@@ -16,6 +16,11 @@ export interface StreamEvents {
   end(): void;
   /** The peer reset its direction (RESET_STREAM) or stopped reading ours (STOP_SENDING). */
   aborted(code: number): void;
+  /**
+   * Both directions are finished and acknowledged, and the session forgot the stream (streams
+   * other than the main one; the main stream's end is the session's).
+   */
+  finished?(): void;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -49,6 +54,11 @@ export class QuicStream {
 
   get peerFinished(): boolean {
     return this._peerFinished;
+  }
+
+  /** Reset by either side: nothing more will be read or written. */
+  get abandoned(): boolean {
+    return this.failed;
   }
 
   /** Queues bytes (not copied: the caller must not change them). Ignored after end(). */
@@ -88,6 +98,26 @@ export class QuicStream {
     this.pending.length = 0;
     this.pendingFrom = 0;
     if (this.finQueued && !this._finSent) this.sendFin();
+  }
+
+  /**
+   * Abandons the stream in both directions with an application error code (RESET_STREAM and
+   * STOP_SENDING): what is queued is dropped. No events follow.
+   */
+  reset(code: number): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.pending.length = 0;
+    this.pendingFrom = 0;
+    this.pendingCount = 0;
+    for (const direction of [StreamDirection.Read, StreamDirection.Write]) {
+      try {
+        this.session.conn.streamShutdown(this.id, direction, code);
+      } catch {
+        // that direction is over already
+      }
+    }
+    this.session.wrote();
   }
 
   /**
