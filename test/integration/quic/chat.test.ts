@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../test-server.js';
 
 const PASSWORD = 'correct-horse-battery';
 
-describe('chat over QUIC with the SDK', { timeout: 30_000 }, () => {
+describe('protocol.md §2.4.1: chat over QUIC with the SDK', { timeout: 30_000 }, () => {
   let t: TestServer;
   const clients: ChatClient[] = [];
   before(async () => { t = await startTestServer({ quic: true, rateLimit: { perSecond: 1000, burst: 1000 } }); });

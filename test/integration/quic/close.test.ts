@@ -15,7 +15,7 @@ import { HOST, testCertificate } from './helpers.js';
 
 const acceptAny = (): undefined => undefined;
 
-describe('closing QUIC connections', { timeout: 30_000 }, () => {
+describe('protocol.md §2.4.3: closing QUIC connections', { timeout: 30_000 }, () => {
   let cert: Certificate;
   const cleanup: (() => Promise<void>)[] = [];
   before(async () => { cert = await testCertificate(); });

@@ -17,7 +17,7 @@ type Rewrite = (frame: Uint8Array, index: number) => Uint8Array | undefined;
 
 interface Opened { client: ChatClient; sideStreams: () => number }
 
-describe('QUIC file streams (protocol.md §2.4, §7.10)', { timeout: 60_000 }, () => {
+describe('protocol.md §2.4.2, §7.10: QUIC file streams', { timeout: 60_000 }, () => {
   let t: TestServer;
   const clients: ChatClient[] = [];
   before(async () => { t = await startTestServer({ quic: true, rateLimit: { perSecond: 1000, burst: 1000 } }); });

@@ -50,7 +50,7 @@ async function readAll(stream: QUICStream, want: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe('QUIC interop with @matrixai/quic', { timeout: 30_000 }, () => {
+describe('protocol.md §2.4.1: QUIC interop with @matrixai/quic', { timeout: 30_000 }, () => {
   let cert: Certificate;
   before(async () => { cert = await testCertificate(); });
 
@@ -124,7 +124,8 @@ describe('QUIC interop with @matrixai/quic', { timeout: 30_000 }, () => {
         await writer.write(Buffer.from('native frames would go here'));
         assert.equal((await readAll(s0, 27)).toString(), 'native frames would go here');
 
-        // Stream 4 is not served: we stop it with STREAM_REFUSED, stream 0 lives on.
+        // This listener serves no transfer streams (no onStream): stream 4 is stopped with
+        // STREAM_REFUSED, and stream 0 lives on.
         const s4 = client.connection.newStream();
         const w4 = s4.writable.getWriter();
         const refused = new Promise<number>((resolve) => {
@@ -133,7 +134,7 @@ describe('QUIC interop with @matrixai/quic', { timeout: 30_000 }, () => {
             resolve(data?.code ?? -1);
           });
         });
-        await w4.write(Buffer.from('a file, later')).catch(() => undefined);
+        await w4.write(Buffer.from('a file')).catch(() => undefined);
         assert.equal(await refused, QuicAppCode.STREAM_REFUSED);
         await writer.write(Buffer.from('still here'));
         assert.equal((await readAll(s0, 10)).toString(), 'still here');

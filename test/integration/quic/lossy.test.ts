@@ -10,7 +10,7 @@ import { HOST, UdpRelay } from './helpers.js';
 
 const MESSAGES = 500;
 
-describe('QUIC over a lossy path', { timeout: 45_000 }, () => {
+describe('protocol.md §2.4: QUIC over a lossy path', { timeout: 45_000 }, () => {
   let t: TestServer;
   let relay: UdpRelay;
   const clients: ChatClient[] = [];

@@ -14,7 +14,7 @@ const WAVE = 100;
 /** Connections sharing one client UDP socket. */
 const PER_ENDPOINT = 250;
 
-describe('many QUIC connections', { timeout: 60_000 }, () => {
+describe('protocol.md §2.4.5: many QUIC connections', { timeout: 60_000 }, () => {
   let listener: QuicListener;
   const endpoints: QuicEndpoint[] = [];
   before(async () => {

@@ -11,7 +11,7 @@ import { listenQuic } from '../../../src/transport/quic/listener.js';
 import { startTestServer, type TestServer } from '../test-server.js';
 import { HOST, testCertificate } from './helpers.js';
 
-describe('QUIC client moving to a new UDP port', { timeout: 30_000 }, () => {
+describe('protocol.md §2.4.1: QUIC client moving to a new UDP port', { timeout: 30_000 }, () => {
   let t: TestServer;
   const clients: ChatClient[] = [];
   before(async () => { t = await startTestServer({ quic: true }); });

@@ -12,7 +12,7 @@ import { HOST, longHeader, offeredVersions, packetKind, testCertificate, UdpRela
 
 const acceptAny = (): undefined => undefined;
 
-describe('QUIC listener on the wire', { timeout: 30_000 }, () => {
+describe('protocol.md §2.4.4: QUIC listener on the wire', { timeout: 30_000 }, () => {
   let cert: Certificate;
   const cleanup: (() => Promise<void>)[] = [];
   before(async () => { cert = await testCertificate(); });
