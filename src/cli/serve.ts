@@ -18,8 +18,10 @@ export function describeServer(server: RunningServer, config: Config): string {
     lines.push(`  native over TLS   ${server.tls.host}:${server.tls.port}`);
     lines.push(`    certificate SHA-256 ${server.fingerprint}${server.certificateGenerated ? ' (new, self-signed)' : ''}`);
   }
+  if (server.quic) lines.push(`  native over QUIC  ${server.quic.host}:${server.quic.port}  (UDP; same certificate)`);
   if (server.http) {
     const base = `${server.http.host}:${server.http.port}`;
+    lines.push(`  web client        http://${base}/`);
     lines.push(`  WebSocket         ws://${base}/ws`);
     lines.push(`  HTTP              http://${base}/healthz  http://${base}/metrics`);
   }

@@ -80,6 +80,8 @@ describe('confab serve', () => {
     const fp = field(s.lines, /certificate SHA-256 ([0-9A-F:]{95}) \(new, self-signed\)/);
     const http = field(s.lines, /HTTP\s+http:\/\/(127\.0\.0\.1:\d+)\/healthz/);
     field(s.lines, /WebSocket\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
+    field(s.lines, /web client\s+http:\/\/127\.0\.0\.1:\d+\/$/);
+    field(s.lines, /native over QUIC\s+127\.0\.0\.1:\d+\s+\(UDP; same certificate\)/);
     field(s.lines, /data\s+.*data \(sqlite\)/);
     firstFingerprint = fp[1];
 
