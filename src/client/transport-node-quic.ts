@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dialQuic, type QuicClientStream, type QuicSideStream } from '../transport/quic/dialer.js';
+import { dialQuic, QuicClientStream, type QuicSideStream } from '../transport/quic/dialer.js';
 import { Emitter } from './emitter.js';
 import { fingerprintMatches, normalizeFingerprint } from './fingerprint.js';
 import type { ClientTransport, TransportEvents, TransportFactory } from './transport.js';
@@ -38,11 +38,14 @@ export function quicTransport(options: QuicTransportOptions): TransportFactory {
   };
 }
 
+/** What a QUIC stream of a dialed connection offers: stream 0, or a transfer stream beside it. */
+type DialedStream = Pick<QuicClientStream | QuicSideStream, 'send' | 'close' | 'destroy' | 'onData' | 'onClose'>;
+
 /** A dialed QUIC stream as a ClientTransport (for factories that dial themselves). */
 export class QuicTransport extends Emitter<TransportEvents> implements ClientTransport {
   readonly kind = 'quic';
 
-  constructor(private readonly stream: QuicClientStream) {
+  constructor(private readonly stream: DialedStream) {
     super();
     stream.onData((bytes) => this.emit('data', bytes));
     stream.onClose((closed) => this.emit('close', { reason: closed.message }));
@@ -60,32 +63,10 @@ export class QuicTransport extends Emitter<TransportEvents> implements ClientTra
     this.stream.destroy();
   }
 
+  /** A transfer stream beside this one: stream 0 has them, a transfer stream has none. */
   openStream(): ClientTransport | undefined {
-    const side = this.stream.openSideStream();
-    return side && new QuicSideTransport(side);
-  }
-}
-
-/** A stream beside the chat stream, for one file transfer. */
-class QuicSideTransport extends Emitter<TransportEvents> implements ClientTransport {
-  readonly kind = 'quic';
-
-  constructor(private readonly side: QuicSideStream) {
-    super();
-    side.onData((bytes) => this.emit('data', bytes));
-    side.onClose((closed) => this.emit('close', { reason: closed.message }));
-  }
-
-  send(bytes: Uint8Array): void {
-    this.side.send(bytes);
-  }
-
-  close(): void {
-    this.side.close();
-  }
-
-  destroy(): void {
-    this.side.destroy();
+    const side = this.stream instanceof QuicClientStream ? this.stream.openSideStream() : undefined;
+    return side && new QuicTransport(side);
   }
 }
 

@@ -2,23 +2,22 @@ import type { CloseReason } from '../../ports/connection.js';
 import { BatchingConnection, type QueueOptions } from '../batching-connection.js';
 import { CLOSED_BY_PEER } from '../reasons.js';
 import type { QuicSession, SessionEnd } from './session.js';
-import type { QuicStream } from './stream.js';
+import type { QuicStream, StreamEvents } from './stream.js';
 
 /**
- * The native protocol's stream (stream 0 of a QUIC connection) as a Connection. The batch of a
- * turn goes to quiche in one go; what its flow control does not take yet stays in the stream's
- * queue and counts against the bound (a client that stops reading ends as SLOW_CONSUMER).
- * Closing the Connection closes the QUIC connection, with the reason's code as the
- * application error code.
+ * A QUIC stream as a Connection. The batch of a turn goes to quiche in one go; what its flow
+ * control does not take yet stays in the stream's queue and counts against the bound (a peer
+ * that stops reading ends as SLOW_CONSUMER). Subclasses decide what closing means.
  */
-export class QuicConnection extends BatchingConnection {
-  constructor(private readonly session: QuicSession, private readonly stream: QuicStream, options: QueueOptions) {
+export abstract class QuicStreamBase extends BatchingConnection {
+  protected constructor(protected readonly session: QuicSession, protected readonly stream: QuicStream, options: QueueOptions, extra: Partial<StreamEvents> = {}) {
     super('quic', session.peer.host, options);
     stream.events = {
       data: (bytes) => this.received(bytes),
-      // The client finished its side: finish ours after what is queued, like a TCP peer's FIN.
+      // The peer finished its side: finish ours after what is queued, like a TCP peer's FIN.
       end: () => this.close(CLOSED_BY_PEER),
       aborted: (code) => this.destroy({ code: 0, text: `stream ${stream.id} aborted by the peer (code ${code})` }),
+      ...extra,
     };
   }
 
@@ -38,6 +37,16 @@ export class QuicConnection extends BatchingConnection {
 
   protected writeBatch(chunks: readonly Uint8Array[], _total: number): void {
     for (let i = 0; i < chunks.length; i++) this.stream.write(chunks[i]);
+  }
+}
+
+/**
+ * The native protocol's stream (stream 0 of a QUIC connection). Closing it closes the QUIC
+ * connection, with the reason's code as the application error code.
+ */
+export class QuicConnection extends QuicStreamBase {
+  constructor(session: QuicSession, stream: QuicStream, options: QueueOptions) {
+    super(session, stream, options);
   }
 
   protected endBelow(reason: CloseReason): void {

@@ -52,15 +52,46 @@ export interface QuicClosed {
 type DataHandler = (bytes: Uint8Array) => void;
 type CloseHandler = (closed: QuicClosed) => void;
 
-/** Stream 0 of a dialed connection. */
-export class QuicClientStream {
-  private dataHandlers: DataHandler[] = [];
+/** Data and close handlers of a client-side stream; the close is reported once. */
+abstract class StreamHandlers {
+  protected dataHandlers: DataHandler[] = [];
   private closeHandlers: CloseHandler[] = [];
-  private closedWith: QuicClosed | undefined;
+  protected closedWith: QuicClosed | undefined;
+
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  onData(handler: DataHandler): void {
+    this.dataHandlers.push(handler);
+  }
+
+  onClose(handler: CloseHandler): void {
+    if (this.closedWith) {
+      const closed = this.closedWith;
+      queueMicrotask(() => handler(closed));
+    } else {
+      this.closeHandlers.push(handler);
+    }
+  }
+
+  protected finish(closed: QuicClosed): void {
+    if (this.closedWith) return;
+    this.closedWith = closed;
+    const handlers = this.closeHandlers;
+    this.closeHandlers = [];
+    this.dataHandlers = [];
+    for (const h of handlers) h(closed);
+  }
+}
+
+/** Stream 0 of a dialed connection. */
+export class QuicClientStream extends StreamHandlers {
   private closing = false;
   private readonly sides = new Set<QuicSideStream>();
 
   constructor(private readonly session: QuicSession, private readonly stream: QuicStream, readonly endpoint: QuicEndpoint) {
+    super();
     stream.events = {
       data: (bytes) => {
         if (!this.closing) for (const h of this.dataHandlers) h(bytes);
@@ -68,10 +99,6 @@ export class QuicClientStream {
       end: () => this.close(),
       aborted: (code) => this.destroy({ code: 0, text: `stream aborted by the server (code ${code})` }),
     };
-  }
-
-  get closed(): boolean {
-    return this.closedWith !== undefined;
   }
 
   /** Bytes written and not yet taken by QUIC flow control. */
@@ -101,10 +128,6 @@ export class QuicClientStream {
     this.session.close(reason);
   }
 
-  onData(handler: DataHandler): void {
-    this.dataHandlers.push(handler);
-  }
-
   /**
    * A new bidirectional stream beside stream 0 on the same connection (a file transfer), or
    * undefined once the connection is closing.
@@ -117,27 +140,14 @@ export class QuicClientStream {
     return side;
   }
 
-  onClose(handler: CloseHandler): void {
-    if (this.closedWith) {
-      const closed = this.closedWith;
-      queueMicrotask(() => handler(closed));
-    } else {
-      this.closeHandlers.push(handler);
-    }
-  }
-
   /** Called when the session ends. */
   ended(end: SessionEnd): void {
     if (this.closedWith) return;
     this.closing = true;
     const closed: QuicClosed = { reason: end.reason, message: end.detail };
     if (end.cause === 'peer' && end.error?.isApp) closed.peerAppCode = end.error.errorCode;
-    this.closedWith = closed;
     for (const side of [...this.sides]) side.ended(closed);
-    const handlers = this.closeHandlers;
-    this.closeHandlers = [];
-    this.dataHandlers = [];
-    for (const h of handlers) h(closed);
+    this.finish(closed);
   }
 }
 
@@ -146,12 +156,9 @@ export class QuicClientStream {
  * stream is over (onClose) once both directions are finished and acknowledged, either side
  * resets it, or the connection ends.
  */
-export class QuicSideStream {
-  private dataHandlers: DataHandler[] = [];
-  private closeHandlers: CloseHandler[] = [];
-  private closedWith: QuicClosed | undefined;
-
+export class QuicSideStream extends StreamHandlers {
   constructor(private readonly stream: QuicStream) {
+    super();
     stream.events = {
       data: (bytes) => {
         if (!this.closedWith) for (const h of this.dataHandlers) h(bytes);
@@ -186,27 +193,9 @@ export class QuicSideStream {
     this.ended({ reason: { code, text: 'reset' }, message: `stream ${this.stream.id} reset` });
   }
 
-  onData(handler: DataHandler): void {
-    this.dataHandlers.push(handler);
-  }
-
-  onClose(handler: CloseHandler): void {
-    if (this.closedWith) {
-      const closed = this.closedWith;
-      queueMicrotask(() => handler(closed));
-    } else {
-      this.closeHandlers.push(handler);
-    }
-  }
-
   /** The stream or its connection is over. */
   ended(closed: QuicClosed): void {
-    if (this.closedWith) return;
-    this.closedWith = closed;
-    const handlers = this.closeHandlers;
-    this.closeHandlers = [];
-    this.dataHandlers = [];
-    for (const h of handlers) h(closed);
+    this.finish(closed);
   }
 }
 
