@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { isChatError } from '../core/errors.js';
 import { CertificateError } from '../tls/certificate.js';
+import { chatCommand } from './chat/command.js';
 import { processIo, type CliIo } from './io.js';
 import { PromptCancelled } from './prompt.js';
 import { serveCommand } from './serve.js';
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIo): Command {
     .version(version(), '-V, --version');
   program.addCommand(serveCommand(io));
   program.addCommand(userCommand(io));
+  program.addCommand(chatCommand(io));
   program.addCommand(benchCommand());
   // Errors and help go through io, and never end the process from inside commander.
   const configure = (cmd: Command): void => {

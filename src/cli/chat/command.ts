@@ -1,0 +1,27 @@
+// `confab chat [URL]`: the terminal client as a command-line command.
+import { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { DEFAULT_URL, PASSWORD_VARIABLE, planLaunch, type ChatFlags } from './launch.js';
+
+export function chatCommand(io: CliIo): Command {
+  return new Command('chat')
+    .description('chat in the terminal (full screen); see docs/terminal-client.md')
+    .argument('[url]', `the server: quic://, tls://, ws:// or wss:// (no scheme: quic://; default ${DEFAULT_URL})`)
+    .option('--fingerprint <sha256>', "pin the server's certificate by its SHA-256 fingerprint (confab serve prints it)")
+    .option('--user <name>', `log in as this user, with the password from ${PASSWORD_VARIABLE} (else typed on screen)`)
+    .option('--register', 'register the account first (with --user, or on the login screen)')
+    .option('--guest <nick>', 'enter as a guest under this nickname')
+    .addHelpText(
+      'after',
+      `
+Keys: Enter sends; Ctrl-N/Ctrl-P or Alt-1..9 switch conversations; PageUp/PageDown scroll back
+into history; Ctrl-T shows or hides the member list; Ctrl-C or /quit leaves. /help lists the
+slash commands (/join, /leave, /rooms, /who, /msg, /topic, /accept, /refuse, /send, /get, ...).`,
+    )
+    .action(async (url: string | undefined, flags: ChatFlags) => {
+      const launch = planLaunch(url, flags, io.env);
+      // Loaded here: the other commands need neither React nor ink.
+      const { runChat } = await import('./run.js');
+      await runChat(launch, io);
+    });
+}

@@ -1,0 +1,43 @@
+// What a slash command may do: the chat client's abilities as the commands need them. The
+// controller implements it; the unit tests pass a fake that records the calls.
+import type { Conversation } from '../../../client/conversations.js';
+import type { WireFile, WireMember, WireRoom } from '../../../client/node.js';
+
+export interface CommandContext {
+  /** The conversation on screen, if any. */
+  openConversation(): Conversation | undefined;
+  /** Sends a message to rooms or users (several users: one message to all of them). */
+  send(targets: readonly string[], text: string): void;
+  /** Opens the conversation with these targets (created if new). */
+  openWith(targets: readonly string[]): void;
+  /** Joins a room (creating it if it does not exist) and opens it. */
+  join(room: string): Promise<void>;
+  leave(room: string): Promise<void>;
+  listRooms(): Promise<readonly WireRoom[]>;
+  members(room: string): Promise<readonly WireMember[]>;
+  setTopic(room: string, topic: string): Promise<void>;
+  answerConsent(user: string, accept: boolean): Promise<void>;
+  askConsent(user: string): Promise<void>;
+  setPolicy(policy: 'open' | 'consent'): Promise<void>;
+  /** Uploads the file at `path` and sends it to `targets`; resolves with the stored file. */
+  sendFile(path: string, targets: readonly string[]): Promise<WireFile>;
+  /** Downloads a file (by its number on screen or its id); resolves with where it was saved. */
+  download(ref: string, path: string | undefined): Promise<string>;
+  /** Shows lines in a panel over the messages (Esc closes it). */
+  show(title: string, lines: readonly string[]): void;
+  /** A one-line notice. */
+  info(text: string): void;
+  error(text: string): void;
+  quit(): void;
+}
+
+/** One slash command: its entry in the table, with its own handler. */
+export interface ChatCommand {
+  name: string;
+  aliases?: readonly string[];
+  /** How it is called, e.g. '/join ROOM'. */
+  usage: string;
+  summary: string;
+  /** Runs the command with the text after its name; a UsageError says the arguments do not fit. */
+  run(ctx: CommandContext, args: string): void | Promise<void>;
+}

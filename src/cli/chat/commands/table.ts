@@ -1,0 +1,65 @@
+// The slash commands by name, and what a line typed into the input does: a message to the open
+// conversation, or the command it names. Every failure ends as one line in the notice bar.
+import { describeError } from '../errors.js';
+import { parseLine, UsageError } from '../parse.js';
+import { accept, ask, policy, refuse } from './consent.js';
+import type { ChatCommand, CommandContext } from './context.js';
+import { get, send } from './files.js';
+import { msg } from './messages.js';
+import { join, leave, rooms, topic, who } from './rooms.js';
+
+const help: ChatCommand = {
+  name: 'help',
+  aliases: ['?'],
+  usage: '/help',
+  summary: 'list the commands and keys',
+  run(ctx) {
+    const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+    ctx.show('Commands', [
+      ...COMMANDS.map((c) => `${c.usage.padEnd(width)}  ${c.summary}`),
+      '',
+      'Keys: Enter send | Ctrl-N/Ctrl-P or Alt-1..9 switch conversation | PageUp/PageDown scroll',
+      '      Ctrl-T member list | Up/Down recall a line | Esc close this panel | Ctrl-C quit',
+      'A line starting with // sends a message that starts with /.',
+    ]);
+  },
+};
+
+const quit: ChatCommand = {
+  name: 'quit',
+  aliases: ['exit', 'q'],
+  usage: '/quit',
+  summary: 'leave the chat (says goodbye to the server)',
+  run(ctx) {
+    ctx.quit();
+  },
+};
+
+export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, msg, accept, refuse, ask, policy, send, get, help, quit];
+
+export function findCommand(name: string, table: readonly ChatCommand[] = COMMANDS): ChatCommand | undefined {
+  return table.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+/** Does what a line typed into the input says. Never throws: failures become ctx.error. */
+export async function runInput(line: string, ctx: CommandContext, table: readonly ChatCommand[] = COMMANDS): Promise<void> {
+  const input = parseLine(line);
+  if (input.kind === 'empty') return;
+  if (input.kind === 'say') {
+    const open = ctx.openConversation();
+    if (!open) ctx.error('no conversation is open: /join a room or /msg someone first');
+    else ctx.send(open.targets, input.text);
+    return;
+  }
+  const command = findCommand(input.name, table);
+  if (!command) {
+    ctx.error(input.name === '' ? 'a command name goes after the /: /help lists them' : `unknown command /${input.name}: /help lists the commands`);
+    return;
+  }
+  try {
+    await command.run(ctx, input.args);
+  } catch (err) {
+    if (err instanceof UsageError) ctx.error(`${err.message ? `${err.message}; ` : ''}usage: ${command.usage}`);
+    else ctx.error(`/${command.name}: ${describeError(err)}`);
+  }
+}

@@ -1,0 +1,72 @@
+// How messages read in the terminal, as plain text lines: "HH:MM sender: text", wrapped to the
+// pane with later lines indented under the text, files listed below with their number for /get,
+// and one's own messages marked while they are on their way or when they failed. Meaning is in
+// the words and signs, never in colour alone (NO_COLOR terminals read the same).
+import type { WireFile } from '../../client/node.js';
+import type { ShownMessage } from '../../client/conversations.js';
+import { textWidth, wrap } from './text-width.js';
+
+/** Indent of a message's later lines when the sender's name is long. */
+const CONTINUATION = 6;
+
+/** Local time of day, HH:MM. */
+export function clock(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** 1234567 -> '1.2 MB'. */
+export function byteSize(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+export interface MessageLine {
+  text: string;
+  /** The sender's part of the line (drawn bold); empty on continuation lines. */
+  sender: string;
+  own: boolean;
+}
+
+/** Why one's own message is not (yet) stored, in words. */
+function deliveryNote(m: ShownMessage): string {
+  if (m.delivery === 'sending') return ' (sending...)';
+  if (m.delivery === 'failed') return ` (not sent: ${m.error ?? 'failed'})`;
+  return '';
+}
+
+/**
+ * The lines of one message in a pane `width` columns wide. `fileNumber` gives the number a file
+ * is fetched by with /get.
+ */
+export function messageLines(m: ShownMessage, width: number, fileNumber: (f: WireFile) => number): MessageLine[] {
+  const time = clock(m.at);
+  const head = `${time} ${m.from}: `;
+  const headWidth = textWidth(head);
+  const body = wrap(`${m.text}${deliveryNote(m)}`, width - (headWidth <= width / 2 ? headWidth : CONTINUATION));
+  const out: MessageLine[] = [];
+  let indent: number;
+  if (headWidth <= width / 2) {
+    // Later lines start under the text.
+    indent = headWidth;
+    out.push({ text: head + (body[0] ?? ''), sender: head.trimEnd(), own: m.own });
+    body.shift();
+  } else {
+    // A sender's name that takes most of the line gets the line to itself.
+    indent = CONTINUATION;
+    out.push({ text: head.trimEnd(), sender: head.trimEnd(), own: m.own });
+  }
+  for (const line of body) out.push({ text: ' '.repeat(indent) + line, sender: '', own: m.own });
+  for (const f of m.files) {
+    const line = `[file ${fileNumber(f)}] ${f.name} (${byteSize(f.size)})`;
+    for (const part of wrap(line, width - indent)) out.push({ text: ' '.repeat(indent) + part, sender: '', own: m.own });
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+// From the command line to what the client does first: which server (the URL, completed with
+// the defaults), whether its certificate is pinned, and how to log in (at once from flags and
+// the environment, or through the form on screen).
+import { normalizeFingerprint } from '../../client/fingerprint.js';
+import { CliError } from '../user.js';
+
+/** Where `confab chat` goes with no URL: a server on this machine, over QUIC. */
+export const DEFAULT_URL = 'quic://127.0.0.1:7443';
+/** The environment variable with the password for --user (scripts never type it). */
+export const PASSWORD_VARIABLE = 'CONFAB_PASSWORD';
+/** The server's HTTP port by default, where its WebSocket endpoint is. */
+const DEFAULT_WS_PORT = '8080';
+const SCHEMES = ['quic:', 'tls:', 'ws:', 'wss:', 'tcp:'];
+
+export type LoginMode = 'login' | 'register' | 'guest';
+
+export interface Credentials {
+  mode: LoginMode;
+  name: string;
+  /** '' for a guest. */
+  password: string;
+}
+
+export interface ChatFlags {
+  fingerprint?: string;
+  user?: string;
+  register?: boolean;
+  guest?: string;
+}
+
+export interface Launch {
+  url: string;
+  fingerprint?: string;
+  /** Log in with these as soon as the connection is up. */
+  credentials?: Credentials;
+  /** Otherwise the login form opens with these. */
+  form: { mode: LoginMode; name: string };
+}
+
+/**
+ * The URL to connect to: no URL is DEFAULT_URL, a host[:port] without a scheme is QUIC, and a
+ * ws:// or wss:// URL without a path goes to the server's /ws (ws:// on port 8080 if none).
+ */
+export function chatUrl(raw: string | undefined): string {
+  const given = (raw ?? '').trim();
+  if (given === '') return DEFAULT_URL;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : `quic://${given}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new CliError(`not a URL: ${given}`);
+  }
+  if (!SCHEMES.includes(url.protocol)) {
+    throw new CliError(`unsupported URL scheme ${url.protocol} in ${given}: use quic://, tls://, ws:// or wss://`);
+  }
+  if (url.hostname === '') throw new CliError(`no host in ${given}`);
+  if (url.protocol === 'ws:' || url.protocol === 'wss:') {
+    if (url.pathname === '/' || url.pathname === '') url.pathname = '/ws';
+    if (url.protocol === 'ws:' && url.port === '') url.port = DEFAULT_WS_PORT;
+    return url.href;
+  }
+  // The other schemes are a host and a port: drop a trailing slash the URL class adds.
+  return url.href.replace(/\/$/, '');
+}
+
+export function planLaunch(rawUrl: string | undefined, flags: ChatFlags, env: Readonly<Record<string, string | undefined>>): Launch {
+  const url = chatUrl(rawUrl);
+  let fingerprint: string | undefined;
+  if (flags.fingerprint !== undefined) {
+    try {
+      normalizeFingerprint(flags.fingerprint);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    fingerprint = flags.fingerprint;
+  }
+  if (flags.guest !== undefined && (flags.user !== undefined || flags.register)) {
+    throw new CliError('--guest cannot go with --user or --register');
+  }
+  const plan: Launch = { url, ...(fingerprint ? { fingerprint } : {}), form: { mode: flags.register ? 'register' : 'login', name: flags.user ?? '' } };
+  if (flags.guest !== undefined) return { ...plan, credentials: { mode: 'guest', name: flags.guest, password: '' } };
+  const password = env[PASSWORD_VARIABLE];
+  if (flags.user !== undefined && password !== undefined && password !== '') {
+    return { ...plan, credentials: { mode: flags.register ? 'register' : 'login', name: flags.user, password } };
+  }
+  return plan;
+}

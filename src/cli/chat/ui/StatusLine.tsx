@@ -1,0 +1,37 @@
+// The top line: the connection state in words (seed 000's names), who is logged in, where.
+import { Text } from 'ink';
+import type { ClientState } from '../../../client/node.js';
+import { fit, textWidth } from '../text-width.js';
+
+/** The state names of the protocol's client state machine (docs/protocol.md §6.1). */
+export const STATE_NAMES: Readonly<Record<ClientState, string>> = {
+  disconnected: 'Disconnected',
+  connecting: 'Connecting',
+  connected: 'Connected',
+  disconnecting: 'Disconnecting',
+  error: 'Error',
+};
+
+export interface StatusLineProps {
+  width: number;
+  state: ClientState;
+  detail: string;
+  user: string;
+  url: string;
+  hint: string;
+}
+
+export function statusText(p: StatusLineProps): string {
+  const state = `[${STATE_NAMES[p.state]}${p.state === 'error' && p.detail ? `: ${p.detail}` : ''}]`;
+  const left = ` confab ${state} ${p.user ? `${p.user} @ ` : ''}${p.url}`;
+  const room = p.width - textWidth(left) - textWidth(p.hint) - 1;
+  return room >= 2 ? `${left}${' '.repeat(room)}${p.hint} ` : fit(left, p.width);
+}
+
+export function StatusLine(p: StatusLineProps) {
+  return (
+    <Text inverse wrap="truncate">
+      {fit(statusText(p), p.width)}
+    </Text>
+  );
+}

@@ -1,0 +1,101 @@
+// `confab chat` in real 80x24 terminals (tmux) against a real server: two users over QUIC and
+// WebSocket see each other's messages with sender and time, a direct message to two users
+// reaches both, an unknown command is an error line and the client goes on, and the screen
+// keeps its status and input lines.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from '../../../src/client/node.js';
+import { chatCommand, PASSWORD, REPO_ROOT, startChatServer, userArgs, type ChatServer } from './harness.js';
+import { Tmux, type Pane } from './tmux.js';
+
+/** A message line: HH:MM, the sender, the text. */
+const line = (sender: string, text: string): RegExp => new RegExp(`\\d\\d:\\d\\d ${sender}: ${text}`);
+
+describe('confab chat in a terminal', { timeout: 60_000 }, () => {
+  let server: ChatServer;
+  const tmux = new Tmux();
+  let alice: Pane;
+  let bob: Pane;
+  let carol: Pane;
+
+  before(async () => {
+    server = await startChatServer();
+  });
+  after(async () => {
+    await tmux.close();
+    await server?.close();
+  });
+
+  async function open(name: string, url: string): Promise<Pane> {
+    const { args, env } = userArgs(server, url, name, true);
+    const pane = await tmux.start(name, chatCommand(args), { env, cwd: REPO_ROOT });
+    await pane.waitFor(/\[Connected\].*\n[\s\S]*>1 #general/, 15_000);
+    return pane;
+  }
+
+  it('two clients, one over QUIC and one over WebSocket, see each other with sender and time', { timeout: 30_000 }, async () => {
+    [alice, bob] = await Promise.all([open('alice', server.quicUrl()), open('bob', server.wsUrl())]);
+    await alice.waitFor(`alice @ ${server.quicUrl()}`);
+    await bob.waitFor(`bob @ ${server.wsUrl()}`);
+
+    await alice.enter('hello from QUIC');
+    await bob.waitFor(line('alice', 'hello from QUIC'));
+    await bob.enter('hello from WebSocket');
+    await alice.waitFor(line('bob', 'hello from WebSocket'));
+    // Each sees its own message too, stored (no "sending" mark left).
+    const screen = await alice.waitFor(line('alice', 'hello from QUIC'));
+    assert.doesNotMatch(screen, /sending\.\.\./);
+  });
+
+  it('/msg to two users sends one message that both receive', { timeout: 30_000 }, async () => {
+    carol = await open('carol', server.quicUrl());
+    await alice.enter('/msg bob,carol one message for two');
+    // alice's screen opens the group conversation; bob and carol each get it in theirs.
+    await alice.waitFor(/Direct: bob, carol[\s\S]*alice: one message for two/);
+    for (const [pane, others] of [[bob, 'alice, carol'], [carol, 'alice, bob']] as const) {
+      // In the sidebar (cut to its width), with one unread message.
+      await pane.waitFor(new RegExp(`\\n 2 ${others.slice(0, 9)}.*\\(1\\)\\|`));
+      await pane.keys('C-n');
+      await pane.waitFor(new RegExp(`Direct: ${others}[\\s\\S]*${line('alice', 'one message for two').source}`));
+    }
+    // One message, addressed to both: bob's history with alice holds it once.
+    const sdk = await connect(server.tlsUrl(), { fingerprint: server.fingerprint, reconnect: false });
+    try {
+      await sdk.login('bob', PASSWORD);
+      const page = await sdk.history('alice');
+      const sent = page.messages.filter((m) => m.text === 'one message for two');
+      assert.equal(sent.length, 1);
+      assert.deepEqual([...sent[0].to].sort(), ['bob', 'carol']);
+    } finally {
+      await sdk.close();
+    }
+  });
+
+  it('an unknown command is a one-line error and the client keeps working', { timeout: 30_000 }, async () => {
+    await alice.keys('M-1');
+    await alice.waitFor(/#general: /);
+    await alice.enter('/frobnicate now');
+    await alice.waitFor('! unknown command /frobnicate: /help lists the commands');
+    await alice.enter('/join');
+    await alice.waitFor('! which room?; usage: /join ROOM');
+    await alice.enter('still here');
+    await bob.keys('M-1');
+    await bob.waitFor(line('alice', 'still here'));
+    assert.equal(await alice.dead(), false);
+  });
+
+  it('fits 80x24: status line on top, input line at the bottom, no line wrapped', { timeout: 30_000 }, async () => {
+    await alice.type('typing a draft');
+    await alice.waitFor('[#general] typing a draft');
+    const screen = await alice.screen();
+    assert.equal(screen.length, 24);
+    assert.match(screen[0], /^ confab \[Connected\] alice @ quic:\/\/127\.0\.0\.1:\d+ +Ctrl-N\/P: switch {2}\/help ?$/);
+    assert.match(screen[1], /^Rooms +\|#general/);
+    assert.equal(screen[22], '[#general] typing a draft');
+    for (const row of screen) assert.ok(row.length <= 80, `a row wider than the terminal: ${row}`);
+    // Every body row has the sidebar's separator in the same column: nothing wrapped.
+    const column = screen[1].indexOf('|');
+    for (const row of screen.slice(1, 21)) assert.equal(row.indexOf('|'), column, `misaligned row: ${row}`);
+    await alice.keys('C-u');
+  });
+});

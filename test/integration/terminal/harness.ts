@@ -1,0 +1,78 @@
+// What the terminal client's tests share: a server with ephemeral ports that can be restarted
+// on the same ports with the same data, the command that runs `confab chat`, and the room
+// names and URLs the clients use.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../../../src/server.js';
+import { testConfig } from '../test-server.js';
+
+// The built CLI when the tests run compiled (from dist/), the TypeScript source under tsx otherwise.
+const compiled = import.meta.url.endsWith('.js');
+const root = compiled ? join(import.meta.dirname, '..', '..', '..', '..') : join(import.meta.dirname, '..', '..', '..');
+export const REPO_ROOT = root;
+
+/** The argv that runs `confab chat` with these arguments. */
+export function chatCommand(args: readonly string[]): string[] {
+  const cli = compiled ? [join(root, 'bin', 'confab.js')] : ['--import', 'tsx', join(root, 'test', 'fixtures', 'confab-cli.ts')];
+  return [process.execPath, ...cli, 'chat', ...args];
+}
+
+export interface ChatServer {
+  server: RunningServer;
+  dataDir: string;
+  quicUrl(): string;
+  wsUrl(): string;
+  tlsUrl(): string;
+  fingerprint: string;
+  /** Stops the server and starts it again on the same ports with the same data. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startChatServer(): Promise<ChatServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confab-terminal-'));
+  // Ephemeral ports on the first start; the restart takes the same ones again.
+  let ports = { http: 0, tls: 0, quic: 0 };
+  const start = async (): Promise<RunningServer> => {
+    const base = testConfig({ quic: true, dataDir, rateLimit: { perSecond: 1000, burst: 1000 } });
+    const config = {
+      ...base,
+      http: { ...base.http, port: ports.http },
+      tls: { ...base.tls, port: ports.tls },
+      quic: { ...base.quic, port: ports.quic },
+    };
+    const server = await startServer(config, { logger: pino({ level: 'silent' }), webRoot: false });
+    ports = { http: server.http?.port ?? 0, tls: server.tls?.port ?? 0, quic: server.quic?.port ?? 0 };
+    return server;
+  };
+  const s: ChatServer = {
+    server: await start(),
+    dataDir,
+    fingerprint: '',
+    quicUrl: () => `quic://127.0.0.1:${ports.quic}`,
+    wsUrl: () => `ws://127.0.0.1:${ports.http}/ws`,
+    tlsUrl: () => `tls://127.0.0.1:${ports.tls}`,
+    async restart() {
+      await s.server.close();
+      s.server = await start();
+    },
+    async close() {
+      await s.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  s.fingerprint = s.server.fingerprint;
+  return s;
+}
+
+export const PASSWORD = 'correct-horse-battery';
+
+/** `confab chat` for a registered user, logging in from the environment. */
+export function userArgs(server: ChatServer, url: string, user: string, register = false): { args: string[]; env: Record<string, string> } {
+  return {
+    args: [url, '--fingerprint', server.fingerprint, '--user', user, ...(register ? ['--register'] : [])],
+    env: { CONFAB_PASSWORD: PASSWORD, NO_COLOR: '1' },
+  };
+}

@@ -1,0 +1,112 @@
+// Real terminals for the terminal client's tests: a tmux server of its own (a unique socket),
+// panes of a fixed size running a command, keys sent as a person types them, and the screen
+// read back with capture-pane. Waiting is always for text on the screen, with a deadline.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const POLL_MS = 50;
+
+/** Quotes one word for /bin/sh. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface PaneOptions {
+  width?: number;
+  height?: number;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export class Tmux {
+  readonly socket = `confab-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'confab-tmux-'));
+  private readonly conf = join(this.dir, 'tmux.conf');
+  private readonly pids: number[] = [];
+
+  constructor() {
+    // No status bar (the pane is the whole terminal); a pane whose program ended stays, so a
+    // crash is on screen for the failure message.
+    writeFileSync(this.conf, 'set -g status off\nset -g remain-on-exit on\nset -g history-limit 0\n');
+  }
+
+  async tmux(...args: string[]): Promise<string> {
+    const { stdout } = await run('tmux', ['-u', '-L', this.socket, '-f', this.conf, ...args], { timeout: 10_000 });
+    return stdout;
+  }
+
+  /** Starts `command` in a new session named `name`. */
+  async start(name: string, command: readonly string[], o: PaneOptions = {}): Promise<Pane> {
+    const env = { LANG: 'C.UTF-8', TERM: 'screen', ...o.env };
+    const line = `exec env ${Object.entries(env).map(([k, v]) => shellWord(`${k}=${v}`)).join(' ')} ${command.map(shellWord).join(' ')}`;
+    await this.tmux('new-session', '-d', '-s', name, '-x', String(o.width ?? 80), '-y', String(o.height ?? 24), ...(o.cwd ? ['-c', o.cwd] : []), line);
+    const pane = new Pane(this, name);
+    this.pids.push(await pane.pid());
+    return pane;
+  }
+
+  /** Ends the tmux server and, should one outlive it, every program it ran. */
+  async close(): Promise<void> {
+    await this.tmux('kill-server').catch(() => undefined);
+    for (const pid of this.pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // ended already
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export class Pane {
+  constructor(private readonly tmux: Tmux, readonly name: string) {}
+
+  async pid(): Promise<number> {
+    return Number((await this.tmux.tmux('display-message', '-p', '-t', this.name, '#{pane_pid}')).trim());
+  }
+
+  /** Keys by tmux name (Enter, PPage, C-n, M-1, ...). */
+  async keys(...keys: string[]): Promise<void> {
+    await this.tmux.tmux('send-keys', '-t', this.name, ...keys);
+  }
+
+  /** Text typed as it is. */
+  async type(text: string): Promise<void> {
+    await this.tmux.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  /** Types a line and presses Enter. */
+  async enter(text: string): Promise<void> {
+    await this.type(text);
+    await this.keys('Enter');
+  }
+
+  /** The screen as text, one string per row. */
+  async screen(): Promise<string[]> {
+    const out = await this.tmux.tmux('capture-pane', '-p', '-t', this.name);
+    return out.replace(/\n$/, '').split('\n');
+  }
+
+  /** Whether the program in the pane has ended. */
+  async dead(): Promise<boolean> {
+    return (await this.tmux.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}')).trim() === '1';
+  }
+
+  /** Waits until the screen shows what `expected` matches (or the predicate holds); returns the screen. */
+  async waitFor(expected: RegExp | string | ((screen: string) => boolean), timeoutMs = 10_000): Promise<string> {
+    const test =
+      typeof expected === 'function' ? expected : typeof expected === 'string' ? (s: string) => s.includes(expected) : (s: string) => expected.test(s);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const last = (await this.screen()).join('\n');
+      if (test(last)) return last;
+      if (Date.now() > deadline) throw new Error(`pane ${this.name}: no ${String(expected)} within ${timeoutMs} ms; the screen:\n${last}`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
