@@ -48,6 +48,7 @@ export function wrap(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   for (const paragraph of text.split(/\r?\n/)) {
+    const first = lines.length;
     let line = '';
     for (const word of paragraph.split(/(?<= )/)) {
       if (textWidth(line + word.trimEnd()) <= w) {
@@ -64,7 +65,8 @@ export function wrap(text: string, width: number): string[] {
       }
       line = rest;
     }
-    lines.push(line.trimEnd());
+    // An empty paragraph is an empty line; a word broken to the end leaves nothing more.
+    if (line.trimEnd() !== '' || lines.length === first) lines.push(line.trimEnd());
   }
   return lines;
 }

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import type { Config } from '../../../src/config/schema.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { testConfig } from '../test-server.js';
 
@@ -26,8 +27,10 @@ export interface ChatServer {
   wsUrl(): string;
   tlsUrl(): string;
   fingerprint: string;
-  /** Stops the server and starts it again on the same ports with the same data. */
-  restart(): Promise<void>;
+  /** Stops the server (its data stays). */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports with the same data. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,16 +40,18 @@ export async function startChatServer(): Promise<ChatServer> {
   let ports = { http: 0, tls: 0, quic: 0 };
   const start = async (): Promise<RunningServer> => {
     const base = testConfig({ quic: true, dataDir, rateLimit: { perSecond: 1000, burst: 1000 } });
-    const config = {
+    const quic = base.quic as NonNullable<Config['quic']>;
+    const config: Config = {
       ...base,
       http: { ...base.http, port: ports.http },
       tls: { ...base.tls, port: ports.tls },
-      quic: { ...base.quic, port: ports.quic },
+      quic: { ...quic, port: ports.quic },
     };
     const server = await startServer(config, { logger: pino({ level: 'silent' }), webRoot: false });
     ports = { http: server.http?.port ?? 0, tls: server.tls?.port ?? 0, quic: server.quic?.port ?? 0 };
     return server;
   };
+  let running = true;
   const s: ChatServer = {
     server: await start(),
     dataDir,
@@ -54,12 +59,16 @@ export async function startChatServer(): Promise<ChatServer> {
     quicUrl: () => `quic://127.0.0.1:${ports.quic}`,
     wsUrl: () => `ws://127.0.0.1:${ports.http}/ws`,
     tlsUrl: () => `tls://127.0.0.1:${ports.tls}`,
-    async restart() {
+    async stop() {
       await s.server.close();
+      running = false;
+    },
+    async start() {
       s.server = await start();
+      running = true;
     },
     async close() {
-      await s.server.close();
+      if (running) await s.server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,151 @@
+// The slash-command table through runInput, with a context that records what was asked of it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { COMMANDS, findCommand, runInput } from '../../../../src/cli/chat/commands/table.js';
+import type { CommandContext } from '../../../../src/cli/chat/commands/context.js';
+import { newConversation, roomRef, dmRef, type Conversation } from '../../../../src/client/conversations.js';
+import type { WireFile } from '../../../../src/client/node.js';
+
+type Call = [string, ...unknown[]];
+
+function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: CommandContext; calls: Call[] } {
+  const calls: Call[] = [];
+  const act = async (...call: Call): Promise<void> => {
+    calls.push(call);
+    if (failWith) throw failWith;
+  };
+  const file: WireFile = { id: 'f1', name: 'notes.txt', size: 1200, type: 'text/plain', sha256: '00' } as WireFile;
+  const ctx: CommandContext = {
+    openConversation: () => open,
+    send: (targets, text) => void calls.push(['send', targets, text]),
+    openWith: (targets) => void calls.push(['openWith', targets]),
+    join: (room) => act('join', room),
+    leave: (room) => act('leave', room),
+    listRooms: async () => {
+      await act('listRooms');
+      return [{ name: '#b', topic: '', members: 1 }, { name: '#a', topic: 'first', members: 2 }];
+    },
+    members: async (room) => {
+      await act('members', room);
+      return [{ name: 'alice', online: true, operator: true }, { name: 'bob', online: false, operator: false }];
+    },
+    setTopic: (room, topic) => act('setTopic', room, topic),
+    answerConsent: (user, accept) => act('answerConsent', user, accept),
+    askConsent: (user) => act('askConsent', user),
+    setPolicy: (p) => act('setPolicy', p),
+    sendFile: async (path, targets) => {
+      await act('sendFile', path, targets);
+      return file;
+    },
+    download: async (ref, path) => {
+      await act('download', ref, path);
+      return path ?? 'notes.txt';
+    },
+    show: (title, lines) => void calls.push(['show', title, lines]),
+    info: (text) => void calls.push(['info', text]),
+    error: (text) => void calls.push(['error', text]),
+    quit: () => void calls.push(['quit']),
+  };
+  return { ctx, calls };
+}
+
+const general = newConversation(roomRef('#general'));
+const withBob = newConversation(dmRef(['bob'], 'alice'));
+
+/** `open` null: no conversation is open. */
+async function run(line: string, open: Conversation | null = general, failWith?: Error): Promise<Call[]> {
+  const { ctx, calls } = fakeContext(open ?? undefined, failWith);
+  await runInput(line, ctx);
+  return calls;
+}
+
+describe('the command table', () => {
+  it('has one entry per command name and alias', () => {
+    const names = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+    assert.equal(new Set(names).size, names.length);
+    for (const n of ['join', 'leave', 'rooms', 'who', 'msg', 'topic', 'accept', 'refuse', 'send', 'get', 'quit', 'help']) {
+      assert.equal(findCommand(n)?.name, n);
+    }
+    assert.equal(findCommand('part')?.name, 'leave');
+    assert.equal(findCommand('nope'), undefined);
+  });
+});
+
+describe('runInput', () => {
+  it('sends a plain line to the open conversation', async () => {
+    assert.deepEqual(await run('hello all'), [['send', ['#general'], 'hello all']]);
+    assert.deepEqual(await run('hi', withBob), [['send', ['bob'], 'hi']]);
+    assert.deepEqual(await run('//slash'), [['send', ['#general'], '/slash']]);
+    assert.deepEqual(await run('   '), []);
+  });
+
+  it('says so when nothing is open to send to', async () => {
+    assert.deepEqual(await run('hello', null), [['error', 'no conversation is open: /join a room or /msg someone first']]);
+  });
+
+  it('reports an unknown command in one line', async () => {
+    assert.deepEqual(await run('/frobnicate x'), [['error', 'unknown command /frobnicate: /help lists the commands']]);
+    assert.deepEqual(await run('/'), [['error', 'a command name goes after the /: /help lists them']]);
+  });
+
+  it('reports bad arguments with the usage', async () => {
+    assert.deepEqual(await run('/join'), [['error', 'which room?; usage: /join ROOM']]);
+    assert.deepEqual(await run('/join a b'), [['error', 'one room at a time; usage: /join ROOM']]);
+    assert.deepEqual(await run('/msg'), [['error', 'to whom?; usage: /msg USER[,USER2...] [TEXT]']]);
+    assert.deepEqual(await run('/topic new', withBob), [['error', 'open a room first; usage: /topic TEXT']]);
+    assert.deepEqual(await run('/policy maybe'), [['error', 'open or consent?; usage: /policy open|consent']]);
+    assert.deepEqual(await run('/send "unclosed'), [['error', 'a quote is not closed; usage: /send PATH [TO[,TO2...]]']]);
+    assert.deepEqual(await run('/rooms extra'), [['error', 'no arguments; usage: /rooms']]);
+  });
+
+  it('reports a failed request as one line naming the command', async () => {
+    assert.deepEqual(await run('/join #x', general, new Error('no such room\nand more')), [['join', '#x'], ['error', '/join: no such room']]);
+  });
+
+  it('/join and /leave name a room, # optional; /leave defaults to the open room', async () => {
+    assert.deepEqual(await run('/join rust'), [['join', '#rust']]);
+    assert.deepEqual(await run('/leave'), [['leave', '#general'], ['info', 'left #general']]);
+    assert.deepEqual(await run('/leave #rust'), [['leave', '#rust'], ['info', 'left #rust']]);
+    assert.deepEqual(await run('/leave', withBob), [['error', 'no room is open: name one; usage: /leave [ROOM]']]);
+  });
+
+  it('/msg sends one message to all the users named, and opens their conversation', async () => {
+    assert.deepEqual(await run('/msg bob,carol  hi  both'), [['openWith', ['bob', 'carol']], ['send', ['bob', 'carol'], 'hi  both']]);
+    assert.deepEqual(await run('/msg bob'), [['openWith', ['bob']]]);
+    assert.deepEqual(await run('/msg #general hi'), [['error', 'for rooms, write in the room; usage: /msg USER[,USER2...] [TEXT]']]);
+  });
+
+  it('/rooms and /who show their lists in a panel', async () => {
+    const rooms = await run('/rooms');
+    assert.deepEqual(rooms.at(-1), ['show', 'Rooms (2)', ['#a  2 members  first', '#b  1 member']]);
+    const who = await run('/who');
+    assert.deepEqual(who, [['members', '#general'], ['show', 'Members of #general (2; @ operator)', ['@alice', ' bob  (offline)']]]);
+  });
+
+  it('/topic sets the open room\'s topic', async () => {
+    assert.deepEqual(await run('/topic Rust and more'), [['setTopic', '#general', 'Rust and more'], ['info', 'topic of #general set']]);
+  });
+
+  it('/accept and /refuse answer a consent request', async () => {
+    assert.deepEqual(await run('/accept bob'), [['answerConsent', 'bob', true], ['info', 'bob may now send you direct messages']]);
+    assert.deepEqual(await run('/refuse bob'), [['answerConsent', 'bob', false], ['info', 'refused direct messages from bob']]);
+    assert.deepEqual(await run('/accept'), [['error', 'which user?; usage: /accept USER']]);
+  });
+
+  it('/send uploads to the open conversation or to whom it names; /get saves by number or id', async () => {
+    assert.deepEqual(await run('/send ./notes.txt'), [['sendFile', './notes.txt', ['#general']], ['info', 'sent notes.txt (1.2 kB)']]);
+    assert.deepEqual(await run('/send "my notes.txt" bob,carol'), [['sendFile', 'my notes.txt', ['bob', 'carol']], ['info', 'sent notes.txt (1.2 kB)']]);
+    assert.deepEqual(await run('/send x.txt', null), [['error', 'no conversation is open: name who gets it; usage: /send PATH [TO[,TO2...]]']]);
+    assert.deepEqual(await run('/get 3'), [['download', '3', undefined], ['info', 'saved notes.txt']]);
+    assert.deepEqual(await run('/get f1 /tmp/x'), [['download', 'f1', '/tmp/x'], ['info', 'saved /tmp/x']]);
+  });
+
+  it('/help lists every command; /quit quits', async () => {
+    const [[kind, title, lines]] = (await run('/help')) as [[string, string, string[]]];
+    assert.equal(kind, 'show');
+    assert.equal(title, 'Commands');
+    for (const c of COMMANDS) assert.ok(lines.some((l) => l.startsWith(c.usage)), c.usage);
+    assert.deepEqual(await run('/quit'), [['quit']]);
+    assert.deepEqual(await run('/EXIT'), [['quit']]);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chatUrl, planLaunch } from '../../../../src/cli/chat/launch.js';
+import { CliError } from '../../../../src/cli/user.js';
+
+const FP = 'AB:'.repeat(31) + 'AB';
+
+describe('chatUrl', () => {
+  it('defaults to QUIC on this machine, and to QUIC when no scheme is given', () => {
+    assert.equal(chatUrl(undefined), 'quic://127.0.0.1:7443');
+    assert.equal(chatUrl(''), 'quic://127.0.0.1:7443');
+    assert.equal(chatUrl('chat.example.com'), 'quic://chat.example.com');
+    assert.equal(chatUrl('10.0.0.5:9000'), 'quic://10.0.0.5:9000');
+  });
+
+  it('keeps tls:// and quic:// as given', () => {
+    assert.equal(chatUrl('tls://127.0.0.1:7443'), 'tls://127.0.0.1:7443');
+    assert.equal(chatUrl('quic://[::1]:7443'), 'quic://[::1]:7443');
+  });
+
+  it('sends ws:// and wss:// to /ws, ws:// on port 8080 unless given', () => {
+    assert.equal(chatUrl('ws://localhost'), 'ws://localhost:8080/ws');
+    assert.equal(chatUrl('ws://localhost:9090/'), 'ws://localhost:9090/ws');
+    assert.equal(chatUrl('wss://chat.example.com'), 'wss://chat.example.com/ws');
+    assert.equal(chatUrl('wss://chat.example.com/chat/ws'), 'wss://chat.example.com/chat/ws');
+  });
+
+  it('refuses other schemes and what is not a URL', () => {
+    assert.throws(() => chatUrl('http://x'), /unsupported URL scheme http: in http:\/\/x: use quic:\/\/, tls:\/\/, ws:\/\/ or wss:\/\//);
+    assert.throws(() => chatUrl('quic://a b'), CliError);
+  });
+});
+
+describe('planLaunch', () => {
+  it('logs in from --user and the password variable', () => {
+    assert.deepEqual(planLaunch('tls://h:1', { user: 'alice', fingerprint: FP }, { CONFAB_PASSWORD: 'pw' }), {
+      url: 'tls://h:1',
+      fingerprint: FP,
+      credentials: { mode: 'login', name: 'alice', password: 'pw' },
+      form: { mode: 'login', name: 'alice' },
+    });
+    assert.equal(planLaunch(undefined, { user: 'alice', register: true }, { CONFAB_PASSWORD: 'pw' }).credentials?.mode, 'register');
+  });
+
+  it('opens the form (name filled in) when the password is not in the environment', () => {
+    const plan = planLaunch(undefined, { user: 'alice', register: true }, {});
+    assert.equal(plan.credentials, undefined);
+    assert.deepEqual(plan.form, { mode: 'register', name: 'alice' });
+    assert.deepEqual(planLaunch(undefined, {}, { CONFAB_PASSWORD: 'pw' }).form, { mode: 'login', name: '' });
+  });
+
+  it('enters as a guest with --guest', () => {
+    assert.deepEqual(planLaunch(undefined, { guest: 'zed' }, {}).credentials, { mode: 'guest', name: 'zed', password: '' });
+    assert.throws(() => planLaunch(undefined, { guest: 'zed', user: 'alice' }, {}), /--guest cannot go with --user or --register/);
+  });
+
+  it('refuses a fingerprint that is not a SHA-256 digest', () => {
+    assert.throws(() => planLaunch(undefined, { fingerprint: 'AB:CD' }, {}), CliError);
+  });
+});
