@@ -14,7 +14,7 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     calls.push(call);
     if (failWith) throw failWith;
   };
-  const file: WireFile = { id: 'f1', name: 'notes.txt', size: 1200, type: 'text/plain', sha256: '00' } as WireFile;
+  const file: WireFile = { message: 0, id: 'f1', name: 'notes.txt', size: 1200, type: 'text/plain', sha256: '00' };
   const ctx: CommandContext = {
     openConversation: () => open,
     send: (targets, text) => void calls.push(['send', targets, text]),

@@ -48,7 +48,7 @@ describe('message lines', () => {
     assert.equal(sending[0].text, '09:05 me: hi (sending...)');
     const failed = messageLines(shown('hi', 'me', { own: true, delivery: 'failed', error: 'too long' }), 40, () => 1);
     assert.equal(failed[0].text, '09:05 me: hi (not sent: too long)');
-    const file = { id: 'x', name: 'cat.png', size: 2_500_000, type: 'image/png', sha256: '' };
+    const file = { message: 1, id: 'x', name: 'cat.png', size: 2_500_000, type: 'image/png', sha256: '' };
     const withFile = messageLines(shown('', 'bob', { files: [file] }), 40, () => 7);
     assert.deepEqual(withFile.map((l) => l.text), ['09:05 bob: ', '           [file 7] cat.png (2.5 MB)']);
     assert.equal(byteSize(999), '999 B');
