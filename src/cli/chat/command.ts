@@ -1,13 +1,16 @@
 // `confab chat [URL]`: the terminal client as a command-line command.
 import { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { DEFAULT_URL, PASSWORD_VARIABLE, planLaunch, type ChatFlags } from './launch.js';
+import { DEFAULT_URL, PASSWORD_VARIABLE, pinLocalServer, planLaunch, type ChatFlags } from './launch.js';
 
 export function chatCommand(io: CliIo): Command {
   return new Command('chat')
     .description('chat in the terminal (full screen); see docs/terminal-client.md')
     .argument('[url]', `the server: quic://, tls://, ws:// or wss:// (no scheme: quic://; default ${DEFAULT_URL})`)
-    .option('--fingerprint <sha256>', "pin the server's certificate by its SHA-256 fingerprint (confab serve prints it)")
+    .option(
+      '--fingerprint <sha256>',
+      "pin the server's certificate by its SHA-256 fingerprint (confab serve prints it); for a server on this machine, the certificate in its data directory is pinned when this is not given [CONFAB_DATA_DIR, default ./data]",
+    )
     .option('--user <name>', `log in as this user, with the password from ${PASSWORD_VARIABLE} (else typed on screen)`)
     .option('--register', 'register the account first (with --user, or on the login screen)')
     .option('--guest <nick>', 'enter as a guest under this nickname')
@@ -19,7 +22,7 @@ into history; Ctrl-T shows or hides the member list; Ctrl-C or /quit leaves. /he
 slash commands (/join, /leave, /rooms, /who, /msg, /topic, /accept, /refuse, /send, /get, ...).`,
     )
     .action(async (url: string | undefined, flags: ChatFlags) => {
-      const launch = planLaunch(url, flags, io.env);
+      const launch = pinLocalServer(planLaunch(url, flags, io.env), io.env);
       // Loaded here: the other commands need neither React nor ink.
       const { runChat } = await import('./run.js');
       await runChat(launch, io);

@@ -39,6 +39,7 @@ export interface Panel {
 }
 
 export interface ChatScreen {
+  /** `detail`: why the last connection attempt failed, until one succeeds. */
   connection: { state: ClientState; detail: string };
   auth: AuthState;
   /** Why the last login failed. */
@@ -165,7 +166,9 @@ export class ChatController implements CommandContext {
 
   private onState(to: ClientState, detail: string): void {
     const from = this.state.connection.state;
-    this.update({ connection: { state: to, detail: to === 'error' ? detail : '' } });
+    // Why the last attempt failed stays known while the next one is under way.
+    const kept = to === 'error' ? detail : to === 'connected' ? '' : this.state.connection.detail;
+    this.update({ connection: { state: to, detail: kept } });
     if (to === 'error' && from === 'connected' && this.state.auth === 'signed-in' && !this.state.quitting) {
       this.lostAfterId = this.client.lastMessageId;
       this.error(`connection lost (${detail}): reconnecting`);

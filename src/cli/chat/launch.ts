@@ -1,7 +1,11 @@
 // From the command line to what the client does first: which server (the URL, completed with
 // the defaults), whether its certificate is pinned, and how to log in (at once from flags and
 // the environment, or through the form on screen).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { normalizeFingerprint } from '../../client/fingerprint.js';
+import { DEFAULTS } from '../../config/defaults.js';
+import { fingerprintOf } from '../../tls/certificate.js';
 import { CliError } from '../user.js';
 
 /** Where `confab chat` goes with no URL: a server on this machine, over QUIC. */
@@ -11,6 +15,8 @@ export const PASSWORD_VARIABLE = 'CONFAB_PASSWORD';
 /** The server's HTTP port by default, where its WebSocket endpoint is. */
 const DEFAULT_WS_PORT = '8080';
 const SCHEMES = ['quic:', 'tls:', 'ws:', 'wss:', 'tcp:'];
+/** Where `confab serve` keeps its data (and its certificate) unless told otherwise. */
+const DEFAULT_DATA_DIR = DEFAULTS.dataDir;
 
 export type LoginMode = 'login' | 'register' | 'guest';
 
@@ -85,4 +91,29 @@ export function planLaunch(rawUrl: string | undefined, flags: ChatFlags, env: Re
     return { ...plan, credentials: { mode: flags.register ? 'register' : 'login', name: flags.user, password } };
   }
   return plan;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
+
+/**
+ * With no --fingerprint, a server on this machine is trusted by its own certificate: the
+ * self-signed one `confab serve` keeps in its data directory (CONFAB_DATA_DIR, or ./data as for
+ * `confab serve`). Whoever can read that file runs the server, so pinning it is as safe as
+ * pinning the fingerprint the server prints. Anything else keeps the normal CA check.
+ */
+export function pinLocalServer(launch: Launch, env: Readonly<Record<string, string | undefined>>): Launch {
+  if (launch.fingerprint !== undefined) return launch;
+  const url = new URL(launch.url);
+  if (url.protocol === 'ws:' || url.protocol === 'tcp:' || !LOOPBACK.test(url.hostname)) return launch;
+  let pem: string;
+  try {
+    pem = readFileSync(join(env.CONFAB_DATA_DIR ?? DEFAULT_DATA_DIR, 'tls', 'cert.pem'), 'utf8');
+  } catch {
+    return launch;
+  }
+  try {
+    return { ...launch, fingerprint: fingerprintOf(pem) };
+  } catch {
+    return launch; // not a certificate: the normal check applies, and its error says what to do
+  }
 }

@@ -23,8 +23,9 @@ export interface PaneOptions {
 }
 
 export class Tmux {
-  readonly socket = `confab-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   private readonly dir = mkdtempSync(join(tmpdir(), 'confab-tmux-'));
+  /** A socket of its own, in a directory of its own (removed at the end with the socket). */
+  readonly socket = join(this.dir, 'tmux.sock');
   private readonly conf = join(this.dir, 'tmux.conf');
   private readonly pids: number[] = [];
 
@@ -35,7 +36,7 @@ export class Tmux {
   }
 
   async tmux(...args: string[]): Promise<string> {
-    const { stdout } = await run('tmux', ['-u', '-L', this.socket, '-f', this.conf, ...args], { timeout: 10_000 });
+    const { stdout } = await run('tmux', ['-u', '-S', this.socket, '-f', this.conf, ...args], { timeout: 10_000 });
     return stdout;
   }
 

@@ -18,8 +18,15 @@ const help: ChatCommand = {
     ctx.show('Commands', [
       ...COMMANDS.map((c) => `${c.usage.padEnd(width)}  ${c.summary}`),
       '',
-      'Keys: Enter send | Ctrl-N/Ctrl-P or Alt-1..9 switch conversation | PageUp/PageDown scroll',
-      '      Ctrl-T member list | Up/Down recall a line | Esc close this panel | Ctrl-C quit',
+      'Keys:',
+      '  Enter              send the line (a message, or a command)',
+      '  Ctrl-N / Ctrl-P    next / previous conversation',
+      '  Alt-1 .. Alt-9     the conversation with that number',
+      '  PageUp / PageDown  scroll; past the top fetches older history',
+      '  Ctrl-T             show or hide the member list',
+      '  Up / Down          recall earlier lines',
+      '  Esc                close this panel, or clear the notice',
+      '  Ctrl-C             quit',
       'A line starting with // sends a message that starts with /.',
     ]);
   },

@@ -36,7 +36,6 @@ export function App({ controller, theme }: { controller: ChatController; theme: 
         <StatusLine
           width={layout.columns}
           state={screen.connection.state}
-          detail={screen.connection.detail}
           user={signedIn ? `${screen.chat.me}${screen.chat.guest ? ' (guest)' : ''}` : ''}
           url={controller.launch.url}
           hint={signedIn ? HINT : ''}

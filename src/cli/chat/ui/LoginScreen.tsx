@@ -7,7 +7,7 @@ import { keyActions } from '../keys.js';
 import type { LoginMode } from '../launch.js';
 import { lineText } from '../line-editor.js';
 import { fieldsOf, formStep, MODES, newForm, type Field } from '../login-form.js';
-import { fit } from '../text-width.js';
+import { fit, wrap } from '../text-width.js';
 import { InputLine } from './InputLine.js';
 import { useTheme } from './theme.js';
 
@@ -50,7 +50,9 @@ export function LoginScreen({ controller, screen, width, height }: LoginScreenPr
   const action = form.mode === 'register' ? 'Registering' : form.mode === 'guest' ? 'Entering' : 'Logging in';
   const status = busy ? ` ${action} as ${lineText(form.name).trim()}...` : screen.loginError ? ` ! ${screen.loginError}` : '';
   const help = ' Enter: next field, then go.  Up/Down: change field.  Ctrl-C: quit.';
-  const used = intro.length + fields.length + 3;
+  // Until a connection is up, why it failed (it is tried again and again meanwhile).
+  const problem = screen.connection.state !== 'connected' && screen.connection.detail ? wrap(`! ${screen.connection.detail}; trying again`, width - 2).slice(0, 4) : [];
+  const used = intro.length + fields.length + 3 + (problem.length > 0 ? problem.length + 1 : 0);
   return (
     <Box flexDirection="column" width={width} height={height}>
       {intro.map((l, i) => (
@@ -66,6 +68,12 @@ export function LoginScreen({ controller, screen, width, height }: LoginScreenPr
         {fit(status, width)}
       </Text>
       <Text wrap="truncate">{fit(help, width)}</Text>
+      {problem.length > 0 && <Text> </Text>}
+      {problem.map((l, i) => (
+        <Text key={`problem${i}`} wrap="truncate" color={theme.error}>
+          {fit(` ${l}`, width)}
+        </Text>
+      ))}
       {Array.from({ length: Math.max(0, height - used) }, (_, i) => (
         <Text key={`pad${i}`}> </Text>
       ))}

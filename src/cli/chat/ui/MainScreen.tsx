@@ -12,7 +12,7 @@ import { InputLine } from './InputLine.js';
 import { Members } from './Members.js';
 import { MessagePane } from './MessagePane.js';
 import { NoticeLine } from './NoticeLine.js';
-import { Panel } from './Panel.js';
+import { Panel, panelLines } from './Panel.js';
 import { Sidebar } from './Sidebar.js';
 
 export interface MainScreenProps {
@@ -121,7 +121,10 @@ function onKey(controller: ChatController, v: View, action: KeyAction, layout: L
 /** Scrolls the panel, or the open conversation; reaching the top of what is loaded fetches older messages. */
 function scrolled(controller: ChatController, v: View, by: number, layout: Layout): View {
   const screen = controller.getSnapshot();
-  if (screen.panel) return { ...v, panelScroll: Math.max(0, Math.min(v.panelScroll - by, screen.panel.lines.length - 1)) };
+  if (screen.panel) {
+    const last = Math.max(0, panelLines(screen.panel, layout.pane).length - (layout.body - 2));
+    return { ...v, panelScroll: Math.max(0, Math.min(v.panelScroll - by, last)) };
+  }
   const key = screen.chat.active;
   const conv = key === undefined ? undefined : screen.chat.conversations[key];
   if (!conv || key === undefined) return v;

@@ -15,14 +15,14 @@ export const STATE_NAMES: Readonly<Record<ClientState, string>> = {
 export interface StatusLineProps {
   width: number;
   state: ClientState;
-  detail: string;
   user: string;
   url: string;
   hint: string;
 }
 
 export function statusText(p: StatusLineProps): string {
-  const state = `[${STATE_NAMES[p.state]}${p.state === 'error' && p.detail ? `: ${p.detail}` : ''}]`;
+  // Why a connection failed is too long for this line: the notice line and the login screen say it.
+  const state = `[${STATE_NAMES[p.state]}]`;
   const left = ` confab ${state} ${p.user ? `${p.user} @ ` : ''}${p.url}`;
   const room = p.width - textWidth(left) - textWidth(p.hint) - 1;
   return room >= 2 ? `${left}${' '.repeat(room)}${p.hint} ` : fit(left, p.width);

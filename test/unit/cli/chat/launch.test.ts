@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chatUrl, planLaunch } from '../../../../src/cli/chat/launch.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chatUrl, pinLocalServer, planLaunch } from '../../../../src/cli/chat/launch.js';
+import { ensureCertificate } from '../../../../src/tls/certificate.js';
 import { CliError } from '../../../../src/cli/user.js';
 
 const FP = 'AB:'.repeat(31) + 'AB';
@@ -56,5 +60,26 @@ describe('planLaunch', () => {
 
   it('refuses a fingerprint that is not a SHA-256 digest', () => {
     assert.throws(() => planLaunch(undefined, { fingerprint: 'AB:CD' }, {}), CliError);
+  });
+});
+
+describe('pinLocalServer', () => {
+  it("pins a server on this machine by the certificate in its data directory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-pin-'));
+    try {
+      const { fingerprint } = await ensureCertificate(dir);
+      const env = { CONFAB_DATA_DIR: dir };
+      assert.equal(pinLocalServer(planLaunch(undefined, {}, env), env).fingerprint, fingerprint);
+      assert.equal(pinLocalServer(planLaunch('wss://localhost', {}, env), env).fingerprint, fingerprint);
+      // A pin given, another host, or plain ws://: nothing read.
+      assert.equal(pinLocalServer(planLaunch(undefined, { fingerprint: FP }, env), env).fingerprint, FP);
+      assert.equal(pinLocalServer(planLaunch('quic://chat.example.com', {}, env), env).fingerprint, undefined);
+      assert.equal(pinLocalServer(planLaunch('ws://127.0.0.1', {}, env), env).fingerprint, undefined);
+      // No certificate there: the normal check applies.
+      const none = { CONFAB_DATA_DIR: join(dir, 'none') };
+      assert.equal(pinLocalServer(planLaunch(undefined, {}, none), none).fingerprint, undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
