@@ -3,6 +3,9 @@ import { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { DEFAULT_URL, PASSWORD_VARIABLE, pinLocalServer, planLaunch, type ChatFlags } from './launch.js';
 
+/** After quitting, how long the program may take to wind down by itself. */
+const QUIT_GRACE_MS = 300;
+
 export function chatCommand(io: CliIo): Command {
   return new Command('chat')
     .description('chat in the terminal (full screen); see docs/terminal-client.md')
@@ -26,5 +29,8 @@ slash commands (/join, /leave, /rooms, /who, /msg, /topic, /accept, /refuse, /se
       // Loaded here: the other commands need neither React nor ink.
       const { runChat } = await import('./run.js');
       await runChat(launch, io);
+      // The user has quit: a connection attempt still under way (a QUIC dial to a server that
+      // does not answer runs to its own timeout) must not keep the program alive.
+      setTimeout(() => process.exit(), QUIT_GRACE_MS).unref();
     });
 }

@@ -99,7 +99,15 @@ export class ChatController implements CommandContext {
       this.dispatch({ type: 'message', message: m });
     });
     c.on('ack', (a) => this.dispatch({ type: 'ack', cid: a.cid, id: a.id, at: a.at }));
-    c.on('presence', (p) => this.dispatch({ type: 'presence', ...p }));
+    c.on('presence', (p) => {
+      this.dispatch({ type: 'presence', ...p });
+      // Someone came online who is not in the open room's list: they may have become a member
+      // without a join event (registering makes one a member of #general), so ask.
+      const open = this.openConversation();
+      if (p.event === 'online' && open?.kind === 'room' && !open.members.some((m) => nameKey(m.name) === nameKey(p.user))) {
+        void this.refreshMembers(open.name);
+      }
+    });
     c.on('topic', (t) => {
       this.dispatch({ type: 'topic', room: t.room, topic: t.topic });
       this.info(`${t.by} set the topic of ${t.room}: ${t.topic}`);
@@ -300,6 +308,16 @@ export class ChatController implements CommandContext {
   private notePage(key: string, before: number, messages: readonly IncomingMessage[], more: boolean): void {
     for (const m of messages) this.files.note(m.files ?? []);
     this.dispatch({ type: 'page', key, before, messages, more });
+  }
+
+  /** Fetches a room's member list afresh (when it comes into view); a failure leaves the old one. */
+  async refreshMembers(room: string): Promise<void> {
+    if (this.client.state !== 'connected' || !this.client.session) return;
+    try {
+      this.dispatch({ type: 'members', room, members: await this.client.members(room) });
+    } catch {
+      // not a member any more, or the connection went: the list stays as it was
+    }
   }
 
   closePanel(): void {

@@ -98,4 +98,19 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
     for (const row of screen.slice(1, 21)) assert.equal(row.indexOf('|'), column, `misaligned row: ${row}`);
     await alice.keys('C-u');
   });
+
+  it('shows the member list on Ctrl-T at 80 columns, and by itself on a wide terminal', { timeout: 30_000 }, async () => {
+    await alice.keys('C-t');
+    await alice.waitFor(/\|Members \(3\)\n.*\| alice\n.*\| bob\n.*\| carol/);
+    await alice.keys('C-t');
+    await alice.waitFor((s) => !s.includes('Members (3)'));
+    await bob.resize(120, 30);
+    const wide = await bob.waitFor(/\|Members \(3\)/);
+    const rows = wide.split('\n');
+    assert.equal(rows.length, 30);
+    assert.match(rows[0], /^ confab \[Connected\] bob @ ws:/);
+    assert.match(rows[28], /^\[#general\]/);
+    for (const row of rows) assert.ok(row.length <= 120, `a row wider than the terminal: ${row}`);
+  });
 });
+

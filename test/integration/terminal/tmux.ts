@@ -93,6 +93,11 @@ export class Pane {
     return out.replace(/\n$/, '').split('\n');
   }
 
+  /** Resizes the terminal (the program sees SIGWINCH). */
+  async resize(width: number, height: number): Promise<void> {
+    await this.tmux.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
+  }
+
   /** Whether the program in the pane has ended. */
   async dead(): Promise<boolean> {
     return (await this.tmux.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}')).trim() === '1';

@@ -1,6 +1,6 @@
 // The chat: conversations on the left, the open one in the middle, its members on the right
 // (when wide enough, or toggled with Ctrl-T), the notice line and the input line below.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { runInput } from '../commands/table.js';
 import type { ChatController, ChatScreen } from '../controller.js';
@@ -42,6 +42,12 @@ export function MainScreen({ controller, screen, columns, rows }: MainScreenProp
   const conv = chat.active === undefined ? undefined : chat.conversations[chat.active];
   const scroll = conv ? (view.scroll[conv.key] ?? 0) : 0;
   const pane = conv ? paneView(conv, layout.pane, layout.body - 1, scroll, controller.files.numberOf) : undefined;
+
+  // The member list is fetched afresh whenever it comes into view.
+  const listedRoom = layout.members > 0 && conv?.kind === 'room' ? conv.name : undefined;
+  useEffect(() => {
+    if (listedRoom !== undefined) void controller.refreshMembers(listedRoom);
+  }, [controller, listedRoom]);
 
   useInput((input, key) => {
     let v = latest.current;
