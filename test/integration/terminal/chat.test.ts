@@ -8,6 +8,15 @@ import { connect } from '../../../src/client/node.js';
 import { chatCommand, PASSWORD, REPO_ROOT, startChatServer, userArgs, type ChatServer } from './harness.js';
 import { Tmux, type Pane } from './tmux.js';
 
+/** The colour codes (SGR 30-38, 40-48, 90-107) set anywhere in a screen captured with -e. */
+function colours(styled: string): string[] {
+  const found: string[] = [];
+  for (const [, params] of styled.matchAll(/\u001b\[([0-9;]*)m/g)) {
+    for (const p of params.split(';')) if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) found.push(p);
+  }
+  return found;
+}
+
 /** A message line: HH:MM, the sender, the text. */
 const line = (sender: string, text: string): RegExp => new RegExp(`\\d\\d:\\d\\d ${sender}: ${text}`);
 
@@ -76,6 +85,8 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
     await alice.waitFor(/#general: /);
     await alice.enter('/frobnicate now');
     await alice.waitFor('! unknown command /frobnicate: /help lists the commands');
+    // NO_COLOR: the error is marked by its sign, and nothing on screen is coloured.
+    assert.deepEqual(colours(await alice.styledScreen()), []);
     await alice.enter('/join');
     await alice.waitFor('! which room?; usage: /join ROOM');
     await alice.enter('still here');

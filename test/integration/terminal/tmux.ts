@@ -98,6 +98,11 @@ export class Pane {
     await this.tmux.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
   }
 
+  /** The screen with its attributes as escape sequences (capture-pane -e). */
+  async styledScreen(): Promise<string> {
+    return this.tmux.tmux('capture-pane', '-p', '-e', '-t', this.name);
+  }
+
   /** Whether the program in the pane has ended. */
   async dead(): Promise<boolean> {
     return (await this.tmux.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}')).trim() === '1';
