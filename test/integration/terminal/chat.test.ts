@@ -11,7 +11,8 @@ import { Tmux, type Pane } from './tmux.js';
 /** The colour codes (SGR 30-38, 40-48, 90-107) set anywhere in a screen captured with -e. */
 function colours(styled: string): string[] {
   const found: string[] = [];
-  for (const [, params] of styled.matchAll(/\u001b\[([0-9;]*)m/g)) {
+  const ESC = String.fromCharCode(0x1b);
+  for (const [, params] of styled.matchAll(new RegExp(`${ESC}\\[([0-9;]*)m`, 'g'))) {
     for (const p of params.split(';')) if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) found.push(p);
   }
   return found;
