@@ -7,7 +7,7 @@ import type { ChatController, ChatScreen } from '../controller.js';
 import { keyActions, type KeyAction } from '../keys.js';
 import { layoutFor, type Layout } from '../layout.js';
 import { edit, EMPTY_LINE, entered, lineText, type LineEditor } from '../line-editor.js';
-import { paneView } from '../pane.js';
+import { AT_BOTTOM, paneView, type ScrollPosition } from '../pane.js';
 import { InputLine } from './InputLine.js';
 import { Members } from './Members.js';
 import { MessagePane } from './MessagePane.js';
@@ -25,8 +25,8 @@ export interface MainScreenProps {
 /** What the screen keeps for itself between keys. */
 interface View {
   editor: LineEditor;
-  /** Lines scrolled up from the newest, by conversation key. */
-  scroll: Readonly<Record<string, number>>;
+  /** Where each conversation is scrolled to, by its key. */
+  scroll: Readonly<Record<string, ScrollPosition>>;
   /** Toggled with Ctrl-T; undefined: shown when the terminal is wide enough. */
   members: boolean | undefined;
   panelScroll: number;
@@ -40,7 +40,7 @@ export function MainScreen({ controller, screen, columns, rows }: MainScreenProp
   const layout = layoutFor(columns, rows, view.members);
   const chat = screen.chat;
   const conv = chat.active === undefined ? undefined : chat.conversations[chat.active];
-  const scroll = conv ? (view.scroll[conv.key] ?? 0) : 0;
+  const scroll = conv ? (view.scroll[conv.key] ?? AT_BOTTOM) : AT_BOTTOM;
   const pane = conv ? paneView(conv, layout.pane, layout.body - 1, scroll, controller.files.numberOf) : undefined;
 
   // The member list is fetched afresh whenever it comes into view.
@@ -93,7 +93,7 @@ function onKey(controller: ChatController, v: View, action: KeyAction, layout: L
       const line = lineText(v.editor);
       controller.closePanel();
       void runInput(line, controller);
-      return { ...v, editor: entered(v.editor), panelScroll: 0, scroll: active === undefined ? v.scroll : { ...v.scroll, [active]: 0 } };
+      return { ...v, editor: entered(v.editor), panelScroll: 0, scroll: active === undefined ? v.scroll : { ...v.scroll, [active]: AT_BOTTOM } };
     }
     case 'quit':
       controller.quit();
@@ -134,8 +134,8 @@ function scrolled(controller: ChatController, v: View, by: number, layout: Layou
   const key = screen.chat.active;
   const conv = key === undefined ? undefined : screen.chat.conversations[key];
   if (!conv || key === undefined) return v;
-  const current = paneView(conv, layout.pane, layout.body - 1, v.scroll[key] ?? 0, controller.files.numberOf);
+  const current = paneView(conv, layout.pane, layout.body - 1, v.scroll[key] ?? AT_BOTTOM, controller.files.numberOf);
   const next = Math.max(0, Math.min(current.scroll + by, current.maxScroll));
   if (by > 0 && next >= current.maxScroll) void controller.loadOlder(key);
-  return { ...v, scroll: { ...v.scroll, [key]: next } };
+  return { ...v, scroll: { ...v.scroll, [key]: { ...current.position, fromBottom: next } } };
 }

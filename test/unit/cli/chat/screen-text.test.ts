@@ -6,7 +6,7 @@ import { byteSize, clock, messageLines } from '../../../../src/cli/chat/format.j
 import { layoutFor } from '../../../../src/cli/chat/layout.js';
 import { formStep, newForm, type LoginForm } from '../../../../src/cli/chat/login-form.js';
 import type { KeyAction } from '../../../../src/cli/chat/keys.js';
-import { paneView } from '../../../../src/cli/chat/pane.js';
+import { AT_BOTTOM, paneView } from '../../../../src/cli/chat/pane.js';
 import { sidebarLines } from '../../../../src/cli/chat/sidebar.js';
 import { cut, fit, textWidth, wrap } from '../../../../src/cli/chat/text-width.js';
 import { EMPTY_CHAT, reduceChat, type ChatModel, type ShownMessage } from '../../../../src/client/conversations.js';
@@ -66,13 +66,23 @@ function roomWith(count: number): ChatModel {
 describe('the message pane', () => {
   it('shows the newest lines, and scrolls up to the oldest, never past it', () => {
     const conv = roomWith(10).conversations['#general'];
-    const bottom = paneView(conv, 40, 4, 0, () => 1);
+    const bottom = paneView(conv, 40, 4, AT_BOTTOM, () => 1);
     assert.deepEqual(bottom.lines.map((l) => l.text), ['09:05 bob: m7', '09:05 bob: m8', '09:05 bob: m9', '09:05 bob: m10']);
     assert.equal(bottom.maxScroll, 7); // ten messages and the line about older ones
-    const top = paneView(conv, 40, 4, 100, () => 1);
+    const top = paneView(conv, 40, 4, { fromBottom: 100, newest: '' }, () => 1);
     assert.equal(top.scroll, 7);
     assert.equal(top.atTop, true);
     assert.deepEqual(top.lines.map((l) => l.text), ['-- PageUp for older messages --', '09:05 bob: m1', '09:05 bob: m2', '09:05 bob: m3']);
+  });
+
+  it('stays where it was scrolled to when new messages arrive, and follows them at the bottom', () => {
+    const before = roomWith(10);
+    const up = paneView(before.conversations['#general'], 40, 4, { fromBottom: 3, newest: '' }, () => 1);
+    assert.deepEqual(up.lines.map((l) => l.text), ['09:05 bob: m4', '09:05 bob: m5', '09:05 bob: m6', '09:05 bob: m7']);
+    const after = reduceChat(before, { type: 'message', message: { id: 11, cid: '', at, from: 'carol', to: ['#general'], text: 'new' } });
+    const still = paneView(after.conversations['#general'], 40, 4, up.position, () => 1);
+    assert.deepEqual(still.lines.map((l) => l.text), up.lines.map((l) => l.text));
+    assert.equal(paneView(after.conversations['#general'], 40, 4, AT_BOTTOM, () => 1).lines.at(-1)?.text, '09:05 carol: new');
   });
 });
 
