@@ -1,15 +1,19 @@
 // `confab bench`: throughput and latency of confab and its comparison peers, memory per idle
-// connection (--idle), or the store's durability measurement (--durable). JSON goes to stdout
-// (and --json FILE), a table for people to stderr.
+// connection (--idle), the store's durability measurement (--durable), connection set-up times
+// (--handshakes) or the web client's size and speed (--web). JSON goes to stdout (and
+// --json FILE), a table for people to stderr.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
+import { peerLabel } from './clients/types.js';
 import { measureDurable } from './durable.js';
+import { measureHandshakes, type HandshakeResult } from './handshake.js';
 import { measureIdle, type IdleResult } from './idle.js';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.js';
-import { formatRatios, formatTable, ratios, type PeerResult, type PeerRatios } from './report.js';
+import { formatRatios, formatTable, ratios, table, type PeerResult, type PeerRatios } from './report.js';
 import { waitForQuiet } from './quiet.js';
 import { measurePeer, SERVER_CPU } from './throughput.js';
+import type { WebBenchResult } from './web.js';
 
 /** Seconds a peer may take beyond its warm-up, window and drain (server start, connecting). */
 const PER_PEER_SLACK_S = 90;
@@ -22,6 +26,8 @@ export interface BenchReport {
   throughput?: { results: PeerResult[]; ratios: Record<string, PeerRatios> };
   idle?: IdleResult;
   durable?: unknown;
+  handshakes?: HandshakeResult;
+  web?: WebBenchResult;
   notes: string[];
 }
 
@@ -59,12 +65,21 @@ export async function runBench(argv: string[]): Promise<void> {
   }
 }
 
+/** Throughput is what runs when no other measurement was asked for. */
+export function runsThroughput(o: BenchOptions): boolean {
+  return o.idle === undefined && !o.durable && o.handshakes === undefined && !o.web;
+}
+
 export function hardTimeoutSeconds(o: BenchOptions): number {
   if (o.timeoutSeconds > 0) return o.timeoutSeconds;
   let s = 30;
   if (o.idle !== undefined) s += 120 + o.idle / 50;
   if (o.durable) s += 600;
-  if (o.idle === undefined && !o.durable) s += o.peers.length * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S);
+  // Three series (confab QUIC and TLS, quicjs QUIC), each dial well under 50 ms on loopback.
+  if (o.handshakes !== undefined) s += 60 + 3 * o.handshakes * 0.05;
+  // A browser start, then per run two page loads and a login.
+  if (o.web) s += 60 + o.runs * 15;
+  if (runsThroughput(o)) s += o.peers.length * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S);
   return Math.ceil(s);
 }
 
@@ -90,16 +105,29 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     else report.notes.push(d.note);
     say(d.ran ? 'durable: done' : `durable: ${d.note}`);
   }
-  if (o.idle === undefined && !o.durable) {
+  if (o.handshakes !== undefined) {
+    say(`handshakes: ${o.handshakes} set-ups per series, one at a time ...`);
+    report.handshakes = await measureHandshakes(o.handshakes, say);
+    say(`\n${formatHandshakes(report.handshakes)}`);
+  }
+  if (o.web) {
+    say(`web: ${o.runs} page loads in ${o.chromium} ...`);
+    // Loaded only when asked for: it needs playwright-core and the built web client.
+    const web = await import('./web.js');
+    report.web = await web.measureWeb({ runs: o.runs, chromium: o.chromium });
+    say(`\n${web.formatWebReport(report.web)}`);
+  }
+  if (runsThroughput(o)) {
     if (o.pin) report.notes.push(pinGenerator());
     const results: PeerResult[] = [];
-    for (const peer of o.peers) {
+    for (const entry of o.peers) {
+      const peer = peerLabel(entry);
       if (o.quietWaitSeconds > 0) {
         const q = await waitForQuiet(o.quietWaitSeconds);
         if (!q.quiet) report.notes.push(`${peer}: the machine was still ${q.busyPercent}% busy after waiting ${q.waitedSeconds} s`);
       }
       say(`${peer}: ${o.clients} clients, ${o.senders} senders x ${o.rate}/s, ${o.warmupSeconds}+${o.seconds} s ...`);
-      results.push(await measurePeer(peer, o));
+      results.push(await measurePeer(entry, o));
     }
     report.throughput = { results, ratios: ratios(results) };
     say(`\n${formatTable(results)}`);
@@ -114,6 +142,12 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     }
   }
   return report;
+}
+
+export function formatHandshakes(h: HandshakeResult): string {
+  const head = ['peer', 'transport', 'timed', 'failed', 'p50 ms', 'p90', 'p99', 'max', 'mean'];
+  const rows = h.series.map((s) => [s.peer, s.transport, String(s.count), String(s.failed), ...[s.ms.p50, s.ms.p90, s.ms.p99, s.ms.max, s.ms.mean].map((x) => x.toFixed(2))]);
+  return table([head, ...rows]);
 }
 
 /** --pin: this process (every thread, and the workers it starts later) leaves CPU 0 to the server. */

@@ -2,6 +2,7 @@
 // room), and the server's RSS after a full GC is compared with before. A short warm-up batch
 // first makes the server load and compile its connection path, so that one-off cost is not
 // charged to the connections.
+import { closeBenchQuic } from './clients/byte-pipe.js';
 import { openConfab } from './clients/confab.js';
 import type { BenchClient, Inbox, Transport } from './clients/types.js';
 import { nowMs } from './payload.js';
@@ -57,6 +58,7 @@ export async function measureIdle(n: number, transport: Transport): Promise<Idle
   } finally {
     closing = true;
     for (const c of clients) c.close();
+    await closeBenchQuic();
     await server.stop();
   }
 }

@@ -1,10 +1,10 @@
 // Command-line options of `confab bench`.
 import { parseArgs } from 'node:util';
-import { DEFAULT_PEERS, PEER_KINDS, type PeerKind } from './clients/types.js';
+import { DEFAULT_PEERS, NATIVE_TRANSPORTS, PEER_KINDS, transportOf, type NativeTransport, type PeerEntry, type PeerKind } from './clients/types.js';
 
 export interface BenchOptions {
-  /** How the native protocol's clients connect (the seed gateways always use TCP). */
-  transport: 'ws' | 'tls';
+  /** How the native protocol's clients connect when a confab entry of --peers names no transport. */
+  transport: NativeTransport;
   clients: number;
   senders: number;
   /** Messages per second per sender. */
@@ -14,7 +14,8 @@ export interface BenchOptions {
   drainSeconds: number;
   /** Minimum message text size, bytes. */
   size: number;
-  peers: PeerKind[];
+  /** In order; confab may appear once per transport. */
+  peers: PeerEntry[];
   /** confab's store: sqlite (the default, durable) or memory (to see what durability costs). */
   store: 'sqlite' | 'memory';
   /** Load-generator worker threads; 0 runs it in the main thread. */
@@ -24,6 +25,14 @@ export interface BenchOptions {
   idle?: number;
   /** --durable: run the store's durability measurement (bench/store.ts) instead of throughput. */
   durable: boolean;
+  /** --handshakes N: connection set-up time (QUIC and TLS) instead of throughput. */
+  handshakes?: number;
+  /** --web: the web client's bundle size and time to first message instead of throughput. */
+  web: boolean;
+  /** --web: page loads to take the medians over. */
+  runs: number;
+  /** --web: the Chromium binary. */
+  chromium: string;
   /** Before each peer, wait up to this many seconds for the machine to be idle (0: don't). */
   quietWaitSeconds: number;
   /** The whole run is aborted after this many seconds (0: derived from the other options). */
@@ -35,10 +44,13 @@ export interface BenchOptions {
 
 export const USAGE = `usage: confab bench [options]
 
-Throughput and latency of confab against a plain ws broadcast server and a Socket.IO chat
-server, each started as a child process on 127.0.0.1 (see docs/benchmarks.md).
+Throughput and latency of confab against a plain ws broadcast server, a Socket.IO chat server
+and a broadcast server on @matrixai/quic's high-level API, each started as a child process on
+127.0.0.1 (see docs/benchmarks.md).
 
-  --transport ws|tls     confab transport (default ws; the other peers always use WebSocket)
+  --transport ws|tls|quic
+                         confab's transport where --peers does not name one (default ws; ws
+                         and socketio always use WebSocket, quicjs QUIC, the gateways TCP)
   --clients N            clients, all in one room (default 200)
   --senders S            how many of them send (default 10)
   --rate R               messages per second per sender, open loop (default 100)
@@ -46,14 +58,23 @@ server, each started as a child process on 127.0.0.1 (see docs/benchmarks.md).
   --warmup W             seconds before the window, not measured (default 1)
   --drain D              seconds to wait after the window for late deliveries (default 5)
   --size B               minimum message text size in bytes (default: about 30)
-  --peers LIST           comma-separated, from confab,ws,socketio (default: these three) and
-                         confab's seed gateways chatos,chatapp,cp (the same server, that
-                         protocol's clients)
+  --peers LIST           comma-separated, from confab,ws,socketio (default: these three),
+                         quicjs and confab's seed gateways chatos,chatapp,cp (the same server,
+                         that protocol's clients); confab:ws, confab:tls and confab:quic pick
+                         confab's transport per entry, so one run can compare them, e.g.
+                         --peers confab:quic,quicjs,confab:tls
   --store sqlite|memory  confab's store (default sqlite, commits with synchronous=FULL)
   --workers K            load generator in K worker threads (default 0: main thread)
   --json FILE            also write the JSON report to FILE
   --idle N               instead: server memory per idle (logged-in guest) confab connection
   --durable              instead: the store durability measurement (bench/store.ts)
+  --handshakes N         instead: N connection set-ups one after another, each timed from
+                         dial to established: confab over QUIC (with its stateless Retry) and
+                         over TLS (TCP + TLS 1.3), and the quicjs peer over QUIC
+  --web                  instead: the web client's bundle size and, over --runs page loads in
+                         Chromium, the time to the login form and to the first message
+  --runs N               --web: page loads (default 10)
+  --chromium PATH        --web: the browser (default /usr/bin/chromium)
   --quiet-wait S         before each peer, wait up to S seconds for an idle machine (default 0)
   --timeout S            abort the whole run after S seconds (default: derived)
   --pin                  run each server under test alone on CPU 0 and the load generator on
@@ -82,19 +103,21 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       json: { type: 'string' },
       idle: { type: 'string' },
       durable: { type: 'boolean', default: false },
+      handshakes: { type: 'string' },
+      web: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '10' },
+      chromium: { type: 'string', default: '/usr/bin/chromium' },
       'quiet-wait': { type: 'string', default: '0' },
       timeout: { type: 'string', default: '0' },
       pin: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const transport = values.transport;
-  if (transport !== 'ws' && transport !== 'tls') throw new UsageError(`--transport must be ws or tls, got ${transport}`);
+  const transport = values.transport as NativeTransport;
+  if (!NATIVE_TRANSPORTS.includes(transport)) throw new UsageError(`--transport must be ${NATIVE_TRANSPORTS.join(', ')}, got ${transport}`);
   const store = values.store;
   if (store !== 'sqlite' && store !== 'memory') throw new UsageError(`--store must be sqlite or memory, got ${store}`);
-  const peers = values.peers.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  for (const p of peers) if (!(PEER_KINDS as readonly string[]).includes(p)) throw new UsageError(`unknown peer ${p}; choose from ${PEER_KINDS.join(', ')}`);
-  if (peers.length === 0) throw new UsageError('--peers names no peer');
+  const peers = parsePeers(values.peers, transport);
   const o: BenchOptions = {
     transport,
     clients: int('clients', values.clients, 1),
@@ -104,12 +127,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     warmupSeconds: num('warmup', values.warmup, 0),
     drainSeconds: num('drain', values.drain, 0),
     size: int('size', values.size, 0),
-    peers: [...new Set(peers)] as PeerKind[],
+    peers,
     store,
     workers: int('workers', values.workers, 0),
     json: values.json,
     idle: values.idle === undefined ? undefined : int('idle', values.idle, 1),
     durable: values.durable,
+    handshakes: values.handshakes === undefined ? undefined : int('handshakes', values.handshakes, 1),
+    web: values.web,
+    runs: int('runs', values.runs, 1),
+    chromium: values.chromium,
     quietWaitSeconds: num('quiet-wait', values['quiet-wait'], 0),
     timeoutSeconds: num('timeout', values.timeout, 0),
     pin: values.pin,
@@ -117,6 +144,28 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   };
   if (o.senders > o.clients) throw new UsageError(`--senders (${o.senders}) cannot exceed --clients (${o.clients})`);
   return o;
+}
+
+/**
+ * `--peers`: names, each optionally `:transport`. Only confab has a choice (ws, tls, quic; default
+ * --transport); the others accept only their own. Repeated entries count once.
+ */
+export function parsePeers(list: string, transport: NativeTransport): PeerEntry[] {
+  const out: PeerEntry[] = [];
+  for (const item of list.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const [name, via, ...rest] = item.split(':');
+    if (!(PEER_KINDS as readonly string[]).includes(name) || rest.length > 0) throw new UsageError(`unknown peer ${item}; choose from ${PEER_KINDS.join(', ')}`);
+    const peer = name as PeerKind;
+    const own = transportOf(peer, transport);
+    let chosen = own;
+    if (via !== undefined) {
+      if (peer === 'confab' && (NATIVE_TRANSPORTS as readonly string[]).includes(via)) chosen = via as NativeTransport;
+      else if (via !== own) throw new UsageError(`${peer} cannot run over ${via}${peer === 'confab' ? `; choose from ${NATIVE_TRANSPORTS.join(', ')}` : ` (only ${own})`}`);
+    }
+    if (!out.some((e) => e.peer === peer && e.transport === chosen)) out.push({ peer, transport: chosen });
+  }
+  if (out.length === 0) throw new UsageError('--peers names no peer');
+  return out;
 }
 
 function num(name: string, raw: string, min: number): number {

@@ -86,6 +86,17 @@ export function latencySummary(h: Histogram): LatencySummary {
   return { p50: ms(h.quantile(0.5)), p90: ms(h.quantile(0.9)), p99: ms(h.quantile(0.99)), p999: ms(h.quantile(0.999)), max: ms(h.max), mean: ms(h.mean()) };
 }
 
+/**
+ * Exact percentiles of a small sample set (nearest rank: the smallest sample with at least q of
+ * them at or below it), in the samples' unit, rounded to 3 decimals. All zero when empty.
+ */
+export function sampleSummary(samples: readonly number[]): LatencySummary {
+  if (samples.length === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => round(s[Math.min(s.length, Math.max(1, Math.ceil(q * s.length))) - 1], 3);
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: round(s[s.length - 1], 3), mean: round(s.reduce((a, b) => a + b, 0) / s.length, 3) };
+}
+
 export function summarize(r: RawPeerRun): PeerResult {
   const seconds = r.windowMs / 1000;
   const deliveriesPerSec = r.receivedInWindow / seconds;
@@ -134,13 +145,19 @@ export interface PeerRatios {
   serverRssMiB: number;
 }
 
-/** For every ordered pair of peers, "a/b": figures of a divided by those of b. */
+/**
+ * For every ordered pair of peers, "a/b": figures of a divided by those of b. A peer is named
+ * as in the run; one that ran more than once (confab over two transports) is "peer:transport".
+ */
 export function ratios(results: readonly PeerResult[]): Record<string, PeerRatios> {
   const out: Record<string, PeerRatios> = {};
+  const runs = new Map<string, number>();
+  for (const r of results) runs.set(r.peer, (runs.get(r.peer) ?? 0) + 1);
+  const name = (r: PeerResult): string => (runs.get(r.peer)! > 1 ? `${r.peer}:${r.transport}` : r.peer);
   for (const a of results) {
     for (const b of results) {
       if (a === b) continue;
-      out[`${a.peer}/${b.peer}`] = {
+      out[`${name(a)}/${name(b)}`] = {
         deliveriesPerSec: ratio(a.deliveriesPerSec, b.deliveriesPerSec),
         p50: ratio(a.latencyMs.p50, b.latencyMs.p50),
         p99: ratio(a.latencyMs.p99, b.latencyMs.p99),

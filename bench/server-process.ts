@@ -19,6 +19,7 @@ const ENTRY: Record<PeerKind, string> = {
   confab: 'confab-server',
   ws: 'ws-broadcast',
   socketio: 'socketio-chat',
+  quicjs: 'quic-highlevel',
   chatos: 'confab-server',
   chatapp: 'confab-server',
   cp: 'confab-server',

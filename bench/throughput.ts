@@ -1,7 +1,8 @@
 // The throughput/latency measurement of one peer: its server in a child process, the load
 // generator here, CPU and memory of the server sampled at the edges of the measured window.
 import { receiversPerMessage } from './clients/open.js';
-import { isGatewayPeer, type PeerKind } from './clients/types.js';
+import { closeBenchQuic } from './clients/byte-pipe.js';
+import { isGatewayPeer, transportOf, type PeerEntry, type PeerKind } from './clients/types.js';
 import { runLoad } from './load/generator.js';
 import type { BenchOptions } from './options.js';
 import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
@@ -25,7 +26,9 @@ function roomOf(peer: PeerKind): string | undefined {
   }
 }
 
-export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<PeerResult> {
+/** One peer's run; a bare peer name uses its own transport (confab: `o.transport`). */
+export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions): Promise<PeerResult> {
+  const { peer, transport } = typeof entry === 'string' ? { peer: entry, transport: transportOf(entry, o.transport) } : entry;
   const server = await startServerProcess(peer, {
     store: o.store,
     ...(peer === 'cp' ? { accounts: { prefix: NAME_PREFIX, count: o.clients } } : {}),
@@ -40,7 +43,6 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
     let loopStart: Promise<LoopReport> | undefined;
     let loopEnd: Promise<LoopReport> | undefined;
     let memory = { rss: 0, peak: 0 };
-    const transport = peer === 'confab' ? o.transport : isGatewayPeer(peer) ? 'tcp' : 'ws';
     const outcome = await runLoad(
       {
         peer,
@@ -102,5 +104,6 @@ export async function measurePeer(peer: PeerKind, o: BenchOptions): Promise<Peer
     });
   } finally {
     await server.stop();
+    await closeBenchQuic();
   }
 }

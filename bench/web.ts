@@ -132,7 +132,8 @@ function median(xs: readonly number[]): number {
   return Math.round((s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2) * 10) / 10;
 }
 
-function report(r: WebBenchResult): string {
+/** The result as Markdown: the bundle's files, then the medians. */
+export function formatWebReport(r: WebBenchResult): string {
   const kB = (n: number): string => `${(n / 1024).toFixed(1)} kB`;
   const lines = ['| file | raw | gzip -9 |', '|---|---:|---:|'];
   for (const f of r.bundle.files) lines.push(`| ${f.file} | ${kB(f.bytes)} | ${kB(f.gzipBytes)} |`);
@@ -148,5 +149,5 @@ function report(r: WebBenchResult): string {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, chromium: { type: 'string', default: '/usr/bin/chromium' } } });
   const result = await measureWeb({ runs: Math.max(1, Number(values.runs)), chromium: values.chromium });
-  process.stdout.write(report(result));
+  process.stdout.write(formatWebReport(result));
 }

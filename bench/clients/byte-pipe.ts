@@ -1,8 +1,12 @@
-// A duplex byte pipe over a WebSocket (binary messages), a TLS socket or a plain TCP socket (byte
-// streams): what the native protocol and the seed protocols run on. Kept minimal so the load generator spends its time on the bench.
+// A duplex byte pipe over a WebSocket (binary messages), a TLS socket, a plain TCP socket or
+// stream 0 of a QUIC connection (byte streams): what the native protocol and the seed protocols
+// run on. Kept minimal so the load generator spends its time on the bench.
+import { createHash } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
+import { dialQuic, openQuicClientEndpoint, type QuicClientStream } from '../../src/transport/quic/dialer.js';
+import type { QuicEndpoint } from '../../src/transport/quic/endpoint.js';
 import type { Address, Transport } from './types.js';
 
 export interface BytePipe {
@@ -17,7 +21,55 @@ export async function openPipe(transport: Transport, at: Address, fingerprint?: 
     case 'ws': return openWs(at);
     case 'tls': return openTls(at, fingerprint);
     case 'tcp': return openTcp(at);
+    case 'quic': return quicPipe(await dialBenchQuic(at, fingerprint));
   }
+}
+
+// Every QUIC connection of this thread (the main thread, or one load-generator worker) dials
+// from one shared UDP socket, as a busy client host would, instead of one socket per client.
+let sharedEndpoint: Promise<QuicEndpoint> | undefined;
+
+/**
+ * Dials a QUIC server with our own lean dialer from this thread's shared endpoint. The server's
+ * self-signed certificate is accepted by its announced fingerprint (any, when none was announced).
+ */
+export async function dialBenchQuic(at: Address, fingerprint?: string): Promise<QuicClientStream> {
+  if (!sharedEndpoint) {
+    const opening = openQuicClientEndpoint(at.host);
+    sharedEndpoint = opening;
+    opening.catch(() => { if (sharedEndpoint === opening) sharedEndpoint = undefined; });
+  }
+  const endpoint = await sharedEndpoint;
+  return dialQuic({
+    host: at.host,
+    port: at.port,
+    endpoint,
+    verify: (chain) => checkPinnedChain(chain, fingerprint),
+  });
+}
+
+/** Closes this thread's shared QUIC endpoint, if one was opened; the next dial opens a new one. */
+export async function closeBenchQuic(): Promise<void> {
+  const endpoint = sharedEndpoint;
+  sharedEndpoint = undefined;
+  if (endpoint) await (await endpoint).close();
+}
+
+/** undefined when the leaf certificate's SHA-256 is the pinned 'AB:CD:..' fingerprint (or none is pinned). */
+export function checkPinnedChain(chain: readonly Uint8Array[], fingerprint: string | undefined): Error | undefined {
+  if (fingerprint === undefined) return undefined;
+  const leaf = chain[0];
+  const seen = leaf === undefined ? '(none)' : createHash('sha256').update(leaf).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  return seen === fingerprint.toUpperCase() ? undefined : new Error(`server certificate ${seen} is not the announced ${fingerprint}`);
+}
+
+function quicPipe(stream: QuicClientStream): BytePipe {
+  return {
+    write: (bytes) => stream.send(bytes),
+    onData: (handler) => stream.onData(handler),
+    onEnd: (handler) => stream.onClose(() => handler()),
+    destroy: () => stream.destroy(),
+  };
 }
 
 async function openTcp(at: Address): Promise<BytePipe> {

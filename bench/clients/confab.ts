@@ -1,4 +1,4 @@
-// A confab client made of the codec and a socket, nothing else: HELLO, guest LOGIN, JOIN (or
+// A confab client made of the codec and a socket (or QUIC stream 0), nothing else: HELLO, guest LOGIN, JOIN (or
 // CREATE) the room, then SEND without waiting and report MSG/ACK/ERROR as they come.
 import { ErrorCode } from '../../src/core/errors.js';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/codec.js';
@@ -11,7 +11,7 @@ const SETUP_TIMEOUT_MS = 20_000;
 type Answer = Extract<Frame, { type: 'WELCOME' | 'SESSION' | 'JOINED' | 'ERROR' }>;
 
 export async function openConfab(spec: ClientSpec, inbox: Inbox): Promise<BenchClient> {
-  const at = spec.transport === 'ws' ? spec.server.http : spec.server.tls;
+  const at = spec.transport === 'ws' ? spec.server.http : spec.transport === 'quic' ? spec.server.quic : spec.server.tls;
   if (!at) throw new Error(`the confab server does not listen for ${spec.transport}`);
   const pipe = await openPipe(spec.transport, at, spec.server.fingerprint);
   const decoder = new FrameDecoder({ maxFrame: 1 << 24 });

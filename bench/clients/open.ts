@@ -2,22 +2,23 @@ import { openChatapp } from './chatapp.js';
 import { openChatos } from './chatos.js';
 import { openConfab } from './confab.js';
 import { openCp } from './cp.js';
+import { openQuicjs } from './quic-highlevel.js';
 import { openSocketIo } from './socketio.js';
 import type { OpenClient, PeerKind } from './types.js';
 import { openWs } from './ws.js';
 
-export const OPENERS: Record<PeerKind, OpenClient> = { confab: openConfab, ws: openWs, socketio: openSocketIo, chatos: openChatos, chatapp: openChatapp, cp: openCp };
+export const OPENERS: Record<PeerKind, OpenClient> = { confab: openConfab, ws: openWs, socketio: openSocketIo, quicjs: openQuicjs, chatos: openChatos, chatapp: openChatapp, cp: openCp };
 
 /**
  * Who receives a sender's message.
  * - 'room': every other client in the room (confab and its gateways send the sender an ACK, not
  *   its own message);
- * - 'room-echo': every client, the sender too (the ws and Socket.IO peers broadcast to all;
+ * - 'room-echo': every client, the sender too (the ws, Socket.IO and quicjs peers broadcast to all;
  *   ChatApp returns the sender its stored message, its only acknowledgement);
  * - 'partner': one user, the client after the sender (CP has no rooms: SMSG goes to one user).
  */
 export type Fanout = 'room' | 'room-echo' | 'partner';
-export const FANOUT: Record<PeerKind, Fanout> = { confab: 'room', ws: 'room-echo', socketio: 'room-echo', chatos: 'room', chatapp: 'room-echo', cp: 'partner' };
+export const FANOUT: Record<PeerKind, Fanout> = { confab: 'room', ws: 'room-echo', socketio: 'room-echo', quicjs: 'room-echo', chatos: 'room', chatapp: 'room-echo', cp: 'partner' };
 
 /** The client that receives a 'partner' sender's messages. */
 export function partnerOf(client: number, clients: number): number {

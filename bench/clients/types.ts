@@ -1,12 +1,14 @@
 // What the load generator needs from a client of any peer: open, join the bench room, send a
 // chat text, and report what arrives. Each peer speaks its own protocol underneath.
 
-export type PeerKind = 'confab' | 'ws' | 'socketio' | 'chatos' | 'chatapp' | 'cp';
+export type PeerKind = 'confab' | 'ws' | 'socketio' | 'quicjs' | 'chatos' | 'chatapp' | 'cp';
 /**
- * confab's native protocol, the two comparison servers, then confab's seed-protocol gateways
- * (the same confab server with that gateway's listener; its clients speak the seed protocol).
+ * confab's native protocol, the comparison servers (ws and Socket.IO over WebSocket, and a
+ * broadcast server on @matrixai/quic's high-level API over QUIC), then confab's seed-protocol
+ * gateways (the same confab server with that gateway's listener; its clients speak the seed
+ * protocol).
  */
-export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio', 'chatos', 'chatapp', 'cp'];
+export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio', 'quicjs', 'chatos', 'chatapp', 'cp'];
 /** What `--peers` runs when not given: the native protocol against the comparison servers. */
 export const DEFAULT_PEERS: readonly PeerKind[] = ['confab', 'ws', 'socketio'];
 
@@ -17,7 +19,10 @@ export function isGatewayPeer(p: PeerKind): p is GatewayPeer {
 }
 
 /** How the native protocol reaches confab; the seed gateways are always plain TCP. */
-export type Transport = 'ws' | 'tls' | 'tcp';
+export type Transport = 'ws' | 'tls' | 'tcp' | 'quic';
+/** The transports confab's native protocol can be benchmarked over (`--transport`). */
+export type NativeTransport = 'ws' | 'tls' | 'quic';
+export const NATIVE_TRANSPORTS: readonly NativeTransport[] = ['ws', 'tls', 'quic'];
 
 export interface Address { host: string; port: number }
 
@@ -27,12 +32,30 @@ export interface ServerInfo {
   pid: number;
   http?: Address;
   tls?: Address;
-  /** confab: SHA-256 of its TLS certificate, pinned by the clients. */
+  /** confab and the quicjs peer: where they listen for QUIC (UDP). */
+  quic?: Address;
+  /** confab and the quicjs peer: SHA-256 of its TLS certificate, pinned by the clients. */
   fingerprint?: string;
   /** confab with a seed gateway: where that gateway listens. */
   gateway?: Address;
   /** cp: the password of the accounts the server made for the bench's clients. */
   password?: string;
+}
+
+/** How a peer's clients connect: confab's native protocol over the chosen transport, the seed
+ * gateways over TCP, the quicjs peer over QUIC, the ws and Socket.IO peers over WebSocket. */
+export function transportOf(peer: PeerKind, native: NativeTransport): Transport {
+  if (peer === 'confab') return native;
+  if (peer === 'quicjs') return 'quic';
+  return isGatewayPeer(peer) ? 'tcp' : 'ws';
+}
+
+/** One entry of `--peers`: a peer and the transport its clients use. */
+export interface PeerEntry { peer: PeerKind; transport: Transport }
+
+/** A peer entry as `--peers` spells it: the name, and for confab its transport. */
+export function peerLabel(e: PeerEntry): string {
+  return e.peer === 'confab' ? `confab:${e.transport}` : e.peer;
 }
 
 /** Callbacks of one client; all are called synchronously from the socket's data handler. */

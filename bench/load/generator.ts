@@ -123,7 +123,7 @@ function inlineShard(plan: ShardPlan): ShardHandle {
   return {
     connect: () => shard.connect(),
     run: (timing) => shard.run(timing),
-    close: async () => shard.close(),
+    close: () => shard.close(),
   };
 }
 

@@ -1,5 +1,6 @@
 // One shard of the load generator: opens its clients, runs the open-loop senders among them and
 // accounts for everything its receivers get. Runs in the main thread or in a worker thread.
+import { closeBenchQuic } from '../clients/byte-pipe.js';
 import { FANOUT, OPENERS, partnerOf } from '../clients/open.js';
 import type { BenchClient, Inbox } from '../clients/types.js';
 import { Histogram } from '../histogram.js';
@@ -96,10 +97,12 @@ export class Shard {
     };
   }
 
-  close(): void {
+  /** Ends every client, and the thread's shared QUIC socket if its clients used one. */
+  async close(): Promise<void> {
     this.closing = true;
     for (const c of this.clients) c.close();
     this.clients = [];
+    await closeBenchQuic();
   }
 
   private sendLoop(senders: Sender[]): Promise<number> {

@@ -28,9 +28,10 @@ port.on('message', (m: ToWorker) => {
       shard.run(m.timing).then((result) => reply({ ok: 'result', result }), fail);
       break;
     case 'close':
-      shard?.close();
-      reply({ ok: 'closed' });
-      port.close();
+      void (shard?.close() ?? Promise.resolve()).catch(() => undefined).then(() => {
+        reply({ ok: 'closed' });
+        port.close();
+      });
       break;
   }
 });

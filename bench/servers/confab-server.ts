@@ -58,6 +58,7 @@ serveAsChild({
   peer: gateway ?? 'confab',
   http: server.http,
   tls: server.tls,
+  quic: server.quic,
   fingerprint: server.fingerprint,
   ...(gateway ? { gateway: server.gateways[gateway] } : {}),
   ...(accounts ? { password: BENCH_PASSWORD } : {}),

@@ -33,6 +33,29 @@ describe('bench harness', () => {
     assert.deepEqual(r.errors, {});
   });
 
+  it('accounts for every delivery of confab over QUIC (stream 0 of connections sharing one UDP socket)', async () => {
+    const r = await measurePeer({ peer: 'confab', transport: 'quic' }, tiny());
+    assert.equal(r.transport, 'quic');
+    assert.equal(r.expected, r.sent * 5);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.lost, 0);
+    assert.equal(r.duplicated, 0);
+    assert.ok(r.ackMs && r.ackMs.p50 > 0);
+    assert.deepEqual(r.errors, {});
+    assert.equal(r.lostConnections, 0);
+  });
+
+  it('accounts for every delivery of the quicjs peer (@matrixai/quic high-level API), senders hearing themselves', async () => {
+    const r = await measurePeer('quicjs', tiny());
+    assert.equal(r.transport, 'quic');
+    assert.equal(r.expected, r.sent * 6);
+    assert.equal(r.delivered, r.expected);
+    assert.equal(r.lost, 0);
+    assert.equal(r.duplicated, 0);
+    assert.equal(r.stray, 0);
+    assert.equal(r.lostConnections, 0);
+  });
+
   it('drives the ChatOS gateway: general-chat fan-out, every CHAT acknowledged', async () => {
     const r = await measurePeer('chatos', tiny());
     assert.equal(r.transport, 'tcp');

@@ -1,17 +1,26 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBenchArgs, UsageError } from '../../../bench/options.js';
-import { hardTimeoutSeconds } from '../../../bench/cli.js';
+import { parseBenchArgs, parsePeers, UsageError } from '../../../bench/options.js';
+import { hardTimeoutSeconds, runsThroughput } from '../../../bench/cli.js';
+import { peerLabel } from '../../../bench/clients/types.js';
+
+const labels = (o: { peers: Parameters<typeof peerLabel>[0][] }): string[] => o.peers.map(peerLabel);
 
 describe('bench options', () => {
   it('has defaults that make a complete throughput run of all peers', () => {
     const o = parseBenchArgs([]);
     assert.deepEqual(
       { transport: o.transport, clients: o.clients, senders: o.senders, rate: o.rate, seconds: o.seconds, peers: o.peers, workers: o.workers, store: o.store },
-      { transport: 'ws', clients: 200, senders: 10, rate: 100, seconds: 10, peers: ['confab', 'ws', 'socketio'], workers: 0, store: 'sqlite' },
+      {
+        transport: 'ws', clients: 200, senders: 10, rate: 100, seconds: 10, workers: 0, store: 'sqlite',
+        peers: [{ peer: 'confab', transport: 'ws' }, { peer: 'ws', transport: 'ws' }, { peer: 'socketio', transport: 'ws' }],
+      },
     );
     assert.equal(o.idle, undefined);
     assert.equal(o.durable, false);
+    assert.equal(o.handshakes, undefined);
+    assert.equal(o.web, false);
+    assert.equal(runsThroughput(o), true);
   });
 
   it('reads every option', () => {
@@ -19,10 +28,11 @@ describe('bench options', () => {
       '--peers', 'ws, confab,ws', '--json', 'out.json', '--idle', '5000', '--durable', '--workers', '2', '--size', '100', '--store', 'memory', '--pin']);
     assert.equal(o.pin, true);
     assert.equal(parseBenchArgs([]).pin, false);
-    assert.deepEqual(parseBenchArgs(['--peers', 'chatos,cp']).peers, ['chatos', 'cp']);
+    assert.deepEqual(labels(parseBenchArgs(['--peers', 'chatos,cp'])), ['chatos', 'cp']);
+    assert.deepEqual(parseBenchArgs(['--peers', 'chatos']).peers, [{ peer: 'chatos', transport: 'tcp' }]);
     assert.equal(o.transport, 'tls');
     assert.equal(o.rate, 12.5);
-    assert.deepEqual(o.peers, ['ws', 'confab']);
+    assert.deepEqual(labels(o), ['ws', 'confab:tls']);
     assert.equal(o.json, 'out.json');
     assert.equal(o.idle, 5000);
     assert.equal(o.durable, true);
@@ -30,10 +40,35 @@ describe('bench options', () => {
     assert.equal(o.store, 'memory');
   });
 
+  it('runs confab over QUIC, and over several transports in one run', () => {
+    assert.equal(parseBenchArgs(['--transport', 'quic']).transport, 'quic');
+    assert.deepEqual(parseBenchArgs(['--transport', 'quic', '--peers', 'confab,quicjs']).peers, [{ peer: 'confab', transport: 'quic' }, { peer: 'quicjs', transport: 'quic' }]);
+    // A transport per confab entry; the others keep their own, and may name it.
+    assert.deepEqual(labels(parseBenchArgs(['--peers', 'confab:quic,quicjs,confab:tls,confab'])), ['confab:quic', 'quicjs', 'confab:tls', 'confab:ws']);
+    assert.deepEqual(parsePeers('quicjs:quic, ws:ws, cp:tcp', 'tls'), [{ peer: 'quicjs', transport: 'quic' }, { peer: 'ws', transport: 'ws' }, { peer: 'cp', transport: 'tcp' }]);
+    // The same entry twice counts once, however it is spelled.
+    assert.deepEqual(labels(parseBenchArgs(['--transport', 'quic', '--peers', 'confab,confab:quic'])), ['confab:quic']);
+  });
+
+  it('reads the handshake and web-client modes, which replace the throughput run', () => {
+    const h = parseBenchArgs(['--handshakes', '500']);
+    assert.equal(h.handshakes, 500);
+    assert.equal(runsThroughput(h), false);
+    const w = parseBenchArgs(['--web', '--runs', '3', '--chromium', '/opt/chrome']);
+    assert.deepEqual({ web: w.web, runs: w.runs, chromium: w.chromium }, { web: true, runs: 3, chromium: '/opt/chrome' });
+    assert.equal(runsThroughput(w), false);
+    assert.equal(parseBenchArgs([]).runs, 10);
+    assert.equal(parseBenchArgs([]).chromium, '/usr/bin/chromium');
+    assert.ok(hardTimeoutSeconds(w) > 60);
+    assert.ok(hardTimeoutSeconds(parseBenchArgs(['--handshakes', '5000'])) > hardTimeoutSeconds(h));
+  });
+
   it('refuses values that would make a meaningless run', () => {
     for (const argv of [
       ['--transport', 'tcp'], ['--peers', 'nats'], ['--peers', ','], ['--clients', '0'], ['--clients', '2.5'],
       ['--rate', '0'], ['--rate', 'fast'], ['--seconds=-1'], ['--senders', '20', '--clients', '10'], ['--store', 'pg'],
+      ['--peers', 'confab:tcp'], ['--peers', 'ws:quic'], ['--peers', 'quicjs:tls'], ['--peers', 'confab:quic:x'],
+      ['--handshakes', '0'], ['--runs', '0'], ['--runs', '1.5'],
     ]) assert.throws(() => parseBenchArgs(argv), UsageError, argv.join(' '));
     assert.throws(() => parseBenchArgs(['--frobnicate']), /frobnicate/);
   });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Histogram } from '../../../bench/histogram.js';
 import { parseCpuMicros, parseMachineBusyMicros, parseStatusBytes } from '../../../bench/proc.js';
-import { formatTable, ratios, summarize, type RawPeerRun } from '../../../bench/report.js';
+import { formatTable, ratios, sampleSummary, summarize, type RawPeerRun } from '../../../bench/report.js';
 
 function raw(over: Partial<RawPeerRun> = {}): RawPeerRun {
   const latency = new Histogram();
@@ -44,6 +44,29 @@ describe('bench report', () => {
     assert.equal(r['confab/ws'].deliveriesPerSec, 2.0);
     assert.equal(r['ws/confab'].deliveriesPerSec, 0.5);
     assert.equal(r['confab/ws'].serverCpuMicrosPerDelivery, 0.5);
+  });
+
+  it('names a peer that ran over two transports by its transport in the ratios', () => {
+    const quic = summarize(raw({ peer: 'confab', transport: 'quic', receivedInWindow: 900_000 }));
+    const tls = summarize(raw({ peer: 'confab', transport: 'tls', receivedInWindow: 1_000_000 }));
+    const peer = summarize(raw({ peer: 'quicjs', transport: 'quic', receivedInWindow: 90_000 }));
+    const r = ratios([quic, peer, tls]);
+    assert.deepEqual(Object.keys(r).sort(), ['confab:quic/confab:tls', 'confab:quic/quicjs', 'confab:tls/confab:quic', 'confab:tls/quicjs', 'quicjs/confab:quic', 'quicjs/confab:tls']);
+    assert.equal(r['confab:quic/quicjs'].deliveriesPerSec, 10);
+    assert.equal(r['confab:quic/confab:tls'].deliveriesPerSec, 0.9);
+  });
+
+  it('gives exact nearest-rank percentiles of a small sample set', () => {
+    const ms = Array.from({ length: 1000 }, (_, i) => (1000 - i) / 100); // 0.01 .. 10, shuffled order does not matter
+    const s = sampleSummary(ms);
+    assert.equal(s.p50, 5);
+    assert.equal(s.p90, 9);
+    assert.equal(s.p99, 9.9);
+    assert.equal(s.p999, 9.99);
+    assert.equal(s.max, 10);
+    assert.equal(s.mean, 5.005);
+    assert.deepEqual(sampleSummary([3]), { p50: 3, p90: 3, p99: 3, p999: 3, max: 3, mean: 3 });
+    assert.equal(sampleSummary([]).p50, 0);
   });
 
   it('prints one aligned row per peer', () => {
