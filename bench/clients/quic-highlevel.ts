@@ -5,10 +5,11 @@
 //
 // Set-up, bounded in attempts and time: that server refuses a stream whose first bytes arrive
 // before it has finished starting the connection, which our first flight (sent with the
-// handshake's last packet) often does. So the client first probes with "hello" on throwaway
-// side streams, each answered "ready" once the server's side is up (a refused one is reset, an
-// unanswered one is given up after PROBE_WAIT_MS), then sends "join" on stream 0 and waits for
-// "joined". A refused probe costs one stream, not the connection (stream 0 is untouched).
+// handshake's last packet) nearly always does. So the client first probes with "hello" on
+// throwaway side streams, each answered "ready" once the server's side is up (a refused one is
+// reset, an unanswered one is given up after PROBE_WAIT_MS), then sends "join" on stream 0 and
+// waits for "joined". A refused probe costs one stream, not the connection (stream 0 is
+// untouched).
 import type { QuicClientStream } from '../../src/transport/quic/dialer.js';
 import { dialBenchQuic } from './byte-pipe.js';
 import { encodeLine, LineSplitter } from './lines.js';

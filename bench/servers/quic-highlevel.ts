@@ -12,8 +12,8 @@
 //
 // Why "hello": @matrixai/quic refuses (STOP_SENDING and RESET_STREAM) a stream whose first bytes
 // arrive before its asynchronous connection start has completed, which a client's first flight,
-// sent together with the handshake's last packet, often does. The client therefore probes with
-// "hello" on throwaway streams until one is answered, and only then opens its real stream.
+// sent together with the handshake's last packet, nearly always does. The client therefore
+// probes with "hello" on throwaway streams until one is answered, then opens its real stream.
 //
 // The ALPN is confab/1 only because the bench's lean QUIC dialer insists on it; what runs on the
 // stream is this framing, not the native protocol.
