@@ -6,6 +6,18 @@ import { DEFAULT_URL, PASSWORD_VARIABLE, pinLocalServer, planLaunch, type ChatFl
 /** After quitting, how long the program may take to wind down by itself. */
 const QUIT_GRACE_MS = 300;
 
+/**
+ * ink draws only the final frame when CI or CONTINUOUS_INTEGRATION is set, which leaves a
+ * person in a terminal inside a CI job (or with CI exported in their shell) looking at a blank
+ * screen. On a terminal the client is interactive whatever the environment says, so the
+ * variables are cleared before ink is first loaded (it reads them once, at load).
+ */
+function renderInteractively(io: CliIo): void {
+  if (!io.stdin.isTTY || !(io.stdout as { isTTY?: boolean }).isTTY) return;
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+}
+
 export function chatCommand(io: CliIo): Command {
   return new Command('chat')
     .description('chat in the terminal (full screen); see docs/terminal-client.md')
@@ -26,6 +38,7 @@ slash commands (/join, /leave, /rooms, /who, /msg, /topic, /accept, /refuse, /se
     )
     .action(async (url: string | undefined, flags: ChatFlags) => {
       const launch = pinLocalServer(planLaunch(url, flags, io.env), io.env);
+      renderInteractively(io);
       // Loaded here: the other commands need neither React nor ink.
       const { runChat } = await import('./run.js');
       await runChat(launch, io);

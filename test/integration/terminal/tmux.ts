@@ -42,7 +42,9 @@ export class Tmux {
 
   /** Starts `command` in a new session named `name`. */
   async start(name: string, command: readonly string[], o: PaneOptions = {}): Promise<Pane> {
-    const env = { LANG: 'C.UTF-8', TERM: 'screen', ...o.env };
+    // CI is set on purpose: the client must draw its full screen in a terminal even then (ink
+    // alone would fall back to printing only its last frame).
+    const env = { LANG: 'C.UTF-8', TERM: 'screen', CI: 'true', ...o.env };
     const line = `exec env ${Object.entries(env).map(([k, v]) => shellWord(`${k}=${v}`)).join(' ')} ${command.map(shellWord).join(' ')}`;
     await this.tmux('new-session', '-d', '-s', name, '-x', String(o.width ?? 80), '-y', String(o.height ?? 24), ...(o.cwd ? ['-c', o.cwd] : []), line);
     const pane = new Pane(this, name);
