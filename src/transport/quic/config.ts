@@ -7,6 +7,8 @@ export const ALPN = 'confab/1';
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+/** A client acknowledges a lone datagram this long after it came (QuicSession.paceAck). */
+export const CLIENT_ACK_DELAY_MS = 5;
 
 /** Largest UDP payload we send: fits the path MTU of ordinary networks and tunnels. */
 export const MAX_SEND_UDP_PAYLOAD = 1350;

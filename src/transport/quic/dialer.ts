@@ -8,6 +8,7 @@ import { CRYPTO_ERROR_BASE, TLS_ALERT_BAD_CERTIFICATE } from './codes.js';
 import { newConnectionId } from './acceptor.js';
 import {
   ALPN,
+  CLIENT_ACK_DELAY_MS,
   clientConfig,
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -240,6 +241,7 @@ export async function dialQuic(options: QuicDialOptions): Promise<QuicClientStre
       },
     }, {
       isServer: false,
+      ackDelayMs: CLIENT_ACK_DELAY_MS,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
     });

@@ -4,7 +4,8 @@
 // flushed once at the end of the event-loop turn, so the frames of one turn share packets, and
 // one timer (a deadline heap) serves quiche's timers of every connection.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup as resolve, type LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { scheduleFlush, type Flushable } from '../flush-scheduler.js';
 import { CID_LENGTH, type QuicheAddress } from './binding.js';
 import { DeadlineQueue, monotonicMs } from './deadlines.js';
@@ -202,6 +203,7 @@ export function dcidKey(msg: Buffer): string | undefined {
 function openSocket(host: string, port: number): Promise<Socket> {
   const socket = createSocket({
     type: isIPv6(host) ? 'udp6' : 'udp4',
+    lookup: literalLookup,
     recvBufferSize: SOCKET_BUFFER_BYTES,
     sendBufferSize: SOCKET_BUFFER_BYTES,
   });
@@ -212,6 +214,20 @@ function openSocket(host: string, port: number): Promise<Socket> {
       resolve(socket);
     });
   });
+}
+
+type LookupDone = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * dgram resolves the address of every datagram it sends; the default resolver answers even an
+ * IP literal on the next tick, one process.nextTick per datagram. The addresses we send to are
+ * literals (from received datagrams, or resolved once by the dialer), so they are answered at
+ * once; anything else still goes to the resolver.
+ */
+function literalLookup(address: string, options: LookupOneOptions | number, done: LookupDone): void {
+  const family = isIP(address);
+  if (family !== 0) done(null, address, family);
+  else resolve(address, typeof options === 'number' ? { family: options } : options, done);
 }
 
 function ignore(): void {

@@ -58,7 +58,7 @@ describe('protocol.md §2.4: QUIC over a lossy path', { timeout: 45_000 }, () =>
 
     assert.deepEqual(received, Array.from({ length: MESSAGES }, (_, i) => `message ${i}`));
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'acknowledged in order');
-    assert.ok(relay.dropped.up > 10 && relay.dropped.down > 10, `dropped ${JSON.stringify(relay.dropped)} of ${JSON.stringify(relay.passed)}`);
+    assert.ok(relay.dropped.up >= 5 && relay.dropped.down >= 5, `dropped ${JSON.stringify(relay.dropped)} of ${JSON.stringify(relay.passed)}`);
     const rate = (relay.dropped.up + relay.dropped.down) / (relay.dropped.up + relay.dropped.down + relay.passed.up + relay.passed.down);
     assert.ok(rate > 0.02 && rate < 0.1, `drop rate ${rate}`);
   });
