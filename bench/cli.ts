@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
+import { capacityRatios, formatCapacity, searchCapacity, type CapacityResult } from './capacity.js';
 import { peerLabel } from './clients/types.js';
 import { measureDurable } from './durable.js';
 import { measureHandshakes, type HandshakeResult } from './handshake.js';
@@ -24,6 +25,7 @@ export interface BenchReport {
   machine: { cpus: number; model: string; memoryGiB: number; node: string; kernel: string };
   options: Omit<BenchOptions, 'help' | 'json'>;
   throughput?: { results: PeerResult[]; ratios: Record<string, PeerRatios> };
+  capacity?: { p99BoundMs: number; results: CapacityResult[]; ratios: Record<string, number> };
   idle?: IdleResult;
   durable?: unknown;
   handshakes?: HandshakeResult;
@@ -79,7 +81,7 @@ export function hardTimeoutSeconds(o: BenchOptions): number {
   if (o.handshakes !== undefined) s += 60 + 3 * o.handshakes * 0.05;
   // A browser start, then per run two page loads and a login.
   if (o.web) s += 60 + o.runs * 15;
-  if (runsThroughput(o)) s += o.peers.length * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S);
+  if (runsThroughput(o)) s += o.peers.length * (o.capacity?.length ?? 1) * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S);
   return Math.ceil(s);
 }
 
@@ -117,15 +119,26 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     report.web = await web.measureWeb({ runs: o.runs, chromium: o.chromium });
     say(`\n${web.formatWebReport(report.web)}`);
   }
-  if (runsThroughput(o)) {
+  if (runsThroughput(o) && o.capacity) {
+    if (o.pin) report.notes.push(pinGenerator());
+    const rates = o.capacity;
+    const results: CapacityResult[] = [];
+    for (const entry of o.peers) {
+      say(`${peerLabel(entry)}: capacity with p99 <= ${o.p99BoundMs} ms, ${o.clients} clients, ${o.senders} senders at ${rates.join(', ')}/s ...`);
+      results.push(await searchCapacity(entry, rates, o.p99BoundMs, async (rate) => {
+        await quiet(o, `${peerLabel(entry)} at ${rate}/s`, report.notes);
+        return measurePeer(entry, { ...o, rate });
+      }, say));
+    }
+    report.capacity = { p99BoundMs: o.p99BoundMs, results, ratios: capacityRatios(results) };
+    say(`\n${formatCapacity(results)}`);
+    if (results.length > 1) say(`\n${table([['a/b', 'capacity'], ...Object.entries(report.capacity.ratios).map(([k, v]) => [k, String(v)])])}`);
+  } else if (runsThroughput(o)) {
     if (o.pin) report.notes.push(pinGenerator());
     const results: PeerResult[] = [];
     for (const entry of o.peers) {
       const peer = peerLabel(entry);
-      if (o.quietWaitSeconds > 0) {
-        const q = await waitForQuiet(o.quietWaitSeconds);
-        if (!q.quiet) report.notes.push(`${peer}: the machine was still ${q.busyPercent}% busy after waiting ${q.waitedSeconds} s`);
-      }
+      await quiet(o, peer, report.notes);
       say(`${peer}: ${o.clients} clients, ${o.senders} senders x ${o.rate}/s, ${o.warmupSeconds}+${o.seconds} s ...`);
       results.push(await measurePeer(entry, o));
     }
@@ -142,6 +155,13 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     }
   }
   return report;
+}
+
+/** --quiet-wait: wait for an idle machine before a measurement, and note it when it never came. */
+async function quiet(o: BenchOptions, what: string, notes: string[]): Promise<void> {
+  if (o.quietWaitSeconds <= 0) return;
+  const q = await waitForQuiet(o.quietWaitSeconds);
+  if (!q.quiet) notes.push(`${what}: the machine was still ${q.busyPercent}% busy after waiting ${q.waitedSeconds} s`);
 }
 
 export function formatHandshakes(h: HandshakeResult): string {

@@ -39,6 +39,13 @@ export interface BenchOptions {
   timeoutSeconds: number;
   /** Server under test on CPU 0 alone, the load generator on the other CPUs (taskset). */
   pin: boolean;
+  /**
+   * --capacity R1,R2,...: instead of one run at --rate, each peer runs at these per-sender rates
+   * (ascending) until a step does not hold (bench/capacity.ts).
+   */
+  capacity?: number[];
+  /** --capacity: the p99 delivery latency a step may reach and still hold, ms. */
+  p99BoundMs: number;
   help: boolean;
 }
 
@@ -77,6 +84,12 @@ and a broadcast server on @matrixai/quic's high-level API, each started as a chi
   --chromium PATH        --web: the browser (default /usr/bin/chromium)
   --quiet-wait S         before each peer, wait up to S seconds for an idle machine (default 0)
   --timeout S            abort the whole run after S seconds (default: derived)
+  --capacity R1,R2,...   instead of one run at --rate: each peer steps through these per-sender
+                         rates (ascending) and its capacity is the deliveries/s of the highest
+                         step it held: nothing lost or duplicated, no errors, p99 within
+                         --p99-bound, at least 95% of the offered rate delivered (a step
+                         that fails is run once more; a second failure ends the search)
+  --p99-bound MS         --capacity: the p99 latency a step may reach (default 100)
   --pin                  run each server under test alone on CPU 0 and the load generator on
                          the other CPUs (Linux, needs taskset), so they do not compete
   -h, --help             this text`;
@@ -110,6 +123,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'quiet-wait': { type: 'string', default: '0' },
       timeout: { type: 'string', default: '0' },
       pin: { type: 'boolean', default: false },
+      capacity: { type: 'string' },
+      'p99-bound': { type: 'string', default: '100' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -140,6 +155,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     quietWaitSeconds: num('quiet-wait', values['quiet-wait'], 0),
     timeoutSeconds: num('timeout', values.timeout, 0),
     pin: values.pin,
+    capacity: values.capacity === undefined ? undefined : parseRates(values.capacity),
+    p99BoundMs: num('p99-bound', values['p99-bound'], Number.MIN_VALUE),
     help: values.help,
   };
   if (o.senders > o.clients) throw new UsageError(`--senders (${o.senders}) cannot exceed --clients (${o.clients})`);
@@ -166,6 +183,16 @@ export function parsePeers(list: string, transport: NativeTransport): PeerEntry[
   }
   if (out.length === 0) throw new UsageError('--peers names no peer');
   return out;
+}
+
+/** --capacity: per-sender rates, each above 0, strictly ascending. */
+export function parseRates(list: string): number[] {
+  const rates = list.split(',').map((r) => r.trim()).filter((r) => r !== '').map((r) => num('capacity', r, Number.MIN_VALUE));
+  if (rates.length === 0) throw new UsageError('--capacity names no rate');
+  for (let i = 1; i < rates.length; i++) {
+    if (rates[i] <= rates[i - 1]) throw new UsageError(`--capacity rates must ascend, got ${list}`);
+  }
+  return rates;
 }
 
 function num(name: string, raw: string, min: number): number {

@@ -69,6 +69,7 @@ describe('bench options', () => {
       ['--rate', '0'], ['--rate', 'fast'], ['--seconds=-1'], ['--senders', '20', '--clients', '10'], ['--store', 'pg'],
       ['--peers', 'confab:tcp'], ['--peers', 'ws:quic'], ['--peers', 'quicjs:tls'], ['--peers', 'confab:quic:x'],
       ['--handshakes', '0'], ['--runs', '0'], ['--runs', '1.5'],
+      ['--capacity', ''], ['--capacity', '5,2'], ['--capacity', '1,1'], ['--capacity', '0,1'], ['--capacity', '1,x'], ['--p99-bound', '0'],
     ]) assert.throws(() => parseBenchArgs(argv), UsageError, argv.join(' '));
     assert.throws(() => parseBenchArgs(['--frobnicate']), /frobnicate/);
   });
@@ -78,5 +79,17 @@ describe('bench options', () => {
     const big = hardTimeoutSeconds(parseBenchArgs(['--seconds', '60']));
     assert.ok(small > 1 && small < big, `${small} ${big}`);
     assert.equal(hardTimeoutSeconds(parseBenchArgs(['--timeout', '7'])), 7);
+    // A capacity search may run every step for every peer.
+    const steps = hardTimeoutSeconds(parseBenchArgs(['--seconds', '1', '--peers', 'ws', '--capacity', '1,2,4,8']));
+    assert.ok(steps >= 4 * (small - 30), `${steps} ${small}`);
+  });
+
+  it('reads a capacity search, which replaces the run at one rate', () => {
+    const o = parseBenchArgs(['--capacity', '1, 2.5,10', '--p99-bound', '50']);
+    assert.deepEqual(o.capacity, [1, 2.5, 10]);
+    assert.equal(o.p99BoundMs, 50);
+    assert.equal(runsThroughput(o), true);
+    assert.equal(parseBenchArgs([]).capacity, undefined);
+    assert.equal(parseBenchArgs([]).p99BoundMs, 100);
   });
 });
