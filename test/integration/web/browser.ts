@@ -30,8 +30,15 @@ export async function builtWebRoot(): Promise<string> {
   return dist;
 }
 
+/**
+ * A name the browser resolves to 127.0.0.1. A page loaded by it over http is not a secure
+ * context (only localhost, loopback addresses and https are), as a server reached by its LAN
+ * address is not, so the tests can see what such a user sees without leaving loopback.
+ */
+export const PLAIN_HTTP_HOST = 'confab.test';
+
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', `--host-resolver-rules=MAP ${PLAIN_HTTP_HOST} 127.0.0.1`] });
 }
 
 export async function newPage(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {

@@ -3,6 +3,7 @@
 // restart. Screenshots of the main screens go to test-artifacts/screenshots/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connect, type ChatClient, type IncomingMessage } from '../../../src/client/node.js';
 import { CONTENT_SECURITY_POLICY } from '../../../src/http/web-client.js';
 import { startTestServer, type TestServer } from '../test-server.js';
-import { builtWebRoot, DESKTOP, launch, newPage, PHONE, screenshot, WebUser } from './browser.js';
+import { builtWebRoot, DESKTOP, launch, newPage, PHONE, PLAIN_HTTP_HOST, screenshot, WebUser } from './browser.js';
 
 const PASSWORD = 'correct horse battery';
 const ARCHIVE_SIZE = 75;
@@ -271,6 +272,25 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     await link.waitFor();
     assert.match((await link.getAttribute('href')) ?? '', /^blob:/);
     assert.equal(await link.getAttribute('download'), 'notes.txt');
+  });
+
+  it('shares files from a page that is not a secure context (plain http by name, no Web Crypto)', async () => {
+    await carol.create('#plain-http');
+    const p = await page();
+    const erin = new WebUser(p, `http://${PLAIN_HTTP_HOST}:${port}/`);
+    await erin.signIn('Guest', 'erin');
+    assert.deepEqual(await p.evaluate(() => [window.isSecureContext, typeof crypto.subtle]), [false, 'undefined']);
+    await erin.joinRoom('#plain-http');
+    const bytes = Buffer.from('sent from http://confab.test, hashed without crypto.subtle\n');
+    const carolGets = carol.once('message', (m) => m.to.includes('#plain-http') && (m.files ?? []).length === 1);
+    await p.locator('input[type="file"]').setInputFiles([{ name: 'lan.txt', mimeType: 'text/plain', buffer: bytes }]);
+    await p.locator('.chip', { hasText: 'lan.txt' }).waitFor();
+    await erin.composer().fill('from the LAN');
+    await p.getByRole('button', { name: 'Send', exact: true }).click();
+    const file = (await carolGets).files?.[0];
+    assert.ok(file);
+    assert.equal(file.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.deepEqual(Buffer.from(await carol.download(file)), bytes);
   });
 
   it('survives a server restart: both browsers reconnect and nothing is lost', async () => {
