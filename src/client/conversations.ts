@@ -20,7 +20,7 @@ import {
 } from './message-list.js';
 
 export { conversationsOf, dmRef, historyTarget, refForTargets, roomRef, type ConversationKind, type ConversationRef } from './conversation-keys.js';
-export { newestId, oldestId, type Delivery, type Hole, type ShownMessage } from './message-list.js';
+export { acknowledge, mergeMessages, newestId, oldestId, setDelivery, type Delivery, type Hole, type Merged, type ShownMessage } from './message-list.js';
 
 /** What is known about messages older than the oldest one loaded. */
 export type OlderState = 'unknown' | 'more' | 'loading' | 'none';
