@@ -1,7 +1,7 @@
 // What a chat user interface shows, as a pure model: conversations (rooms and DMs) with their
 // messages merged from live events, resume replays and history pages (each message once, in
-// order, holes known), unread counts, one's own messages' delivery, members and presence, and
-// pending consent requests. Every change is an event applied by reduceChat, which returns a new
+// order, holes known), unread counts, one's own messages' delivery, members and presence, who is
+// typing, and pending consent requests. Every change is an event applied by reduceChat, which returns a new
 // model (or the same one when nothing changed), so UIs can render it directly.
 import { nameKey } from '../core/names.js';
 import type { PresenceEvent, WireFile, WireMember } from '../protocol/frames.js';
@@ -18,7 +18,9 @@ import {
   type Hole,
   type ShownMessage,
 } from './message-list.js';
+import { TYPING_SHOWN_MS, type TypingUsers } from './typing.js';
 
+export * from './typing.js';
 export { conversationsOf, dmRef, historyTarget, refForTargets, roomRef, type ConversationKind, type ConversationRef } from './conversation-keys.js';
 export { acknowledge, mergeMessages, newestId, oldestId, setDelivery, type Delivery, type Hole, type Merged, type ShownMessage } from './message-list.js';
 
@@ -39,6 +41,8 @@ export interface Conversation extends ConversationRef {
   unread: number;
   /** While open after unread messages: the "new messages" line goes after this id. */
   marker?: number;
+  /** Who sent a typing notice here lately (see typingNow). */
+  typing: TypingUsers;
 }
 
 export interface ConsentRequest {
@@ -78,6 +82,8 @@ export type ChatEvent =
   | { type: 'topic'; room: string; topic: string }
   | { type: 'members'; room: string; members: readonly WireMember[] }
   | { type: 'presence'; room: string; user: string; event: PresenceEvent }
+  /** A typing notice: in `room`, or (room '') to this user directly; `now` is when it came. */
+  | { type: 'typing'; room: string; user: string; now: number }
   | { type: 'open'; key: string | undefined }
   /** Opens the conversation for these targets ('#room', or users), creating it if need be. */
   | { type: 'open-with'; targets: readonly string[] }
@@ -90,7 +96,7 @@ export const EMPTY_CHAT: ChatModel = { me: '', guest: false, conversations: {}, 
 export const MAX_KEPT = 5000;
 
 export function newConversation(ref: ConversationRef): Conversation {
-  return { ...ref, topic: '', members: [], messages: [], holes: [], older: 'unknown', readUpTo: 0, unread: 0 };
+  return { ...ref, topic: '', members: [], messages: [], holes: [], older: 'unknown', readUpTo: 0, unread: 0, typing: {} };
 }
 
 export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
@@ -112,10 +118,17 @@ export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
       const m = event.message;
       let next = model;
       for (const ref of conversationsOf(m.from, m.to, model.me)) {
-        const conv = next.conversations[ref.key] ?? newConversation(ref);
+        const conv = withoutTyping(next.conversations[ref.key] ?? newConversation(ref), m.from);
         next = put(next, addAsLive(conv, [shownOf(m, model.me)], next));
       }
       return next;
+    }
+    case 'typing': {
+      if (nameKey(event.user) === nameKey(model.me)) return model;
+      const key = event.room === '' ? dmRef([event.user], model.me).key : nameKey(event.room);
+      const conv = model.conversations[key];
+      if (!conv) return model;
+      return put(model, { ...conv, typing: { ...conv.typing, [nameKey(event.user)]: { name: event.user, until: event.now + TYPING_SHOWN_MS } } });
     }
     case 'page':
       return page(model, event);
@@ -303,6 +316,15 @@ export function shownOf(m: IncomingMessage, me: string): ShownMessage {
     own,
     ...(own ? { delivery: 'acknowledged' as const } : {}),
   };
+}
+
+/** A message from `user` ends their typing notice in that conversation. */
+function withoutTyping(conv: Conversation, user: string): Conversation {
+  const key = nameKey(user);
+  if (!(key in conv.typing)) return conv;
+  const typing = { ...conv.typing };
+  delete typing[key];
+  return { ...conv, typing };
 }
 
 function put(model: ChatModel, conv: Conversation): ChatModel {

@@ -2,7 +2,7 @@
 // commands ask for: moving between conversations, scrolling back into history, and the
 // requests of the CommandContext.
 import { nameKey } from '../../core/names.js';
-import { conversationOrder, historyTarget, oldestId, type WireFile, type WireMember, type WireRoom } from '../../client/node.js';
+import { conversationOrder, historyTarget, oldestId, TYPING_EVERY_MS, type WireFile, type WireMember, type WireRoom } from '../../client/node.js';
 import type { CommandContext } from './commands/context.js';
 import { describeError } from './errors.js';
 import { downloadPath, readUpload, saveDownload } from './files.js';
@@ -14,6 +14,9 @@ export { type AuthState, type ChatScreen, type Notice, type Panel } from './sess
 export const PAGE_SIZE = 30;
 
 export class ChatController extends ChatSession implements CommandContext {
+  /** When a typing notice last went to each conversation, by key. */
+  private readonly typingSent = new Map<string, number>();
+
   // ---- conversations ----
 
   open(key: string | undefined): void {
@@ -51,8 +54,19 @@ export class ChatController extends ChatSession implements CommandContext {
     }
   }
 
-
-
+  /**
+   * The input line changed to `text`: tells the open conversation this user is typing, at most
+   * every TYPING_EVERY_MS. A command being typed is not a message being written.
+   */
+  noteTyping(text: string): void {
+    if (text.trim() === '' || text.startsWith('/')) return;
+    const conv = this.openConversation();
+    if (!conv || this.client.state !== 'connected' || !this.client.session) return;
+    const now = Date.now();
+    if (now - (this.typingSent.get(conv.key) ?? -Infinity) < TYPING_EVERY_MS) return;
+    this.typingSent.set(conv.key, now);
+    for (const target of conv.targets) this.client.typing(target);
+  }
 
   // ---- the rest of CommandContext ----
 

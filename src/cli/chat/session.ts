@@ -7,6 +7,7 @@ import {
   ChatClient,
   EMPTY_CHAT,
   historyTarget,
+  nextTypingExpiry,
   reduceChat,
   transportFor,
   type ChatEvent,
@@ -75,6 +76,9 @@ export class ChatSession {
   private retryDelay = 250;
   /** Set while a logged-in connection is lost: the highest message id seen before. */
   private lostAfterId: number | undefined;
+  /** Redraws when the next typing notice runs out (the screen shows only current ones). */
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingTimerAt = Infinity;
 
   constructor(readonly launch: Launch, private readonly options: SessionOptions = {}) {
     const transport = options.transport ?? transportFor(launch.url, launch.fingerprint ? { fingerprint: launch.fingerprint } : {});
@@ -111,6 +115,10 @@ export class ChatSession {
       this.info(`${user} asks to send you direct messages: /accept ${user} or /refuse ${user}`);
     });
     c.on('consent', ({ user, accept }) => this.info(accept ? `${user} accepted your direct messages` : `${user} refused your direct messages`));
+    c.on('typing', (t) => {
+      this.dispatch({ type: 'typing', room: t.room, user: t.user, now: Date.now() });
+      this.redrawAtTypingExpiry();
+    });
     c.on('gap', (g) => void this.fillGap(g.until));
     c.on('error', (err) => this.error(describeError(err)));
     if (launch.credentials) this.pending = launch.credentials;
@@ -145,6 +153,7 @@ export class ChatSession {
     if (this.state.quitting) return;
     this.update({ quitting: true });
     clearTimeout(this.retryTimer);
+    clearTimeout(this.typingTimer);
     void this.client.close().finally(() => this.options.onQuit?.());
   }
 
@@ -305,6 +314,24 @@ export class ChatSession {
   }
 
   // ---- internals ----
+
+  private redrawAtTypingExpiry(): void {
+    const now = Date.now();
+    let at = Infinity;
+    for (const c of Object.values(this.state.chat.conversations)) at = Math.min(at, nextTypingExpiry(c, now));
+    if (at === this.typingTimerAt) return;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = undefined;
+    this.typingTimerAt = at;
+    if (at === Infinity || this.state.quitting) return;
+    this.typingTimer = setTimeout(() => {
+      this.typingTimer = undefined;
+      this.typingTimerAt = Infinity;
+      this.update({});
+      this.redrawAtTypingExpiry();
+    }, at - now + 1);
+    this.typingTimer.unref?.();
+  }
 
   protected dispatch(event: ChatEvent): void {
     const chat = reduceChat(this.state.chat, event);

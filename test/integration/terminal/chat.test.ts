@@ -1,7 +1,7 @@
 // `confab chat` in real 80x24 terminals (tmux) against a real server: two users over QUIC and
 // WebSocket see each other's messages with sender and time, a direct message to two users
-// reaches both, an unknown command is an error line and the client goes on, and the screen
-// keeps its status and input lines.
+// reaches both, an unknown command is an error line and the client goes on, typing shows in
+// the others' title line, and the screen keeps its status and input lines.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../../src/client/node.js';
@@ -94,6 +94,24 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
     await bob.keys('M-1');
     await bob.waitFor(line('alice', 'still here'));
     assert.equal(await alice.dead(), false);
+  });
+
+  it('shows who is typing in the open conversation\'s title, for a few seconds or until their message', { timeout: 30_000 }, async () => {
+    // bob has #general open (the test before). A notice runs out by itself (TYPING_SHOWN_MS)
+    // when nothing follows it.
+    await carol.keys('M-1');
+    await carol.waitFor(/\|#general/);
+    await carol.type('never sent');
+    await bob.waitFor(/\|#general.*\(carol is typing…\)/);
+    await bob.waitFor((screen) => !screen.includes('carol is typing'), 10_000);
+    await carol.keys('C-u');
+    // alice's last notice (the test before) is older than the client's two seconds between
+    // notices by now, so this one goes out; her message then ends it.
+    await alice.type('a message in the making');
+    await bob.waitFor(/\|#general.*\(alice is typing…\)/);
+    await alice.keys('Enter');
+    const after = await bob.waitFor(line('alice', 'a message in the making'));
+    assert.doesNotMatch(after, /alice is typing/);
   });
 
   it('fits 80x24: status line on top, input line at the bottom, no line wrapped', { timeout: 30_000 }, async () => {

@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import {
   EMPTY_CHAT,
   MAX_KEPT,
+  TYPING_SHOWN_MS,
   conversationOrder,
   markerIndex,
+  nextTypingExpiry,
   reduceChat,
   totalUnread,
+  typingNow,
+  typingText,
   type ChatEvent,
   type ChatModel,
   type IncomingMessage,
@@ -255,5 +259,34 @@ describe('consent requests, members and presence', () => {
     const s = run(asAlice, joinGeneral(), { type: 'open', key: '#general' }, { type: 'left', room: '#General' });
     assert.equal(s.conversations['#general'], undefined);
     assert.equal(s.active, undefined);
+  });
+});
+
+describe('protocol.md §7.11: typing notices', () => {
+  it('shows who is typing in a room or a direct conversation for TYPING_SHOWN_MS, never oneself', () => {
+    let s = run(asAlice, joinGeneral(), { type: 'message', message: msg(1, 'Bob', ['alice']) });
+    s = reduceChat(s, { type: 'typing', room: '#General', user: 'Bob', now: 1000 });
+    assert.deepEqual(typingNow(s.conversations['#general'], 1000), ['Bob']);
+    s = reduceChat(s, { type: 'typing', room: '#general', user: 'carol', now: 2000 });
+    s = reduceChat(s, { type: 'typing', room: '', user: 'BOB', now: 1500 });
+    const general = s.conversations['#general'];
+    assert.deepEqual(typingNow(general, 2500), ['Bob', 'carol']);
+    assert.equal(typingText(typingNow(general, 2500)), 'Bob and carol are typing…');
+    assert.deepEqual(typingNow(general, 1000 + TYPING_SHOWN_MS), ['carol']);
+    assert.deepEqual(typingNow(general, 2000 + TYPING_SHOWN_MS), []);
+    assert.equal(nextTypingExpiry(general, 1200), 1000 + TYPING_SHOWN_MS);
+    assert.equal(nextTypingExpiry(general, 2000 + TYPING_SHOWN_MS), Infinity);
+    // A notice to this user directly belongs to the direct conversation with the sender.
+    assert.deepEqual(typingNow(s.conversations.bob, 1500), ['BOB']);
+    assert.equal(reduceChat(s, { type: 'typing', room: '#general', user: 'ALICE', now: 3000 }), s, 'one’s own notice (another device) is not shown');
+    assert.equal(reduceChat(s, { type: 'typing', room: '', user: 'dave', now: 3000 }), s, 'no conversation with dave: nothing to show');
+  });
+
+  it('ends a user’s notice when their message arrives there', () => {
+    let s = run(asAlice, joinGeneral(), { type: 'typing', room: '#general', user: 'bob', now: 1000 }, { type: 'typing', room: '#general', user: 'carol', now: 1000 });
+    s = reduceChat(s, { type: 'message', message: msg(2, 'Bob', ['#general']) });
+    assert.deepEqual(typingNow(s.conversations['#general'], 1001), ['carol']);
+    assert.equal(typingText([]), '');
+    assert.equal(typingText(['a', 'b', 'c']), '3 people are typing…');
   });
 });

@@ -1,18 +1,12 @@
 // The chat as the web client shows it: conversations (rooms and DMs) with their messages,
 // members, unread counts and typing users. Pure: every change is an action applied by chatReducer.
-import type { IncomingMessage, PresenceEvent, WireFile, WireMember } from '../sdk';
+import { TYPING_SHOWN_MS, type IncomingMessage, type PresenceEvent, type TypingEntry, type WireFile, type WireMember } from '../sdk';
 import { acknowledge, itemOf, mergeMessages, newestId, setDelivery, type MessageItem } from './messages';
 import { isRoom, keyOf } from './names';
 import { conversationsOf, type ConversationRef } from './routing';
 
 /** What is known about messages older than those loaded. */
 export type OlderState = 'unknown' | 'more' | 'loading' | 'none';
-
-export interface TypingEntry {
-  name: string;
-  /** Shown until this time (ms since epoch). */
-  until: number;
-}
 
 export interface Conversation {
   key: string;
@@ -43,9 +37,6 @@ export interface ChatState {
   consentAsks: readonly string[];
 }
 
-/** How long a typing notice is shown (the protocol suggests "a few seconds"). */
-export const TYPING_SHOWN_MS = 4000;
-
 export type ChatAction =
   | { type: 'session'; me: string }
   | { type: 'joined'; room: string; topic: string; members: readonly WireMember[]; history: readonly IncomingMessage[] }
@@ -66,6 +57,9 @@ export type ChatAction =
   | { type: 'open-dm'; user: string }
   | { type: 'consent-ask'; user: string }
   | { type: 'consent-answered'; user: string };
+
+// Typing notices are the SDK's (src/client/typing.ts).
+export { TYPING_SHOWN_MS, typingNow, type TypingEntry } from '../sdk';
 
 export const EMPTY_CHAT: ChatState = { me: '', conversations: {}, consentAsks: [] };
 
@@ -278,13 +272,6 @@ export function totalUnread(state: ChatState): number {
   return n;
 }
 
-/** Who is typing in the conversation at `now`. */
-export function typingNow(conv: Conversation, now: number): string[] {
-  return Object.values(conv.typing)
-    .filter((t) => t.until > now)
-    .map((t) => t.name)
-    .sort();
-}
 
 /** Index of the first message after the "new messages" marker, or -1. */
 export function markerIndex(conv: Conversation): number {

@@ -32,13 +32,8 @@ export const DELIVERY_LABEL: Readonly<Record<Delivery, string>> = {
   failed: 'not sent',
 };
 
-/** "alice is typing…", "alice and bob are typing…", "3 people are typing…". */
-export function typingText(names: readonly string[]): string {
-  if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return `${names.length} people are typing…`;
-}
+/** "alice is typing…", "alice and bob are typing…", "3 people are typing…": the SDK's wording. */
+export { typingText } from '../sdk';
 
 /** Media types shown inline as images (from a blob: URL); anything else is offered as a download. */
 const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);

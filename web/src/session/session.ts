@@ -1,6 +1,6 @@
 // The web client's controller: owns the SDK client, turns its events into chat actions, and
 // offers the page what a user can do. React reads its state through subscribe/getSnapshot.
-import { ChatClient, wsTransport, type ClientState, type SessionInfo, type WebSocketConstructor, type WireFile, type WireRoom } from '../sdk';
+import { ChatClient, TYPING_EVERY_MS, wsTransport, type ClientState, type SessionInfo, type WebSocketConstructor, type WireFile, type WireRoom } from '../sdk';
 import { chatReducer, EMPTY_CHAT, type ChatAction, type ChatState } from '../model/chat';
 import { describeError, errorNameOf } from '../model/errors';
 import { oldestId } from '../model/messages';
@@ -45,8 +45,6 @@ export interface SessionOptions {
 
 /** Messages per scroll-back page. */
 export const PAGE_SIZE = 30;
-/** Typing notices go out at most this often per conversation (the server drops closer ones). */
-const TYPING_EVERY_MS = 2000;
 const INFO_SHOWN_MS = 8000;
 /** Attachments that are previewed without being asked for. */
 const AUTO_PREVIEW_BYTES = 8 * 1024 * 1024;

@@ -2,6 +2,7 @@
 // (when wide enough, or toggled with Ctrl-T), the notice line and the input line below.
 import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import { typingNow, typingText } from '../../../client/node.js';
 import { runInput } from '../commands/table.js';
 import type { ChatController, ChatScreen } from '../controller.js';
 import { keyActions, type KeyAction } from '../keys.js';
@@ -72,7 +73,7 @@ export function MainScreen({ controller, screen, columns, rows }: MainScreenProp
         {screen.panel ? (
           <Panel panel={screen.panel} width={layout.pane} height={layout.body} scroll={view.panelScroll} />
         ) : (
-          <MessagePane conv={conv} lines={pane?.lines ?? []} width={layout.pane} height={layout.body} scroll={pane?.scroll ?? 0} fileNumber={controller.files.numberOf} />
+          <MessagePane conv={conv} lines={pane?.lines ?? []} width={layout.pane} height={layout.body} scroll={pane?.scroll ?? 0} typing={conv ? typingText(typingNow(conv, Date.now())) : ''} />
         )}
         {layout.members > 0 && separator(layout.body)}
         {layout.members > 0 && <Members conv={conv} width={layout.members} height={layout.body} />}
@@ -119,8 +120,11 @@ function onKey(controller: ChatController, v: View, action: KeyAction, layout: L
       return { ...v, panelScroll: 0 };
     case 'tab':
       return v;
-    default:
-      return { ...v, editor: edit(v.editor, action) };
+    default: {
+      const editor = edit(v.editor, action);
+      if (editor.chars !== v.editor.chars) controller.noteTyping(lineText(editor));
+      return { ...v, editor };
+    }
   }
 }
 

@@ -1,7 +1,6 @@
 // The open conversation: its name and topic, then the messages in view (see pane.ts).
 import { Box, Text } from 'ink';
 import type { Conversation } from '../../../client/conversations.js';
-import type { WireFile } from '../../../client/node.js';
 import type { PaneLine } from '../pane.js';
 import { fit } from '../text-width.js';
 import { useTheme } from './theme.js';
@@ -19,12 +18,13 @@ export interface MessagePaneProps {
   height: number;
   /** Lines scrolled up from the newest (0: following the conversation). */
   scroll: number;
-  fileNumber: (f: WireFile) => number;
+  /** "bob is typing…", or ''. */
+  typing: string;
 }
 
-export function MessagePane({ conv, lines, width, height, scroll }: MessagePaneProps) {
+export function MessagePane({ conv, lines, width, height, scroll, typing }: MessagePaneProps) {
   const theme = useTheme();
-  const title = conversationTitle(conv) + (scroll > 0 ? `  [scrolled up ${scroll} lines: PageDown]` : '');
+  const title = conversationTitle(conv) + (typing ? `  (${typing})` : '') + (scroll > 0 ? `  [scrolled up ${scroll} lines: PageDown]` : '');
   const body = lines.slice(-(height - 1));
   const padding = Math.max(0, height - 1 - body.length);
   return (
