@@ -278,6 +278,17 @@ export class ChatClient extends Emitter<ClientEvents> {
     return { with: f.with, messages: withFiles(f.messages, f.files), more: f.more };
   }
 
+  /**
+   * The newest message of each of this user's recent direct conversations, oldest first
+   * (docs/protocol.md §7.5.1); at most `limit` people (1 to 100). Empty from a server that does
+   * not offer the `directs` capability.
+   */
+  async recentDirect(limit = DEFAULT_HISTORY_LIMIT): Promise<IncomingMessage[]> {
+    if (!this.welcomeInfo?.caps.includes('directs')) return [];
+    const f = await this.request('DIRECTS', ['MESSAGES'], (ref) => ({ type: 'DIRECTS', ref, limit }));
+    return withFiles(f.messages, f.files);
+  }
+
   async setPolicy(policy: 'open' | 'consent'): Promise<void> {
     await this.request('SET_POLICY', ['OK'], (ref) => ({ type: 'SET_POLICY', ref, policy }));
   }

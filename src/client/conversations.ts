@@ -82,6 +82,11 @@ export type ChatEvent =
   | { type: 'topic'; room: string; topic: string }
   | { type: 'members'; room: string; members: readonly WireMember[] }
   | { type: 'presence'; room: string; user: string; event: PresenceEvent }
+  /**
+   * The newest message of each recent direct conversation (DIRECTS, protocol.md §7.5.1): lists
+   * the conversations not shown yet, as history (read), so PageUp fetches the rest.
+   */
+  | { type: 'directs'; messages: readonly IncomingMessage[] }
   /** A typing notice: in `room`, or (room '') to this user directly; `now` is when it came. */
   | { type: 'typing'; room: string; user: string; now: number }
   | { type: 'open'; key: string | undefined }
@@ -120,6 +125,18 @@ export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
       for (const ref of conversationsOf(m.from, m.to, model.me)) {
         const conv = withoutTyping(next.conversations[ref.key] ?? newConversation(ref), m.from);
         next = put(next, addAsLive(conv, [shownOf(m, model.me)], next));
+      }
+      return next;
+    }
+    case 'directs': {
+      let next = model;
+      for (const m of event.messages) {
+        for (const ref of conversationsOf(m.from, m.to, model.me)) {
+          // A conversation already shown has what it needs: live messages are newer than these.
+          if (ref.kind !== 'dm' || next.conversations[ref.key]) continue;
+          const conv = newConversation(ref);
+          next = put(next, { ...conv, messages: [shownOf(m, model.me)], readUpTo: m.id });
+        }
       }
       return next;
     }

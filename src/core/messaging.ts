@@ -143,6 +143,14 @@ export class Messaging {
     return { messages: q.after !== undefined && q.before === undefined ? rows.slice(0, q.limit) : rows.slice(1), more };
   }
 
+  /** The newest message of each of the user's most recent direct conversations (Store.recentDirect). */
+  async recentDirect(session: Session, limit: number): Promise<ChatMessage[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ChatError('BAD_REQUEST', 'limit must be 1..100');
+    // A guest nickname is not an identity: another guest may have used it before.
+    if (session.guest) return [];
+    return this.ctx.store.recentDirect(session.key, limit);
+  }
+
   /** DM history works for former guests too, as long as the name resolves. */
   private async peerKey(raw: string): Promise<NameKey> {
     try {

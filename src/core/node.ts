@@ -302,6 +302,9 @@ export class ChatNode implements BrokerEventHandler {
   history(session: Session, withWhom: string, q: HistoryQuery): Promise<Page> {
     return this.messaging.history(session, withWhom, q);
   }
+  recentDirect(session: Session, limit: number): Promise<ChatMessage[]> {
+    return this.messaging.recentDirect(session, limit);
+  }
   takeMailbox(session: Session, deliver: (m: ChatMessage) => void): Promise<number> {
     return this.messaging.takeMailbox(session, deliver);
   }

@@ -53,6 +53,13 @@ export interface Store {
   /** Direct messages between a and b, either way (messages from a with b among users, or from b with a among users). */
   dmHistory(a: NameKey, b: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;
   /**
+   * The user's direct conversations, most recent first: for each of the `limit` people the user
+   * last exchanged direct messages with (either way; notes to oneself not counted), the newest
+   * message between them. A message that is the newest for several people (one sent to them
+   * all) is listed once. Oldest first.
+   */
+  recentDirect(user: NameKey, limit: number): Promise<ChatMessage[]>;
+  /**
    * What a returning user missed: messages with id > after that target one of `rooms`, target
    * `user` directly, or were sent by `user` (for their other devices). Oldest first; when more than
    * `limit` match, the newest `limit` of them (a resume replays the latest and reports a gap before).

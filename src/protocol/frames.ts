@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing'] as const;
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs'] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
@@ -36,6 +36,7 @@ export const FrameType = {
   PRESENCE: 0x35,     // s->c: join/leave of a room, online/quit of a user
   GAP: 0x36,          // s->c: resume could not replay everything; fetch history
   TYPING: 0x37,       // c->s: typing to a target; s->c: someone is typing (ephemeral)
+  DIRECTS: 0x38,      // c->s: one's recent direct conversations; answered by MESSAGES
   SET_POLICY: 0x40,   // c->s: own DM policy
   CONSENT_ASK: 0x41,  // c->s: ask to DM a user; s->c: someone asks you
   CONSENT: 0x42,      // c->s: answer a request; s->c: your request was answered
@@ -103,6 +104,7 @@ export type Frame =
   | { type: 'PRESENCE'; room: string; user: string; event: PresenceEvent }
   | { type: 'GAP'; since: number; until: number }
   | { type: 'TYPING'; to: string; user: string }
+  | { type: 'DIRECTS'; ref: number; limit: number }
   | { type: 'SET_POLICY'; ref: number; policy: 'open' | 'consent' }
   | { type: 'CONSENT_ASK'; ref: number; user: string }
   | { type: 'CONSENT'; ref: number; user: string; accept: boolean }

@@ -85,6 +85,7 @@ export const bodies = {
   PRESENCE: [['room', str], ['user', str], ['event', presenceEvent]],
   GAP: [['since', uint], ['until', uint]],
   TYPING: [['to', str], ['user', str]],
+  DIRECTS: [['ref', uint], ['limit', uint]],
   SET_POLICY: [['ref', uint], ['policy', dmPolicy]],
   CONSENT_ASK: [['ref', uint], ['user', str]],
   CONSENT: [['ref', uint], ['user', str], ['accept', bool]],

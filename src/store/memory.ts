@@ -226,6 +226,27 @@ export class MemoryStore implements Store {
     return this.load(page(this.conversation(a, b, false), q));
   }
 
+  async recentDirect(user: NameKey, limit: number): Promise<ChatMessage[]> {
+    // Newest first through what the user received directly and everything the user sent.
+    const received = this.inboxIndex.get(user) ?? [];
+    const sent = this.sentIndex.get(user) ?? [];
+    const peers = new Set<NameKey>();
+    const found = new Set<MessageId>();
+    let r = received.length - 1;
+    let s = sent.length - 1;
+    while (peers.size < limit && (r >= 0 || s >= 0)) {
+      const id = s < 0 || (r >= 0 && received[r] > sent[s]) ? received[r--] : sent[s--];
+      const m = this.messages.get(id) as ChatMessage;
+      const others = m.fromKey === user ? m.users.filter((u) => u !== user) : [m.fromKey];
+      for (const peer of others) {
+        if (peers.has(peer) || peers.size >= limit) continue;
+        peers.add(peer);
+        found.add(id);
+      }
+    }
+    return this.load([...found].sort((a, b) => a - b));
+  }
+
   async missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]> {
     const sources = [this.inboxIndex.get(user) ?? [], this.sentIndex.get(user) ?? []];
     for (const room of rooms) sources.push(this.roomIndex.get(room) ?? []);

@@ -106,6 +106,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN files TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- A user's direct conversations (Store.recentDirect) from the sender's side; the other
+      -- side is message_targets_dm.
+      CREATE INDEX message_targets_dm_from ON message_targets (from_key, key, message_id) WHERE kind = 1;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -87,6 +87,14 @@ export function prepareStatements(db: Database.Database) {
     newestSentIds: db.prepare<[string, number, number], number>(
       'SELECT id FROM messages WHERE from_key = ? AND id > ? ORDER BY id DESC LIMIT ?').pluck(),
 
+    // For each peer, the newest direct message either way; the newest peers first.
+    recentDirectIds: db.prepare<{ user: string; limit: number }, number>(
+      `SELECT MAX(message_id) AS last FROM (
+         SELECT key AS peer, message_id FROM message_targets WHERE kind = 1 AND from_key = @user AND key <> @user
+         UNION ALL
+         SELECT from_key AS peer, message_id FROM message_targets WHERE kind = 1 AND key = @user AND from_key <> @user)
+       GROUP BY peer ORDER BY last DESC LIMIT @limit`).pluck(),
+
     mailbox: db.prepare<[string, number], MessageRow>(
       `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? ORDER BY b.message_id LIMIT ?`),
     clearMailbox: db.prepare<[string, number]>('DELETE FROM mailbox WHERE user = ? AND message_id = ?'),

@@ -211,6 +211,11 @@ export class SqliteStore implements Store {
     return oldestFirst(q, q.before === undefined && q.after !== undefined ? s.dmOldest.all(p) : s.dmNewest.all(p));
   }
 
+  async recentDirect(user: NameKey, limit: number): Promise<ChatMessage[]> {
+    const ids = new Set(this.s.recentDirectIds.all({ user, limit: Math.max(0, Math.floor(limit)) }));
+    return [...ids].sort((a, b) => a - b).map((id) => toMessage(this.s.getMessage.get(id) as MessageRow));
+  }
+
   async missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]> {
     const s = this.s;
     const n = Math.max(0, Math.floor(limit));

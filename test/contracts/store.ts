@@ -441,6 +441,30 @@ export function storeContract(name: string, make: StoreFactory): void {
         });
       });
 
+      describe('recentDirect', () => {
+        it('lists the newest message with each of the most recent direct peers, either way, oldest first', async () => {
+          const m = [
+            mk({ from: 'alice', users: ['bob'] }),
+            mk({ from: 'carol', users: ['alice'] }),
+            mk({ from: 'alice', rooms: ['#a'] }),             // a room message
+            mk({ from: 'bob', users: ['alice'] }),            // newest with bob
+            mk({ from: 'alice', users: ['alice'] }),          // a note to oneself: no peer
+            mk({ from: 'dave', users: ['carol'] }),           // not alice's
+            mk({ from: 'alice', users: ['erin', 'frank'] }),  // newest with erin and with frank
+            mk({ from: 'alice', rooms: ['#a'], users: ['carol'] }), // newest with carol
+          ];
+          await put(...m);
+          assert.deepEqual(ids(await store.recentDirect('alice', 10)), ids([m[3], m[6], m[7]]));
+          // The two most recent peers: carol (m7), then erin or frank (m6), listed once.
+          assert.deepEqual(ids(await store.recentDirect('alice', 2)), ids([m[6], m[7]]));
+          assert.deepEqual(ids(await store.recentDirect('alice', 1)), ids([m[7]]));
+          assert.deepEqual(ids(await store.recentDirect('carol', 10)), ids([m[5], m[7]]));
+          assert.deepEqual(ids(await store.recentDirect('frank', 10)), ids([m[6]]));
+          assert.deepEqual(await store.recentDirect('alice', 0), []);
+          assert.deepEqual(await store.recentDirect('nobody', 10), []);
+        });
+      });
+
       describe('missedSince', () => {
         it('returns room messages, DMs to the user and its own messages newer than `after`, the newest `limit`, oldest first', async () => {
           const old = mk({ from: 'bob', rooms: ['#a'] });

@@ -292,6 +292,38 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
         assert.equal(await b.c.expectError({ type: 'HISTORY', ref: 5, with: room, before: 0, after: 0, limit: 101 }), E.BAD_REQUEST);
         a.c.close(); b.c.close();
       });
+
+      it('§7.5.1 lists the newest message of each recent direct conversation, either direction', async () => {
+        const a = await user();
+        const [b, c, d] = [await user(), await user(), await user()];
+        const first = await send(a.c, [b.name], 'to b');
+        const fromC = await send(c.c, [a.name], 'from c');
+        await send(a.c, [`#general`], 'a room message');
+        const toB = await send(a.c, [b.name], 'to b again');
+        const toCD = await send(a.c, [c.name, d.name], 'to c and d');
+        // A new connection of a's (a new device) asks for them.
+        const fresh = await login(a.name);
+        const page = await fresh.request({ type: 'DIRECTS', ref: 7, limit: 10 }, 'MESSAGES');
+        assert.equal(page.with, '');
+        assert.equal(page.more, false);
+        assert.deepEqual(page.messages.map((m) => m.id), [toB.id, toCD.id]);
+        assert.deepEqual(page.messages.map((m) => m.text), ['to b again', 'to c and d']);
+        const one = await fresh.request({ type: 'DIRECTS', ref: 8, limit: 1 }, 'MESSAGES');
+        assert.deepEqual(one.messages.map((m) => m.id), [toCD.id]);
+        // The other side sees the same conversations from its end.
+        const ofC = await c.c.request({ type: 'DIRECTS', ref: 9, limit: 10 }, 'MESSAGES');
+        assert.deepEqual(ofC.messages.map((m) => m.id), [toCD.id]);
+        assert.ok(first.id < fromC.id);
+        for (const limit of [0, 101]) assert.equal(await fresh.expectError({ type: 'DIRECTS', ref: 10, limit }), E.BAD_REQUEST);
+        // A guest's list is empty, even with direct messages under its nickname.
+        const g = await open();
+        await g.hello();
+        const nick = uniq('g');
+        await g.request({ type: 'LOGIN', ref: 1, name: nick, password: '', guest: true, token: '', since: 0 }, 'SESSION');
+        await send(g, [a.name], 'from a guest');
+        assert.deepEqual((await g.request({ type: 'DIRECTS', ref: 2, limit: 10 }, 'MESSAGES')).messages, []);
+        for (const x of [a.c, b.c, c.c, d.c, fresh, g]) x.close();
+      });
     });
 
     describe('protocol.md §7.6 Resume', () => {

@@ -49,6 +49,8 @@ export interface ChatScreen {
 
 /** Where a newcomer (a new account or a guest with no rooms) starts. */
 const FIRST_ROOM = '#general';
+/** Direct conversations listed at login, the most recent ones. */
+const DIRECTS_LISTED = 50;
 /** First-connection retries back off up to this (later ones are the SDK's reconnects). */
 const MAX_RETRY_MS = 5_000;
 
@@ -218,10 +220,21 @@ export class ChatSession {
   private async enter(s: SessionInfo, newcomer: boolean): Promise<void> {
     this.update({ auth: 'signed-in', loginError: '' });
     const rooms = s.rooms.length === 0 && newcomer ? [FIRST_ROOM] : s.rooms;
-    await this.joinAll(rooms);
+    await Promise.all([this.joinAll(rooms), this.listDirects()]);
     if (this.state.chat.active === undefined) {
       const first = this.state.chat.conversations[nameKey(FIRST_ROOM)] ?? Object.values(this.state.chat.conversations)[0];
       if (first) this.dispatch({ type: 'open', key: first.key });
+    }
+  }
+
+  /** Direct conversations from before this client started (protocol.md §7.5.1). */
+  private async listDirects(): Promise<void> {
+    try {
+      const messages = await this.client.recentDirect(DIRECTS_LISTED);
+      for (const m of messages) this.files.note(m.files ?? []);
+      this.dispatch({ type: 'directs', messages });
+    } catch (err) {
+      this.error(`could not list direct conversations: ${describeError(err)}`);
     }
   }
 

@@ -141,6 +141,14 @@ export const handlers: Table = {
       c.send({ type: 'MESSAGES', ref: f.ref, with: f.with, messages: page.messages.map(wireMessage), more: page.more, ...filesOf(page.messages) });
     },
   },
+  // DIRECTS {ref, limit} -> MESSAGES {with ''}: the newest message of each recent direct conversation (§7.5.1)
+  DIRECTS: {
+    needs: 'session',
+    async run(c, f) {
+      const messages = await c.gw.node.recentDirect(requireSession(c), f.limit);
+      c.send({ type: 'MESSAGES', ref: f.ref, with: '', messages: messages.map(wireMessage), more: false, ...filesOf(messages) });
+    },
+  },
 
   // SET_POLICY {ref, policy} -> OK
   SET_POLICY: {

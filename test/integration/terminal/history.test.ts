@@ -1,7 +1,7 @@
 // History on the terminal client's screen: what was said before is still there after the
-// server restarts (same ports, same data) and after the client is quit and started again, the
-// status line shows the connection going and coming back, and PageUp scrolls back past what
-// the client had into the server's history.
+// server restarts (same ports, same data) and after the client is quit and started again (its
+// direct conversations listed again too), the status line shows the connection going and
+// coming back, and PageUp scrolls back past what the client had into the server's history.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../../src/client/node.js';
@@ -49,15 +49,21 @@ describe('history in the terminal client', { timeout: 90_000 }, () => {
     assert.match(await alice.waitFor('after the restart'), /before the restart[\s\S]*after the restart/);
   });
 
-  it('shows the history again after quitting and starting the client', { timeout: 30_000 }, async () => {
+  it('shows the history again after quitting and starting the client, direct conversations included', { timeout: 30_000 }, async () => {
     const first = await open('carol-1', 'carol', server.quicUrl(), true);
     await first.enter('carol was here');
     await first.waitFor(line('carol', 'carol was here'));
+    await first.enter('/msg bob a word for bob alone');
+    await first.waitFor(/Direct: bob[\s\S]*carol: a word for bob alone/);
     await first.enter('/quit');
     await waitUntil(() => first.dead(), 10_000);
 
     const again = await open('carol-2', 'carol', server.tlsUrl());
     await again.waitFor(/before the restart[\s\S]*after the restart[\s\S]*carol was here/);
+    // The direct conversation is listed from the server (protocol.md §7.5.1), as read.
+    await again.waitFor(/\n 2 bob +\|/);
+    await again.keys('M-2');
+    await again.waitFor(/Direct: bob[\s\S]*carol: a word for bob alone/);
   });
 
   it('scrolls back with PageUp into history the server sends page by page', { timeout: 30_000 }, async () => {

@@ -293,6 +293,20 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     assert.deepEqual(Buffer.from(await carol.download(file)), bytes);
   });
 
+  it('lists direct conversations from before when a user logs in on a new device', async () => {
+    // Delivered live to bob's open page, so nothing waits in his mailbox for the new one.
+    const bobGets = bob.page.waitForFunction(() => document.querySelector('nav button.conversation[data-key="carol"]') !== null);
+    await carol.send('bob', 'an earlier word for bob');
+    await bobGets;
+    const p = await page();
+    const second = new WebUser(p, base);
+    await second.signIn('Log in', 'bob', PASSWORD);
+    await second.open('carol');
+    await second.sees('an earlier word for bob');
+    assert.equal(await second.unreadBadge('carol').count(), 0, 'listed as read: it was news on the other device');
+    await p.context().close();
+  });
+
   it('survives a server restart: both browsers reconnect and nothing is lost', async () => {
     const a = alice.page;
     await alice.open('#lobby');

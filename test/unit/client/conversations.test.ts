@@ -290,3 +290,22 @@ describe('protocol.md §7.11: typing notices', () => {
     assert.equal(typingText(['a', 'b', 'c']), '3 people are typing…');
   });
 });
+
+describe('protocol.md §7.5.1: recent direct conversations', () => {
+  it('lists the direct conversations not shown yet, as read, and leaves shown ones alone', () => {
+    let s = run(asAlice, joinGeneral(), { type: 'message', message: msg(20, 'bob', ['alice'], 'live from bob') });
+    s = reduceChat(s, {
+      type: 'directs',
+      messages: [msg(5, 'bob', ['alice'], 'old from bob'), msg(7, 'Alice', ['carol', 'dave'], 'to two'), msg(9, 'erin', ['alice', '#general'])],
+    });
+    assert.deepEqual(s.conversations.bob.messages.map((m) => m.text), ['live from bob'], 'already shown: untouched');
+    assert.deepEqual(s.conversations['carol,dave'].messages.map((m) => m.text), ['to two']);
+    assert.deepEqual(s.conversations.erin.messages.map((m) => m.id), [9]);
+    assert.equal(s.conversations.erin.unread, 0);
+    assert.equal(s.conversations.erin.readUpTo, 9);
+    assert.equal(s.conversations.erin.older, 'unknown', 'PageUp fetches the rest');
+    assert.deepEqual(s.conversations['#general'].messages, [], 'a room target is not listed here');
+    assert.equal(totalUnread(s), 1, 'only the live message counts');
+    assert.equal(reduceChat(s, { type: 'directs', messages: [] }), s);
+  });
+});

@@ -55,6 +55,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('PRESENCE'), room: str, user: str, event: fc.constantFrom(...PRESENCE_EVENTS) }),
   rec({ type: fc.constant('GAP'), since: uint, until: uint }),
   rec({ type: fc.constant('TYPING'), to: str, user: str }),
+  rec({ type: fc.constant('DIRECTS'), ref: uint, limit: uint }),
   rec({ type: fc.constant('SET_POLICY'), ref: uint, policy: fc.constantFrom(...DM_POLICIES) }),
   rec({ type: fc.constant('CONSENT_ASK'), ref: uint, user: str }),
   rec({ type: fc.constant('CONSENT'), ref: uint, user: str, accept: fc.boolean() }),
@@ -134,7 +135,7 @@ function assertWellFormed(items: Decoded[]): void {
 
 describe('protocol.md §3.6 Streams and message boundaries (properties)', () => {
   it('arbitrary valid frames round-trip through encode/decode under arbitrary splits', () => {
-    assert.equal(frameTypeCount, 37, 'the arbitrary covers every frame type');
+    assert.equal(frameTypeCount, 38, 'the arbitrary covers every frame type');
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 12 }), cuts, (frames, fractions) => {
         const bytes = encodeFrames(frames);

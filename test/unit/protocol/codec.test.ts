@@ -109,6 +109,7 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   PRESENCE: { type: 'PRESENCE', room: '', user: 'alice', event: 'online' },
   GAP: { type: 'GAP', since: 1, until: 6963200000000001 },
   TYPING: { type: 'TYPING', to: '#general', user: 'Zoë' },
+  DIRECTS: { type: 'DIRECTS', ref: 19, limit: 50 },
   SET_POLICY: { type: 'SET_POLICY', ref: 11, policy: 'consent' },
   CONSENT_ASK: { type: 'CONSENT_ASK', ref: 0, user: 'bob' },
   CONSENT: { type: 'CONSENT', ref: 12, user: 'bob', accept: false },

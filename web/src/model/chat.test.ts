@@ -76,6 +76,21 @@ describe('unread counts', () => {
   });
 });
 
+describe('recent direct conversations (protocol.md §7.5.1)', () => {
+  it('lists the ones not shown yet, as read, in each person\'s conversation, and leaves shown ones alone', () => {
+    let s = run(asAlice, joinGeneral(), { type: 'message', message: msg(20, 'bob', ['alice'], 'live') });
+    s = chatReducer(s, { type: 'directs', messages: [msg(5, 'bob', ['alice'], 'old'), msg(7, 'Alice', ['carol', 'dave'], 'to two')] });
+    expect(s.conversations.bob.messages.map((m) => m.text)).toEqual(['live']);
+    expect(s.conversations.carol.messages.map((m) => m.text)).toEqual(['to two']);
+    expect(s.conversations.dave.messages.map((m) => m.text)).toEqual(['to two']);
+    expect(s.conversations.carol.unread).toBe(0);
+    expect(s.conversations.carol.lastReadId).toBe(7);
+    expect(s.conversations.carol.older).toBe('unknown');
+    expect(totalUnread(s)).toBe(1);
+    expect(sidebarOf(s).dms.map((c) => c.key)).toContain('dave');
+  });
+});
+
 describe('history merging', () => {
   it('merges overlapping and out-of-order pages into one ordered list without duplicates', () => {
     let s = run(asAlice, joinGeneral([msg(30, 'bob', ['#general']), msg(31, 'bob', ['#general'])]), { type: 'open', key: '#general' });

@@ -43,6 +43,8 @@ export type ChatAction =
   | { type: 'left'; room: string }
   | { type: 'message'; message: IncomingMessage }
   | { type: 'history'; with: string; messages: readonly IncomingMessage[]; more: boolean; direction: 'older' | 'newer' }
+  /** The newest message of each recent direct conversation (protocol.md §7.5.1), as read. */
+  | { type: 'directs'; messages: readonly IncomingMessage[] }
   | { type: 'older-loading'; key: string }
   | { type: 'older-failed'; key: string }
   | { type: 'sending'; cid: string; to: readonly string[]; text: string; files: readonly WireFile[]; at: number }
@@ -119,6 +121,17 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const merged = mergeMessages(conv.messages, items).messages;
       const lastReadId = conv.messages.length === 0 && conv.lastReadId === 0 ? newestId(merged) : conv.lastReadId;
       return withConversation(state, { ...conv, messages: merged, lastReadId, older: action.more ? 'more' : 'none' });
+    }
+    case 'directs': {
+      let next = state;
+      for (const m of action.messages) {
+        for (const ref of conversationsOf(m.from, m.to, state.me)) {
+          // A conversation already shown has what it needs: live messages are newer than these.
+          if (ref.kind !== 'dm' || next.conversations[ref.key]) continue;
+          next = withConversation(next, { ...newConversation(ref), messages: [itemOf(m, state.me)], lastReadId: m.id });
+        }
+      }
+      return next;
     }
     case 'older-loading':
     case 'older-failed': {

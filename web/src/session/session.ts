@@ -45,6 +45,8 @@ export interface SessionOptions {
 
 /** Messages per scroll-back page. */
 export const PAGE_SIZE = 30;
+/** Direct conversations listed at login, the most recent ones. */
+const DIRECTS_LISTED = 50;
 const INFO_SHOWN_MS = 8000;
 /** Attachments that are previewed without being asked for. */
 const AUTO_PREVIEW_BYTES = 8 * 1024 * 1024;
@@ -355,10 +357,15 @@ export class ChatSession {
   private async enter(s: SessionInfo, newcomer: boolean, shown: readonly string[] = []): Promise<void> {
     this.update({ auth: 'signed-in', guest: s.guest });
     const rooms = s.rooms.length === 0 && newcomer ? [FIRST_ROOM] : this.roomsToJoin(s, shown);
-    const joined = await Promise.allSettled(rooms.map((r) => this.client.join(r)));
+    const [joined, directs] = await Promise.all([
+      Promise.allSettled(rooms.map((r) => this.client.join(r))),
+      // Direct conversations from before this page (protocol.md §7.5.1); without them the page still works.
+      this.client.recentDirect(DIRECTS_LISTED).catch(() => []),
+    ]);
     for (const j of joined) {
       if (j.status === 'fulfilled') this.dispatch({ type: 'joined', room: j.value.room, topic: j.value.topic, members: j.value.members, history: j.value.history });
     }
+    this.dispatch({ type: 'directs', messages: directs });
     this.rememberSession();
     if (this.state.chat.active === undefined) {
       const first = this.state.chat.conversations[keyOf(FIRST_ROOM)] ?? Object.values(this.state.chat.conversations)[0];
