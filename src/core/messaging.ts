@@ -136,6 +136,12 @@ export class Messaging {
     } else {
       const peer = await this.peerKey(withWhom);
       rows = await this.ctx.store.dmHistory(session.key, peer, probe);
+      const visible = rows.filter((m) => m.id >= session.historyFrom);
+      // What lies before a guest's own start is another guest's: nothing more back there.
+      if (visible.length < rows.length) {
+        const forward = q.after !== undefined && q.before === undefined;
+        return forward ? { messages: visible.slice(0, q.limit), more: visible.length > q.limit } : { messages: visible.slice(-q.limit), more: false };
+      }
     }
     const more = rows.length > q.limit;
     if (!more) return { messages: rows, more };

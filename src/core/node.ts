@@ -15,7 +15,7 @@ import { TokenBucket } from './rate-limit.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
 import { Session } from './session.js';
 import { TokenSigner } from './token.js';
-import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, NameKey } from './types.js';
+import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, NameKey, MessageId } from './types.js';
 import type { BlobReader, BlobStore } from '../ports/blobs.js';
 import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 
@@ -190,7 +190,7 @@ export class ChatNode implements BrokerEventHandler {
       const { key } = parseUserName(claims.name);
       const old = this.hub.guestByNick(key);
       const id = old ? { key: old.key, name: old.name, guest: true } : await this.accounts.guest(claims.name);
-      const opened = await this.open(id, sink, protocol, opts, old);
+      const opened = await this.open(id, sink, protocol, opts, old, servedBefore);
       if (old) {
         old.sink.terminate(0, 'session resumed on another connection');
         await this.end(old);
@@ -202,7 +202,8 @@ export class ChatNode implements BrokerEventHandler {
     return { ...(await this.open({ key: account.key, name: account.name, guest: false }, sink, protocol, opts)), servedBefore };
   }
 
-  private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session): Promise<Opened> {
+  /** `since`: a resumed guest's first visible message id (the token's issue); default now. */
+  private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session, since?: MessageId): Promise<Opened> {
     if (this.stopped) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
     // A guest nickname may have been taken while we awaited: check again now, synchronously.
     const holder = id.guest ? this.hub.guestByNick(id.key.slice(1)) : undefined;
@@ -210,7 +211,10 @@ export class ChatNode implements BrokerEventHandler {
     const now = this.ctx.now();
     const { perSecond, burst } = this.settings.rateLimit;
     const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol, opts.live ?? true);
-    if (id.guest) session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
+    if (id.guest) {
+      session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
+      session.historyFrom = replacing?.historyFrom ?? since ?? firstIdAt(now);
+    }
     const first = this.hub.add(session);
     const rooms = await this.rooms.roomsOf(session);
     for (const room of rooms) this.hub.enter(session, room);

@@ -1,6 +1,6 @@
 import type { SessionSink } from './events.js';
 import type { TokenBucket } from './rate-limit.js';
-import type { DmPolicy, NameKey } from './types.js';
+import type { MessageId, DmPolicy, NameKey } from './types.js';
 
 /** One logged-in client: an account (or guest) on one device, through one gateway. */
 export class Session {
@@ -11,6 +11,11 @@ export class Session {
   readonly typingAt = new Map<string, number>();
   /** A guest's DM policy (an account's is in the store). */
   guestDmPolicy: DmPolicy = 'open';
+  /**
+   * A guest sees direct messages from this id on: its nickname is not an identity, and an
+   * earlier guest of the same nickname had conversations of its own. 0 for accounts.
+   */
+  historyFrom: MessageId = 0;
 
   constructor(
     readonly id: string,

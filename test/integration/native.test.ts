@@ -293,6 +293,34 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
         a.c.close(); b.c.close();
       });
 
+      it('shows a guest only its own direct messages, not an earlier guest\'s of the same nickname', async () => {
+        const a = await user();
+        const room = `#${uniq('kims')}`;
+        await a.c.request({ type: 'CREATE', ref: 1, room, topic: '' }, 'JOINED');
+        const nick = uniq('kim');
+        const guest = async (): Promise<RawClient> => {
+          const g = await open();
+          await g.hello();
+          await g.request({ type: 'LOGIN', ref: 1, name: nick, password: '', guest: true, token: '', since: 0 }, 'SESSION');
+          await g.request({ type: 'JOIN', ref: 2, room }, 'JOINED');
+          return g;
+        };
+        const first = await guest();
+        await send(first, [a.name], 'from the first kim');
+        await send(a.c, [nick], 'to the first kim');
+        first.close();
+        await a.c.next('PRESENCE', (p) => p.user === nick && p.event === 'quit');
+        const second = await guest();
+        const mine = await send(second, [a.name], 'from the second kim');
+        const page = await second.request({ type: 'HISTORY', ref: 3, with: a.name, before: 0, after: 0, limit: 10 }, 'MESSAGES');
+        assert.deepEqual(page.messages.map((m) => m.id), [mine.id]);
+        assert.equal(page.more, false);
+        // The account holder's side of the conversation is whole.
+        const ofA = await a.c.request({ type: 'HISTORY', ref: 2, with: nick, before: 0, after: 0, limit: 10 }, 'MESSAGES');
+        assert.deepEqual(ofA.messages.map((m) => m.text), ['from the first kim', 'to the first kim', 'from the second kim']);
+        a.c.close(); second.close();
+      });
+
       it('§7.5.1 lists the newest message of each recent direct conversation, either direction', async () => {
         const a = await user();
         const [b, c, d] = [await user(), await user(), await user()];
