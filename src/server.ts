@@ -190,7 +190,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         ...(webRoot === false ? {} : { fallback: webClient(webRoot) }),
       });
       // A WebSocket message may carry many frames (clients batch too), so it is bounded like the queue.
-      const ws = attachWebSocket(http, { path: '/ws', maxPayload: Math.max(config.maxQueueBytes, config.maxFrame + 16), ...queue }, accept);
+      const ws = attachWebSocket(http, { path: '/ws', maxPayload: Math.max(config.maxQueueBytes, config.maxFrame + 16), origins: config.http.origins ?? [], ...queue }, accept);
       metrics.addQueueSource(() => ws.queuedBytes());
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -27,7 +27,7 @@ function optionsOf(spec: OptionSpec): Option[] {
       new Option(`--no-${spec.flag}`, `the opposite of --${spec.flag}`).helpGroup(heading),
     ];
   }
-  const shown = value === undefined ? '' : ` (default: ${String(value)})`;
+  const shown = value === undefined ? '' : Array.isArray(value) ? ` (default: ${value.length ? value.join(',') : 'none'})` : ` (default: ${String(value)})`;
   return [new Option(`--${spec.flag} <${spec.valueName ?? 'value'}>`, `${spec.description}${shown} [${spec.env}]`).helpGroup(heading)];
 }
 

@@ -17,7 +17,7 @@ export const DEFAULT_CHATAPP_PORT = 1234; // seed 004
 export const DEFAULTS: Config = {
   dataDir: './data',
   store: 'sqlite',
-  http: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_HTTP_PORT },
+  http: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_HTTP_PORT, origins: [] },
   tls: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_TLS_PORT },
   tcp: { enabled: false, host: DEFAULT_HOST, port: DEFAULT_TCP_PORT },
   quic: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_QUIC_PORT, retry: true, idleTimeoutMs: 60_000 },

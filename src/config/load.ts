@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isOriginEntry } from '../http/origins.js';
 import { DEFAULTS } from './defaults.js';
 import { CONFIG_FILE_ENV, OPTIONS, type OptionSpec } from './options.js';
 import type { Config } from './schema.js';
@@ -19,7 +20,7 @@ export interface ConfigSources {
   cwd?: string;
 }
 
-type Value = string | number | boolean;
+type Value = string | number | boolean | readonly string[];
 
 /** Where a value came from, for error messages. */
 interface Origin {
@@ -103,6 +104,16 @@ function parse(spec: OptionSpec, raw: unknown, origin: Origin): Value {
     case 'host': {
       if (typeof raw === 'string' && /^\S+$/.test(raw)) return raw;
       return fail('a host name or IP address');
+    }
+    case 'origins': {
+      let entries: unknown[];
+      if (Array.isArray(raw)) entries = raw;
+      else if (!origin.typed && typeof raw === 'string') entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+      else return fail(origin.typed ? 'a list of origins' : 'comma-separated origins');
+      if (!entries.every((e): e is string => typeof e === 'string' && isOriginEntry(e))) {
+        return fail('web origins such as https://chat.example.com (scheme, host and port only), or *');
+      }
+      return entries;
     }
     case 'path': {
       if (typeof raw === 'string' && raw.trim() !== '') return resolve(origin.base, raw);

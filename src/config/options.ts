@@ -7,7 +7,9 @@ export type OptionKind =
   | { readonly type: 'port' }
   | { readonly type: 'host' }
   | { readonly type: 'path' }
-  | { readonly type: 'enum'; readonly values: readonly string[] };
+  | { readonly type: 'enum'; readonly values: readonly string[] }
+  /** A list of web origins: comma-separated in text, an array in the config file. */
+  | { readonly type: 'origins' };
 
 export interface OptionSpec {
   /** Dotted path in Config and in the JSON config file, e.g. 'http.port'. */
@@ -42,6 +44,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'address the HTTP/WebSocket listener binds to' },
   { key: 'http.port', env: 'CONFAB_HTTP_PORT', flag: 'http-port', valueName: 'port', kind: port,
     description: 'HTTP/WebSocket port (0 = any free port)' },
+  { key: 'http.origins', env: 'CONFAB_HTTP_ORIGINS', flag: 'http-origins', valueName: 'list', kind: { type: 'origins' },
+    description: "other web origins whose pages may open WebSocket connections, comma-separated (https://chat.example.com; * for any); the page's own origin and non-browser clients always may" },
   { key: 'tls.enabled', env: 'CONFAB_TLS_ENABLED', flag: 'tls', kind: bool,
     description: 'serve the native protocol over TLS' },
   { key: 'tls.host', env: 'CONFAB_TLS_HOST', flag: 'tls-host', valueName: 'host', kind: host,

@@ -14,6 +14,14 @@ export interface ListenerConfig {
   readonly port: number;
 }
 
+export interface HttpConfig extends ListenerConfig {
+  /**
+   * Other web origins whose pages may open WebSocket connections (`*`: any). The page's own
+   * origin and non-browser clients always may. loadConfig always sets it; absent means none.
+   */
+  readonly origins?: readonly string[];
+}
+
 export interface TlsConfig extends ListenerConfig {
   /** PEM files of a certificate to use instead of the self-signed one (both or neither). */
   readonly cert?: string;
@@ -32,7 +40,7 @@ export interface Config {
   readonly dataDir: string;
   readonly store: StoreKind;
   /** HTTP: /healthz, /metrics and WebSocket at /ws. */
-  readonly http: ListenerConfig;
+  readonly http: HttpConfig;
   /** The native protocol over TLS. */
   readonly tls: TlsConfig;
   /** The native protocol over plain TCP (off by default). */

@@ -7,6 +7,7 @@ import { BatchingConnection, type QueueOptions } from './batching-connection.js'
 import { CLOSED_BY_PEER, SHUTTING_DOWN } from './reasons.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './listener.js';
 import { ConnectionTracker } from './tracker.js';
+import { originAllowed } from '../http/origins.js';
 
 /** WebSocket close codes 4000-4999 are private use: 4000 + an ErrorCode (4041 = SLOW_CONSUMER). */
 export const WS_ERROR_BASE = 4000;
@@ -88,6 +89,8 @@ export interface WebSocketOptions extends QueueOptions {
   maxPayload?: number;
   /** See WebSocketEndpoint.close(). */
   shutdownGraceMs?: number;
+  /** Other web origins whose pages may connect (see originAllowed); the page's own always may. */
+  origins?: readonly string[];
 }
 
 export interface WebSocketEndpoint {
@@ -123,6 +126,10 @@ export function attachWebSocket(
       if (closing || http.listenerCount('upgrade') === 1) refuse(socket, closing ? 503 : 404);
       return;
     }
+    if (!originAllowed(req.headers.origin, req.headers.host, options.origins ?? [])) {
+      refuse(socket, 403);
+      return;
+    }
     socket.on('error', ignore);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new WebSocketConnection(ws, req.socket.remoteAddress ?? '', options);
@@ -151,8 +158,10 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-function refuse(socket: Duplex, status: 404 | 503): void {
-  const text = status === 404 ? 'Not Found' : 'Service Unavailable';
+const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as const;
+
+function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
+  const text = STATUS_TEXT[status];
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 

@@ -101,11 +101,11 @@ interface Endpoint {
   connections(): number;
 }
 
-async function serve(kind: Kind, cert: Certificate, maxQueueBytes?: number, shutdownGraceMs?: number): Promise<Endpoint> {
+async function serve(kind: Kind, cert: Certificate, maxQueueBytes?: number, shutdownGraceMs?: number, origins?: string[]): Promise<Endpoint> {
   const accepted = new Accepted();
   if (kind === 'ws') {
     const http: HttpServer = createHttp();
-    const ws: WebSocketEndpoint = attachWebSocket(http, { path: '/ws', maxQueueBytes, shutdownGraceMs }, accepted.push);
+    const ws: WebSocketEndpoint = attachWebSocket(http, { path: '/ws', maxQueueBytes, shutdownGraceMs, origins }, accepted.push);
     await new Promise<void>((resolve) => http.listen(0, HOST, resolve));
     const port = (http.address() as { port: number }).port;
     return {
@@ -377,6 +377,31 @@ describe('transports', () => {
       ws.on('error', () => undefined);
       const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); }));
       assert.equal(status, 404);
+    });
+
+    it('refuses a browser page of another origin (403); its own origin and clients without one get in', async () => {
+      const status = (ws: WebSocket): Promise<number> => new Promise((resolve) => {
+        ws.on('error', () => undefined);
+        ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+        ws.on('open', () => { resolve(101); ws.close(); });
+      });
+      const url = `ws://${HOST}:${ep.port}/ws`;
+      assert.equal(await status(new WebSocket(url, { origin: 'https://elsewhere.example' })), 403);
+      assert.equal(await status(new WebSocket(url, { origin: 'null' })), 403);
+      assert.equal(await status(new WebSocket(url, { origin: `http://${HOST}:${ep.port}` })), 101);
+      await ep.accepted.next();
+      assert.equal(await status(new WebSocket(url)), 101);
+      await ep.accepted.next();
+      // Origins named in the configuration get in too.
+      const listed = await serve('ws', cert, undefined, undefined, ['https://chat.example.com']);
+      try {
+        const other = `ws://${HOST}:${listed.port}/ws`;
+        assert.equal(await status(new WebSocket(other, { origin: 'https://chat.example.com' })), 101);
+        assert.equal(await status(new WebSocket(other, { origin: 'https://chat.example.com.evil.example' })), 403);
+        await listed.accepted.next();
+      } finally {
+        await listed.close();
+      }
     });
 
     it('truncates a long close reason to the 123 bytes a close frame allows', async () => {

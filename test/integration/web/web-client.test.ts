@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { WebSocket } from 'ws';
 import { connect, type ChatClient, type IncomingMessage } from '../../../src/client/node.js';
 import { CONTENT_SECURITY_POLICY } from '../../../src/http/web-client.js';
 import { startTestServer, type TestServer } from '../test-server.js';
@@ -103,6 +104,15 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     const asset = await fetch(new URL(js, base));
     assert.match(asset.headers.get('content-type') ?? '', /^text\/javascript/);
     assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    // A page of another site may not open a chat session here (http.origins, docs/configuration.md).
+    const upgrade = (origin: string): Promise<number> => new Promise((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { origin });
+      ws.on('error', () => undefined);
+      ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+      ws.on('open', () => { resolve(101); ws.close(); });
+    });
+    assert.equal(await upgrade('https://elsewhere.example'), 403);
+    assert.equal(await upgrade(`http://127.0.0.1:${port}`), 101);
     for (const path of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2f..%2fpackage.json', '/.vite/manifest.json']) {
       const r = await rawGet(port, path);
       assert.ok(r.status === 400 || r.status === 404, `${path}: ${r.status}`);

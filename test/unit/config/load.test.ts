@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     const c = load();
     assert.equal(c.dataDir, join(dir, 'data'));
     assert.equal(c.store, 'sqlite');
-    assert.deepEqual(c.http, { enabled: true, host: '127.0.0.1', port: 8080 });
+    assert.deepEqual(c.http, { enabled: true, host: '127.0.0.1', port: 8080, origins: [] });
     assert.deepEqual(c.tls, { enabled: true, host: '127.0.0.1', port: 7443 });
     assert.deepEqual(c.tcp, { enabled: false, host: '127.0.0.1', port: 7400 });
     assert.equal(c.guests, true);
@@ -122,6 +122,16 @@ describe('loadConfig', () => {
       rejects({ env: { CONFAB_GUESTS: 'maybe' } }, /^guests \(environment CONFAB_GUESTS\): must be true or false/);
       rejects({ file: file({ tcp: { enabled: 'yes' } }) }, /tcp\.enabled/);
     });
+    it('web origins: comma-separated in text, a list in the file, each scheme://host[:port] or *', () => {
+      assert.deepEqual(load({ env: { CONFAB_HTTP_ORIGINS: 'https://chat.example.com, http://localhost:5173' } }).http.origins, ['https://chat.example.com', 'http://localhost:5173']);
+      assert.deepEqual(load({ file: file({ http: { origins: ['*'] } }) }).http.origins, ['*']);
+      assert.deepEqual(load({ flags: { 'http.origins': 'https://a.example' } }).http.origins, ['https://a.example']);
+      rejects({ env: { CONFAB_HTTP_ORIGINS: 'chat.example.com' } }, /^http\.origins \(environment CONFAB_HTTP_ORIGINS\): must be web origins/);
+      rejects({ env: { CONFAB_HTTP_ORIGINS: 'https://chat.example.com/' } }, /http\.origins/);
+      rejects({ env: { CONFAB_HTTP_ORIGINS: 'ftp://files.example.com' } }, /http\.origins/);
+      rejects({ file: file({ http: { origins: 'https://chat.example.com' } }) }, /^http\.origins \(config file .*\): must be a list of origins/);
+      rejects({ file: file({ http: { origins: [5] } }) }, /http\.origins/);
+    });
     it('hosts and paths', () => {
       rejects({ flags: { 'http.host': 'two words' } }, /http\.host/);
       rejects({ file: file({ dataDir: '' }) }, /dataDir/);
@@ -169,7 +179,8 @@ describe('loadConfig', () => {
       const parts = o.key.split('.');
       let d: unknown = DEFAULTS;
       for (const p of parts) d = (d as Record<string, unknown>)[p];
-      if (d !== undefined) assert.ok(row.includes(`\`${String(d)}\``), `${o.key}: default ${String(d)} missing`);
+      const shown = Array.isArray(d) ? (d.length ? d.join(',') : 'none') : String(d);
+      if (d !== undefined) assert.ok(row.includes(`\`${shown}\``), `${o.key}: default ${shown} missing`);
     }
   });
 });
