@@ -75,6 +75,21 @@ export class ChatController extends ChatSession implements CommandContext {
     const cid = newCid();
     this.files.note(files);
     this.dispatch({ type: 'sending', cid, to: targets, text, files, at: Date.now() });
+    this.transmit(cid, targets, text, files);
+  }
+
+  retry(): number {
+    const failed = this.openConversation()?.messages.filter((m) => m.own && m.delivery === 'failed') ?? [];
+    for (const m of failed) {
+      this.dispatch({ type: 'resending', cid: m.cid });
+      // The same client message id: should the first attempt have been stored after all, the
+      // server answers with that message instead of storing it twice (protocol.md §7.3).
+      this.transmit(m.cid, m.to, m.text, m.files);
+    }
+    return failed.length;
+  }
+
+  private transmit(cid: string, targets: readonly string[], text: string, files: readonly WireFile[]): void {
     this.client.send(targets, text, { cid, files: files.map((f) => f.id) }).then(
       (ack) => this.dispatch({ type: 'ack', cid, id: ack.id, at: ack.at }),
       (err: unknown) => this.dispatch({ type: 'send-failed', cid, error: describeError(err) }),

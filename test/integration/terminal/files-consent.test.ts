@@ -64,7 +64,7 @@ describe('files, consent and the login form in the terminal client', { timeout: 
     await bob.waitFor(`! /get: ${into} exists: give another path`);
   });
 
-  it('shows a consent request, and /accept lets the direct messages through', { timeout: 30_000 }, async () => {
+  it('shows a consent request; /accept lets the direct messages through and /retry sends the refused one', { timeout: 30_000 }, async () => {
     await alice.enter('/policy consent');
     await alice.waitFor('- direct messages now need your consent');
     await bob.enter('/msg alice are you there?');
@@ -74,9 +74,14 @@ describe('files, consent and the login form in the terminal client', { timeout: 
     await alice.enter('/accept bob');
     await alice.waitFor('- bob may now send you direct messages');
     await bob.waitFor('- alice accepted your direct messages');
+    // The message refused before goes now, once.
+    await bob.enter('/retry');
+    await bob.waitFor('- sending 1 message again');
+    await bob.waitFor((screen) => /bob: are you there\?/.test(screen) && !/not sent|sending\.\.\./.test(screen));
     await bob.enter('now with consent');
-    await alice.waitFor(/ 2 bob.*\(1\)/);
+    await alice.waitFor(/ 2 bob.*\(2\)/);
     await alice.keys('M-2');
-    await alice.waitFor(/Direct: bob[\s\S]*\d\d:\d\d bob: now with consent/);
+    const seen = await alice.waitFor(/Direct: bob[\s\S]*\d\d:\d\d bob: are you there\?\n.*\d\d:\d\d bob: now with consent/);
+    assert.equal(seen.match(/are you there/g)?.length, 1);
   });
 });

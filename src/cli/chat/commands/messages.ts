@@ -1,4 +1,4 @@
-// /msg: a direct message to one user or, as one message, to several.
+// /msg: a direct message to one user or, as one message, to several. /retry: send again what failed.
 import { firstWord, parseRecipients, UsageError } from '../parse.js';
 import type { ChatCommand } from './context.js';
 
@@ -14,5 +14,17 @@ export const msg: ChatCommand = {
     if (to.some((t) => t.startsWith('#'))) throw new UsageError('for rooms, write in the room');
     ctx.openWith(to);
     if (text.trim() !== '') ctx.send(to, text);
+  },
+};
+
+export const retry: ChatCommand = {
+  name: 'retry',
+  usage: '/retry',
+  summary: 'send again your messages that failed here (with the same id: never twice)',
+  run(ctx, args) {
+    if (args.trim() !== '') throw new UsageError('no arguments');
+    const n = ctx.retry();
+    if (n === 0) ctx.info('no failed message here to send again');
+    else ctx.info(`sending ${n} message${n === 1 ? '' : 's'} again`);
   },
 };

@@ -5,7 +5,7 @@ import { parseLine, UsageError } from '../parse.js';
 import { accept, ask, policy, refuse } from './consent.js';
 import type { ChatCommand, CommandContext } from './context.js';
 import { get, send } from './files.js';
-import { msg } from './messages.js';
+import { msg, retry } from './messages.js';
 import { join, leave, rooms, topic, who } from './rooms.js';
 
 const help: ChatCommand = {
@@ -42,7 +42,7 @@ const quit: ChatCommand = {
   },
 };
 
-export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, msg, accept, refuse, ask, policy, send, get, help, quit];
+export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, msg, retry, accept, refuse, ask, policy, send, get, help, quit];
 
 export function findCommand(name: string, table: readonly ChatCommand[] = COMMANDS): ChatCommand | undefined {
   return table.find((c) => c.name === name || c.aliases?.includes(name));

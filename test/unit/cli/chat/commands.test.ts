@@ -19,6 +19,10 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     openConversation: () => open,
     send: (targets, text) => void calls.push(['send', targets, text]),
     openWith: (targets) => void calls.push(['openWith', targets]),
+    retry: () => {
+      calls.push(['retry']);
+      return open?.messages.filter((m) => m.delivery === 'failed').length ?? 0;
+    },
     join: (room) => act('join', room),
     leave: (room) => act('leave', room),
     listRooms: async () => {
@@ -113,6 +117,13 @@ describe('runInput', () => {
     assert.deepEqual(await run('/msg bob,carol  hi  both'), [['openWith', ['bob', 'carol']], ['send', ['bob', 'carol'], 'hi  both']]);
     assert.deepEqual(await run('/msg bob'), [['openWith', ['bob']]]);
     assert.deepEqual(await run('/msg #general hi'), [['error', 'for rooms, write in the room; usage: /msg USER[,USER2...] [TEXT]']]);
+  });
+
+  it('/retry sends the failed messages again and says how many', async () => {
+    const failed = { ...withBob, messages: [{ id: 0, cid: 'c1', at: 1, from: 'alice', to: ['bob'], text: 'hi', files: [], own: true, delivery: 'failed' as const, error: 'no' }] };
+    assert.deepEqual(await run('/retry', failed), [['retry'], ['info', 'sending 1 message again']]);
+    assert.deepEqual(await run('/retry', withBob), [['retry'], ['info', 'no failed message here to send again']]);
+    assert.deepEqual(await run('/retry now'), [['error', 'no arguments; usage: /retry']]);
   });
 
   it('/rooms and /who show their lists in a panel', async () => {
