@@ -2,7 +2,7 @@ import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { guestKey, isRoomTarget, parseRoomName, parseUserName } from './names.js';
 import type { Session } from './session.js';
-import type { ChatMessage, FileRef, HistoryQuery, NameKey } from './types.js';
+import type { ChatMessage, FileRef, HistoryQuery, MessageId, NameKey } from './types.js';
 import type { Consents } from './consent.js';
 import type { Files } from './files.js';
 
@@ -135,13 +135,7 @@ export class Messaging {
       rows = await this.ctx.store.roomHistory(key, probe);
     } else {
       const peer = await this.peerKey(withWhom);
-      rows = await this.ctx.store.dmHistory(session.key, peer, probe);
-      const visible = rows.filter((m) => m.id >= session.historyFrom);
-      // What lies before a guest's own start is another guest's: nothing more back there.
-      if (visible.length < rows.length) {
-        const forward = q.after !== undefined && q.before === undefined;
-        return forward ? { messages: visible.slice(0, q.limit), more: visible.length > q.limit } : { messages: visible.slice(-q.limit), more: false };
-      }
+      rows = await this.ctx.store.dmHistory(session.key, peer, withFloor(probe, session.historyFrom));
     }
     const more = rows.length > q.limit;
     if (!more) return { messages: rows, more };
@@ -210,4 +204,16 @@ export class Messaging {
       throw new ChatError('MESSAGE_TOO_LONG', `message longer than ${this.ctx.settings.maxTextBytes} bytes`);
     }
   }
+}
+
+/**
+ * The query with ids below `floor` out of reach (what lies before a guest's own start is another
+ * guest's). The page keeps its direction: paging forward stays "oldest after", anything else
+ * becomes "newest between", which is what a query with no `after` meant within the floor.
+ */
+function withFloor(q: HistoryQuery, floor: MessageId): HistoryQuery {
+  if (floor <= 0) return q;
+  const after = Math.max(q.after ?? 0, floor - 1);
+  if (q.after !== undefined && q.before === undefined) return { ...q, after };
+  return { ...q, after, before: q.before ?? Number.MAX_SAFE_INTEGER };
 }

@@ -15,7 +15,7 @@ import { TokenBucket } from './rate-limit.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
 import { Session } from './session.js';
 import { TokenSigner } from './token.js';
-import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, NameKey, MessageId } from './types.js';
+import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey } from './types.js';
 import type { BlobReader, BlobStore } from '../ports/blobs.js';
 import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 
