@@ -11,7 +11,7 @@
 // capacity, and a peer past its limit fails every time.
 import type { PeerEntry } from './clients/types.js';
 import { peerLabel } from './clients/types.js';
-import { round, table, type PeerResult } from './report.js';
+import { round, runNames, table, type PeerResult } from './report.js';
 
 /** A step keeps up when it delivers at least this share of what was offered in its window. */
 export const KEEP_UP_SHARE = 0.95;
@@ -93,9 +93,7 @@ export async function searchCapacity(
  * A peer that held no step has capacity 0; a ratio against it is reported as Infinity.
  */
 export function capacityRatios(results: readonly CapacityResult[]): Record<string, number> {
-  const runs = new Map<string, number>();
-  for (const r of results) runs.set(r.peer, (runs.get(r.peer) ?? 0) + 1);
-  const name = (r: CapacityResult): string => (runs.get(r.peer)! > 1 ? `${r.peer}:${r.transport}` : r.peer);
+  const name = runNames(results);
   const out: Record<string, number> = {};
   for (const a of results) {
     for (const b of results) {

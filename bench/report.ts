@@ -151,9 +151,7 @@ export interface PeerRatios {
  */
 export function ratios(results: readonly PeerResult[]): Record<string, PeerRatios> {
   const out: Record<string, PeerRatios> = {};
-  const runs = new Map<string, number>();
-  for (const r of results) runs.set(r.peer, (runs.get(r.peer) ?? 0) + 1);
-  const name = (r: PeerResult): string => (runs.get(r.peer)! > 1 ? `${r.peer}:${r.transport}` : r.peer);
+  const name = runNames(results);
   for (const a of results) {
     for (const b of results) {
       if (a === b) continue;
@@ -167,6 +165,13 @@ export function ratios(results: readonly PeerResult[]): Record<string, PeerRatio
     }
   }
   return out;
+}
+
+/** How ratio tables name a run: the peer, or "peer:transport" for a peer that ran more than once. */
+export function runNames(results: readonly { peer: string; transport: string }[]): (r: { peer: string; transport: string }) => string {
+  const runs = new Map<string, number>();
+  for (const r of results) runs.set(r.peer, (runs.get(r.peer) ?? 0) + 1);
+  return (r) => ((runs.get(r.peer) ?? 0) > 1 ? `${r.peer}:${r.transport}` : r.peer);
 }
 
 function percentOfCore(micros: number, wallMs: number): number {

@@ -1,8 +1,8 @@
 // What a chat user interface shows, as a pure model: conversations (rooms and DMs) with their
 // messages merged from live events, resume replays and history pages (each message once, in
 // order, holes known), unread counts, one's own messages' delivery, members and presence, who is
-// typing, and pending consent requests. Every change is an event applied by reduceChat, which returns a new
-// model (or the same one when nothing changed), so UIs can render it directly.
+// typing, and pending consent requests. Every change is an event applied by reduceChat, which
+// returns a new model (or the same one when nothing changed), so UIs can render it directly.
 import { nameKey } from '../core/names.js';
 import type { PresenceEvent, WireFile, WireMember } from '../protocol/frames.js';
 import { conversationsOf, dmRef, refForTargets, roomRef, type ConversationRef } from './conversation-keys.js';

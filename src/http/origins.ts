@@ -13,23 +13,21 @@ export const ANY_ORIGIN = '*';
 export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
   if (origin === undefined) return true;
   if (allowed.includes(ANY_ORIGIN) || allowed.includes(origin)) return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  return host !== undefined && url.host === host.toLowerCase();
+  return host !== undefined && webOrigin(origin)?.host === host.toLowerCase();
 }
 
 /** Checks an allow-list entry: `*`, or an origin as browsers write it (`https://chat.example.com`). */
 export function isOriginEntry(entry: string): boolean {
-  if (entry === ANY_ORIGIN) return true;
+  return entry === ANY_ORIGIN || webOrigin(entry)?.origin === entry;
+}
+
+/** An http(s) origin as a URL; undefined for anything else (opaque "null", file:, garbage). */
+function webOrigin(text: string): URL | undefined {
+  let url: URL;
   try {
-    const url = new URL(entry);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry;
+    url = new URL(text);
   } catch {
-    return false;
+    return undefined;
   }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ErrorCode, errorName } from '../core/errors.js';
@@ -158,10 +158,8 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as const;
-
-function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
-  const text = STATUS_TEXT[status];
+function refuse(socket: Duplex, status: 403 | 404 | 503): void {
+  const text = STATUS_CODES[status] ?? '';
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 

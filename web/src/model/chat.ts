@@ -285,7 +285,6 @@ export function totalUnread(state: ChatState): number {
   return n;
 }
 
-
 /** Index of the first message after the "new messages" marker, or -1. */
 export function markerIndex(conv: Conversation): number {
   const marker = conv.marker;
