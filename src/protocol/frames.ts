@@ -79,7 +79,8 @@ export type PresenceEvent = 'join' | 'leave' | 'online' | 'quit';
 export type Frame =
   | { type: 'HELLO'; versions: number[]; caps: string[]; agent: string }
   | { type: 'WELCOME'; version: number; caps: string[]; server: string; maxFrame: number; heartbeatMs: number }
-  | { type: 'ERROR'; ref: number; code: number; text: string; versions: number[] }
+  /** retryMs (§12.3 trailing): milliseconds until the request may succeed; absent or 0: not given. */
+  | { type: 'ERROR'; ref: number; code: number; text: string; versions: number[]; retryMs?: number }
   | { type: 'PING'; n: number }
   | { type: 'PONG'; n: number }
   | { type: 'BYE'; code: number; text: string }
