@@ -117,12 +117,12 @@ export class Accounts {
   }
 
   private refuseTaken(key: NameKey, name: string): void {
-    if (isReservedName(key)) throw new ChatError('NAME_TAKEN', `${name} is reserved`);
+    if (isReservedName(name)) throw new ChatError('NAME_TAKEN', `${name} is reserved`);
     if (this.ctx.hub.guestByNick(key) || this.claims.has(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
   }
 
   private refuseGuest(key: NameKey, name: string): void {
-    if (isReservedName(key)) throw new ChatError('NAME_IN_USE', `${name} is reserved`);
+    if (isReservedName(name)) throw new ChatError('NAME_IN_USE', `${name} is reserved`);
     if (this.ctx.hub.guestByNick(key) || this.claims.has(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
   }
 }

@@ -12,9 +12,15 @@ for (const [source, prototype] of Object.entries(table as Record<string, string>
  * The UTS #39 skeleton of `text`: NFD, each code point replaced by its prototype, NFD again.
  * Two strings that look alike (Latin `a` and Cyrillic `а`, `rn` and `m`) have one skeleton.
  * Not meant to be shown: it only compares.
+ *
+ * With `keepAscii`, ASCII characters stand for themselves: only the table's mappings of other
+ * characters apply (Cyrillic `а` is still `a`, but `m` stays `m` and `0` stays `0`).
  */
-export function skeleton(text: string): string {
+export function skeleton(text: string, keepAscii = false): string {
   let out = '';
-  for (const ch of text.normalize('NFD')) out += prototypes.get(ch.codePointAt(0) as number) ?? ch;
+  for (const ch of text.normalize('NFD')) {
+    const cp = ch.codePointAt(0) as number;
+    out += keepAscii && cp < 0x80 ? ch : (prototypes.get(cp) ?? ch);
+  }
   return out.normalize('NFD');
 }

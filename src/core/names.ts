@@ -38,16 +38,23 @@ function fold(text: string): string {
   return text.toUpperCase().toLowerCase();
 }
 
+/** NFKC, invisible characters dropped, case folded: the part of the key both comparisons share. */
+function folded(body: string): string {
+  return fold(body.normalize('NFKC').replace(INVISIBLE_ALL, ''));
+}
+
 /**
  * The key under which a user or room name is the same name (docs/protocol.md §7.8): NFKC (so
  * fullwidth and other compatibility forms are their plain letters), invisible characters dropped,
- * case folded, then the UTS #39 confusables skeleton (so Cyrillic `а` is Latin `a`), folded again
- * (a skeleton may be upper case), in NFC. A room keeps its leading '#'.
+ * case folded, then the UTS #39 confusables skeleton for every character beyond ASCII (so
+ * Cyrillic `а` is Latin `a`), folded again (a prototype may be upper case), in NFC. A room keeps
+ * its leading '#'. ASCII stands for itself, so an ASCII name's key is its lower case, as before
+ * this rule: stored keys and clients' conversation keys of such names do not change.
  */
 export function nameKey(name: string): NameKey {
   const room = name.startsWith('#');
   const body = room ? name.slice(1) : name;
-  const key = fold(skeleton(fold(body.normalize('NFKC').replace(INVISIBLE_ALL, '')))).normalize('NFC');
+  const key = fold(skeleton(folded(body), true)).normalize('NFC');
   return room ? `#${key}` : key;
 }
 
@@ -63,11 +70,19 @@ export function parseRoomName(raw: string): ParsedName {
   return { key: nameKey(name), name };
 }
 
-const reservedKeys = new Set(RESERVED_NAMES.map(nameKey));
+/** The full skeleton, ASCII look-alikes included (`rn` for `m`, `l` for `1` and `I`). */
+function fullSkeleton(name: string): string {
+  return fold(skeleton(folded(name))).normalize('NFC');
+}
 
-/** Is this user-name key one that no new account or guest may take? */
-export function isReservedName(key: NameKey): boolean {
-  return reservedKeys.has(key);
+const reservedSkeletons = new Set(RESERVED_NAMES.map(fullSkeleton));
+
+/**
+ * Is this a name no new account or guest may take? Compared by the full skeleton, ASCII
+ * look-alikes included, so `adrnin` and `0perator` are refused along with `admin` and `operator`.
+ */
+export function isReservedName(name: string): boolean {
+  return reservedSkeletons.has(fullSkeleton(name));
 }
 
 export function isRoomTarget(target: string): boolean {

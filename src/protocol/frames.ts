@@ -128,6 +128,7 @@ export const Limits = {
   MAX_ROOM_NAME: 50,         // characters of a room name including '#'
   MAX_TOPIC: 300,
   MAX_PASSWORD: 128,         // bytes
+  MIN_PASSWORD: 8,           // characters of a new password
   MAX_CID: 64,               // bytes of a client message id
   HISTORY_PAGE: 100,
   JOIN_HISTORY: 10,
