@@ -20,15 +20,15 @@ const INVISIBLE_ALL = /\p{Default_Ignorable_Code_Point}/gu;
 
 /**
  * Names nobody may take as a new account or a guest nickname: the names the server and its
- * gateways speak as (ChatApp's `Server`), the roles a chat server's users trust, and the words
- * that read as addressing everyone. Compared by key, so look-alikes of them are refused too.
+ * gateways speak as (ChatApp's `Server`), the roles a chat server's users trust, and the service
+ * names IRC users know. Compared by full skeleton, so look-alikes of them are refused too; short
+ * everyday words (`all`, `op`) are left out, since their look-alikes (`a11`) are ordinary names.
  * docs/protocol.md §7.8 lists them.
  */
 export const RESERVED_NAMES: readonly string[] = [
-  'server', 'system', 'confab', 'admin', 'administrator', 'root', 'operator', 'op', 'oper', 'sysop',
-  'moderator', 'mod', 'staff', 'support', 'help', 'security', 'abuse', 'postmaster', 'webmaster',
-  'hostmaster', 'official', 'guest', 'anonymous', 'nobody', 'everyone', 'all', 'here', 'channel',
-  'chanserv', 'nickserv', 'memoserv', 'operserv',
+  'server', 'system', 'confab', 'admin', 'administrator', 'root', 'operator', 'sysop', 'moderator',
+  'staff', 'support', 'security', 'abuse', 'postmaster', 'webmaster', 'hostmaster', 'official',
+  'anonymous', 'nobody', 'everyone', 'chanserv', 'nickserv', 'memoserv', 'operserv',
 ];
 
 export interface ParsedName { key: NameKey; name: string }

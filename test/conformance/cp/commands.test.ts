@@ -11,7 +11,7 @@ before(async () => { srv = await startTestServer({ gateways: ['cp'] }); });
 after(async () => { await srv.close(); });
 
 const open = (): Promise<CpClient> => CpClient.open(cpAddress(srv));
-const pw = (name: string): string => `pw-${name}-pw`;
+const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
 async function account(prefix = 'u'): Promise<string> {
   const name = uniqueName(prefix);
   await registerUser(srv, name, pw(name));
