@@ -19,7 +19,8 @@ export class RegistrationLimit {
     this.buckets.delete(address);
     if (b.tokens < 1) {
       this.buckets.set(address, b);
-      return Math.ceil((1 - b.tokens) / refillPerMs);
+      // Rounded before the ceiling, so that float noise does not add a millisecond.
+      return Math.ceil(Math.round(((1 - b.tokens) * 3_600_000) / this.perHour * 1000) / 1000);
     }
     b.tokens -= 1;
     this.buckets.set(address, b);

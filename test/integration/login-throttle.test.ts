@@ -130,6 +130,7 @@ describe('protocol.md §13.2 per-address throttling holds the attacker, not the 
   before(async () => {
     srv = await startTestServer({
       gateways: ['cp'],
+      quic: true,
       security: { accountFreeFailures: 3, addressFreeFailures: 5, loginDelayMs: 200, accountMaxDelayMs: 400, addressMaxDelayMs: 60_000 },
     });
     for (const name of ['owner', 'bystander']) {
@@ -152,6 +153,18 @@ describe('protocol.md §13.2 per-address throttling holds the attacker, not the 
     const held = errorOf(await login(attacker, 'bystander', PASSWORD));
     assert.equal(held.code, E.LOGIN_THROTTLED);
     assert.match((await cpPass(cp, 'bystander', PASSWORD)).text, /wait \d+ s$/);
+    // Every transport brings the client's address to the core: WebSocket and QUIC are held too.
+    const overWs = await native(srv, 'ws');
+    assert.equal(errorOf(await login(overWs, 'bystander', PASSWORD)).code, E.LOGIN_THROTTLED);
+    overWs.close();
+    const q = srv.server.quic;
+    assert.ok(q);
+    const overQuic = await connect(`quic://${q.host}:${q.port}`, { fingerprint: srv.server.fingerprint, reconnect: false });
+    try {
+      await assert.rejects(overQuic.login('bystander', PASSWORD), (e: unknown) => isClientError(e) && e.name === 'LOGIN_THROTTLED' && e.retryMs > 0);
+    } finally {
+      await overQuic.close();
+    }
     // The same right password from another address is not held by the attacker's address.
     const elsewhere = await native(srv, 'tls', OWNER);
     assert.equal((await login(elsewhere, 'bystander', PASSWORD)).type, 'SESSION');
