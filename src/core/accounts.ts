@@ -74,8 +74,9 @@ export class Accounts {
       // the name or the password was wrong.
       const checked = account ? await this.passwords.check(password, account.passwordHash) : { ok: await this.passwords.checkDecoy(password) };
       if (!account || !checked.ok) throw new ChatError('BAD_CREDENTIALS', 'bad user name or password');
-      attempt.succeeded();
+      // Replaced only while the stored hash is the one checked: a password change meanwhile wins.
       if (checked.upgrade) await this.ctx.store.upgradePasswordHash(account.key, account.passwordHash, checked.upgrade);
+      attempt.succeeded();
       return { key: account.key, name: account.name, guest: false };
     } catch (err) {
       // Only a checked password counts as a failure: not a busy server or a fault of its own.
