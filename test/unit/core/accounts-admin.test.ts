@@ -52,7 +52,7 @@ describe('account administration (SQLite in the data directory)', () => {
 
   it('makes accounts the server accepts: log in, member of #general', async () => {
     const store = new SqliteStore({ path: join(dataDir, 'confab.db') });
-    const node = new ChatNode({ store });
+    const node = new ChatNode({ store, passwords: { scryptLog2N: TEST_SECURITY.scryptLog2N } });
     await node.start();
     try {
       const opened = await node.login('ALICE', 'pw-alice-pw', sink, 'test');

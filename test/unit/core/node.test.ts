@@ -16,7 +16,8 @@ class Inbox implements SessionSink {
 }
 
 async function node(store = new MemoryStore(), extra: Partial<ConstructorParameters<typeof ChatNode>[0]> = {}): Promise<ChatNode> {
-  const n = new ChatNode({ store, ...extra });
+  // The cheapest scrypt cost: these tests are about sessions, not hashing.
+  const n = new ChatNode({ store, passwords: { scryptLog2N: 10 }, ...extra });
   await n.start();
   return n;
 }
