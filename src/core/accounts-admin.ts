@@ -21,7 +21,10 @@ export interface AccountAdmin {
   passwd(name: string, password: string): Promise<void>;
   /** Every account, by name. */
   list(): Promise<{ name: string; createdAt: number }[]>;
-  /** False when there is no such account. */
+  /**
+   * False when there is no such account. The name must be the account's as listed, up to letter
+   * case: a look-alike never deletes the account it looks like.
+   */
   remove(name: string): Promise<boolean>;
 }
 
@@ -80,7 +83,19 @@ export async function openAccountAdmin(
       return accounts.map((a) => ({ name: a.name, createdAt: a.createdAt }));
     },
     async remove(rawName) {
-      return db.deleteAccount(parseUserName(rawName).key);
+      // Compared as names were before docs/protocol.md §7.8 keyed look-alikes together: NFC,
+      // lower case. That is also the key under which re-keying kept a later look-alike.
+      const plain = rawName.normalize('NFC').toLowerCase();
+      let key: string | undefined;
+      try {
+        key = parseUserName(rawName).key;
+      } catch {
+        key = undefined;
+      }
+      const holder = key === undefined ? undefined : await db.getAccount(key);
+      if (key !== undefined && holder && holder.name.normalize('NFC').toLowerCase() === plain) return db.deleteAccount(key);
+      // A look-alike that re-keying left under its old key (or nobody).
+      return (await db.getAccount(plain)) ? db.deleteAccount(plain) : false;
     },
     close: () => db.close(),
   };

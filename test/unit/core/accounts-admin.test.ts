@@ -8,6 +8,7 @@ import { ChatError } from '../../../src/core/errors.js';
 import type { SessionSink } from '../../../src/core/events.js';
 import { ChatNode } from '../../../src/core/node.js';
 import { verifyPassword } from '../../../src/core/password.js';
+import { MemoryStore } from '../../../src/store/memory.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { TEST_SECURITY } from '../../integration/test-server.js';
 
@@ -127,5 +128,24 @@ describe('account administration (memory store)', () => {
     assert.deepEqual((await admin.list()).map((u) => u.name), ['dora']);
     await admin.close();
     assert.equal(existsSync(dataDir), false);
+  });
+});
+
+describe('protocol.md §7.8 account administration after re-keying', () => {
+  it('protocol.md §7.8 deletes a look-alike kept under its old key, never the account it looks like', async () => {
+    const store = new MemoryStore();
+    const admin = await openAccountAdmin({ dataDir: tmpdir(), store: 'memory', security: TEST_SECURITY }, { store });
+    try {
+      await admin.add('alice', 'pw-secret');
+      // What re-keying leaves of a later 'Аlice' (Cyrillic А): its old key, its name.
+      assert.ok(await store.createAccount({ key: '\u0430lice', name: '\u0410lice', passwordHash: 'h', dmPolicy: 'open', createdAt: 1 }));
+      assert.equal(await admin.remove('ａｌｉｃｅ'), false, 'a look-alike of alice is not alice');
+      assert.equal(await admin.remove('\u0410LICE'), true);
+      assert.equal(await store.getAccount('\u0430lice'), undefined);
+      assert.ok(await store.getAccount('alice'), 'alice is still there');
+      assert.equal(await admin.remove('ALICE'), true);
+    } finally {
+      await admin.close();
+    }
   });
 });
