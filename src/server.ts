@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
+import { securitySettings } from './config/security.js';
 import { ChatNode } from './core/node.js';
 import { NativeGateway } from './gateways/native/gateway.js';
 import { CpGateway } from './gateways/cp/gateway.js';
@@ -99,6 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     blobs,
     files: { maxBytes: config.maxFileBytes },
+    ...securitySettings(config),
     observer: {
       messageStored: () => metrics.messages.inc(),
       delivered: (n) => metrics.deliveries.inc(n),

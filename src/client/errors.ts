@@ -23,19 +23,25 @@ export class ClientError extends Error {
   readonly code: number;
   /** For VERSION_MISMATCH: the protocol versions the server speaks. */
   readonly versions: readonly number[];
+  /**
+   * Milliseconds after which the request may succeed if repeated (LOGIN_THROTTLED, LOGIN_BUSY:
+   * docs/protocol.md §4.2.3); 0 when the server gave none.
+   */
+  readonly retryMs: number;
 
-  constructor(code: number, name: ClientErrorName, message: string, versions: readonly number[] = []) {
+  constructor(code: number, name: ClientErrorName, message: string, versions: readonly number[] = [], retryMs = 0) {
     super(message);
     this.code = code;
     this.name = name;
     this.versions = versions;
+    this.retryMs = retryMs;
   }
 
   /** From an ERROR frame; unknown codes (a newer server) keep their number and read UNKNOWN. */
   static fromFrame(frame: FrameOf<'ERROR'>, prefix = ''): ClientError {
     const name = errorName(frame.code) ?? 'UNKNOWN';
     const text = frame.text || name;
-    return new ClientError(frame.code, name, prefix + text, frame.versions);
+    return new ClientError(frame.code, name, prefix + text, frame.versions, frame.retryMs ?? 0);
   }
 
   static fromCode(code: number, text: string): ClientError {

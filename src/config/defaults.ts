@@ -33,5 +33,16 @@ export const DEFAULTS: Config = {
   historyOnJoin: 10,
   resumeLimit: 500,
   maxFileBytes: 25_000_000,
+  security: {
+    scryptLog2N: 17,
+    hashConcurrency: 2,
+    hashQueue: 64,
+    accountFreeFailures: 5,
+    accountMaxDelayMs: 30_000,
+    addressFreeFailures: 20,
+    addressMaxDelayMs: 900_000,
+    loginDelayMs: 1000,
+    registrationsPerHour: 10,
+  },
   log: { level: 'info' },
 };

@@ -35,6 +35,28 @@ export interface QuicConfig extends ListenerConfig {
   readonly idleTimeoutMs: number;
 }
 
+/** Passwords and brute-force protection (docs/protocol.md §13.2). */
+export interface SecurityConfig {
+  /** log2 of scrypt's N for new password hashes (r = 8, p = 1). */
+  readonly scryptLog2N: number;
+  /** Password hashes computed at once. */
+  readonly hashConcurrency: number;
+  /** Password hashes that may wait; past that, LOGIN_BUSY. */
+  readonly hashQueue: number;
+  /** Failed logins of one account name before it waits. */
+  readonly accountFreeFailures: number;
+  /** The longest wait of one account name. */
+  readonly accountMaxDelayMs: number;
+  /** Failed logins from one client address before it waits. */
+  readonly addressFreeFailures: number;
+  /** The longest wait of one client address. */
+  readonly addressMaxDelayMs: number;
+  /** The first wait, doubled by each further failure. */
+  readonly loginDelayMs: number;
+  /** New accounts per client address and hour. */
+  readonly registrationsPerHour: number;
+}
+
 export interface Config {
   /** Where the database, the self-signed certificate and the token key live. */
   readonly dataDir: string;
@@ -70,5 +92,7 @@ export interface Config {
   readonly resumeLimit: number;
   /** Largest uploaded file, bytes. */
   readonly maxFileBytes: number;
+  /** loadConfig always sets it; a Config built in code without it gets the defaults. */
+  readonly security?: SecurityConfig;
   readonly log: { readonly level: LogLevel };
 }

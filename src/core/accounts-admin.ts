@@ -4,21 +4,27 @@ import type { Config } from '../config/schema.js';
 import type { Store } from '../ports/store.js';
 import { MemoryStore } from '../store/memory.js';
 import { SqliteStore } from '../store/sqlite.js';
-import { checkPassword } from './accounts.js';
+import { securitySettings } from '../config/security.js';
+import { checkNewPassword } from './accounts.js';
 import { ChatError } from './errors.js';
 import { parseRoomName, parseUserName } from './names.js';
 import { ChatNode, DEFAULT_ROOM } from './node.js';
-import { hashPassword } from './password.js';
 
 /** Account management for operators (`confab user ...`), straight on the store. */
 export interface AccountAdmin {
-  /** INVALID_NAME, INVALID_PASSWORD, NAME_TAKEN. */
+  /**
+   * INVALID_NAME, INVALID_PASSWORD, NAME_TAKEN (also for a look-alike of a taken name). Reserved
+   * names are the operator's to give (docs/protocol.md §7.8).
+   */
   add(name: string, password: string): Promise<void>;
   /** INVALID_NAME, INVALID_PASSWORD, NO_SUCH_USER. */
   passwd(name: string, password: string): Promise<void>;
   /** Every account, by name. */
   list(): Promise<{ name: string; createdAt: number }[]>;
-  /** False when there is no such account. */
+  /**
+   * False when there is no such account. The name must be the account's as listed, up to letter
+   * case: a look-alike never deletes the account it looks like.
+   */
   remove(name: string): Promise<boolean>;
 }
 
@@ -34,7 +40,7 @@ export interface AccountAdminOptions {
  * member of the default room.
  */
 export async function openAccountAdmin(
-  config: Pick<Config, 'dataDir' | 'store'>,
+  config: Pick<Config, 'dataDir' | 'store' | 'security'>,
   options: AccountAdminOptions = {},
 ): Promise<AccountAdmin & { close(): Promise<void> }> {
   let store = options.store;
@@ -48,15 +54,17 @@ export async function openAccountAdmin(
   }
   const now = options.now ?? Date.now;
   // Starting a node opens the store and makes sure the default room exists, as the server would.
-  await new ChatNode({ store, now }).start();
+  const node = new ChatNode({ store, now, ...securitySettings(config) });
+  await node.start();
   const db = store;
+  const passwords = node.passwords;
   const general = parseRoomName(DEFAULT_ROOM).key;
 
   return {
     async add(rawName, password) {
       const { key, name } = parseUserName(rawName);
-      checkPassword(password);
-      const passwordHash = await hashPassword(password);
+      checkNewPassword(password);
+      const passwordHash = await passwords.hash(password);
       if (!(await db.createAccount({ key, name, passwordHash, dmPolicy: 'open', createdAt: now() }))) {
         throw new ChatError('NAME_TAKEN', `there is already a user ${name}`);
       }
@@ -64,8 +72,8 @@ export async function openAccountAdmin(
     },
     async passwd(rawName, password) {
       const { key, name } = parseUserName(rawName);
-      checkPassword(password);
-      if (!(await db.setPassword(key, await hashPassword(password)))) {
+      checkNewPassword(password);
+      if (!(await db.setPassword(key, await passwords.hash(password)))) {
         throw new ChatError('NO_SUCH_USER', `there is no user ${name}`);
       }
     },
@@ -75,7 +83,19 @@ export async function openAccountAdmin(
       return accounts.map((a) => ({ name: a.name, createdAt: a.createdAt }));
     },
     async remove(rawName) {
-      return db.deleteAccount(parseUserName(rawName).key);
+      // Compared as names were before docs/protocol.md §7.8 keyed look-alikes together: NFC,
+      // lower case. That is also the key under which re-keying kept a later look-alike.
+      const plain = rawName.normalize('NFC').toLowerCase();
+      let key: string | undefined;
+      try {
+        key = parseUserName(rawName).key;
+      } catch {
+        key = undefined;
+      }
+      const holder = key === undefined ? undefined : await db.getAccount(key);
+      if (key !== undefined && holder && holder.name.normalize('NFC').toLowerCase() === plain) return db.deleteAccount(key);
+      // A look-alike that re-keying left under its old key (or nobody).
+      return (await db.getAccount(plain)) ? db.deleteAccount(plain) : false;
     },
     close: () => db.close(),
   };

@@ -1,64 +1,146 @@
 import type { NodeContext } from './context.js';
-import { ChatError } from './errors.js';
-import { guestKey, parseUserName } from './names.js';
-import { hashPassword, verifyPassword } from './password.js';
-import type { Account } from './types.js';
+import { ChatError, isChatError } from './errors.js';
+import type { LoginGuard } from './login-guard.js';
+import { guestKey, isReservedName, parseUserName } from './names.js';
+import type { Passwords } from './passwords.js';
+import type { Account, NameKey } from './types.js';
 
 export const MAX_PASSWORD_BYTES = 128;
-
-// Verifying against this when the account does not exist keeps a failed login's timing the same
-// whether the name or the password was wrong.
-let decoyHash: Promise<string> | undefined;
+/** New passwords (REGISTER, `confab user add|passwd`) have at least this many characters. */
+export const MIN_PASSWORD_CHARS = 8;
 
 export interface Identity { key: string; name: string; guest: boolean }
 
+/** A guest nickname held while its session opens; release() once the hub holds it. */
+export interface GuestClaim { id: Identity; release(): void }
+
 /** Registration, login and guest identities. Sessions themselves are made by the node. */
 export class Accounts {
-  constructor(private readonly ctx: NodeContext) {}
+  /**
+   * Names on their way to a holder, so that a registration and a guest cannot both take one
+   * while either awaits (a hash, the store): a guest's nickname from its account check until its
+   * session is in the hub, a registration's name from its last check until the account is stored.
+   */
+  private readonly claims = new Set<NameKey>();
 
-  async register(rawName: string, password: string): Promise<Identity> {
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly passwords: Passwords,
+    private readonly guard: LoginGuard,
+  ) {}
+
+  /** `address`: the client's, for the per-address registration limit (docs/protocol.md §13.2). */
+  async register(rawName: string, password: string, address?: string): Promise<Identity> {
     const { key, name } = parseUserName(rawName);
-    checkPassword(password);
-    if (this.ctx.hub.guestByNick(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
-    const account: Account = { key, name, passwordHash: await hashPassword(password), dmPolicy: 'open', createdAt: this.ctx.now() };
-    if (!(await this.ctx.store.createAccount(account))) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+    checkNewPassword(password);
+    this.refuseTaken(key, name);
+    if (await this.ctx.store.getAccount(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+    const quota = this.guard.beginRegistration(address, this.ctx.now());
+    let passwordHash: string;
+    try {
+      passwordHash = await this.passwords.hash(password);
+    } catch (err) {
+      quota.withdraw();
+      throw err;
+    }
+    // The hash took a while: a guest may have taken the name meanwhile.
+    this.refuseTaken(key, name);
+    this.claims.add(key);
+    try {
+      const account: Account = { key, name, passwordHash, dmPolicy: 'open', createdAt: this.ctx.now() };
+      if (!(await this.ctx.store.createAccount(account))) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+    } finally {
+      this.claims.delete(key);
+    }
     return { key, name, guest: false };
   }
 
-  async login(rawName: string, password: string): Promise<Identity> {
-    let key: string | undefined;
+  /**
+   * A password login from `address` (a gateway passes its connection's): throttled per name and
+   * per address (LOGIN_THROTTLED), through the hash gate (LOGIN_BUSY). A hash weaker than today's
+   * cost is replaced once the password matched.
+   */
+  async login(rawName: string, password: string, address?: string): Promise<Identity> {
+    let key: NameKey | undefined;
     try {
       key = parseUserName(rawName).key;
     } catch {
       key = undefined;
     }
-    const account = key === undefined ? undefined : await this.ctx.store.getAccount(key);
-    if (!account) {
-      decoyHash ??= hashPassword('decoy password');
-      await verifyPassword(password, await decoyHash);
-      throw new ChatError('BAD_CREDENTIALS', 'bad user name or password');
+    const attempt = this.guard.begin(key, address, this.ctx.now());
+    try {
+      const account = key === undefined ? undefined : await this.ctx.store.getAccount(key);
+      // Checking against a decoy of the same cost keeps a failed login's timing the same whether
+      // the name or the password was wrong.
+      const checked = account ? await this.passwords.check(password, account.passwordHash) : { ok: await this.passwords.checkDecoy(password) };
+      if (!account || !checked.ok) throw new ChatError('BAD_CREDENTIALS', 'bad user name or password');
+      // Replaced only while the stored hash is the one checked: a password change meanwhile wins.
+      if (checked.upgrade) await this.ctx.store.upgradePasswordHash(account.key, account.passwordHash, checked.upgrade);
+      attempt.succeeded();
+      return { key: account.key, name: account.name, guest: false };
+    } catch (err) {
+      // Only a checked password counts as a failure: not a busy server or a fault of its own.
+      if (!isChatError(err) || err.errorName === 'LOGIN_BUSY') attempt.withdraw();
+      throw err;
     }
-    if (!(await verifyPassword(password, account.passwordHash))) throw new ChatError('BAD_CREDENTIALS', 'bad user name or password');
-    return { key: account.key, name: account.name, guest: false };
   }
 
-  /** A guest nickname: never a registered name, never one a live session holds. */
+  /** A guest nickname: never a registered or reserved name, never one a live session holds. */
   async guest(rawNick: string): Promise<Identity> {
     if (!this.ctx.settings.guests) throw new ChatError('GUESTS_DISABLED', 'this server does not allow guests');
     const { key, name } = parseUserName(rawNick);
+    this.refuseGuest(key, name);
     if (await this.ctx.store.getAccount(key)) throw new ChatError('NAME_IN_USE', `${name} is a registered name`);
-    if (this.ctx.hub.guestByNick(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
+    this.refuseGuest(key, name);
     return { key: guestKey(key), name, guest: true };
+  }
+
+  /** Like guest(), holding the nickname until release() so no registration can take it meanwhile. */
+  async claimGuest(rawNick: string): Promise<GuestClaim> {
+    if (!this.ctx.settings.guests) throw new ChatError('GUESTS_DISABLED', 'this server does not allow guests');
+    const { key, name } = parseUserName(rawNick);
+    this.refuseGuest(key, name);
+    this.claims.add(key);
+    const release = (): void => void this.claims.delete(key);
+    try {
+      if (await this.ctx.store.getAccount(key)) throw new ChatError('NAME_IN_USE', `${name} is a registered name`);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return { id: { key: guestKey(key), name, guest: true }, release };
   }
 
   async setPassword(rawName: string, password: string): Promise<boolean> {
     const { key } = parseUserName(rawName);
-    checkPassword(password);
-    return this.ctx.store.setPassword(key, await hashPassword(password));
+    checkNewPassword(password);
+    return this.ctx.store.setPassword(key, await this.passwords.hash(password));
+  }
+
+  private refuseTaken(key: NameKey, name: string): void {
+    if (isReservedName(name)) throw new ChatError('NAME_TAKEN', `${name} is reserved`);
+    if (this.ctx.hub.guestByNick(key) || this.claims.has(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+  }
+
+  private refuseGuest(key: NameKey, name: string): void {
+    if (isReservedName(name)) throw new ChatError('NAME_IN_USE', `${name} is reserved`);
+    if (this.ctx.hub.guestByNick(key) || this.claims.has(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
   }
 }
 
+/** Any password that may be checked: 1 to MAX_PASSWORD_BYTES bytes of UTF-8. */
 export function checkPassword(password: string): void {
   const bytes = new TextEncoder().encode(password).length;
   if (bytes < 1 || bytes > MAX_PASSWORD_BYTES) throw new ChatError('INVALID_PASSWORD', `password must be 1-${MAX_PASSWORD_BYTES} bytes`);
+}
+
+/**
+ * A password for a new account or a password change: also at least MIN_PASSWORD_CHARS
+ * characters (code points, after NFC). Existing shorter passwords still log in.
+ */
+export function checkNewPassword(password: string): void {
+  checkPassword(password);
+  if ([...password.normalize('NFC')].length < MIN_PASSWORD_CHARS) {
+    throw new ChatError('INVALID_PASSWORD', `a new password needs at least ${MIN_PASSWORD_CHARS} characters`);
+  }
 }

@@ -17,6 +17,8 @@ export const ErrorCode = {
   GUESTS_DISABLED: 13,
   NAME_IN_USE: 14,          // a guest nickname that a registered account or live session holds
   INVALID_PASSWORD: 15,
+  LOGIN_THROTTLED: 16,      // too many failed logins for the name or from the address; wait retryMs
+  LOGIN_BUSY: 17,           // too many password checks queued; wait retryMs
   NO_SUCH_ROOM: 20,
   ROOM_EXISTS: 21,
   NOT_MEMBER: 22,
@@ -57,10 +59,13 @@ export function errorName(code: number): ErrorName | undefined {
 export class ChatError extends Error {
   readonly code: ErrorCodeValue;
   readonly errorName: ErrorName;
-  constructor(name: ErrorName, message?: string) {
+  /** Milliseconds after which the request may succeed if repeated; 0: not given (ERROR.retryMs). */
+  readonly retryMs: number;
+  constructor(name: ErrorName, message?: string, retryMs = 0) {
     super(message ?? name);
     this.errorName = name;
     this.code = ErrorCode[name];
+    this.retryMs = retryMs;
   }
 }
 

@@ -12,6 +12,8 @@ import { firstIdAt, MessageIdGenerator } from './ids.js';
 import { Messaging, type Missed, type Page, type SendRequest } from './messaging.js';
 import { isRoomTarget, parseRoomName, parseUserName } from './names.js';
 import { TokenBucket } from './rate-limit.js';
+import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
+import { defaultPasswordSettings, Passwords, type PasswordSettings } from './passwords.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
 import { Session } from './session.js';
 import { TokenSigner } from './token.js';
@@ -41,6 +43,10 @@ export interface ChatNodeOptions {
   /** Where file content goes; without it the node refuses uploads (BAD_REQUEST). */
   blobs?: BlobStore;
   files?: Partial<FileSettings>;
+  /** Password hashing: scrypt cost, hashes at once and waiting (docs/protocol.md §13.2). */
+  passwords?: Partial<PasswordSettings>;
+  /** Login and registration throttling (docs/protocol.md §13.2). */
+  throttle?: Partial<ThrottleSettings>;
   now?: () => number;
 }
 
@@ -52,6 +58,12 @@ export interface OpenOptions {
    * Default 'open'; ChatOS guests are 'consent', as their protocol has private connections.
    */
   guestDmPolicy?: DmPolicy;
+  /**
+   * The client's network address (the transport's remoteAddress, for QUIC and WebSocket too):
+   * per-address login and registration limits count by it (docs/protocol.md §13.2). Without it
+   * (an in-process caller) only the per-account limit applies.
+   */
+  address?: string;
 }
 
 /** Sees every room-level event (joins, leaves, quits, new rooms, topics), whoever it is for. */
@@ -88,6 +100,8 @@ export class ChatNode implements BrokerEventHandler {
   readonly files: Files | undefined;
   private filesSweep: NodeJS.Timeout | undefined;
   private readonly tokens: TokenSigner;
+  /** Every password hash of this node goes through here (its gate caps hashes at once). */
+  readonly passwords: Passwords;
   private readonly broker: Broker | undefined;
   private readonly presence: Presence | undefined;
   private readonly encoder = new TextEncoder();
@@ -130,7 +144,8 @@ export class ChatNode implements BrokerEventHandler {
         this.publish({ n: nodeId, m: [key, room, joined] });
       },
     };
-    this.accounts = new Accounts(this.ctx);
+    this.passwords = new Passwords({ ...defaultPasswordSettings, ...options.passwords }, now);
+    this.accounts = new Accounts(this.ctx, this.passwords, new LoginGuard({ ...defaultThrottleSettings, ...options.throttle }));
     this.rooms = new Rooms(this.ctx);
     this.consents = new Consents(this.ctx);
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
@@ -139,6 +154,8 @@ export class ChatNode implements BrokerEventHandler {
 
   async start(): Promise<void> {
     await this.store.open();
+    // The decoy for unknown names, made now so the first such login takes no longer than others.
+    void this.passwords.decoyHash().catch(() => undefined);
     await this.rooms.ensureDefault(DEFAULT_ROOM, 'General discussion');
     const files = this.files;
     if (files) {
@@ -163,18 +180,23 @@ export class ChatNode implements BrokerEventHandler {
   // ---- sessions ----
 
   async register(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
-    const id = await this.accounts.register(name, password);
+    const id = await this.accounts.register(name, password, opts.address);
     const general = await this.rooms.require(DEFAULT_ROOM);
     await this.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
     return this.open(id, sink, protocol, opts);
   }
 
   async login(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
-    return this.open(await this.accounts.login(name, password), sink, protocol, opts);
+    return this.open(await this.accounts.login(name, password, opts.address), sink, protocol, opts);
   }
 
   async guest(nick: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
-    return this.open(await this.accounts.guest(nick), sink, protocol, opts);
+    const claim = await this.accounts.claimGuest(nick);
+    try {
+      return await this.open(claim.id, sink, protocol, opts);
+    } finally {
+      claim.release();
+    }
   }
 
   /** Resume with a token from an earlier session; BAD_CREDENTIALS when it is invalid or stale. */

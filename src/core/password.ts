@@ -1,8 +1,14 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 // Password hashes are stored as 'scrypt$N$r$p$saltB64$hashB64' so the cost can be raised later
-// without breaking existing hashes: verification reads the parameters from the hash itself.
-const N = 16384;
+// without breaking existing hashes: verification reads the parameters from the hash itself, and
+// needsRehash() tells a login to store a hash at today's cost.
+
+/** log2 of scrypt's N: OWASP's recommendation (N = 2^17, r = 8, p = 1), 128 MiB per hash. */
+export const DEFAULT_SCRYPT_LOG2N = 17;
+/** The cost range an operator may choose (security.scryptLog2N); MAX_N bounds what is verified. */
+export const MIN_SCRYPT_LOG2N = 10;
+export const MAX_SCRYPT_LOG2N = 20;
 const R = 8;
 const P = 1;
 const SALT_BYTES = 16;
@@ -23,10 +29,23 @@ function memoryFor(n: number, r: number, p: number): number {
   return 128 * n * r * (p + 2) + 1024 * 1024;
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, log2N = DEFAULT_SCRYPT_LOG2N): Promise<string> {
+  if (!Number.isInteger(log2N) || log2N < MIN_SCRYPT_LOG2N || log2N > MAX_SCRYPT_LOG2N) throw new RangeError(`scrypt log2 N ${log2N} is outside ${MIN_SCRYPT_LOG2N}-${MAX_SCRYPT_LOG2N}`);
+  const n = 2 ** log2N;
   const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, KEY_BYTES, { N, r: R, p: P, maxmem: memoryFor(N, R, P) });
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await derive(password, salt, KEY_BYTES, { N: n, r: R, p: P, maxmem: memoryFor(n, R, P) });
+  return `scrypt$${n}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/**
+ * Whether a stored hash is weaker than hashes made now at `log2N` (a smaller N or r, or a
+ * format this module does not make), so a successful login should replace it.
+ */
+export function needsRehash(encoded: string, log2N: number): boolean {
+  const parts = encoded.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return true;
+  const [n, r, p] = parts.slice(1, 4).map(Number);
+  return !(n >= 2 ** log2N && r >= R && p >= P);
 }
 
 /** False for a wrong password and for a hash this module cannot read. Constant-time comparison. */

@@ -21,6 +21,12 @@ export interface Store {
   getAccount(key: NameKey): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
   setPassword(key: NameKey, passwordHash: string): Promise<boolean>;
+  /**
+   * Replaces the password hash with a stronger hash of the same password (made at a login), only
+   * while the stored hash is still `oldHash`, so that a password change meanwhile wins. Not a
+   * password change: nothing else about the account changes. False when nothing was replaced.
+   */
+  upgradePasswordHash(key: NameKey, oldHash: string, newHash: string): Promise<boolean>;
   setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean>;
   /** Deletes the account, its memberships, mailbox and consents; its messages stay in history. */
   deleteAccount(key: NameKey): Promise<boolean>;

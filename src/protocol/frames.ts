@@ -79,7 +79,8 @@ export type PresenceEvent = 'join' | 'leave' | 'online' | 'quit';
 export type Frame =
   | { type: 'HELLO'; versions: number[]; caps: string[]; agent: string }
   | { type: 'WELCOME'; version: number; caps: string[]; server: string; maxFrame: number; heartbeatMs: number }
-  | { type: 'ERROR'; ref: number; code: number; text: string; versions: number[] }
+  /** retryMs (§12.3 trailing): milliseconds until the request may succeed; absent or 0: not given. */
+  | { type: 'ERROR'; ref: number; code: number; text: string; versions: number[]; retryMs?: number }
   | { type: 'PING'; n: number }
   | { type: 'PONG'; n: number }
   | { type: 'BYE'; code: number; text: string }
@@ -127,6 +128,7 @@ export const Limits = {
   MAX_ROOM_NAME: 50,         // characters of a room name including '#'
   MAX_TOPIC: 300,
   MAX_PASSWORD: 128,         // bytes
+  MIN_PASSWORD: 8,           // characters of a new password
   MAX_CID: 64,               // bytes of a client message id
   HISTORY_PAGE: 100,
   JOIN_HISTORY: 10,

@@ -60,7 +60,7 @@ type Body<N extends FrameTypeName> = Omit<FrameOf<N>, 'type'>;
 export const bodies = {
   HELLO: [['versions', list(uint)], ['caps', list(str)], ['agent', str]],
   WELCOME: [['version', uint], ['caps', list(str)], ['server', str], ['maxFrame', uint], ['heartbeatMs', uint]],
-  ERROR: [['ref', uint], ['code', uint], ['text', str], ['versions', list(uint)]],
+  ERROR: [['ref', uint], ['code', uint], ['text', str], ['versions', list(uint)], ['retryMs', trailing(uint)]],
   PING: [['n', uint]],
   PONG: [['n', uint]],
   BYE: [['code', uint], ['text', str]],

@@ -108,6 +108,13 @@ export class MemoryStore implements Store {
     return a !== undefined;
   }
 
+  async upgradePasswordHash(key: NameKey, oldHash: string, newHash: string): Promise<boolean> {
+    const a = this.accounts.get(key);
+    if (!a || a.passwordHash !== oldHash) return false;
+    a.passwordHash = newHash;
+    return true;
+  }
+
   async setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean> {
     const a = this.accounts.get(key);
     if (a) a.dmPolicy = policy;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { rekeyNames } from './rekey-names.js';
 
 // The sqlite schema as an ordered list of steps. `PRAGMA user_version` records the last step
 // applied; each step runs in its own transaction together with the version bump, so a crash
@@ -8,6 +9,8 @@ import type Database from 'better-sqlite3';
 export interface Migration {
   version: number;
   sql: string;
+  /** A step SQL alone cannot express, run after `sql` in the same transaction. */
+  run?: (db: Database.Database) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -114,6 +117,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX message_targets_dm_from ON message_targets (from_key, key, message_id) WHERE kind = 1;
     `,
   },
+  {
+    version: 7,
+    // Name keys by the rule of docs/protocol.md §7.8 (NFKC, case folding, confusables skeleton).
+    sql: '',
+    run: rekeyNames,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -145,7 +154,8 @@ export function migrate(db: Database.Database, target: number = LATEST_VERSION, 
     // opening one file at once both succeed.
     db.transaction(() => {
       if (schemaVersion(db) >= step.version) return;
-      db.exec(step.sql);
+      if (step.sql) db.exec(step.sql);
+      step.run?.(db);
       db.pragma(`user_version = ${step.version}`);
       applied.push(step.version);
     }).immediate();

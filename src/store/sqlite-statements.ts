@@ -43,6 +43,7 @@ export function prepareStatements(db: Database.Database) {
     getAccount: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE key = ?'),
     listAccounts: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY key'),
     setPassword: db.prepare<[string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ?'),
+    upgradePasswordHash: db.prepare<[string, string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ? AND password_hash = ?'),
     setDmPolicy: db.prepare<[string, string]>('UPDATE accounts SET dm_policy = ? WHERE key = ?'),
     deleteAccount: db.prepare<[string]>('DELETE FROM accounts WHERE key = ?'), // memberships cascade
     deleteMailboxOf: db.prepare<[string]>('DELETE FROM mailbox WHERE user = ?'),

@@ -114,6 +114,10 @@ export class SqliteStore implements Store {
     return this.write((s) => s.setPassword.run(passwordHash, key).changes > 0);
   }
 
+  async upgradePasswordHash(key: NameKey, oldHash: string, newHash: string): Promise<boolean> {
+    return this.write((s) => s.upgradePasswordHash.run(newHash, key, oldHash).changes > 0);
+  }
+
   async setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean> {
     return this.write((s) => s.setDmPolicy.run(policy, key).changes > 0);
   }

@@ -124,6 +124,19 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal(await store.getAccount('bob'), undefined);
       });
 
+      it('upgrades a password hash only while it is still the one the login checked', async () => {
+        await store.createAccount(account('alice'));
+        const old = (await store.getAccount('alice'))?.passwordHash ?? '';
+        assert.equal(await store.upgradePasswordHash('alice', old, 'stronger'), true);
+        assert.equal((await store.getAccount('alice'))?.passwordHash, 'stronger');
+        // A password change between the login's check and its upgrade wins.
+        await store.setPassword('alice', 'changed');
+        assert.equal(await store.upgradePasswordHash('alice', 'stronger', 'stale upgrade'), false);
+        assert.equal((await store.getAccount('alice'))?.passwordHash, 'changed');
+        assert.equal(await store.upgradePasswordHash('bob', '', 'h'), false);
+        assert.equal(await store.getAccount('bob'), undefined);
+      });
+
       it('deletes an account with its memberships, mailbox and consents, keeping its messages', async () => {
         for (const k of ['alice', 'bob', 'carol']) await store.createAccount(account(k));
         await store.createRoom(room('#a'));

@@ -23,7 +23,7 @@ after(() => { for (const c of children) if (c.exitCode === null && c.signalCode 
 async function serve(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fixture, 'serve', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CONFAB_LOG_LEVEL: 'warn' },
+    env: { ...process.env, CONFAB_LOG_LEVEL: 'warn', CONFAB_SECURITY_SCRYPT_LOG2N: '10' },
   });
   children.push(child);
   let err = '';

@@ -15,6 +15,7 @@ import type { Ack } from '../../src/client/types.js';
 import type { WireMessage } from '../../src/protocol/frames.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { TEST_SECURITY } from './test-server.js';
 
 const PASSWORD = 'correct-horse-battery';
 
@@ -30,13 +31,15 @@ for (const transport of ['tls', 'ws'] as const) {
 
     before(async () => {
       // The defaults, with what a test needs changed: free ports, a temporary data directory,
-      // no logging, and a rate limit that the tests' bursts stay under.
+      // no logging, a rate limit that the tests' bursts stay under, and the tests' hash cost and
+      // registrations (every test registers from 127.0.0.1).
       dataDir = mkdtempSync(join(tmpdir(), 'confab-sdk-'));
       const config = loadConfig({
         env: {},
         flags: {
           dataDir, 'http.port': 0, 'tls.port': 0, 'quic.port': 0, 'log.level': 'silent',
           'rateLimit.perSecond': 1000, 'rateLimit.burst': 1000,
+          'security.scryptLog2N': TEST_SECURITY.scryptLog2N, 'security.registrationsPerHour': TEST_SECURITY.registrationsPerHour,
         },
       });
       server = await startServer(config, { logger: pino({ level: 'silent' }) });

@@ -22,9 +22,9 @@ describe('cross-protocol: native, CP, ChatOS and ChatApp users in one conversati
     await nat.request({ type: 'REGISTER', ref: nat.nextRef(), name: 'nadia', password: 'secret-pw' }, 'SESSION');
     await nat.request({ type: 'JOIN', ref: nat.nextRef(), room: '#general' }, 'JOINED');
     // The CP user: an account, logged in over CP.
-    await registerUser(srv, 'carl', 'carl-pw');
+    await registerUser(srv, 'carl', 'carl-pw-secret');
     const cp = await CpClient.open(cpAddress(srv));
-    await cp.login('carl', 'carl-pw');
+    await cp.login('carl', 'carl-pw-secret');
     // The ChatOS user: a nickname, placed in the general chat.
     const os = await ChatosClient.login(chatosAddress(srv), 'otto');
     // The ChatApp user: connected, in 'general' (the core's #general).
@@ -86,7 +86,7 @@ describe('cross-protocol: native, CP, ChatOS and ChatApp users in one conversati
     await os.sync(); // packets are handled in order: the answer is in once this round trip is back
     // 540 leaves CP in Error Processing: TERM recovers (201) to Idle, and the user logs in again.
     await cp.expect('TERM', 201);
-    await cp.login('carl', 'carl-pw');
+    await cp.login('carl', 'carl-pw-secret');
     await cp.expect('SMSG otto:psst again', 240);
     const c5 = await os.next('CHAT', (p) => p.text === 'psst again');
     assert.equal(c5.target, 'carl');

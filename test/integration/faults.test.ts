@@ -17,10 +17,10 @@ describe('protocol.md §9.3 Keepalive', () => {
     try {
       const watcher = await RawClient.open(srv.endpoint('ws'));
       await watcher.hello();
-      await watcher.request({ type: 'REGISTER', ref: 1, name: 'watcher', password: 'pw' }, 'SESSION');
+      await watcher.request({ type: 'REGISTER', ref: 1, name: 'watcher', password: 'pw-secret' }, 'SESSION');
       const ghost = await RawClient.open(srv.endpoint('tls'));
       await ghost.hello();
-      await ghost.request({ type: 'REGISTER', ref: 1, name: 'ghost', password: 'pw' }, 'SESSION');
+      await ghost.request({ type: 'REGISTER', ref: 1, name: 'ghost', password: 'pw-secret' }, 'SESSION');
       // The watcher answers pings (liveness), the ghost stops reading and writing: it vanished.
       ghost.pause();
       // The watcher answers every ping until the ghost is gone: it must outlive the ghost even on
@@ -58,11 +58,11 @@ describe('protocol.md §9.2 Slow consumers', () => {
     try {
       const ep = srv.endpoint('ws');
       const sender = await RawClient.open(ep); await sender.hello();
-      await sender.request({ type: 'REGISTER', ref: 1, name: 'sender', password: 'pw' }, 'SESSION');
+      await sender.request({ type: 'REGISTER', ref: 1, name: 'sender', password: 'pw-secret' }, 'SESSION');
       const good = await RawClient.open(srv.endpoint('tls')); await good.hello();
-      await good.request({ type: 'REGISTER', ref: 1, name: 'reader', password: 'pw' }, 'SESSION');
+      await good.request({ type: 'REGISTER', ref: 1, name: 'reader', password: 'pw-secret' }, 'SESSION');
       const slow = await RawClient.open(ep); await slow.hello();
-      await slow.request({ type: 'REGISTER', ref: 1, name: 'sleeper', password: 'pw' }, 'SESSION');
+      await slow.request({ type: 'REGISTER', ref: 1, name: 'sleeper', password: 'pw-secret' }, 'SESSION');
       slow.pause();
       const rssBefore = process.memoryUsage().rss;
       // Far more than the kernel's socket buffers and the 64 KiB queue can hold for the sleeper.
@@ -101,7 +101,7 @@ describe('protocol.md §7.3 Durability: an acknowledged message is on disk', () 
       const ports = await new Promise<{ tls: number; http: number; fingerprint: string }>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
       const c = await RawClient.open({ transport: 'tls', host: '127.0.0.1', port: ports.tls, fingerprint: ports.fingerprint });
       await c.hello();
-      await c.request({ type: 'REGISTER', ref: 1, name: 'writer', password: 'pw' }, 'SESSION');
+      await c.request({ type: 'REGISTER', ref: 1, name: 'writer', password: 'pw-secret' }, 'SESSION');
       const acked: number[] = [];
       for (let i = 0; i < 300; i++) c.send({ type: 'SEND', ref: 100 + i, cid: `k${i}`, to: ['#general'], text: `durable ${i}` });
       for (let i = 0; i < 150; i++) acked.push((await c.next('ACK')).id);
@@ -112,7 +112,7 @@ describe('protocol.md §7.3 Durability: an acknowledged message is on disk', () 
       try {
         const r = await RawClient.open(srv.endpoint('tls'));
         await r.hello();
-        await r.request({ type: 'LOGIN', ref: 1, name: 'writer', password: 'pw', guest: false, token: '', since: 0 }, 'SESSION');
+        await r.request({ type: 'LOGIN', ref: 1, name: 'writer', password: 'pw-secret', guest: false, token: '', since: 0 }, 'SESSION');
         const stored = new Set<number>();
         let before = 0;
         for (;;) {

@@ -84,7 +84,7 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
         const c2 = await login(name.toUpperCase());
         const c3 = await open();
         await c3.hello();
-        assert.equal(await c3.expectError({ type: 'REGISTER', ref: 1, name: name.toLowerCase(), password: 'pw' }), E.NAME_TAKEN);
+        assert.equal(await c3.expectError({ type: 'REGISTER', ref: 1, name: name.toLowerCase(), password: 'pw-secret' }), E.NAME_TAKEN);
         c.close(); c2.close(); c3.close();
       });
       it('gives the same BAD_CREDENTIALS for a wrong password and an unknown user', async () => {
@@ -100,9 +100,9 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
       it('rejects invalid and over-long names and passwords', async () => {
         const c = await open();
         await c.hello();
-        assert.equal(await c.expectError({ type: 'REGISTER', ref: 1, name: 'x'.repeat(33), password: 'pw' }), E.INVALID_NAME);
-        assert.equal(await c.expectError({ type: 'REGISTER', ref: 2, name: 'bad name', password: 'pw' }), E.INVALID_NAME);
-        assert.equal(await c.expectError({ type: 'REGISTER', ref: 3, name: '', password: 'pw' }), E.INVALID_NAME);
+        assert.equal(await c.expectError({ type: 'REGISTER', ref: 1, name: 'x'.repeat(33), password: 'pw-secret' }), E.INVALID_NAME);
+        assert.equal(await c.expectError({ type: 'REGISTER', ref: 2, name: 'bad name', password: 'pw-secret' }), E.INVALID_NAME);
+        assert.equal(await c.expectError({ type: 'REGISTER', ref: 3, name: '', password: 'pw-secret' }), E.INVALID_NAME);
         assert.equal(await c.expectError({ type: 'REGISTER', ref: 4, name: uniq('okname'), password: '' }), E.INVALID_PASSWORD);
         assert.equal(await c.expectError({ type: 'REGISTER', ref: 5, name: uniq('okname'), password: 'p'.repeat(129) }), E.INVALID_PASSWORD);
         c.close();
@@ -118,7 +118,7 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
         const g2 = await open();
         await g2.hello();
         assert.equal(await g2.expectError({ type: 'LOGIN', ref: 1, name: nick, password: '', guest: true, token: '', since: 0 }), E.NAME_IN_USE);
-        assert.equal(await g2.expectError({ type: 'REGISTER', ref: 2, name: nick, password: 'pw' }), E.NAME_TAKEN);
+        assert.equal(await g2.expectError({ type: 'REGISTER', ref: 2, name: nick, password: 'pw-secret' }), E.NAME_TAKEN);
         c.close(); g.close(); g2.close();
       });
     });
@@ -382,9 +382,9 @@ for (const transport of ['tls', 'ws'] as Transport[]) {
         try {
           const ep = small.endpoint(transport);
           const a = await RawClient.open(ep); await a.hello();
-          await a.request({ type: 'REGISTER', ref: 1, name: 'gapa', password: 'pw' }, 'SESSION');
+          await a.request({ type: 'REGISTER', ref: 1, name: 'gapa', password: 'pw-secret' }, 'SESSION');
           const b = await RawClient.open(ep); await b.hello();
-          const sb = await b.request({ type: 'REGISTER', ref: 1, name: 'gapb', password: 'pw' }, 'SESSION');
+          const sb = await b.request({ type: 'REGISTER', ref: 1, name: 'gapb', password: 'pw-secret' }, 'SESSION');
           const first = await a.request({ type: 'SEND', ref: 2, cid: '', to: ['#general'], text: 'seen' }, 'ACK');
           b.close(); await b.closed; await small.quiet('gapb');
           const ids: number[] = [];

@@ -24,9 +24,10 @@ export class RawClient {
     this.closed = new Promise((resolve) => { this.markClosed = resolve; });
   }
 
-  static async open(ep: Endpoint): Promise<RawClient> {
+  /** `localAddress`: the loopback address to connect from (127.0.0.2 is another client address). */
+  static async open(ep: Endpoint, localAddress?: string): Promise<RawClient> {
     if (ep.transport === 'ws') {
-      const ws = new WebSocket(`ws://${ep.host}:${ep.port}/ws`);
+      const ws = new WebSocket(`ws://${ep.host}:${ep.port}/ws`, localAddress ? { localAddress } : {});
       ws.binaryType = 'nodebuffer';
       // A paused client cannot complete the closing handshake, so it hangs up instead.
       let paused = false;
@@ -41,7 +42,7 @@ export class RawClient {
       return c;
     }
     const sock: TLSSocket = tlsConnect({
-      host: ep.host, port: ep.port, servername: 'localhost', rejectUnauthorized: false,
+      host: ep.host, port: ep.port, servername: 'localhost', rejectUnauthorized: false, ...(localAddress ? { localAddress } : {}),
     });
     const c = new RawClient((b) => sock.write(b), () => sock.end(), () => sock.pause());
     sock.on('data', (d: Buffer) => c.onBytes(d));

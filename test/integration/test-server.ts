@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../../src/config/schema.js';
+import type { Config, SecurityConfig } from '../../src/config/schema.js';
 import type { CloseReason } from '../../src/ports/connection.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { nameKey } from '../../src/core/names.js';
@@ -29,7 +29,26 @@ export interface TestOptions {
   httpPort?: number;
   /** The built web client to serve at / (default: web/dist of the package; false: none). */
   webRoot?: string | false;
+  /** Password and throttling options over TEST_SECURITY. */
+  security?: Partial<SecurityConfig>;
 }
+
+/**
+ * Tests hash at scrypt's cheapest cost (the default costs 128 MiB and a few hundred ms a hash)
+ * and register as many accounts from 127.0.0.1 as they like; the login throttles keep their
+ * defaults. Tests of those limits set their own.
+ */
+export const TEST_SECURITY: SecurityConfig = {
+  scryptLog2N: 10,
+  hashConcurrency: 2,
+  hashQueue: 10_000,
+  accountFreeFailures: 5,
+  accountMaxDelayMs: 30_000,
+  addressFreeFailures: 20,
+  addressMaxDelayMs: 900_000,
+  loginDelayMs: 1000,
+  registrationsPerHour: 1_000_000,
+};
 
 export function testConfig(o: TestOptions = {}): Config {
   const host = '127.0.0.1';
@@ -58,6 +77,7 @@ export function testConfig(o: TestOptions = {}): Config {
     historyOnJoin: 10,
     resumeLimit: o.resumeLimit ?? 500,
     maxFileBytes: o.maxFileBytes ?? 25_000_000,
+    security: { ...TEST_SECURITY, ...o.security },
     log: { level: 'silent' },
   };
 }

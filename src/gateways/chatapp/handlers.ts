@@ -60,7 +60,7 @@ export const handlers: Record<MessageType, Handler> = {
       c.state = 'connecting';
       let s: Session;
       try {
-        s = (await c.gw.node.guest(name, c, CHATAPP_PROTOCOL)).session;
+        s = (await c.gw.node.guest(name, c, CHATAPP_PROTOCOL, { address: c.conn.remoteAddress })).session;
       } catch (err) {
         c.state = 'connect';
         const f = fault(err);

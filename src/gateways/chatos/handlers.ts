@@ -45,7 +45,7 @@ export const handlers: Table = {
       let opened: Opened;
       try {
         // Private messages to a ChatOS user need a private connection, whoever sends them (§8).
-        opened = await node.guest(p.nick, c, CHATOS_PROTOCOL, { guestDmPolicy: 'consent' });
+        opened = await node.guest(p.nick, c, CHATOS_PROTOCOL, { guestDmPolicy: 'consent', address: c.conn.remoteAddress });
       } catch (err) {
         c.loginFailed();
         throw err;

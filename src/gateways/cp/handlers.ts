@@ -1,4 +1,4 @@
-import { isChatError, type ErrorName } from '../../core/errors.js';
+import { isChatError, type ChatError, type ErrorName } from '../../core/errors.js';
 import type { Opened } from '../../core/node.js';
 import { isRoomTarget } from '../../core/names.js';
 import type { ChatMessage } from '../../core/types.js';
@@ -24,6 +24,17 @@ const SEND_REFUSALS: Partial<Record<ErrorName, string>> = {
 /** Thrown from the mailbox callback when the connection is gone, so the rest stays in the mailbox. */
 class ConnectionGone extends Error {}
 
+/**
+ * The detail of a 565 for a login refused before its password was checked: when to try again.
+ * Every other failure keeps the bare 565, so a reply never tells a wrong password from an
+ * unknown name.
+ */
+function waitDetail(err: ChatError): string | undefined {
+  if (err.errorName !== 'LOGIN_THROTTLED' && err.errorName !== 'LOGIN_BUSY') return undefined;
+  const seconds = Math.max(1, Math.ceil(err.retryMs / 1000));
+  return err.errorName === 'LOGIN_BUSY' ? `server busy, try again in ${seconds} s` : `too many attempts, wait ${seconds} s`;
+}
+
 export const handlers: Table = {
   // USER <name>: 1-10 bytes. 220 for every well-formed name, existing or not (seed §Security).
   USER(c, pdu) {
@@ -32,7 +43,8 @@ export const handlers: Table = {
     c.reply(Reply.USER_RECEIVED);
   },
 
-  // PASS <password>: 1-15 bytes. 230, or 565 whatever failed (unknown user or wrong password).
+  // PASS <password>: 1-15 bytes. 230, or 565 whatever failed (unknown user or wrong password);
+  // a throttled or busy login is 565 too, with a detail that says how long to wait (docs/cp.md §5.2).
   async PASS(c, pdu) {
     const name = c.userName ?? '';
     c.userName = undefined;
@@ -40,12 +52,12 @@ export const handlers: Table = {
     let opened: Opened;
     try {
       // Not live: messages for the user wait in its mailbox until RMSG downloads them.
-      opened = await c.gw.node.login(name, pdu.password, c, CP_PROTOCOL, { live: false });
+      opened = await c.gw.node.login(name, pdu.password, c, CP_PROTOCOL, { live: false, address: c.conn.remoteAddress });
     } catch (err) {
       if (!isChatError(err)) c.gw.observer.internalError?.(err);
       if (c.closed) return;
       c.state = 'idle';
-      return c.reply(Reply.AUTH_FAILED);
+      return c.reply(Reply.AUTH_FAILED, isChatError(err) ? waitDetail(err) : undefined);
     }
     if (c.closed) {
       // The connection went away while the password was being checked.

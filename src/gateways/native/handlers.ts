@@ -69,16 +69,17 @@ export const handlers: Table = {
   // REGISTER {ref, name, password} -> SESSION
   REGISTER: {
     needs: 'no-session',
-    run: (c, f) => login(c, f.ref, () => c.gw.node.register(f.name, f.password, c, PROTOCOL), 'mailbox'),
+    run: (c, f) => login(c, f.ref, () => c.gw.node.register(f.name, f.password, c, PROTOCOL, { address: c.conn.remoteAddress }), 'mailbox'),
   },
   // LOGIN {ref, name, password, guest, token, since} -> SESSION (+ replay)
   LOGIN: {
     needs: 'no-session',
     run(c, f) {
       const node = c.gw.node;
-      if (f.token !== '') return login(c, f.ref, () => node.resume(f.token, c, PROTOCOL), { since: f.since });
-      if (f.guest) return login(c, f.ref, () => node.guest(f.name, c, PROTOCOL), 'mailbox');
-      return login(c, f.ref, () => node.login(f.name, f.password, c, PROTOCOL), 'mailbox');
+      const address = c.conn.remoteAddress;
+      if (f.token !== '') return login(c, f.ref, () => node.resume(f.token, c, PROTOCOL, { address }), { since: f.since });
+      if (f.guest) return login(c, f.ref, () => node.guest(f.name, c, PROTOCOL, { address }), 'mailbox');
+      return login(c, f.ref, () => node.login(f.name, f.password, c, PROTOCOL, { address }), 'mailbox');
     },
   },
 

@@ -44,9 +44,10 @@ export class NativeConnection implements SessionSink {
     this.conn.send(encodeFrame(frame));
   }
 
-  error(ref: number, code: number, text: string): void {
+  /** `retryMs`: when the request may succeed if repeated (throttled logins, §4.2.3); 0 says nothing. */
+  error(ref: number, code: number, text: string, retryMs = 0): void {
     this.gw.observer.error?.(code);
-    this.send({ type: 'ERROR', ref, code, text, versions: [] });
+    this.send({ type: 'ERROR', ref, code, text, versions: [], ...(retryMs > 0 ? { retryMs } : {}) });
   }
 
   /** Send an error and close: for faults after which the stream cannot be trusted. */
@@ -174,7 +175,7 @@ export class NativeConnection implements SessionSink {
     try {
       await entry.run(this, frame as never);
     } catch (err) {
-      if (isChatError(err)) return this.error(ref, err.code, err.message);
+      if (isChatError(err)) return this.error(ref, err.code, err.message, err.retryMs);
       this.gw.observer.internalError?.(err);
       this.error(ref, ErrorCode.INTERNAL, 'internal error');
     }

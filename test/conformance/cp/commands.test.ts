@@ -11,7 +11,7 @@ before(async () => { srv = await startTestServer({ gateways: ['cp'] }); });
 after(async () => { await srv.close(); });
 
 const open = (): Promise<CpClient> => CpClient.open(cpAddress(srv));
-const pw = (name: string): string => `pw-${name}`;
+const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
 async function account(prefix = 'u'): Promise<string> {
   const name = uniqueName(prefix);
   await registerUser(srv, name, pw(name));
@@ -75,9 +75,9 @@ describe('seed 002 §Commands: PASS', () => {
   });
   it('takes passwords with spaces and ":"', async () => {
     const name = uniqueName('sp');
-    await registerUser(srv, name, 'a: b c');
+    await registerUser(srv, name, 'a: b c:d e');
     const c = await open();
-    await c.login(name, 'a: b c');
+    await c.login(name, 'a: b c:d e');
     c.close();
   });
   it('answers 565 to a wrong password, an unknown user, and a malformed password; back to Idle', async () => {
@@ -133,7 +133,7 @@ describe('seed 002 §Commands: SMSG', () => {
     const carol = uniqueName('ca');
     const n = await RawClient.open(srv.endpoint('tls'));
     await n.hello();
-    await n.request({ type: 'REGISTER', ref: n.nextRef(), name: carol, password: 'pw-carol' }, 'SESSION');
+    await n.request({ type: 'REGISTER', ref: n.nextRef(), name: carol, password: 'pw-carol-pw' }, 'SESSION');
     await n.request({ type: 'SET_POLICY', ref: n.nextRef(), policy: 'consent' }, 'OK');
     const r = await c.expect(`SMSG ${carol}:hello?`, 540);
     assert.match(r.text, /consent/);
@@ -229,7 +229,7 @@ describe('seed 002 §Commands: TERM', () => {
     const carol = uniqueName('ca');
     const n = await RawClient.open(srv.endpoint('tls'));
     await n.hello();
-    await n.request({ type: 'REGISTER', ref: n.nextRef(), name: carol, password: 'pw-carol' }, 'SESSION');
+    await n.request({ type: 'REGISTER', ref: n.nextRef(), name: carol, password: 'pw-carol-pw' }, 'SESSION');
     await n.request({ type: 'SET_POLICY', ref: n.nextRef(), policy: 'consent' }, 'OK');
     await c.expect(`SMSG ${carol}:hi`, 540);
     await c.expect('TERM', 201);

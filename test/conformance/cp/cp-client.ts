@@ -32,8 +32,9 @@ export class CpClient {
     socket.on('error', () => undefined);
   }
 
-  static async open(a: Address): Promise<CpClient> {
-    const socket = connect({ host: a.host, port: a.port, noDelay: true });
+  /** `localAddress`: the loopback address to connect from (127.0.0.2 is another client address). */
+  static async open(a: Address, localAddress?: string): Promise<CpClient> {
+    const socket = connect({ host: a.host, port: a.port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => { socket.once('connect', () => resolve()); socket.once('error', reject); });
     return new CpClient(socket);
   }

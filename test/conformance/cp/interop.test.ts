@@ -19,9 +19,9 @@ async function nativeUser(transport: Transport, name: string): Promise<RawClient
 }
 async function cpUser(prefix = 'cp'): Promise<{ c: CpClient; name: string }> {
   const name = uniqueName(prefix);
-  await registerUser(srv, name, `pw-${name}`);
+  await registerUser(srv, name, `pw-${name}-pw`);
   const c = await CpClient.open(cpAddress(srv));
-  await c.login(name, `pw-${name}`);
+  await c.login(name, `pw-${name}-pw`);
   return { c, name };
 }
 
@@ -85,7 +85,7 @@ describe('seed 002 §Service Description: CP users among native users', () => {
     const { c, name } = await cpUser();
     const own = await RawClient.open(srv.endpoint('tls'));
     await own.hello();
-    await own.request({ type: 'LOGIN', ref: own.nextRef(), name, password: `pw-${name}`, guest: false, token: '', since: 0 }, 'SESSION');
+    await own.request({ type: 'LOGIN', ref: own.nextRef(), name, password: `pw-${name}-pw`, guest: false, token: '', since: 0 }, 'SESSION');
     const n = await nativeUser('tls', uniqueName('nat'));
     await n.request({ type: 'SEND', ref: n.nextRef(), cid: '', to: [name], text: 'to your phone' }, 'ACK');
     assert.equal((await own.next('MSG')).msg.text, 'to your phone');

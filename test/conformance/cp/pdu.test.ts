@@ -11,7 +11,7 @@ before(async () => { srv = await startTestServer({ gateways: ['cp'] }); });
 after(async () => { await srv.close(); });
 
 const open = (): Promise<CpClient> => CpClient.open(cpAddress(srv));
-const pw = (name: string): string => `pw-${name}`;
+const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
 async function account(prefix = 'u'): Promise<string> {
   const name = uniqueName(prefix);
   await registerUser(srv, name, pw(name));
@@ -56,11 +56,11 @@ describe('seed 002 §Chat Messages: UTF-8 text ended by CRLF', () => {
   });
   it('carries UTF-8 names and text both ways', async () => {
     const zoe = uniqueName('zoë');
-    await registerUser(srv, zoe, 'pw-zoë');
+    await registerUser(srv, zoe, 'pw-zoë-1');
     const { c: a, name: alice } = await loggedIn();
     await a.expect(`SMSG ${zoe}:héllo ✓ 👋`, 240);
     const z = await open();
-    await z.login(zoe, 'pw-zoë');
+    await z.login(zoe, 'pw-zoë-1');
     assert.deepEqual(await z.download(), [`${alice}:héllo ✓ 👋`]);
     await z.expect(`SMSG ${alice}:merci`, 240);
     assert.deepEqual(await a.download(), [`${zoe}:merci`]);

@@ -18,7 +18,7 @@ after(async () => {
   await srv.close();
 });
 
-const pw = (name: string): string => `pw-${name}`;
+const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
 async function account(prefix = 'u'): Promise<string> {
   const name = uniqueName(prefix);
   await registerUser(srv, name, pw(name));
@@ -91,7 +91,7 @@ describe('seed 002 §Protocol Error messages', () => {
     const carol = uniqueName('ca');
     const n = await RawClient.open(srv.endpoint('tls'));
     await n.hello();
-    await n.request({ type: 'REGISTER', ref: n.nextRef(), name: carol, password: 'pw-carol' }, 'SESSION');
+    await n.request({ type: 'REGISTER', ref: n.nextRef(), name: carol, password: 'pw-carol-pw' }, 'SESSION');
     await n.request({ type: 'SET_POLICY', ref: n.nextRef(), policy: 'consent' }, 'OK');
     assert.equal(await line(c, `SMSG ${carol}:hi`), '540 error sending message: the receiver accepts messages only after consent; a request was sent');
     n.close();

@@ -60,14 +60,14 @@ describe('seed 002 §Security implications: authentication', () => {
 describe('seed 002 §Security implications: what reaches a CP user\'s terminal', () => {
   it('neutralises line breaks and control characters from other protocols', async () => {
     const cpUser = uniqueName('term');
-    await registerUser(srv, cpUser, 'pw');
+    await registerUser(srv, cpUser, 'pw-secret');
     const n = await RawClient.open(srv.endpoint('tls'));
     await n.hello();
     const native = uniqueName('nat');
     await n.request({ type: 'REGISTER', ref: n.nextRef(), name: native, password: 'secret-pw' }, 'SESSION');
     await n.request({ type: 'SEND', ref: n.nextRef(), cid: '', to: [cpUser], text: 'line one\r\n250 fake:reply\u001b[2J\u0007' }, 'ACK');
     const c = await open();
-    await c.login(cpUser, 'pw');
+    await c.login(cpUser, 'pw-secret');
     assert.deepEqual(await c.download(), [`${native}:line one 250 fake:reply\ufffd[2J\ufffd`]);
     n.close();
     c.close();

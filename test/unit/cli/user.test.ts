@@ -31,7 +31,7 @@ async function run(args: string[], stdin: CliIo['stdin'] = Readable.from([]), en
   const out = sink();
   const err = sink();
   let code = 0;
-  await main(['node', 'confab', ...args], { stdout: out.stream, stderr: err.stream, stdin, env, setExitCode: (c) => { code = c; } });
+  await main(['node', 'confab', ...args], { stdout: out.stream, stderr: err.stream, stdin, env: { CONFAB_SECURITY_SCRYPT_LOG2N: '10', ...env }, setExitCode: (c) => { code = c; } });
   return { code, out: out.text(), err: err.text() };
 }
 
@@ -55,30 +55,30 @@ describe('confab user', () => {
   }
 
   it('add --password creates the account in the data directory', async () => {
-    const r = await run(['user', 'add', 'alice', '--password', 'pw-a', '--data-dir', dataDir]);
+    const r = await run(['user', 'add', 'alice', '--password', 'pw-alice', '--data-dir', dataDir]);
     assert.deepEqual(r, { code: 0, out: 'added user alice\n', err: '' });
-    assert.equal(await verifyPassword('pw-a', await hashOf('alice')), true);
+    assert.equal(await verifyPassword('pw-alice', await hashOf('alice')), true);
   });
 
   it('add reads the password from the first line of a non-terminal stdin', async () => {
-    const r = await run(['user', '--data-dir', dataDir, 'add', 'bob'], Readable.from(['pw-b\r\nsecond line\n']));
+    const r = await run(['user', '--data-dir', dataDir, 'add', 'bob'], Readable.from(['pw-bobby\r\nsecond line\n']));
     assert.equal(r.code, 0, r.err);
-    assert.equal(await verifyPassword('pw-b', await hashOf('bob')), true);
+    assert.equal(await verifyPassword('pw-bobby', await hashOf('bob')), true);
   });
 
   it('add prompts twice without echo on a terminal', async () => {
     const tty = new FakeTty();
     const done = run(['user', 'add', 'carol', '--data-dir', dataDir], tty);
-    tty.write('pw-cx\u007f');   // a typo, erased
+    tty.write('pw-carolx\u007f');   // a typo, erased
     tty.write('\r');
     await new Promise((resolve) => setImmediate(resolve));
-    tty.write('pw-c\r');
+    tty.write('pw-carol\r');
     const r = await done;
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, 'Password for carol: \nRepeat the password: \n');
-    assert.ok(!r.out.includes('pw-c') && !r.err.includes('pw-c'), 'the password is never echoed');
+    assert.ok(!r.out.includes('pw-carol') && !r.err.includes('pw-carol'), 'the password is never echoed');
     assert.deepEqual(tty.raw, [true, false, true, false]);
-    assert.equal(await verifyPassword('pw-c', await hashOf('carol')), true);
+    assert.equal(await verifyPassword('pw-carol', await hashOf('carol')), true);
   });
 
   it('add refuses different passwords on the prompt', async () => {
@@ -94,10 +94,18 @@ describe('confab user', () => {
   });
 
   it('add reports taken and invalid names, and a missing password', async () => {
-    let r = await run(['user', 'add', 'ALICE', '--password', 'x', '--data-dir', dataDir]);
+    let r = await run(['user', 'add', 'ALICE', '--password', 'long-enough', '--data-dir', dataDir]);
     assert.equal(r.code, 1);
     assert.equal(r.err, 'confab: there is already a user ALICE\n');
-    r = await run(['user', 'add', 'no spaces', '--password', 'x', '--data-dir', dataDir]);
+    // protocol.md §7.8: a look-alike of a taken name is that name.
+    r = await run(['user', 'add', '\u0430lice', '--password', 'long-enough', '--data-dir', dataDir]);
+    assert.equal(r.code, 1);
+    assert.equal(r.err, 'confab: there is already a user \u0430lice\n');
+    // protocol.md §7.1: a new password has at least 8 characters.
+    r = await run(['user', 'add', 'erin', '--password', 'seven77', '--data-dir', dataDir]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /at least 8 characters/);
+    r = await run(['user', 'add', 'no spaces', '--password', 'long-enough', '--data-dir', dataDir]);
     assert.equal(r.code, 1);
     assert.match(r.err, /^confab: invalid user name/);
     r = await run(['user', 'add', 'erin', '--data-dir', dataDir], Readable.from([]));
@@ -114,11 +122,11 @@ describe('confab user', () => {
   });
 
   it('passwd changes a password', async () => {
-    const r = await run(['user', 'passwd', 'Bob', '--data-dir', dataDir], Readable.from(['new-b\n']));
+    const r = await run(['user', 'passwd', 'Bob', '--data-dir', dataDir], Readable.from(['new-bobby\n']));
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, 'changed the password of Bob\n');
-    assert.equal(await verifyPassword('new-b', await hashOf('bob')), true);
-    const missing = await run(['user', 'passwd', 'zed', '--password', 'x', '--data-dir', dataDir]);
+    assert.equal(await verifyPassword('new-bobby', await hashOf('bob')), true);
+    const missing = await run(['user', 'passwd', 'zed', '--password', 'long-enough', '--data-dir', dataDir]);
     assert.equal(missing.code, 1);
     assert.equal(missing.err, 'confab: there is no user zed\n');
   });
@@ -137,7 +145,7 @@ describe('confab user', () => {
     const other = join(dir, 'other');
     const file = join(dir, 'confab.json');
     writeFileSync(file, JSON.stringify({ dataDir: other }));
-    let r = await run(['user', 'add', 'fay', '--password', 'x', '--config', file]);
+    let r = await run(['user', 'add', 'fay', '--password', 'long-enough', '--config', file]);
     assert.equal(r.code, 0, r.err);
     r = await run(['user', 'list'], Readable.from([]), { CONFAB_DATA_DIR: other });
     assert.equal(r.out.split(/\s+/)[0], 'fay');

@@ -19,8 +19,11 @@ function findRoot(): string {
 }
 
 const ROOT = findRoot();
-/** Packages the browser entry may import: dependency-free, written for browsers and Node alike. */
-const BROWSER_SAFE = ['@noble/hashes/'];
+/**
+ * Packages the browser entry may import: dependency-free, written for browsers and Node alike.
+ * unhomoglyph's table is plain JSON data (the name rule, src/core/names.ts, reads it).
+ */
+const BROWSER_SAFE = ['@noble/hashes/', 'unhomoglyph/data.json'];
 const SPECIFIER = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Every module reachable from `entry`, and every import that is not a relative source file. */

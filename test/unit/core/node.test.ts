@@ -16,7 +16,8 @@ class Inbox implements SessionSink {
 }
 
 async function node(store = new MemoryStore(), extra: Partial<ConstructorParameters<typeof ChatNode>[0]> = {}): Promise<ChatNode> {
-  const n = new ChatNode({ store, ...extra });
+  // The cheapest scrypt cost: these tests are about sessions, not hashing.
+  const n = new ChatNode({ store, passwords: { scryptLog2N: 10 }, ...extra });
   await n.start();
   return n;
 }
@@ -28,11 +29,11 @@ async function rejectsWith(p: Promise<unknown>, name: string): Promise<void> {
 describe('core: accounts and sessions', () => {
   it('keeps guests off registered names and off nicknames in use', async () => {
     const n = await node();
-    await n.register('Alice', 'pw', new Inbox(), 't');
+    await n.register('Alice', 'pw-secret', new Inbox(), 't');
     await rejectsWith(n.guest('alice', new Inbox(), 't'), 'NAME_IN_USE');
     const g = await n.guest('bob', new Inbox(), 't');
     await rejectsWith(n.guest('BOB', new Inbox(), 't'), 'NAME_IN_USE');
-    await rejectsWith(n.register('bob', 'pw', new Inbox(), 't'), 'NAME_TAKEN');
+    await rejectsWith(n.register('bob', 'pw-secret', new Inbox(), 't'), 'NAME_TAKEN');
     await n.end(g.session);
     await n.guest('bob', new Inbox(), 't');
   });
@@ -44,7 +45,7 @@ describe('core: accounts and sessions', () => {
     const store = new MemoryStore();
     const secret = new Uint8Array(32).fill(7);
     const n1 = await node(store, { tokenSecret: secret });
-    const opened = await n1.register('dave', 'pw', new Inbox(), 't');
+    const opened = await n1.register('dave', 'pw-secret', new Inbox(), 't');
     const n2 = await node(store, { tokenSecret: secret });
     const again = await n2.resume(opened.token, new Inbox(), 't');
     assert.equal(again.session.name, 'dave');
@@ -57,7 +58,7 @@ describe('core: rooms and fan-out', () => {
   it('drops a guest from its rooms when its last session ends', async () => {
     const n = await node();
     const a = new Inbox();
-    const alice = await n.register('alice', 'pw', a, 't');
+    const alice = await n.register('alice', 'pw-secret', a, 't');
     const g = await n.guest('gus', new Inbox(), 't');
     await n.createRoom(alice.session, '#tea', '');
     await n.join(g.session, '#tea');
@@ -68,7 +69,7 @@ describe('core: rooms and fan-out', () => {
   });
   it("forgets a guest's consents when its last session ends", async () => {
     const n = await node();
-    const alice = await n.register('alice', 'pw', new Inbox(), 't');
+    const alice = await n.register('alice', 'pw-secret', new Inbox(), 't');
     const g = await n.guest('gus', new Inbox(), 't');
     await n.askConsent(g.session, 'alice');
     await n.answerConsent(alice.session, 'gus', true);
@@ -79,7 +80,7 @@ describe('core: rooms and fan-out', () => {
   });
   it("holds a guest to its DM policy: 'consent' refuses strangers and sends the request", async () => {
     const n = await node();
-    const alice = await n.register('alice', 'pw', new Inbox(), 't');
+    const alice = await n.register('alice', 'pw-secret', new Inbox(), 't');
     const box = new Inbox();
     const g = await n.guest('gus', box, 't', { guestDmPolicy: 'consent' });
     await rejectsWith(n.send(alice.session, { cid: 'a', to: ['gus'], text: 'hi' }), 'CONSENT_REQUIRED');
@@ -97,7 +98,7 @@ describe('core: rooms and fan-out', () => {
     const n = await node();
     const inboxes = [new Inbox(), new Inbox(), new Inbox()];
     const sessions = [];
-    for (const [i, box] of inboxes.entries()) sessions.push((await n.register(`u${i}`, 'pw', box, 't')).session);
+    for (const [i, box] of inboxes.entries()) sessions.push((await n.register(`u${i}`, 'pw-secret', box, 't')).session);
     await n.send(sessions[0], { cid: '', to: ['#general'], text: 'hi all' });
     const e1 = inboxes[1].events.find((e) => e.kind === 'message');
     const e2 = inboxes[2].events.find((e) => e.kind === 'message');
@@ -115,8 +116,8 @@ describe('core: several nodes over one broker', () => {
     const n2 = await node(store, { broker: hub.broker(), tokenSecret: secret, nodeSlot: 1 });
     const a = new Inbox();
     const b = new Inbox();
-    const alice = await n1.register('alice', 'pw', a, 't');
-    const bob = await n2.register('bob', 'pw', b, 't');
+    const alice = await n1.register('alice', 'pw-secret', a, 't');
+    const bob = await n2.register('bob', 'pw-secret', b, 't');
     await n1.createRoom(alice.session, '#x', '');
     await n2.join(bob.session, '#x');
     await n1.send(alice.session, { cid: '', to: ['#x'], text: 'across nodes' });

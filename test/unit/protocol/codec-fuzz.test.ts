@@ -30,7 +30,7 @@ const bytes = fc.uint8Array({ maxLength: 300 });
 const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('HELLO'), versions: list(uint), caps: list(str), agent: str }),
   rec({ type: fc.constant('WELCOME'), version: uint, caps: list(str), server: str, maxFrame: uint, heartbeatMs: uint }),
-  rec({ type: fc.constant('ERROR'), ref: uint, code: uint, text: str, versions: list(uint) }),
+  rec({ type: fc.constant('ERROR'), ref: uint, code: uint, text: str, versions: list(uint), retryMs: uint }),
   rec({ type: fc.constant('PING'), n: uint }),
   rec({ type: fc.constant('PONG'), n: uint }),
   rec({ type: fc.constant('BYE'), code: uint, text: str }),

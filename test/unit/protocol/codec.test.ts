@@ -76,7 +76,7 @@ const msgB: WireMessage = { id: 42, at: 0, from: 'Zoë', to: ['#général', 'bob
 const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   HELLO: { type: 'HELLO', versions: [1, 2, 300], caps: ['resume', 'x-new'], agent: 'confab-test/1.0' },
   WELCOME: { type: 'WELCOME', version: 1, caps: ['resume'], server: 'confab', maxFrame: 65536, heartbeatMs: 25000 },
-  ERROR: { type: 'ERROR', ref: 9, code: ErrorCode.VERSION_MISMATCH, text: 'no common version', versions: [1] },
+  ERROR: { type: 'ERROR', ref: 9, code: ErrorCode.VERSION_MISMATCH, text: 'no common version', versions: [1], retryMs: 1500 },
   PING: { type: 'PING', n: 12345 },
   PONG: { type: 'PONG', n: 0 },
   BYE: { type: 'BYE', code: ErrorCode.SHUTTING_DOWN, text: 'bye now' },

@@ -159,8 +159,8 @@ describe('seed 002 §Security implications: garbage on a socket', () => {
   let srv: TestServer;
   before(async () => {
     srv = await startTestServer({ gateways: ['cp'] });
-    await registerUser(srv, 'fuzzalice', 'pw-alice');
-    await registerUser(srv, 'fuzzbob', 'pw-bob');
+    await registerUser(srv, 'fuzzalice', 'pw-alice-pw');
+    await registerUser(srv, 'fuzzbob', 'pw-bob-pw');
   });
   after(async () => { await srv.close(); });
 
@@ -180,8 +180,8 @@ describe('seed 002 §Security implications: garbage on a socket', () => {
   it('never crashes the server nor disturbs another CP connection', async () => {
     const alice = await CpClient.open(cpAddress(srv));
     const bob = await CpClient.open(cpAddress(srv));
-    await alice.login('fuzzalice', 'pw-alice');
-    await bob.login('fuzzbob', 'pw-bob');
+    await alice.login('fuzzalice', 'pw-alice-pw');
+    await bob.login('fuzzbob', 'pw-bob-pw');
     let n = 0;
     await fc.assert(fc.asyncProperty(garbage, cuts, async (bytes, fr) => {
       await spray(bytes, fr);
