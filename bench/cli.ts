@@ -1,6 +1,7 @@
 // `confab bench`: throughput and latency of confab and its comparison peers, memory per idle
 // connection (--idle), the store's durability measurement (--durable), connection set-up times
-// (--handshakes) or the web client's size and speed (--web). JSON goes to stdout (and
+// (--handshakes), the web client's size and speed (--web) or one pipelining sender's
+// acknowledgements per second on the seed gateways (--pipeline). JSON goes to stdout (and
 // --json FILE), a table for people to stderr.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { measureDurable } from './durable.js';
 import { measureHandshakes, type HandshakeResult } from './handshake.js';
 import { measureIdle, type IdleResult } from './idle.js';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.js';
+import { formatPipeline, measurePipeline, PIPELINE_PEERS, type PipelineResult } from './pipeline.js';
 import { formatRatios, formatTable, ratios, table, type PeerResult, type PeerRatios } from './report.js';
 import { waitForQuiet } from './quiet.js';
 import { measurePeer, SERVER_CPU } from './throughput.js';
@@ -30,6 +32,7 @@ export interface BenchReport {
   durable?: unknown;
   handshakes?: HandshakeResult;
   web?: WebBenchResult;
+  pipeline?: PipelineResult[];
   notes: string[];
 }
 
@@ -69,7 +72,7 @@ export async function runBench(argv: string[]): Promise<void> {
 
 /** Throughput is what runs when no other measurement was asked for. */
 export function runsThroughput(o: BenchOptions): boolean {
-  return o.idle === undefined && !o.durable && o.handshakes === undefined && !o.web;
+  return o.idle === undefined && !o.durable && o.handshakes === undefined && !o.web && !o.pipeline;
 }
 
 export function hardTimeoutSeconds(o: BenchOptions): number {
@@ -81,6 +84,7 @@ export function hardTimeoutSeconds(o: BenchOptions): number {
   if (o.handshakes !== undefined) s += 60 + 3 * o.handshakes * 0.05;
   // A browser start, then per run two page loads and a login.
   if (o.web) s += 60 + o.runs * 15;
+  if (o.pipeline) s += PIPELINE_PEERS.length * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S);
   if (runsThroughput(o)) s += o.peers.length * (o.capacity?.length ?? 1) * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S);
   return Math.ceil(s);
 }
@@ -118,6 +122,17 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     const web = await import('./web.js');
     report.web = await web.measureWeb({ runs: o.runs, chromium: o.chromium });
     say(`\n${web.formatWebReport(report.web)}`);
+  }
+  if (o.pipeline) {
+    if (o.pin) report.notes.push(pinGenerator());
+    const results: PipelineResult[] = [];
+    for (const peer of PIPELINE_PEERS) {
+      await quiet(o, `pipeline ${peer}`, report.notes);
+      say(`pipeline ${peer}: one sender, ${o.depth} unanswered, ${o.warmupSeconds}+${o.seconds} s ...`);
+      results.push(await measurePipeline(peer, o));
+    }
+    report.pipeline = results;
+    say(`\n${formatPipeline(results)}`);
   }
   if (runsThroughput(o) && o.capacity) {
     if (o.pin) report.notes.push(pinGenerator());

@@ -29,6 +29,10 @@ export interface BenchOptions {
   handshakes?: number;
   /** --web: the web client's bundle size and time to first message instead of throughput. */
   web: boolean;
+  /** --pipeline: acknowledgements per second of one pipelining CP and one ChatOS sender instead of throughput. */
+  pipeline: boolean;
+  /** --pipeline: messages each sender keeps unanswered. */
+  depth: number;
   /** --web: page loads to take the medians over. */
   runs: number;
   /** --web: the Chromium binary. */
@@ -80,6 +84,10 @@ and a broadcast server on @matrixai/quic's high-level API, each started as a chi
                          over TLS (TCP + TLS 1.3), and the quicjs peer over QUIC
   --web                  instead: the web client's bundle size and, over --runs page loads in
                          Chromium, the time to the login form and to the first message
+  --pipeline             instead: acknowledgements per second of one pipelining sender on
+                         the CP gateway (SMSG, 240) and one on the ChatOS gateway (chat
+                         packet, ACK), each against confab with --store, for --seconds
+  --depth N              --pipeline: messages each sender keeps unanswered (default 256)
   --runs N               --web: page loads (default 10)
   --chromium PATH        --web: the browser (default /usr/bin/chromium)
   --quiet-wait S         before each peer, wait up to S seconds for an idle machine (default 0)
@@ -118,6 +126,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       durable: { type: 'boolean', default: false },
       handshakes: { type: 'string' },
       web: { type: 'boolean', default: false },
+      pipeline: { type: 'boolean', default: false },
+      depth: { type: 'string', default: '256' },
       runs: { type: 'string', default: '10' },
       chromium: { type: 'string', default: '/usr/bin/chromium' },
       'quiet-wait': { type: 'string', default: '0' },
@@ -150,6 +160,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     durable: values.durable,
     handshakes: values.handshakes === undefined ? undefined : int('handshakes', values.handshakes, 1),
     web: values.web,
+    pipeline: values.pipeline,
+    depth: int('depth', values.depth, 1),
     runs: int('runs', values.runs, 1),
     chromium: values.chromium,
     quietWaitSeconds: num('quiet-wait', values['quiet-wait'], 0),

@@ -3,6 +3,7 @@ import { ErrorCode, isChatError } from '../../core/errors.js';
 import type { ChatEvent, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
+import { OrderedReplies } from '../ordered-replies.js';
 import { encodeError, PacketDecoder, type Decoded } from './codec.js';
 import type { ChatosContext } from './context.js';
 import { ChatosError, ChatosFault, chatosCode } from './errors.js';
@@ -20,7 +21,8 @@ const EARLY_EVENTS_MAX = 1000;
 /**
  * One ChatOS client: decodes its packets, handles them one at a time in arrival order, answers
  * them in that order (the seed's error packet carries no packet id: order is how a client matches
- * an error to its packet), and is its session's sink.
+ * an error to its packet), and is its session's sink. A chat packet's ACK waits for its commit
+ * while the next packets are read (docs/chatos.md §5.7), so one commit serves a whole pipeline.
  */
 export class ChatosConnection implements SessionSink {
   state: ChatosState = 'login';
@@ -43,11 +45,13 @@ export class ChatosConnection implements SessionSink {
   /** Events that arrived while the login was being completed: sent after its ACK. */
   private early: ChatEvent[] | null = null;
   /** Answers still waiting for an earlier one (an ACK waits for its message to be durable). */
-  private waiting = 0;
-  private replies: Promise<void> = Promise.resolve();
+  private readonly replies: OrderedReplies;
 
   constructor(readonly conn: Connection, readonly gw: ChatosContext, private readonly onGone: (c: ChatosConnection) => void) {
     this.decoder = new PacketDecoder({ maxDiscard: gw.options.maxDiscardBytes, maxText: gw.node.settings.maxTextBytes });
+    this.replies = new OrderedReplies((bytes) => {
+      if (this.state !== 'closed') this.conn.send(bytes);
+    }, gw.options.maxInFlight);
     conn.onData((bytes) => this.onData(bytes));
     conn.onClose((reason) => this.onClosed(reason));
   }
@@ -55,20 +59,12 @@ export class ChatosConnection implements SessionSink {
   // ---- answers, in the order of the packets ----
 
   reply(bytes: Uint8Array): void {
-    if (this.waiting === 0) this.conn.send(bytes);
-    else this.replyLater(Promise.resolve(bytes));
+    this.replies.now(bytes);
   }
 
   /** An answer known later (an ACK once its message is durable); `answer` must not reject. */
   replyLater(answer: Promise<Uint8Array>): void {
-    this.waiting++;
-    const before = this.replies;
-    this.replies = (async () => {
-      await before;
-      const bytes = await answer;
-      this.waiting--;
-      this.conn.send(bytes);
-    })();
+    this.replies.later(answer);
   }
 
   error(code: number, text: string): void {
@@ -181,12 +177,20 @@ export class ChatosConnection implements SessionSink {
     if (!this.running) void this.drain();
   }
 
-  /** Packets run one at a time, in order: the login completes before the chat packet after it. */
+  /**
+   * Packets run one at a time, in order: the login completes before the chat packet after it. A
+   * chat packet is done once its message is queued for storage; at maxInFlight answers not yet
+   * written, the next packet waits for one (§5.7).
+   */
   private async drain(): Promise<void> {
     this.running = true;
     try {
       while (this.inbox.length > 0 && this.state !== 'closed') {
-        await this.dispatch(this.inbox.shift() as Item);
+        const item = this.inbox.shift() as Item;
+        const room = this.replies.room();
+        if (room) await room;
+        if (this.closed) break;
+        await this.dispatch(item);
       }
     } finally {
       this.running = false;
@@ -216,6 +220,7 @@ export class ChatosConnection implements SessionSink {
     this.state = 'closed';
     this.early = null;
     this.inbox.length = 0;
+    this.replies.clear();
     this.partialSince = undefined;
     const session = this.session;
     this.session = undefined;

@@ -12,6 +12,12 @@ export interface ChatosGatewayOptions {
   loginTimeoutMs: number;
   /** Packets read and not yet handled, per connection; past it the connection is closed (error 6). */
   maxInbox: number;
+  /**
+   * Answers not yet written (ACKs waiting for their message to be durable, and the answers queued
+   * behind them), per connection. At this many the connection reads no further packet until one
+   * is written, so one client's pipeline holds a bounded share of the store's queue (§5.7).
+   */
+  maxInFlight: number;
   /** Bytes of overlong strings skipped in one packet before the connection is closed (error 2). */
   maxDiscardBytes: number;
   /** Accepted packet ids remembered per connection, to acknowledge a retransmission at once. */

@@ -10,6 +10,7 @@ export const defaultChatosOptions: ChatosGatewayOptions = {
   packetTimeoutMs: 10_000,
   loginTimeoutMs: 60_000,
   maxInbox: 1024,
+  maxInFlight: 128,
   maxDiscardBytes: Limits.DISCARD_BYTES,
   recentIds: 1024,
 };

@@ -11,6 +11,12 @@ export interface CpGatewayOptions {
   maxDiscardBytes: number;
   /** PDUs read and not yet answered, per connection; a client that pipelines more is cut off. */
   maxInbox: number;
+  /**
+   * SMSGs whose message is on its way to storage and whose reply is not written yet, per
+   * connection (docs/cp.md §7.4). At this many the connection reads no further PDU until one is
+   * answered, so one client's pipeline holds a bounded share of the store's queue.
+   */
+  maxInFlight: number;
 }
 
 export interface CpObserver {

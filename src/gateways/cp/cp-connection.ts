@@ -2,6 +2,7 @@ import { ChatError, ErrorCode } from '../../core/errors.js';
 import type { ChatEvent, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
+import { OrderedReplies } from '../ordered-replies.js';
 import { CommandDecoder, encodeReply, type CommandName, type Decoded } from './codec.js';
 import type { CpContext } from './context.js';
 import { handlers } from './handlers.js';
@@ -12,8 +13,9 @@ import { allowedIn, faultOutcome, timeoutOutcome, type CpState, type Outcome } f
 type Item = Exclude<Decoded, { kind: 'unsynchronised' }> | { kind: 'timeout'; command: CommandName | undefined };
 
 /**
- * One CP client: decodes its PDUs, handles them one at a time in arrival order (so replies keep
- * the order of the PDUs), holds the seed's state, and is its session's sink.
+ * One CP client: decodes its PDUs, handles them one at a time in arrival order, answers them in
+ * that order, holds the seed's state, and is its session's sink. An SMSG's reply waits for its
+ * commit while the next SMSGs are read (docs/cp.md §7.4), so one commit serves a whole pipeline.
  */
 export class CpConnection implements SessionSink {
   state: CpState = 'idle';
@@ -25,9 +27,15 @@ export class CpConnection implements SessionSink {
   private readonly decoder: CommandDecoder;
   private readonly inbox: Item[] = [];
   private running = false;
+  private readonly replies: OrderedReplies;
+  /** A message handed to storage was not stored: Error Processing from the next PDU read (§7.4). */
+  private storeFailed = false;
 
   constructor(readonly conn: Connection, readonly gw: CpContext, private readonly onGone: (c: CpConnection) => void) {
     this.decoder = new CommandDecoder({ maxDiscardBytes: gw.options.maxDiscardBytes });
+    this.replies = new OrderedReplies((bytes) => {
+      if (this.state !== 'closed') this.conn.send(bytes);
+    }, gw.options.maxInFlight);
     conn.onData((bytes) => this.onData(bytes));
     conn.onClose((reason) => this.onClosed(reason));
   }
@@ -36,9 +44,25 @@ export class CpConnection implements SessionSink {
     return this.state === 'closed';
   }
 
+  /** Answers the PDU being handled; it leaves after the replies of the PDUs before it. */
   reply(code: ReplyCode, detail?: string): void {
     if (this.state === 'closed') return;
-    this.conn.send(encodeReply(code, detail ? `${REPLY_TEXT[code]}: ${detail}` : REPLY_TEXT[code]));
+    this.replies.now(replyBytes(code, detail));
+  }
+
+  /**
+   * Answers an SMSG whose message was handed to storage: 240 once it is durable, 540 if it was
+   * not stored, which also sends the connection to Error Processing (docs/cp.md §7.4).
+   */
+  replyWhenStored(durable: Promise<unknown>): void {
+    this.replies.later(durable.then(
+      () => replyBytes(Reply.MESSAGE_SENT),
+      (err: unknown) => {
+        this.gw.observer.internalError?.(err);
+        this.storeFailed = true;
+        return replyBytes(Reply.SEND_FAILED, 'message not stored');
+      },
+    ));
   }
 
   close(reason: CloseReason): void {
@@ -119,11 +143,24 @@ export class CpConnection implements SessionSink {
     this.running = true;
     try {
       while (this.inbox.length > 0 && this.state !== 'closed') {
-        await this.dispatch(this.inbox.shift() as Item);
+        const item = this.inbox.shift() as Item;
+        // §7.4: an SMSG is read while earlier ones wait for their commit, up to maxInFlight; any
+        // other PDU waits until every earlier reply is out, and meets the state they describe.
+        const wait = isSmsg(item) ? this.replies.room() : this.replies.settled();
+        if (wait) await wait;
+        if (this.closed) break;
+        if (this.storeFailed) this.enterErrorProcessing();
+        await this.dispatch(item);
       }
     } finally {
       this.running = false;
     }
+  }
+
+  /** A message handed to storage failed: the PDUs read from now on meet Error Processing. */
+  private enterErrorProcessing(): void {
+    this.storeFailed = false;
+    if (this.state === 'process-command') this.state = 'error-processing';
   }
 
   private async dispatch(item: Item): Promise<void> {
@@ -150,10 +187,20 @@ export class CpConnection implements SessionSink {
     this.gw.observer.closed?.(reason, this.session?.name);
     this.state = 'closed';
     this.inbox.length = 0;
+    this.replies.clear();
     this.partialSince = undefined;
     const session = this.session;
     this.session = undefined;
     this.onGone(this);
     if (session) void this.gw.node.end(session).catch((err: unknown) => this.gw.observer.internalError?.(err));
   }
+}
+
+function replyBytes(code: ReplyCode, detail?: string): Uint8Array {
+  return encodeReply(code, detail ? `${REPLY_TEXT[code]}: ${detail}` : REPLY_TEXT[code]);
+}
+
+/** The PDUs that may be read while earlier replies wait: well-formed SMSGs (§7.4). */
+function isSmsg(item: Item): boolean {
+  return item.kind === 'command' && item.pdu.command === 'SMSG';
 }

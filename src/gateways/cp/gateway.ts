@@ -10,6 +10,7 @@ export const defaultCpOptions: CpGatewayOptions = {
   pduTimeoutMs: 30_000,
   maxDiscardBytes: DEFAULT_MAX_DISCARD_BYTES,
   maxInbox: 1024,
+  maxInFlight: 128,
 };
 
 /**

@@ -71,13 +71,16 @@ export const handlers: Table = {
 
   // SMSG <receiver>:<message>: receiver 1-10 bytes, message 1-1009 bytes (may contain ':').
   // 240 once stored; 545 no such user; 540 refused or not stored (-> Error Processing).
+  // Sending Message lasts until the message is queued for storage: the next PDU is read then, and
+  // 240 follows the commit, in order (docs/cp.md §7.4).
   async SMSG(c, pdu) {
     if (isRoomTarget(pdu.to)) return c.reply(Reply.NO_SUCH_RECEIVER, `${pdu.to} is a room, not a user`);
     if (pdu.text.trim() === '') return c.reply(Reply.BAD_COMMAND, 'empty message');
     const session = c.requireSession();
     c.state = 'sending';
+    let durable: Promise<ChatMessage>;
     try {
-      await c.gw.node.send(session, { cid: '', to: [pdu.to], text: pdu.text });
+      ({ durable } = await c.gw.node.submit(session, { cid: '', to: [pdu.to], text: pdu.text }));
     } catch (err) {
       if (c.closed) return;
       if (isChatError(err) && err.errorName === 'NO_SUCH_USER') {
@@ -95,7 +98,7 @@ export const handlers: Table = {
     }
     if (c.closed) return;
     c.state = 'process-command';
-    c.reply(Reply.MESSAGE_SENT);
+    c.replyWhenStored(durable);
   },
 
   // RMSG: every waiting message as `250 sender:text` then 255, or 256 when none waits.

@@ -1,6 +1,7 @@
 // The CP state machine (seed 002 "DFA"; docs/cp.md §7). PDUs are handled one at a time, so the
 // three working states (Authentication Validated, Sending Message, Receiving Message) last only
-// while the core works on one PDU; every PDU is read in one of the four resting states.
+// while the core works on one PDU; every PDU is read in one of the four resting states. Sending
+// Message ends once the message is queued for storage: its 240 follows the commit (§7.4).
 import type { CommandName, Fault } from './codec.js';
 import { Reply, type ReplyCode } from './replies.js';
 

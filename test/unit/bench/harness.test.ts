@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseBenchArgs } from '../../../bench/options.js';
+import { measurePipeline, PIPELINE_PEERS } from '../../../bench/pipeline.js';
 import { measurePeer } from '../../../bench/throughput.js';
 
 const tiny = (extra: string[] = []) =>
@@ -86,6 +87,17 @@ describe('bench harness', () => {
     assert.ok(r.ackMs && r.ackMs.p50 > 0, 'every SMSG is answered 240');
     assert.deepEqual(r.errors, {});
   });
+
+  for (const peer of PIPELINE_PEERS) {
+    it(`measures one pipelining ${peer} sender: every message answered, acknowledged, none left over`, async () => {
+      const r = await measurePipeline(peer, tiny(['--pipeline', '--depth', '16']));
+      assert.equal(r.peer, peer);
+      assert.ok(r.acks > 0 && r.acksPerSec > 0, `${r.acks} acknowledgements`);
+      assert.deepEqual(r.errors, {});
+      assert.equal(r.unanswered, 0);
+      assert.ok(r.ackMs.p50 > 0 && r.ackMs.p50 <= r.ackMs.max);
+    });
+  }
 
   it('gives the same accounting with the load spread over worker threads (Socket.IO peer)', async () => {
     const r = await measurePeer('socketio', tiny(['--workers', '2']));

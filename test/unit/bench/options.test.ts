@@ -63,6 +63,16 @@ describe('bench options', () => {
     assert.ok(hardTimeoutSeconds(parseBenchArgs(['--handshakes', '5000'])) > hardTimeoutSeconds(h));
   });
 
+  it('reads the pipelining mode (one CP and one ChatOS sender), which replaces the throughput run', () => {
+    const p = parseBenchArgs(['--pipeline', '--depth', '64', '--seconds', '5']);
+    assert.deepEqual({ pipeline: p.pipeline, depth: p.depth, seconds: p.seconds }, { pipeline: true, depth: 64, seconds: 5 });
+    assert.equal(runsThroughput(p), false);
+    assert.equal(parseBenchArgs([]).pipeline, false);
+    assert.equal(parseBenchArgs([]).depth, 256);
+    assert.ok(hardTimeoutSeconds(p) >= 2 * (1 + 5 + 5));
+    for (const argv of [['--depth', '0'], ['--depth', '2.5'], ['--depth', 'deep']]) assert.throws(() => parseBenchArgs(argv), UsageError, argv.join(' '));
+  });
+
   it('refuses values that would make a meaningless run', () => {
     for (const argv of [
       ['--transport', 'tcp'], ['--peers', 'nats'], ['--peers', ','], ['--clients', '0'], ['--clients', '2.5'],
