@@ -15,4 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The terminal client draws text only through ScreenText, which makes control characters
+    // visible (protocol.md §13.9): ink's Text would pass a peer's escape sequences to the terminal.
+    files: ['src/cli/**/*.ts', 'src/cli/**/*.tsx'],
+    ignores: ['src/cli/chat/ui/ScreenText.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'ink', importNames: ['Text', 'Transform'], message: 'draw text with ScreenText (src/cli/chat/ui/ScreenText.tsx), which makes control characters visible' }],
+      }],
+    },
+  },
 );

@@ -14,6 +14,7 @@ import type { ClientTransport, TransportFactory } from '../../src/client/transpo
 import type { Ack } from '../../src/client/types.js';
 import type { WireMessage } from '../../src/protocol/frames.js';
 import { loadConfig } from '../../src/config/load.js';
+import { OPTIONS } from '../../src/config/options.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { TEST_SECURITY } from './test-server.js';
 
@@ -30,15 +31,16 @@ for (const transport of ['tls', 'ws'] as const) {
     const uniq = (prefix: string): string => `${prefix}${++n}${transport}`;
 
     before(async () => {
-      // The defaults, with what a test needs changed: free ports, a temporary data directory,
-      // no logging, a rate limit that the tests' bursts stay under, and the tests' hash cost and
-      // registrations (every test registers from 127.0.0.1).
+      // The defaults, with what a test needs changed: every listener on a free port (a server
+      // of the defaults, such as `npm start`, may hold the default ones), a temporary data
+      // directory, no logging, a rate limit that the tests' bursts stay under, and the tests'
+      // hash cost and registrations (every test registers from 127.0.0.1).
       dataDir = mkdtempSync(join(tmpdir(), 'confab-sdk-'));
+      const anyPort = Object.fromEntries(OPTIONS.filter((o) => o.kind.type === 'port').map((o) => [o.key, 0]));
       const config = loadConfig({
         env: {},
         flags: {
-          dataDir, 'http.port': 0, 'tls.port': 0, 'quic.port': 0, 'log.level': 'silent',
-          'rateLimit.perSecond': 1000, 'rateLimit.burst': 1000,
+          ...anyPort, dataDir, 'log.level': 'silent', 'rateLimit.perSecond': 1000, 'rateLimit.burst': 1000,
           'security.scryptLog2N': TEST_SECURITY.scryptLog2N, 'security.registrationsPerHour': TEST_SECURITY.registrationsPerHour,
         },
       });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeFingerprint } from '../../client/fingerprint.js';
-import { DEFAULTS } from '../../config/defaults.js';
+import type { Config } from '../../config/schema.js';
 import { fingerprintOf } from '../../tls/certificate.js';
 import { CliError } from '../user.js';
 
@@ -15,8 +15,6 @@ export const PASSWORD_VARIABLE = 'CONFAB_PASSWORD';
 /** The server's HTTP port by default, where its WebSocket endpoint is. */
 const DEFAULT_WS_PORT = '8080';
 const SCHEMES = ['quic:', 'tls:', 'ws:', 'wss:', 'tcp:'];
-/** Where `confab serve` keeps its data (and its certificate) unless told otherwise. */
-const DEFAULT_DATA_DIR = DEFAULTS.dataDir;
 
 export type LoginMode = 'login' | 'register' | 'guest';
 
@@ -32,6 +30,8 @@ export interface ChatFlags {
   user?: string;
   register?: boolean;
   guest?: string;
+  /** The server's config file, where its data directory (and certificate) is found. */
+  config?: string;
 }
 
 export interface Launch {
@@ -95,21 +95,29 @@ export function planLaunch(rawUrl: string | undefined, flags: ChatFlags, env: Re
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
 
+/** The certificate `confab serve` presents with this configuration: a configured one, else its own self-signed one. */
+export function serverCertificatePath(config: Config): string {
+  return config.tls.cert ?? join(config.dataDir, 'tls', 'cert.pem');
+}
+
 /**
- * With no --fingerprint, a server on this machine is trusted by its own certificate: the
- * self-signed one `confab serve` keeps in its data directory (CONFAB_DATA_DIR, or ./data as for
- * `confab serve`). Whoever can read that file runs the server, so pinning it is as safe as
- * pinning the fingerprint the server prints. Anything else keeps the normal CA check.
+ * With no --fingerprint, a server on this machine is trusted by its own certificate, found where
+ * `confab serve` keeps it: `serverConfig` loads the configuration as `confab serve` would (its
+ * config file, CONFAB_* variables and --data-dir; ./data when none says otherwise), and is called
+ * only for such a server. Whoever can read that file runs the server, so pinning it is as safe
+ * as pinning the fingerprint the server prints. Anything else keeps the normal CA check.
  */
-export function pinLocalServer(launch: Launch, env: Readonly<Record<string, string | undefined>>): Launch {
+export function pinLocalServer(launch: Launch, serverConfig: () => Config): Launch {
   if (launch.fingerprint !== undefined) return launch;
   const url = new URL(launch.url);
   if (url.protocol === 'ws:' || url.protocol === 'tcp:' || !LOOPBACK.test(url.hostname)) return launch;
+  // A configuration that does not load is an error to report, as `confab serve` would.
+  const path = serverCertificatePath(serverConfig());
   let pem: string;
   try {
-    pem = readFileSync(join(env.CONFAB_DATA_DIR ?? DEFAULT_DATA_DIR, 'tls', 'cert.pem'), 'utf8');
+    pem = readFileSync(path, 'utf8');
   } catch {
-    return launch;
+    return launch; // no server has run with this data directory: the normal check applies
   }
   try {
     return { ...launch, fingerprint: fingerprintOf(pem) };

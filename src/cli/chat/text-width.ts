@@ -1,6 +1,9 @@
 // Terminal columns of text: East Asian wide characters and most emoji take two, combining marks
 // and zero-width characters none. An approximation of wcwidth, good enough to keep lines from
-// wrapping (every line is also cut at the pane's width when drawn).
+// wrapping (every line is also cut at the pane's width when drawn). Widths are those of the text
+// as shown (visible.ts): a control character counts as its picture or name, so lines laid out
+// here from text as received keep their width once it is made visible on its way to the screen.
+import { shownAs } from './visible.js';
 
 const WIDE: readonly (readonly [number, number])[] = [
   [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
@@ -9,8 +12,10 @@ const WIDE: readonly (readonly [number, number])[] = [
 ];
 
 export function charWidth(ch: string): number {
+  const shown = shownAs(ch);
+  if (shown !== ch) return textWidth(shown);
   const code = ch.codePointAt(0) ?? 0;
-  if (code === 0 || /\p{Mn}|\p{Me}|\u200b|\u200d|\ufe0f/u.test(ch)) return 0;
+  if (/\p{Mn}|\p{Me}|\u200b|\u200d|\ufe0f/u.test(ch)) return 0;
   for (const [from, to] of WIDE) if (code >= from && code <= to) return 2;
   return 1;
 }

@@ -16,8 +16,10 @@ export const REPO_ROOT = root;
 
 /** The argv that runs `confab chat` with these arguments. */
 export function chatCommand(args: readonly string[]): string[] {
-  const cli = compiled ? [join(root, 'bin', 'confab.js')] : ['--import', 'tsx', join(root, 'test', 'fixtures', 'confab-cli.ts')];
-  return [process.execPath, ...cli, 'chat', ...args];
+  if (compiled) return [process.execPath, join(root, 'bin', 'confab.js'), 'chat', ...args];
+  // tsx and its tsconfig by their full paths: the client may run in a directory outside the repository.
+  const tsx = ['--import', import.meta.resolve('tsx'), join(root, 'test', 'fixtures', 'confab-cli.ts')];
+  return ['env', `TSX_TSCONFIG_PATH=${join(root, 'tsconfig.json')}`, process.execPath, ...tsx, 'chat', ...args];
 }
 
 export interface ChatServer {

@@ -22,6 +22,11 @@ export interface PaneOptions {
   cwd?: string;
 }
 
+export interface TmuxOptions {
+  /** More lines for the server's configuration (e.g. `set -g set-clipboard on`). */
+  conf?: readonly string[];
+}
+
 export class Tmux {
   private readonly dir = mkdtempSync(join(tmpdir(), 'confab-tmux-'));
   /** A socket of its own, in a directory of its own (removed at the end with the socket). */
@@ -29,10 +34,11 @@ export class Tmux {
   private readonly conf = join(this.dir, 'tmux.conf');
   private readonly pids: number[] = [];
 
-  constructor() {
+  constructor(o: TmuxOptions = {}) {
     // No status bar (the pane is the whole terminal); a pane whose program ended stays, so a
     // crash is on screen for the failure message.
-    writeFileSync(this.conf, 'set -g status off\nset -g remain-on-exit on\nset -g history-limit 0\n');
+    const conf = ['set -g status off', 'set -g remain-on-exit on', 'set -g history-limit 0', ...(o.conf ?? [])];
+    writeFileSync(this.conf, `${conf.join('\n')}\n`);
   }
 
   async tmux(...args: string[]): Promise<string> {
@@ -50,6 +56,12 @@ export class Tmux {
     const pane = new Pane(this, name);
     this.pids.push(await pane.pid());
     return pane;
+  }
+
+  /** The paste buffers' contents: what programs put on the clipboard with OSC 52 (set-clipboard on). */
+  async buffers(): Promise<string[]> {
+    const out = await this.tmux('list-buffers', '-F', '#{buffer_sample}');
+    return out.split('\n').filter((l) => l !== '');
   }
 
   /** Ends the tmux server and, should one outlive it, every program it ran. */
@@ -93,6 +105,11 @@ export class Pane {
   async screen(): Promise<string[]> {
     const out = await this.tmux.tmux('capture-pane', '-p', '-t', this.name);
     return out.replace(/\n$/, '').split('\n');
+  }
+
+  /** The pane's title, as programs set it with OSC 0 or OSC 2. */
+  async title(): Promise<string> {
+    return (await this.tmux.tmux('display-message', '-p', '-t', this.name, '#{pane_title}')).replace(/\n$/, '');
   }
 
   /** Resizes the terminal (the program sees SIGWINCH). */

@@ -1,7 +1,7 @@
 // The input line: a prompt naming where Enter sends, then the text with the cursor shown.
-import { Text } from 'ink';
 import { visiblePart, type LineEditor } from '../line-editor.js';
 import { cut, textWidth } from '../text-width.js';
+import { ScreenText } from './ScreenText.js';
 
 export interface InputLineProps {
   prompt: string;
@@ -20,12 +20,12 @@ export function InputLine({ prompt, editor, width, hidden = false, focused = tru
   const { before, at, after } = visiblePart(shown, room);
   const used = textWidth(shownPrompt + before + at + after);
   return (
-    <Text wrap="truncate">
+    <ScreenText wrap="truncate">
       {shownPrompt}
       {before}
-      {focused ? <Text inverse>{at}</Text> : at}
+      {focused ? <ScreenText inverse>{at}</ScreenText> : at}
       {after}
       {' '.repeat(Math.max(0, width - used))}
-    </Text>
+    </ScreenText>
   );
 }

@@ -1,7 +1,7 @@
 // Logging in on screen (see login-form.ts): log in, register or enter as a guest (Tab changes
 // which), a name, and a password shown as stars.
 import { useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, useInput } from 'ink';
 import type { ChatController, ChatScreen } from '../controller.js';
 import { keyActions } from '../keys.js';
 import type { LoginMode } from '../launch.js';
@@ -9,6 +9,7 @@ import { lineText } from '../line-editor.js';
 import { fieldsOf, formStep, MODES, newForm, type Field } from '../login-form.js';
 import { fit, wrap } from '../text-width.js';
 import { InputLine } from './InputLine.js';
+import { ScreenText } from './ScreenText.js';
 import { useTheme } from './theme.js';
 
 const MODE_NAMES: Readonly<Record<LoginMode, string>> = { login: 'log in', register: 'register', guest: 'guest' };
@@ -56,26 +57,26 @@ export function LoginScreen({ controller, screen, width, height }: LoginScreenPr
   return (
     <Box flexDirection="column" width={width} height={height}>
       {intro.map((l, i) => (
-        <Text key={i} wrap="truncate" bold={i === 1}>
+        <ScreenText key={i} wrap="truncate" bold={i === 1}>
           {fit(l, width)}
-        </Text>
+        </ScreenText>
       ))}
       {fields.map((f) => (
         <InputLine key={f} prompt={`  ${label(f)}`} editor={f === 'name' ? form.name : form.password} hidden={f === 'password'} focused={!busy && f === form.field} width={width} />
       ))}
-      <Text> </Text>
-      <Text wrap="truncate" color={screen.loginError && !busy ? theme.error : undefined}>
+      <ScreenText> </ScreenText>
+      <ScreenText wrap="truncate" color={screen.loginError && !busy ? theme.error : undefined}>
         {fit(status, width)}
-      </Text>
-      <Text wrap="truncate">{fit(help, width)}</Text>
-      {problem.length > 0 && <Text> </Text>}
+      </ScreenText>
+      <ScreenText wrap="truncate">{fit(help, width)}</ScreenText>
+      {problem.length > 0 && <ScreenText> </ScreenText>}
       {problem.map((l, i) => (
-        <Text key={`problem${i}`} wrap="truncate" color={theme.error}>
+        <ScreenText key={`problem${i}`} wrap="truncate" color={theme.error}>
           {fit(` ${l}`, width)}
-        </Text>
+        </ScreenText>
       ))}
       {Array.from({ length: Math.max(0, height - used) }, (_, i) => (
-        <Text key={`pad${i}`}> </Text>
+        <ScreenText key={`pad${i}`}> </ScreenText>
       ))}
     </Box>
   );

@@ -1,7 +1,7 @@
 // The chat: conversations on the left, the open one in the middle, its members on the right
 // (when wide enough, or toggled with Ctrl-T), the notice line and the input line below.
 import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, useInput } from 'ink';
 import { typingNow, typingText } from '../../../client/node.js';
 import { runInput } from '../commands/table.js';
 import type { ChatController, ChatScreen } from '../controller.js';
@@ -14,6 +14,7 @@ import { Members } from './Members.js';
 import { MessagePane } from './MessagePane.js';
 import { NoticeLine } from './NoticeLine.js';
 import { Panel, panelLines } from './Panel.js';
+import { ScreenText } from './ScreenText.js';
 import { Sidebar } from './Sidebar.js';
 
 export interface MainScreenProps {
@@ -60,7 +61,7 @@ export function MainScreen({ controller, screen, columns, rows }: MainScreenProp
   const separator = (h: number) => (
     <Box flexDirection="column" width={1} height={h}>
       {Array.from({ length: h }, (_, i) => (
-        <Text key={i}>|</Text>
+        <ScreenText key={i}>|</ScreenText>
       ))}
     </Box>
   );

@@ -1,8 +1,9 @@
 // The open room's members: '@' for operators, '(off)' for those not connected.
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { Conversation } from '../../../client/conversations.js';
 import { nameKey } from '../../../core/names.js';
 import { fit } from '../text-width.js';
+import { ScreenText } from './ScreenText.js';
 
 export function memberLines(conv: Conversation | undefined, width: number): string[] {
   if (!conv || conv.kind !== 'room') return [fit('Members', width), fit('  (not a room)', width)];
@@ -16,9 +17,9 @@ export function Members({ conv, width, height }: { conv: Conversation | undefine
   return (
     <Box flexDirection="column" width={width} height={height}>
       {shown.map((l, i) => (
-        <Text key={i} wrap="truncate" bold={i === 0}>
+        <ScreenText key={i} wrap="truncate" bold={i === 0}>
           {l}
-        </Text>
+        </ScreenText>
       ))}
     </Box>
   );

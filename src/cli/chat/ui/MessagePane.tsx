@@ -1,8 +1,9 @@
 // The open conversation: its name and topic, then the messages in view (see pane.ts).
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { Conversation } from '../../../client/conversations.js';
 import type { PaneLine } from '../pane.js';
 import { fit } from '../text-width.js';
+import { ScreenText } from './ScreenText.js';
 import { useTheme } from './theme.js';
 
 export function conversationTitle(conv: Conversation | undefined): string {
@@ -29,11 +30,11 @@ export function MessagePane({ conv, lines, width, height, scroll, typing }: Mess
   const padding = Math.max(0, height - 1 - body.length);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold wrap="truncate">
+      <ScreenText bold wrap="truncate">
         {fit(title, width)}
-      </Text>
+      </ScreenText>
       {Array.from({ length: padding }, (_, i) => (
-        <Text key={`pad${i}`}> </Text>
+        <ScreenText key={`pad${i}`}> </ScreenText>
       ))}
       {body.map((l, i) => (
         <PaneRow key={i} line={l} width={width} ownColour={theme.own} />
@@ -46,16 +47,16 @@ function PaneRow({ line, width, ownColour }: { line: PaneLine; width: number; ow
   const text = fit(line.text, width);
   if (line.kind === 'note' || line.kind === 'marker') {
     return (
-      <Text wrap="truncate" bold={line.kind === 'marker'}>
+      <ScreenText wrap="truncate" bold={line.kind === 'marker'}>
         {text}
-      </Text>
+      </ScreenText>
     );
   }
   const sender = line.sender === '' ? '' : text.slice(0, line.sender.length);
   return (
-    <Text wrap="truncate" color={line.kind === 'own' ? ownColour : undefined}>
-      <Text bold>{sender}</Text>
+    <ScreenText wrap="truncate" color={line.kind === 'own' ? ownColour : undefined}>
+      <ScreenText bold>{sender}</ScreenText>
       {text.slice(sender.length)}
-    </Text>
+    </ScreenText>
   );
 }

@@ -1,7 +1,8 @@
 // Lines a command shows (/help, /rooms, /who) over the message pane until Esc.
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { Panel as PanelContent } from '../controller.js';
 import { fit, wrap } from '../text-width.js';
+import { ScreenText } from './ScreenText.js';
 
 /** A panel line too long for the pane goes on below, indented. */
 const HANGING_INDENT = 4;
@@ -21,18 +22,18 @@ export function Panel({ panel, width, height, scroll }: { panel: PanelContent; w
   const more = lines.length > room ? ` (${start + 1}-${start + shown.length} of ${lines.length}; PageUp/PageDown)` : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold wrap="truncate">
+      <ScreenText bold wrap="truncate">
         {fit(panel.title + more, width)}
-      </Text>
+      </ScreenText>
       {shown.map((l, i) => (
-        <Text key={i} wrap="truncate">
+        <ScreenText key={i} wrap="truncate">
           {fit(l, width)}
-        </Text>
+        </ScreenText>
       ))}
       {Array.from({ length: Math.max(0, room - shown.length) }, (_, i) => (
-        <Text key={`pad${i}`}> </Text>
+        <ScreenText key={`pad${i}`}> </ScreenText>
       ))}
-      <Text wrap="truncate">{fit('Esc closes this panel', width)}</Text>
+      <ScreenText wrap="truncate">{fit('Esc closes this panel', width)}</ScreenText>
     </Box>
   );
 }

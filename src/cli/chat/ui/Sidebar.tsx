@@ -1,7 +1,8 @@
 // The conversations, one line each (see sidebar.ts), cut to the height there is.
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { ChatModel } from '../../../client/conversations.js';
 import { sidebarLines } from '../sidebar.js';
+import { ScreenText } from './ScreenText.js';
 import { useTheme } from './theme.js';
 
 export function Sidebar({ model, width, height }: { model: ChatModel; width: number; height: number }) {
@@ -14,7 +15,7 @@ export function Sidebar({ model, width, height }: { model: ChatModel; width: num
   return (
     <Box flexDirection="column" width={width} height={height}>
       {shown.map((l, i) => (
-        <Text
+        <ScreenText
           key={i}
           wrap="truncate"
           bold={l.kind === 'heading' || l.unread > 0}
@@ -22,7 +23,7 @@ export function Sidebar({ model, width, height }: { model: ChatModel; width: num
           color={l.kind === 'request' ? theme.accent : undefined}
         >
           {l.text}
-        </Text>
+        </ScreenText>
       ))}
     </Box>
   );

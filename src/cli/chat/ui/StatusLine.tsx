@@ -1,7 +1,7 @@
 // The top line: the connection state in words (seed 000's names), who is logged in, where.
-import { Text } from 'ink';
 import type { ClientState } from '../../../client/node.js';
 import { fit, textWidth } from '../text-width.js';
+import { ScreenText } from './ScreenText.js';
 
 /** The state names of the protocol's client state machine (docs/protocol.md §6.1). */
 export const STATE_NAMES: Readonly<Record<ClientState, string>> = {
@@ -30,8 +30,8 @@ export function statusText(p: StatusLineProps): string {
 
 export function StatusLine(p: StatusLineProps) {
   return (
-    <Text inverse wrap="truncate">
+    <ScreenText inverse wrap="truncate">
       {fit(statusText(p), p.width)}
-    </Text>
+    </ScreenText>
   );
 }

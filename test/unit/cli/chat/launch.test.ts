@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chatUrl, pinLocalServer, planLaunch } from '../../../../src/cli/chat/launch.js';
+import { ConfigError, loadConfig } from '../../../../src/config/load.js';
 import { ensureCertificate } from '../../../../src/tls/certificate.js';
 import { CliError } from '../../../../src/cli/user.js';
 
@@ -64,20 +65,27 @@ describe('planLaunch', () => {
 });
 
 describe('pinLocalServer', () => {
-  it("pins a server on this machine by the certificate in its data directory", async () => {
+  it("pins a server on this machine by the certificate in its data directory, as confab serve finds it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'confab-pin-'));
     try {
       const { fingerprint } = await ensureCertificate(dir);
-      const env = { CONFAB_DATA_DIR: dir };
-      assert.equal(pinLocalServer(planLaunch(undefined, {}, env), env).fingerprint, fingerprint);
-      assert.equal(pinLocalServer(planLaunch('wss://localhost', {}, env), env).fingerprint, fingerprint);
-      // A pin given, another host, or plain ws://: nothing read.
-      assert.equal(pinLocalServer(planLaunch(undefined, { fingerprint: FP }, env), env).fingerprint, FP);
-      assert.equal(pinLocalServer(planLaunch('quic://chat.example.com', {}, env), env).fingerprint, undefined);
-      assert.equal(pinLocalServer(planLaunch('ws://127.0.0.1', {}, env), env).fingerprint, undefined);
+      const config = () => loadConfig({ env: { CONFAB_DATA_DIR: dir } });
+      assert.equal(pinLocalServer(planLaunch(undefined, {}, {}), config).fingerprint, fingerprint);
+      assert.equal(pinLocalServer(planLaunch('wss://localhost', {}, {}), config).fingerprint, fingerprint);
+      assert.equal(pinLocalServer(planLaunch(undefined, {}, {}), () => loadConfig({ env: {}, flags: { dataDir: dir } })).fingerprint, fingerprint);
+      // A configured certificate is the one the server presents.
+      const other = await ensureCertificate(join(dir, 'other'));
+      const withCert = () => loadConfig({ env: { CONFAB_DATA_DIR: dir, CONFAB_TLS_CERT: join(dir, 'other', 'tls', 'cert.pem'), CONFAB_TLS_KEY: join(dir, 'other', 'tls', 'key.pem') } });
+      assert.equal(pinLocalServer(planLaunch(undefined, {}, {}), withCert).fingerprint, other.fingerprint);
+      // A pin given, another host, or plain ws://: the configuration is not even loaded.
+      const unused = (): never => assert.fail('the configuration was loaded');
+      assert.equal(pinLocalServer(planLaunch(undefined, { fingerprint: FP }, {}), unused).fingerprint, FP);
+      assert.equal(pinLocalServer(planLaunch('quic://chat.example.com', {}, {}), unused).fingerprint, undefined);
+      assert.equal(pinLocalServer(planLaunch('ws://127.0.0.1', {}, {}), unused).fingerprint, undefined);
       // No certificate there: the normal check applies.
-      const none = { CONFAB_DATA_DIR: join(dir, 'none') };
-      assert.equal(pinLocalServer(planLaunch(undefined, {}, none), none).fingerprint, undefined);
+      assert.equal(pinLocalServer(planLaunch(undefined, {}, {}), () => loadConfig({ env: { CONFAB_DATA_DIR: join(dir, 'none') } })).fingerprint, undefined);
+      // A configuration that does not load is said, as confab serve would say it.
+      assert.throws(() => pinLocalServer(planLaunch(undefined, {}, {}), () => loadConfig({ file: join(dir, 'missing.json'), env: {} })), ConfigError);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
