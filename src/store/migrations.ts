@@ -114,6 +114,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX message_targets_dm_from ON message_targets (from_key, key, message_id) WHERE kind = 1;
     `,
   },
+  // Reserved: version 5 is a step being made alongside version 6, and takes its place here.
+  { version: 5, sql: '' },
+  {
+    version: 6,
+    sql: `
+      -- Resume tokens name the generation they were issued in; a password change moves it on
+      -- (docs/protocol.md §13.5). Existing accounts start at 0: their tokens of the earlier
+      -- layout are invalid anyway.
+      ALTER TABLE accounts ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
