@@ -1,6 +1,5 @@
 // The composition root: the one place that picks implementations and wires them together.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
@@ -26,6 +25,7 @@ import { DiskBlobStore } from './store/blobs-disk.js';
 import { MemoryBlobStore } from './store/blobs-memory.js';
 import { SqliteStore } from './store/sqlite.js';
 import { ensureCertificate } from './tls/certificate.js';
+import { loadTokenKey } from './token-key.js';
 import { listenTcp } from './transport/tcp.js';
 import { listenTls } from './transport/tls.js';
 import { listenQuic } from './transport/quic/listener.js';
@@ -69,18 +69,11 @@ export interface StartOptions {
   webRoot?: string | false;
 }
 
-/** The secret that signs resume tokens; kept in the data dir so tokens survive a restart. */
-function tokenSecret(dataDir: string): Uint8Array {
-  const path = join(dataDir, 'token.key');
-  if (existsSync(path)) return readFileSync(path);
-  const secret = randomBytes(32);
-  writeFileSync(path, secret, { mode: 0o600 });
-  return secret;
-}
-
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
+  // First, before anything listens or opens: a missing key is made, a bad one stops the start.
+  const tokenKey = loadTokenKey(config.dataDir);
   const metrics = new Metrics();
   const store: Store = config.store === 'memory'
     ? new MemoryStore()
@@ -91,7 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const node = new ChatNode({
     store,
     presence: new MemoryPresence(),
-    tokenSecret: tokenSecret(config.dataDir),
+    tokenSecret: tokenKey,
     settings: {
       guests: config.guests,
       historyOnJoin: config.historyOnJoin,

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { isChatError } from '../core/errors.js';
 import { CertificateError } from '../tls/certificate.js';
+import { TokenKeyError } from '../token-key.js';
 import { chatCommand } from './chat/command.js';
 import { processIo, type CliIo } from './io.js';
 import { PromptCancelled } from './prompt.js';
@@ -82,7 +83,7 @@ function report(err: unknown, io: CliIo): number {
     return err.exitCode;
   }
   if (err instanceof PromptCancelled) return 130;
-  if (err instanceof ConfigError || err instanceof CliError || err instanceof CertificateError || isChatError(err)) {
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof CertificateError || err instanceof TokenKeyError || isChatError(err)) {
     io.stderr.write(`confab: ${(err as Error).message}\n`);
     return 1;
   }

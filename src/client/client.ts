@@ -806,12 +806,8 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   private onError(link: Link, f: FrameOf<'ERROR'>): void {
     if (link.phase === 'resume' && f.ref !== 0 && f.ref === link.resumeRef) {
-      if (f.code === ErrorCode.NAME_IN_USE) {
-        // A guest's old session has not ended on the server yet (it has not noticed the lost
-        // connection): the nickname frees up when it does, so try again later.
-        this.linkFailed(link, ClientError.fromFrame(f, 'the session could not be resumed yet: '), true);
-        return;
-      }
+      // A refusal is final, NAME_IN_USE included: a guest's own session still open on the server
+      // is taken over by the resume, so that answer means another guest holds the nickname now.
       this.onResumeRefused(link, f);
       return;
     }

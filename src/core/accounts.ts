@@ -1,15 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import type { NodeContext } from './context.js';
 import { ChatError, isChatError } from './errors.js';
 import type { LoginGuard } from './login-guard.js';
 import { guestKey, isReservedName, parseUserName } from './names.js';
 import type { Passwords } from './passwords.js';
-import type { Account, NameKey } from './types.js';
+import type { AccountClaims, GuestClaims } from './token.js';
+import type { Account, NameKey, NewAccount } from './types.js';
 
 export const MAX_PASSWORD_BYTES = 128;
 /** New passwords (REGISTER, `confab user add|passwd`) have at least this many characters. */
 export const MIN_PASSWORD_CHARS = 8;
 
-export interface Identity { key: string; name: string; guest: boolean }
+/** Who a session is for, with what its resume token names (core/token.ts). */
+export type Identity =
+  | { guest: false; key: string; name: string; createdAt: number; tokenGeneration: number }
+  | { guest: true; key: string; name: string; identity: string; startedAt: number };
+
+/** A guest's identity: 128 random bits (docs/protocol.md §13.4). */
+const GUEST_IDENTITY_BYTES = 16;
 
 /** A guest nickname held while its session opens; release() once the hub holds it. */
 export interface GuestClaim { id: Identity; release(): void }
@@ -47,12 +55,12 @@ export class Accounts {
     this.refuseTaken(key, name);
     this.claims.add(key);
     try {
-      const account: Account = { key, name, passwordHash, dmPolicy: 'open', createdAt: this.ctx.now() };
+      const account: NewAccount = { key, name, passwordHash, dmPolicy: 'open', createdAt: this.ctx.now() };
       if (!(await this.ctx.store.createAccount(account))) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+      return accountIdentity({ ...account, tokenGeneration: 0 });
     } finally {
       this.claims.delete(key);
     }
-    return { key, name, guest: false };
   }
 
   /**
@@ -75,9 +83,10 @@ export class Accounts {
       const checked = account ? await this.passwords.check(password, account.passwordHash) : { ok: await this.passwords.checkDecoy(password) };
       if (!account || !checked.ok) throw new ChatError('BAD_CREDENTIALS', 'bad user name or password');
       // Replaced only while the stored hash is the one checked: a password change meanwhile wins.
+      // (Not a password change: the account's tokens stay valid.)
       if (checked.upgrade) await this.ctx.store.upgradePasswordHash(account.key, account.passwordHash, checked.upgrade);
       attempt.succeeded();
-      return { key: account.key, name: account.name, guest: false };
+      return accountIdentity(account);
     } catch (err) {
       // Only a checked password counts as a failure: not a busy server or a fault of its own.
       if (!isChatError(err) || err.errorName === 'LOGIN_BUSY') attempt.withdraw();
@@ -85,18 +94,55 @@ export class Accounts {
     }
   }
 
-  /** A guest nickname: never a registered or reserved name, never one a live session holds. */
-  async guest(rawNick: string): Promise<Identity> {
-    if (!this.ctx.settings.guests) throw new ChatError('GUESTS_DISABLED', 'this server does not allow guests');
-    const { key, name } = parseUserName(rawNick);
-    this.refuseGuest(key, name);
-    if (await this.ctx.store.getAccount(key)) throw new ChatError('NAME_IN_USE', `${name} is a registered name`);
-    this.refuseGuest(key, name);
-    return { key: guestKey(key), name, guest: true };
+  /**
+   * A new guest (never a registered or reserved name, never one a live session holds), holding
+   * the nickname until release() so no registration can take it meanwhile.
+   */
+  async claimGuest(rawNick: string): Promise<GuestClaim> {
+    const claim = await this.claimNick(rawNick);
+    const identity = randomBytes(GUEST_IDENTITY_BYTES).toString('hex');
+    return { ...claim, id: { guest: true, key: guestKey(claim.key, identity), name: claim.name, identity, startedAt: this.ctx.now() } };
   }
 
-  /** Like guest(), holding the nickname until release() so no registration can take it meanwhile. */
-  async claimGuest(rawNick: string): Promise<GuestClaim> {
+  /**
+   * The account a token names, if it is still that account: the same creation (a deleted and
+   * re-registered name is another account) at the same token generation (no password change since).
+   */
+  async returningAccount(claims: AccountClaims): Promise<Identity> {
+    const account = await this.ctx.store.getAccount(claims.key);
+    if (!account || account.createdAt !== claims.createdAt || account.tokenGeneration !== claims.generation) {
+      throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
+    }
+    return accountIdentity(account);
+  }
+
+  /**
+   * The guest a token names, held like claimGuest(). Its nickname must be free, or held by this
+   * same guest (the caller decides about that session): a later guest of the nickname is someone
+   * else (NAME_IN_USE).
+   */
+  async returningGuest(claims: GuestClaims): Promise<GuestClaim> {
+    let nick;
+    try {
+      nick = parseUserName(claims.name);
+    } catch {
+      throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
+    }
+    const key = guestKey(nick.key, claims.identity);
+    const id: Identity = { guest: true, key, name: nick.name, identity: claims.identity, startedAt: claims.startedAt };
+    if (this.ctx.hub.guestByNick(nick.key)?.key === key) return { id, release: () => undefined };
+    const claim = await this.claimNick(claims.name);
+    return { id, release: claim.release };
+  }
+
+  async setPassword(rawName: string, password: string): Promise<boolean> {
+    const { key } = parseUserName(rawName);
+    checkNewPassword(password);
+    return this.ctx.store.setPassword(key, await this.passwords.hash(password));
+  }
+
+  /** Holds a free guest nickname (see claims) until release(). */
+  private async claimNick(rawNick: string): Promise<{ key: NameKey; name: string; release(): void }> {
     if (!this.ctx.settings.guests) throw new ChatError('GUESTS_DISABLED', 'this server does not allow guests');
     const { key, name } = parseUserName(rawNick);
     this.refuseGuest(key, name);
@@ -108,13 +154,7 @@ export class Accounts {
       release();
       throw err;
     }
-    return { id: { key: guestKey(key), name, guest: true }, release };
-  }
-
-  async setPassword(rawName: string, password: string): Promise<boolean> {
-    const { key } = parseUserName(rawName);
-    checkNewPassword(password);
-    return this.ctx.store.setPassword(key, await this.passwords.hash(password));
+    return { key, name, release };
   }
 
   private refuseTaken(key: NameKey, name: string): void {
@@ -126,6 +166,10 @@ export class Accounts {
     if (isReservedName(name)) throw new ChatError('NAME_IN_USE', `${name} is reserved`);
     if (this.ctx.hub.guestByNick(key) || this.claims.has(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
   }
+}
+
+function accountIdentity(a: Account): Identity {
+  return { guest: false, key: a.key, name: a.name, createdAt: a.createdAt, tokenGeneration: a.tokenGeneration };
 }
 
 /** Any password that may be checked: 1 to MAX_PASSWORD_BYTES bytes of UTF-8. */

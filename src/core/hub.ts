@@ -1,3 +1,4 @@
+import { nickOfGuestKey } from './names.js';
 import type { Session } from './session.js';
 import type { NameKey } from './types.js';
 
@@ -21,7 +22,7 @@ export class Hub {
     const first = set === undefined;
     if (!set) this.byUser.set(session.key, (set = new Set()));
     set.add(session);
-    if (session.guest) this.byNick.set(session.key.slice(1), session);
+    if (session.guest) this.byNick.set(nickOfGuestKey(session.key), session);
     return first;
   }
 
@@ -32,7 +33,7 @@ export class Hub {
     if (!set) return false;
     set.delete(session);
     // A resumed guest session may already have taken the nickname over.
-    if (session.guest && this.byNick.get(session.key.slice(1)) === session) this.byNick.delete(session.key.slice(1));
+    if (session.guest && this.byNick.get(nickOfGuestKey(session.key)) === session) this.byNick.delete(nickOfGuestKey(session.key));
     if (set.size === 0) {
       this.byUser.delete(session.key);
       return true;

@@ -1,8 +1,8 @@
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
-import { guestKey, isRoomTarget, parseRoomName, parseUserName } from './names.js';
+import { isRoomTarget, parseRoomName, parseUserName } from './names.js';
 import type { Session } from './session.js';
-import type { ChatMessage, FileRef, HistoryQuery, MessageId, NameKey } from './types.js';
+import type { ChatMessage, FileRef, HistoryQuery, NameKey } from './types.js';
 import type { Consents } from './consent.js';
 import type { Files } from './files.js';
 
@@ -135,7 +135,8 @@ export class Messaging {
       rows = await this.ctx.store.roomHistory(key, probe);
     } else {
       const peer = await this.peerKey(withWhom);
-      rows = await this.ctx.store.dmHistory(session.key, peer, withFloor(probe, session.historyFrom));
+      // A guest key is one guest's own (names.ts guestKey): its conversations hold nobody else's.
+      rows = peer === undefined ? [] : await this.ctx.store.dmHistory(session.key, peer, probe);
     }
     const more = rows.length > q.limit;
     if (!more) return { messages: rows, more };
@@ -146,20 +147,18 @@ export class Messaging {
   /** The newest message of each of the user's most recent direct conversations (Store.recentDirect). */
   async recentDirect(session: Session, limit: number): Promise<ChatMessage[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ChatError('BAD_REQUEST', 'limit must be 1..100');
-    // A guest nickname is not an identity: another guest may have used it before.
-    if (session.guest) return [];
     return this.ctx.store.recentDirect(session.key, limit);
   }
 
-  /** DM history works for former guests too, as long as the name resolves. */
-  private async peerKey(raw: string): Promise<NameKey> {
-    try {
-      return (await this.resolveUser(raw)).key;
-    } catch (e) {
-      const { key } = parseUserName(raw);
-      if (await this.ctx.store.getAccount(key)) throw e;
-      return guestKey(key);
-    }
+  /**
+   * Whom a user name means in HISTORY: the account, else the guest that holds the nickname now.
+   * Undefined for a nickname nobody holds: it names no one, not whoever used it last (§7.5).
+   */
+  private async peerKey(raw: string): Promise<NameKey | undefined> {
+    const { key } = parseUserName(raw);
+    const account = await this.ctx.store.getAccount(key);
+    if (account) return account.key;
+    return this.ctx.hub.guestByNick(key)?.key;
   }
 
   /** DMs that waited while the user had no session; removed from the mailbox once handed over. */
@@ -176,9 +175,13 @@ export class Messaging {
     }
   }
 
-  /** What a resuming session missed since `since`, bounded by resumeLimit. */
-  async missed(session: Session, since: number): Promise<Missed> {
+  /**
+   * What a resuming session missed since `asked`, bounded by resumeLimit. A guest missed nothing
+   * from before it began, whatever its client says.
+   */
+  async missed(session: Session, asked: number): Promise<Missed> {
     const limit = this.ctx.settings.resumeLimit;
+    const since = Math.max(asked, session.startId - 1);
     const rows = await this.ctx.store.missedSince(session.key, [...session.rooms], since, limit + 1);
     const waiting = session.guest ? [] : await this.ctx.store.mailbox(session.key, limit + 1);
     const byId = new Map<number, ChatMessage>();
@@ -204,16 +207,4 @@ export class Messaging {
       throw new ChatError('MESSAGE_TOO_LONG', `message longer than ${this.ctx.settings.maxTextBytes} bytes`);
     }
   }
-}
-
-/**
- * The query with ids below `floor` out of reach (what lies before a guest's own start is another
- * guest's). The page keeps its direction: paging forward stays "oldest after", anything else
- * becomes "newest between", which is what a query with no `after` meant within the floor.
- */
-function withFloor(q: HistoryQuery, floor: MessageId): HistoryQuery {
-  if (floor <= 0) return q;
-  const after = Math.max(q.after ?? 0, floor - 1);
-  if (q.after !== undefined && q.before === undefined) return { ...q, after };
-  return { ...q, after, before: q.before ?? Number.MAX_SAFE_INTEGER };
 }

@@ -89,7 +89,18 @@ export function isRoomTarget(target: string): boolean {
   return target.startsWith('#');
 }
 
-/** Guests live in their own key space so a guest's DMs never mix with a later account of that name. */
-export function guestKey(key: NameKey): NameKey {
-  return `~${key}`;
+/**
+ * A guest's key: '~', its nickname's key, '~', and its identity (random, carried by its resume
+ * token). A nickname is not an identity: every guest that takes it is someone else, so its
+ * messages, conversations, consents and client message ids are its own by construction, and never
+ * mix with an earlier guest's or with those of an account that later registers the name. ('~' is
+ * not a name character, so the parts cannot run into each other.)
+ */
+export function guestKey(nickKey: NameKey, identity: string): NameKey {
+  return `~${nickKey}~${identity}`;
+}
+
+/** The nickname key within a guest key (see guestKey). */
+export function nickOfGuestKey(key: NameKey): NameKey {
+  return key.slice(1, key.indexOf('~', 1));
 }

@@ -10,14 +10,14 @@ import type { ChatEvent, SessionSink } from './events.js';
 import { Hub } from './hub.js';
 import { firstIdAt, MessageIdGenerator } from './ids.js';
 import { Messaging, type Missed, type Page, type SendRequest } from './messaging.js';
-import { isRoomTarget, parseRoomName, parseUserName } from './names.js';
+import { isRoomTarget, nickOfGuestKey, parseRoomName, parseUserName } from './names.js';
 import { TokenBucket } from './rate-limit.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
 import { defaultPasswordSettings, Passwords, type PasswordSettings } from './passwords.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
 import { Session } from './session.js';
 import { TokenSigner } from './token.js';
-import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey } from './types.js';
+import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, NameKey } from './types.js';
 import type { BlobReader, BlobStore } from '../ports/blobs.js';
 import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 
@@ -199,43 +199,48 @@ export class ChatNode implements BrokerEventHandler {
     }
   }
 
-  /** Resume with a token from an earlier session; BAD_CREDENTIALS when it is invalid or stale. */
+  /**
+   * Resume with a token from an earlier session: BAD_CREDENTIALS when it is invalid or stale (an
+   * account's token after a password change, or of an account deleted since); NAME_IN_USE when it
+   * is a guest's and another guest holds the nickname now.
+   */
   async resume(token: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
     const claims = this.tokens.verify(token, this.ctx.now());
     if (!claims) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     // Everything made before the token was issued had reached the earlier session (live or in its
     // SESSION answer): a client that saw no message yet resumes from there, not from the start.
     const servedBefore = firstIdAt(claims.issuedAt);
-    if (claims.guest) {
-      // The guest's old connection may not be known dead yet (keepalive): the token's holder takes
-      // the nickname over, and the old session ends without the guest leaving its rooms.
-      const { key } = parseUserName(claims.name);
-      const old = this.hub.guestByNick(key);
-      const id = old ? { key: old.key, name: old.name, guest: true } : await this.accounts.guest(claims.name);
-      const opened = await this.open(id, sink, protocol, opts, old, servedBefore);
-      if (old) {
-        old.sink.terminate(0, 'session resumed on another connection');
-        await this.end(old);
-      }
-      return { ...opened, servedBefore };
+    if (!claims.guest) return { ...(await this.open(await this.accounts.returningAccount(claims), sink, protocol, opts)), servedBefore };
+    const claim = await this.accounts.returningGuest(claims);
+    const { id } = claim;
+    // The guest's old connection may not be known dead yet (keepalive): the token's holder takes
+    // its session over, and the old one ends without the guest leaving its rooms.
+    const old = this.hub.guestByNick(nickOfGuestKey(id.key));
+    const replacing = old?.key === id.key ? old : undefined;
+    let opened: Opened;
+    try {
+      opened = await this.open(id, sink, protocol, opts, replacing);
+    } finally {
+      claim.release();
     }
-    const account = await this.store.getAccount(claims.key);
-    if (!account) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
-    return { ...(await this.open({ key: account.key, name: account.name, guest: false }, sink, protocol, opts)), servedBefore };
+    if (replacing) {
+      replacing.sink.terminate(0, 'session resumed on another connection');
+      await this.end(replacing);
+    }
+    return { ...opened, servedBefore };
   }
 
-  /** `since`: a resumed guest's first visible message id (the token's issue); default now. */
-  private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session, since?: MessageId): Promise<Opened> {
+  private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session): Promise<Opened> {
     if (this.stopped) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
     // A guest nickname may have been taken while we awaited: check again now, synchronously.
-    const holder = id.guest ? this.hub.guestByNick(id.key.slice(1)) : undefined;
+    const holder = id.guest ? this.hub.guestByNick(nickOfGuestKey(id.key)) : undefined;
     if (holder && holder !== replacing) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
     const now = this.ctx.now();
     const { perSecond, burst } = this.settings.rateLimit;
     const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol, opts.live ?? true);
     if (id.guest) {
       session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
-      session.historyFrom = replacing?.historyFrom ?? since ?? firstIdAt(now);
+      session.startId = firstIdAt(id.startedAt);
     }
     const first = this.hub.add(session);
     const rooms = await this.rooms.roomsOf(session);
@@ -244,7 +249,9 @@ export class ChatNode implements BrokerEventHandler {
     if (first) this.ctx.broadcast({ kind: 'presence', room: '', user: session.name, event: 'online' }, rooms, [], session);
     const names: string[] = [];
     for (const r of rooms) names.push(await this.rooms.nameOf(r));
-    const token = this.tokens.sign({ key: id.guest ? id.key.slice(1) : id.key, name: id.name, guest: id.guest, issuedAt: now });
+    const token = this.tokens.sign(id.guest
+      ? { guest: true, name: id.name, identity: id.identity, startedAt: id.startedAt, issuedAt: now }
+      : { guest: false, key: id.key, name: id.name, createdAt: id.createdAt, generation: id.tokenGeneration, issuedAt: now });
     return { session, token, rooms: names };
   }
 
@@ -259,8 +266,8 @@ export class ChatNode implements BrokerEventHandler {
     const rooms = [...session.rooms];
     this.ctx.broadcast({ kind: 'presence', room: '', user: session.name, event: 'quit' }, rooms, []);
     if (session.guest) {
+      // A guest's rooms and private connections last as long as its sessions (protocol.md §7.1).
       await this.rooms.guestGone(session, rooms);
-      // A later guest of the same nickname is someone else: it inherits no private connections.
       await this.store.dropConsents(session.key);
     }
   }
@@ -354,9 +361,15 @@ export class ChatNode implements BrokerEventHandler {
   }
   /** May `from` send a DM to `to` right now (policy and consent)? */
   async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
-    const policy = to.startsWith('~') ? this.hub.guestByNick(to.slice(1))?.guestDmPolicy : (await this.store.getAccount(to))?.dmPolicy;
+    const policy = to.startsWith('~') ? this.guestPolicy(to) : (await this.store.getAccount(to))?.dmPolicy;
     if (policy !== 'consent') return true;
     return this.consents.allowed(from, to);
+  }
+
+  /** A live guest's policy, undefined when the guest has no session. */
+  private guestPolicy(key: NameKey): DmPolicy | undefined {
+    for (const s of this.hub.sessionsOf(key) ?? []) return s.guestDmPolicy;
+    return undefined;
   }
 
   // ---- files (docs/protocol.md §7.10) ----

@@ -12,14 +12,14 @@ export class Session {
   /** A guest's DM policy (an account's is in the store). */
   guestDmPolicy: DmPolicy = 'open';
   /**
-   * A guest sees direct messages from this id on: its nickname is not an identity, and an
-   * earlier guest of the same nickname had conversations of its own. 0 for accounts.
+   * The first message id of a guest's time: a resume replays nothing older, since the guest did
+   * not exist to miss it (docs/protocol.md §7.6). 0 for accounts.
    */
-  historyFrom: MessageId = 0;
+  startId: MessageId = 0;
 
   constructor(
     readonly id: string,
-    /** Key used in messages and memberships: the account key, or '~' + nick for guests. */
+    /** Key used in messages and memberships: the account key, or a guest's own key (names.ts guestKey). */
     readonly key: NameKey,
     readonly name: string,
     readonly guest: boolean,

@@ -15,7 +15,15 @@ export interface Account {
   passwordHash: string;  // encoded scrypt hash, see core/password.ts; never the password
   dmPolicy: DmPolicy;
   createdAt: number;     // ms since epoch
+  /**
+   * Resume tokens carry the generation they were issued in and are valid only while it is the
+   * account's: a password change moves it on, which revokes them all (docs/protocol.md §13.5).
+   */
+  tokenGeneration: number;
 }
+
+/** An account as it is created: its token generation starts at 0. */
+export type NewAccount = Omit<Account, 'tokenGeneration'>;
 
 export type RoomRole = 'operator' | 'member';
 

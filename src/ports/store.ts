@@ -1,5 +1,5 @@
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, NewAccount, RoomRecord, RoomRole,
 } from '../core/types.js';
 
 /**
@@ -16,10 +16,14 @@ export interface Store {
   close(): Promise<void>;
 
   // ---- accounts ----
-  /** Returns false (and changes nothing) when the key is taken. */
-  createAccount(account: Account): Promise<boolean>;
+  /** Returns false (and changes nothing) when the key is taken. The account's token generation is 0. */
+  createAccount(account: NewAccount): Promise<boolean>;
   getAccount(key: NameKey): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
+  /**
+   * Changes the password and, in the same write, moves the account's token generation on by one,
+   * so that every resume token issued before is invalid. False when there is no such account.
+   */
   setPassword(key: NameKey, passwordHash: string): Promise<boolean>;
   /**
    * Replaces the password hash with a stronger hash of the same password (made at a login), only

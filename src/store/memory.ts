@@ -1,5 +1,5 @@
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, NewAccount, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { insertSorted, newestAfter, page, removeSorted } from './sorted-ids.js';
@@ -87,9 +87,9 @@ export class MemoryStore implements Store {
 
   // ---- accounts ----
 
-  async createAccount(account: Account): Promise<boolean> {
+  async createAccount(account: NewAccount): Promise<boolean> {
     if (this.accounts.has(account.key)) return false;
-    this.accounts.set(account.key, { ...account });
+    this.accounts.set(account.key, { ...account, tokenGeneration: 0 });
     return true;
   }
 
@@ -104,8 +104,10 @@ export class MemoryStore implements Store {
 
   async setPassword(key: NameKey, passwordHash: string): Promise<boolean> {
     const a = this.accounts.get(key);
-    if (a) a.passwordHash = passwordHash;
-    return a !== undefined;
+    if (!a) return false;
+    a.passwordHash = passwordHash;
+    a.tokenGeneration++;
+    return true;
   }
 
   async upgradePasswordHash(key: NameKey, oldHash: string, newHash: string): Promise<boolean> {

@@ -118,7 +118,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 7,
+    version: 5,
+    sql: `
+      -- Resume tokens name the generation they were issued in; a password change moves it on
+      -- (docs/protocol.md §13.5). Existing accounts start at 0: their tokens of the earlier
+      -- layout are invalid anyway.
+      ALTER TABLE accounts ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    version: 6,
     // Name keys by the rule of docs/protocol.md §7.8 (NFKC, case folding, confusables skeleton).
     sql: '',
     run: rekeyNames,

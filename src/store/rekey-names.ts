@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { nameKey } from '../core/names.js';
 import { decodeList, encodeList } from './rows.js';
 
-// Schema version 7: name keys changed from "NFC, lower case" to the rule of docs/protocol.md
+// Schema version 6: name keys changed from "NFC, lower case" to the rule of docs/protocol.md
 // §7.8 (NFKC, case folding, confusables skeleton). Every stored key is recomputed, in every
 // table that holds one. Runs inside the migration's transaction.
 //

@@ -2,7 +2,7 @@ import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, Membership, R
 
 // Rows of the sqlite schema (migrations.ts) and their domain values.
 
-export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number }
+export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number; token_generation: number }
 export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number }
 export interface MembershipRow { room: string; user: string; name: string; role: string }
 export interface MessageRow {
@@ -23,7 +23,10 @@ export function encodeFiles(files: readonly FileRef[] | undefined): string {
 }
 
 export function toAccount(r: AccountRow): Account {
-  return { key: r.key, name: r.name, passwordHash: r.password_hash, dmPolicy: r.dm_policy as DmPolicy, createdAt: r.created_at };
+  return {
+    key: r.key, name: r.name, passwordHash: r.password_hash, dmPolicy: r.dm_policy as DmPolicy, createdAt: r.created_at,
+    tokenGeneration: r.token_generation,
+  };
 }
 
 export function toRoom(r: RoomRow): RoomRecord {

@@ -42,7 +42,9 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (key) DO NOTHING`),
     getAccount: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE key = ?'),
     listAccounts: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY key'),
-    setPassword: db.prepare<[string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ?'),
+    setPassword: db.prepare<[string, string]>(
+      'UPDATE accounts SET password_hash = ?, token_generation = token_generation + 1 WHERE key = ?'),
+    // A stronger hash of the same password: not a password change, so tokens stay valid.
     upgradePasswordHash: db.prepare<[string, string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ? AND password_hash = ?'),
     setDmPolicy: db.prepare<[string, string]>('UPDATE accounts SET dm_policy = ? WHERE key = ?'),
     deleteAccount: db.prepare<[string]>('DELETE FROM accounts WHERE key = ?'), // memberships cascade

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, NewAccount, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
@@ -97,7 +97,7 @@ export class SqliteStore implements Store {
 
   // ---- accounts ----
 
-  async createAccount(a: Account): Promise<boolean> {
+  async createAccount(a: NewAccount): Promise<boolean> {
     return this.write((s) => s.insertAccount.run(a.key, a.name, a.passwordHash, a.dmPolicy, a.createdAt).changes > 0);
   }
 

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Account, ChatMessage, HistoryQuery, MessageId, NameKey, RoomRecord } from '../../src/core/types.js';
+import type { ChatMessage, HistoryQuery, MessageId, NameKey, NewAccount, RoomRecord } from '../../src/core/types.js';
 import type { Store } from '../../src/ports/store.js';
 import { referenceDm, referenceMissed, referenceRoom } from './store-reference.js';
 
@@ -36,7 +36,7 @@ function messageMaker(): (d: Draft) => ChatMessage {
   };
 }
 
-function account(key: NameKey, over: Partial<Account> = {}): Account {
+function account(key: NameKey, over: Partial<NewAccount> = {}): NewAccount {
   return { key, name: key.toUpperCase(), passwordHash: `hash-of-${key}`, dmPolicy: 'open', createdAt: 1_700_000_000_000, ...over };
 }
 
@@ -80,7 +80,7 @@ export function storeContract(name: string, make: StoreFactory): void {
         const alice = account('alice', { dmPolicy: 'consent', createdAt: 1_700_000_000_123 });
         assert.equal(await store.createAccount(alice), true);
         assert.equal(await store.createAccount(account('alice', { name: 'Other', passwordHash: 'x' })), false);
-        assert.deepEqual(await store.getAccount('alice'), alice);
+        assert.deepEqual(await store.getAccount('alice'), { ...alice, tokenGeneration: 0 });
         assert.equal(await store.getAccount('bob'), undefined);
       });
 
@@ -135,6 +135,29 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal((await store.getAccount('alice'))?.passwordHash, 'changed');
         assert.equal(await store.upgradePasswordHash('bob', '', 'h'), false);
         assert.equal(await store.getAccount('bob'), undefined);
+        assert.equal((await store.getAccount('alice'))?.tokenGeneration, 1, 'an upgrade is not a password change');
+      });
+
+      it('moves the token generation on with every password change, and with nothing else', async () => {
+        await store.createAccount(account('alice'));
+        await store.createAccount(account('bob'));
+        assert.equal((await store.getAccount('alice'))?.tokenGeneration, 0);
+        await store.setPassword('alice', 'second-hash');
+        await store.setPassword('alice', 'third-hash');
+        await store.setDmPolicy('alice', 'consent');
+        const a = await store.getAccount('alice');
+        assert.deepEqual([a?.passwordHash, a?.tokenGeneration], ['third-hash', 2]);
+        assert.equal((await store.getAccount('bob'))?.tokenGeneration, 0);
+        assert.equal((await store.listAccounts()).find((x) => x.key === 'alice')?.tokenGeneration, 2);
+      });
+
+      it('gives a re-created account generation 0 again: its creation time is what tells it apart', async () => {
+        await store.createAccount(account('alice', { createdAt: 1_700_000_000_000 }));
+        await store.setPassword('alice', 'changed');
+        await store.deleteAccount('alice');
+        await store.createAccount(account('alice', { createdAt: 1_700_000_000_001 }));
+        const a = await store.getAccount('alice');
+        assert.deepEqual([a?.createdAt, a?.tokenGeneration], [1_700_000_000_001, 0]);
       });
 
       it('deletes an account with its memberships, mailbox and consents, keeping its messages', async () => {

@@ -210,7 +210,7 @@ export class ChatappConnection implements SessionSink {
     const entry = handlers[m.type];
     if (entry.needs === 'session' && this.state !== 'chat') throw new AppFault(AppErrorCode.GENERIC, 'ERROR: send a ConnectionMessage CONNECT first');
     // The sender field must be the connection's user (seed §6.e-6.i: error 23).
-    if (entry.checksSender && this.session && m.sender.trim() !== this.session.name && nameKey(m.sender.trim()) !== this.session.key) {
+    if (entry.checksSender && this.session && nameKey(m.sender.trim()) !== nameKey(this.session.name)) {
       throw new AppFault(AppErrorCode.WRONG_SENDER, 'USER ERROR: username does not match username associated with connection');
     }
     return entry.run(this, m);

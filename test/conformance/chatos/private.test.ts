@@ -147,7 +147,8 @@ describe('seed 003 §9 Private connection acceptation packet', () => {
     await native.request({ type: 'SEND', ref: native.nextRef(), cid: 'd1', to: ['pam9'], text: 'hello chatos' }, 'ACK');
     const got = await a.next('CHAT');
     assert.deepEqual({ target: got.target, text: got.text }, { target: 'nat9', text: 'hello chatos' });
-    assert.equal(BigInt((await srv.server.node.store.dmHistory('nat9', '~pam9', { limit: 10 })).length), 2n);
+    const history = await native.request({ type: 'HISTORY', ref: native.nextRef(), with: 'pam9', before: 0, after: 0, limit: 10 }, 'MESSAGES');
+    assert.deepEqual(history.messages.map((m) => m.text), ['hello native', 'hello chatos']);
     a.close();
     native.close();
   });

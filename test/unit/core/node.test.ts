@@ -73,10 +73,10 @@ describe('core: rooms and fan-out', () => {
     const g = await n.guest('gus', new Inbox(), 't');
     await n.askConsent(g.session, 'alice');
     await n.answerConsent(alice.session, 'gus', true);
-    assert.equal(await n.hasConsent('alice', '~gus'), true);
+    assert.equal(await n.hasConsent('alice', g.session.key), true);
     await n.end(g.session);
-    assert.equal(await n.hasConsent('alice', '~gus'), false);
-    assert.equal(await n.store.getConsent('alice', '~gus'), undefined);
+    assert.equal(await n.hasConsent('alice', g.session.key), false);
+    assert.equal(await n.store.getConsent('alice', g.session.key), undefined);
   });
   it("holds a guest to its DM policy: 'consent' refuses strangers and sends the request", async () => {
     const n = await node();
@@ -85,9 +85,9 @@ describe('core: rooms and fan-out', () => {
     const g = await n.guest('gus', box, 't', { guestDmPolicy: 'consent' });
     await rejectsWith(n.send(alice.session, { cid: 'a', to: ['gus'], text: 'hi' }), 'CONSENT_REQUIRED');
     assert.ok(box.events.some((e) => e.kind === 'consent-ask' && e.from === 'alice'));
-    assert.equal(await n.mayMessage('alice', '~gus'), false);
+    assert.equal(await n.mayMessage('alice', g.session.key), false);
     await n.answerConsent(g.session, 'alice', true);
-    assert.equal(await n.mayMessage('alice', '~gus'), true);
+    assert.equal(await n.mayMessage('alice', g.session.key), true);
     await n.send(alice.session, { cid: 'b', to: ['gus'], text: 'hi again' });
     assert.deepEqual(box.messages(), ['hi again']);
     // An open guest takes DMs from anyone.

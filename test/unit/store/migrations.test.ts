@@ -79,6 +79,29 @@ describe('schema migrations', () => {
     after.close();
   });
 
+  it('gives accounts of an older database token generation 0, kept by setPassword\'s bump across reopen', async () => {
+    const old = new Database(path);
+    migrate(old, 4);
+    old.exec(`INSERT INTO accounts VALUES ('alice', 'Alice', 'h', 'open', ${T})`);
+    old.close();
+    const store = new SqliteStore({ path });
+    await store.open();
+    try {
+      assert.equal((await store.getAccount('alice'))?.tokenGeneration, 0);
+      assert.equal(await store.setPassword('alice', 'h2'), true);
+    } finally {
+      await store.close();
+    }
+    const again = new SqliteStore({ path });
+    await again.open();
+    try {
+      const a = await again.getAccount('alice');
+      assert.deepEqual([a?.passwordHash, a?.tokenGeneration, a?.createdAt], ['h2', 1, T]);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('gives a fresh database every step', () => {
     const db = new Database(path);
     try {
@@ -104,7 +127,7 @@ describe('schema migrations', () => {
     }
   });
 
-  it('protocol.md §7.8 version 7 re-keys the names of a database made with the old rule, first holder first', async () => {
+  it('protocol.md §7.8 version 6 re-keys the names of a database made with the old rule, first holder first', async () => {
     const old = new Database(path);
     migrate(old, 4);
     // Keys as the old rule made them: NFC, lower case. 'Аlice' (Cyrillic А) came after 'alice'.
