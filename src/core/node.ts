@@ -4,6 +4,7 @@ import type { Presence } from '../ports/presence.js';
 import type { Store } from '../ports/store.js';
 import { Accounts, type Identity } from './accounts.js';
 import { Consents } from './consent.js';
+import { defaultConsentLimits, type ConsentLimits } from './consent-throttle.js';
 import { defaultSettings, type NodeContext, type NodeObserver, type NodeSettings } from './context.js';
 import { ChatError, ErrorCode } from './errors.js';
 import type { ChatEvent, SessionSink } from './events.js';
@@ -41,6 +42,8 @@ export interface ChatNodeOptions {
   /** Where file content goes; without it the node refuses uploads (BAD_REQUEST). */
   blobs?: BlobStore;
   files?: Partial<FileSettings>;
+  /** Bounds on consent requests (docs/protocol.md §7.4). */
+  consentLimits?: Partial<ConsentLimits>;
   now?: () => number;
 }
 
@@ -132,7 +135,7 @@ export class ChatNode implements BrokerEventHandler {
     };
     this.accounts = new Accounts(this.ctx);
     this.rooms = new Rooms(this.ctx);
-    this.consents = new Consents(this.ctx);
+    this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.files);
   }
@@ -324,11 +327,12 @@ export class ChatNode implements BrokerEventHandler {
   }
   async askConsent(session: Session, user: string): Promise<void> {
     const who = await this.messaging.resolveUser(user);
-    await this.consents.request(session, who.key);
+    await this.consents.request(session, who.key, who.name);
   }
+  /** NO_CONSENT_REQUEST unless `user` asked `session`'s user (§7.4); a user gone since may still be answered. */
   async answerConsent(session: Session, user: string, accept: boolean): Promise<void> {
-    const who = await this.messaging.resolveUser(user).catch(() => ({ key: parseUserName(user).key }));
-    await this.consents.answer(session, who.key, accept);
+    const who = await this.messaging.resolveUser(user).catch(() => ({ key: parseUserName(user).key, name: user }));
+    await this.consents.answer(session, who.key, who.name, accept);
   }
   /** May `from` send a DM to `to` right now (policy and consent)? */
   async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
