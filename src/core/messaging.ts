@@ -131,7 +131,10 @@ export class Messaging {
     let rows: ChatMessage[];
     if (isRoomTarget(withWhom)) {
       const { key } = parseRoomName(withWhom);
-      if (!(await this.ctx.store.getRoom(key))) throw new ChatError('NO_SUCH_ROOM', `no such room: ${withWhom}`);
+      const room = await this.ctx.store.getRoom(key);
+      if (!room) throw new ChatError('NO_SUCH_ROOM', `no such room: ${withWhom}`);
+      // A room's history is for its members, as writing to it is (docs/protocol.md §13.10).
+      if (!session.rooms.has(key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
       rows = await this.ctx.store.roomHistory(key, probe);
     } else {
       const peer = await this.peerKey(withWhom);

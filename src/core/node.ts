@@ -260,8 +260,8 @@ export class ChatNode implements BrokerEventHandler {
   listRooms(): Promise<RoomSummary[]> {
     return this.rooms.list();
   }
-  members(room: string): Promise<MemberView[]> {
-    return this.rooms.members(room);
+  members(session: Session, room: string): Promise<MemberView[]> {
+    return this.rooms.members(session, room);
   }
   setTopic(session: Session, room: string, topic: string): Promise<void> {
     return this.rooms.setTopic(session, room, topic);
