@@ -142,6 +142,9 @@ export class ChatNode implements BrokerEventHandler {
 
   async start(): Promise<void> {
     await this.store.open();
+    // Ids continue after the newest stored one, so a clock that stepped back while the node was
+    // down can neither repeat an id nor put new messages before old ones.
+    this.ctx.ids.observe(await this.store.newestMessageId());
     await this.rooms.ensureDefault(DEFAULT_ROOM, 'General discussion');
     const files = this.files;
     if (files) {

@@ -49,6 +49,11 @@ export interface Store {
   append(message: ChatMessage, mailboxFor: NameKey[]): Promise<ChatMessage>;
   findByClientId(fromKey: NameKey, clientId: string): Promise<ChatMessage | undefined>;
   getMessage(id: MessageId): Promise<ChatMessage | undefined>;
+  /**
+   * The greatest message id stored (0 when there is none): a node starting on this store makes its
+   * ids above it, whatever its clock says (docs/protocol.md §7.3).
+   */
+  newestMessageId(): Promise<MessageId>;
   roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;
   /** Direct messages between a and b, either way (messages from a with b among users, or from b with a among users). */
   dmHistory(a: NameKey, b: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;

@@ -71,6 +71,7 @@ export class MemoryStore implements Store {
   private readonly byRoom = new Table2<Membership>();   // room -> user
   private readonly byUser = new Table2<Membership>();   // user -> room
   private readonly messages = new Map<MessageId, ChatMessage>();
+  private newestId: MessageId = 0;
   private readonly clientIds = new Table2<MessageId>(); // sender -> client id
   private readonly roomIndex = new Map<NameKey, MessageId[]>();
   private readonly inboxIndex = new Map<NameKey, MessageId[]>();  // DMs received
@@ -197,6 +198,7 @@ export class MemoryStore implements Store {
     if (this.messages.has(message.id)) throw new Error(`message id ${message.id} is already stored`);
     const id = message.id;
     this.messages.set(id, copyMessage(message));
+    if (id > this.newestId) this.newestId = id;
     if (message.clientId !== '') this.clientIds.set(message.fromKey, message.clientId, id);
     for (const room of message.rooms) insertSorted(listIn(this.roomIndex, room), id);
     for (const user of message.users) {
@@ -216,6 +218,10 @@ export class MemoryStore implements Store {
   async getMessage(id: MessageId): Promise<ChatMessage | undefined> {
     const m = this.messages.get(id);
     return m && copyMessage(m);
+  }
+
+  async newestMessageId(): Promise<MessageId> {
+    return this.newestId;
   }
 
   async roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]> {

@@ -74,6 +74,8 @@ export function prepareStatements(db: Database.Database) {
     findByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_key = ? AND client_id = ? AND client_id <> ''`),
     getMessage: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`),
+    // The id is the rowid: the last entry of the table's own b-tree, no scan.
+    newestMessageId: db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM messages').pluck(),
     insertFile: db.prepare<[string, string, number, string, string, string, number]>(
       'INSERT INTO files (id, name, size, type, sha256, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
     getFile: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),

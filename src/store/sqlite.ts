@@ -199,6 +199,10 @@ export class SqliteStore implements Store {
     return message(this.s.getMessage.get(id));
   }
 
+  async newestMessageId(): Promise<MessageId> {
+    return this.s.newestMessageId.get() as MessageId;
+  }
+
   async roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]> {
     const s = this.s;
     const p = { key: room, ...bounds(q) };

@@ -280,6 +280,20 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal((await store.getMessage(plain.id))?.files, undefined);
       });
 
+      it('newestMessageId is the greatest id stored, whatever the order of appends; 0 when empty', async () => {
+        assert.equal(await store.newestMessageId(), 0);
+        const [a, b, c] = [mk({ from: 'alice', rooms: ['#a'] }), mk({ from: 'bob', users: ['alice'] }), mk({ from: 'carol', rooms: ['#b'] })];
+        await store.append(c, []);
+        await store.append(a, []);
+        assert.equal(await store.newestMessageId(), c.id);
+        await store.append(b, ['alice']);
+        assert.equal(await store.newestMessageId(), c.id);
+        // A resend of a stored message adds nothing.
+        await store.append({ ...mk({ from: 'alice', rooms: ['#a'], cid: 'x' }) }, []);
+        const again = await store.append({ ...mk({ from: 'alice', rooms: ['#a'], cid: 'x' }) }, []);
+        assert.equal(await store.newestMessageId(), again.id);
+      });
+
       it('keeps targets in the order given', async () => {
         const m = mk({ from: 'alice', rooms: ['#z', '#a', '#m'], users: ['zed', 'amy'] });
         await store.append(m, []);
