@@ -10,7 +10,7 @@ import { ChatError, ErrorCode } from './errors.js';
 import type { ChatEvent, SessionSink } from './events.js';
 import { Hub } from './hub.js';
 import { firstIdAt, MessageIdGenerator } from './ids.js';
-import { Messaging, type Missed, type Page, type SendRequest } from './messaging.js';
+import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
 import { isRoomTarget, parseRoomName, parseUserName } from './names.js';
 import { TokenBucket } from './rate-limit.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
@@ -315,8 +315,12 @@ export class ChatNode implements BrokerEventHandler {
   recentDirect(session: Session, limit: number): Promise<ChatMessage[]> {
     return this.messaging.recentDirect(session, limit);
   }
-  takeMailbox(session: Session, deliver: (m: ChatMessage) => void): Promise<number> {
-    return this.messaging.takeMailbox(session, deliver);
+  /** See Messaging.takeMailbox: `handedOver` says when a slice may leave the mailbox. */
+  takeMailbox(session: Session, deliver: (m: ChatMessage) => void, handedOver: HandedOver): Promise<number> {
+    return this.messaging.takeMailbox(session, deliver, handedOver);
+  }
+  clearMailbox(session: Session, ids: MessageId[]): Promise<void> {
+    return this.messaging.clearMailbox(session, ids);
   }
   missed(session: Session, since: number): Promise<Missed> {
     return this.messaging.missed(session, since);

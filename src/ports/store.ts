@@ -72,8 +72,11 @@ export interface Store {
   missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]>;
 
   // ---- offline mailbox ----
-  /** Messages waiting for user, oldest first, at most limit. */
-  mailbox(user: NameKey, limit: number): Promise<ChatMessage[]>;
+  /**
+   * Messages waiting for user, oldest first, at most limit; with `after`, only those with a greater
+   * id (to read on past messages handed out but not cleared yet).
+   */
+  mailbox(user: NameKey, limit: number, after?: MessageId): Promise<ChatMessage[]>;
   /** Remove the given message ids from user's mailbox. */
   clearMailbox(user: NameKey, ids: MessageId[]): Promise<void>;
 

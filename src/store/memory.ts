@@ -2,7 +2,7 @@ import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
-import { insertSorted, newestAfter, page, removeSorted } from './sorted-ids.js';
+import { insertSorted, newestAfter, page, removeSorted, upperBound } from './sorted-ids.js';
 
 /** A map of maps: the two-key lookups (room × user, sender × client id) without joining keys into strings. */
 class Table2<V> {
@@ -261,8 +261,10 @@ export class MemoryStore implements Store {
 
   // ---- offline mailbox ----
 
-  async mailbox(user: NameKey, limit: number): Promise<ChatMessage[]> {
-    return this.load((this.mailboxes.get(user) ?? []).slice(0, Math.max(0, limit)));
+  async mailbox(user: NameKey, limit: number, after = 0): Promise<ChatMessage[]> {
+    const box = this.mailboxes.get(user) ?? [];
+    const from = upperBound(box, after);
+    return this.load(box.slice(from, from + Math.max(0, limit)));
   }
 
   async clearMailbox(user: NameKey, ids: MessageId[]): Promise<void> {

@@ -97,8 +97,8 @@ export function prepareStatements(db: Database.Database) {
          SELECT from_key AS peer, message_id FROM message_targets WHERE kind = 1 AND key = @user AND from_key <> @user)
        GROUP BY peer ORDER BY last DESC LIMIT @limit`).pluck(),
 
-    mailbox: db.prepare<[string, number], MessageRow>(
-      `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? ORDER BY b.message_id LIMIT ?`),
+    mailbox: db.prepare<[string, number, number], MessageRow>(
+      `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? AND b.message_id > ? ORDER BY b.message_id LIMIT ?`),
     clearMailbox: db.prepare<[string, number]>('DELETE FROM mailbox WHERE user = ? AND message_id = ?'),
 
     getConsent: db.prepare<[string, string], string>('SELECT state FROM consents WHERE to_key = ? AND from_key = ?').pluck(),

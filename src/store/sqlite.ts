@@ -233,8 +233,8 @@ export class SqliteStore implements Store {
 
   // ---- offline mailbox ----
 
-  async mailbox(user: NameKey, limit: number): Promise<ChatMessage[]> {
-    return this.s.mailbox.all(user, Math.max(0, Math.floor(limit))).map(toMessage);
+  async mailbox(user: NameKey, limit: number, after = 0): Promise<ChatMessage[]> {
+    return this.s.mailbox.all(user, after, Math.max(0, Math.floor(limit))).map(toMessage);
   }
 
   async clearMailbox(user: NameKey, ids: MessageId[]): Promise<void> {

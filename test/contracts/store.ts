@@ -521,6 +521,12 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual(await store.mailbox('carol', 10), [m1]);
         assert.deepEqual(await store.mailbox('alice', 10), []);
 
+        // Reading on past messages handed out and not cleared yet.
+        assert.deepEqual(await store.mailbox('bob', 10, m1.id), [m2]);
+        assert.deepEqual(await store.mailbox('bob', 1, m1.id - 1), [m1]);
+        assert.deepEqual(await store.mailbox('bob', 10, m2.id), []);
+        assert.deepEqual(await store.mailbox('bob', 10, 0), [m1, m2]);
+
         await store.clearMailbox('bob', [m1.id, m3.id, 12345]); // ids not in the box are ignored
         assert.deepEqual(await store.mailbox('bob', 10), [m2]);
         assert.deepEqual(await store.mailbox('carol', 10), [m1], 'other mailboxes keep their copy');
