@@ -112,7 +112,12 @@ export class NativeConnection implements SessionSink {
     // §7.4); if the connection ends first they wait for the next login.
     const handedOver = async (ids: number[]): Promise<void> => {
       await this.conn.written();
-      await this.gw.node.clearMailbox(session, ids);
+      try {
+        await this.gw.node.clearMailbox(session, ids);
+      } catch (err) {
+        // Delivered but still in the mailbox: the next login sends them again (the safe side).
+        this.gw.observer.internalError?.(err);
+      }
     };
     try {
       if (replay === 'mailbox') {
