@@ -1,14 +1,26 @@
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
+import { ConsentThrottle, type ConsentLimits } from './consent-throttle.js';
 import type { Session } from './session.js';
 import type { NameKey } from './types.js';
 
 /**
- * DM consent: a user whose policy is 'consent' receives direct messages only from people whose
- * request they accepted (or whom they asked themselves). Seed 003's private connection maps here.
+ * DM consent (docs/protocol.md §7.4, §13.10): a user whose policy is 'consent' receives direct
+ * messages only from people with whom consent exists, i.e. one of the two accepted a request the
+ * other made. Seed 003's private connection maps here, so every gateway goes through these rules:
+ *
+ * - only a request that was made can be answered (NO_CONSENT_REQUEST otherwise, nothing recorded),
+ *   so nobody can grant themselves consent by "accepting" a request that never existed;
+ * - a refusal sticks: the refused user's new requests are turned away (CONSENT_REFUSED) without
+ *   reaching the refuser, until the refuser accepts after all (the unblock);
+ * - requests are rate-limited per asker, and a repeat to the same user is throttled (RATE_LIMITED).
  */
 export class Consents {
-  constructor(private readonly ctx: NodeContext) {}
+  private readonly throttle: ConsentThrottle;
+
+  constructor(private readonly ctx: NodeContext, limits: ConsentLimits) {
+    this.throttle = new ConsentThrottle(limits);
+  }
 
   /** Throws unless `session` may DM `to`. The first refused attempt sends the request for the sender. */
   async checkDm(session: Session, to: NameKey, toName: string, toRequiresConsent: boolean): Promise<void> {
@@ -16,25 +28,50 @@ export class Consents {
     if (await this.allowed(session.key, to)) return;
     const state = await this.ctx.store.getConsent(to, session.key);
     if (state === 'refused') throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
-    if (state === undefined) await this.request(session, to);
+    if (state === undefined) await this.ask(session, to);
     throw new ChatError('CONSENT_REQUIRED', `${toName} accepts direct messages after consent; a request was sent`);
   }
 
+  /** Consent exists between the two: either accepted a request of the other. */
   async allowed(from: NameKey, to: NameKey): Promise<boolean> {
     return (await this.ctx.store.getConsent(to, from)) === 'accepted' || (await this.ctx.store.getConsent(from, to)) === 'accepted';
   }
 
-  /** `session` asks `to` for consent. Repeated asks while pending notify again (the target may have missed it). */
-  async request(session: Session, to: NameKey): Promise<void> {
+  /**
+   * `session` asks `to` for consent. Nothing to do when consent exists. A refused asker is turned
+   * away (the refusal stands, `to` hears nothing); a pending request may be repeated, to reach a
+   * user who missed it, but not sooner than the repeat interval.
+   */
+  async request(session: Session, to: NameKey, toName: string): Promise<void> {
+    if (await this.allowed(session.key, to)) return;
     const state = await this.ctx.store.getConsent(to, session.key);
-    if (state === 'accepted') return;
-    await this.ctx.store.setConsent(to, session.key, 'pending');
-    this.ctx.broadcast({ kind: 'consent-ask', from: session.name }, [], [to]);
+    if (state === 'refused') throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
+    if (state === 'pending' && !this.throttle.repeatAllowed(session.key, to, this.ctx.now())) {
+      throw new ChatError('RATE_LIMITED', `you asked ${toName} a moment ago; wait before asking again`);
+    }
+    await this.ask(session, to, state === 'pending');
   }
 
-  /** `session` answers the request of `from`. */
-  async answer(session: Session, from: NameKey, accept: boolean): Promise<void> {
-    await this.ctx.store.setConsent(session.key, from, accept ? 'accepted' : 'refused');
+  /**
+   * `session` answers the request of `from`. Only a request that was made has an answer; a later
+   * answer replaces an earlier one (accepting a refused user lifts the refusal, refusing withdraws
+   * consent given). An answer that changes nothing notifies nobody.
+   */
+  async answer(session: Session, from: NameKey, fromName: string, accept: boolean): Promise<void> {
+    const state = await this.ctx.store.getConsent(session.key, from);
+    if (state === undefined) throw new ChatError('NO_CONSENT_REQUEST', `${fromName} has not asked you for consent`);
+    const next = accept ? 'accepted' : 'refused';
+    if (state === next) return;
+    await this.ctx.store.setConsent(session.key, from, next);
     this.ctx.broadcast({ kind: 'consent', from: session.name, accept }, [], [from]);
+  }
+
+  /** Records the request (unless it is a repeat) and notifies `to`; takes from the asker's budget. */
+  private async ask(session: Session, to: NameKey, repeat = false): Promise<void> {
+    const now = this.ctx.now();
+    if (!this.throttle.take(session.key, now)) throw new ChatError('RATE_LIMITED', 'too many consent requests; slow down');
+    if (!repeat) await this.ctx.store.setConsent(to, session.key, 'pending');
+    this.throttle.asked(session.key, to, now);
+    this.ctx.broadcast({ kind: 'consent-ask', from: session.name }, [], [to]);
   }
 }

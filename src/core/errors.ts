@@ -32,6 +32,7 @@ export const ErrorCode = {
   TOO_MANY_TARGETS: 35,
   NO_TARGETS: 36,
   TOPIC_TOO_LONG: 37,
+  NO_CONSENT_REQUEST: 38,   // an answer to a consent request that was never made
   RATE_LIMITED: 40,
   SLOW_CONSUMER: 41,
   KEEPALIVE_TIMEOUT: 42,

@@ -2,13 +2,23 @@ import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { isRoomTarget, parseRoomName, parseUserName } from './names.js';
 import type { Session } from './session.js';
-import type { ChatMessage, FileRef, HistoryQuery, NameKey } from './types.js';
+import type { ChatMessage, FileRef, HistoryQuery, MessageId, NameKey } from './types.js';
 import type { Consents } from './consent.js';
 import type { Files } from './files.js';
 
 export interface SendRequest { cid: string; to: readonly string[]; text: string; files?: readonly string[] }
 export interface Page { messages: ChatMessage[]; more: boolean }
-export interface Missed { messages: ChatMessage[]; gap: { since: number; until: number } | undefined }
+/** `mailbox`: ids of the replay that waited in the mailbox, to clear once the replay has left. */
+export interface Missed { messages: ChatMessage[]; gap: { since: number; until: number } | undefined; mailbox: MessageId[] }
+
+/**
+ * A gateway's word that a slice of the mailbox has left for the client (as far as it can tell),
+ * so the messages may leave the mailbox; rejects (or throws) when they did not.
+ */
+export type HandedOver = (ids: MessageId[]) => Promise<void>;
+
+/** Mailbox messages handed over at a time: a slice is written out before the next is read. */
+export const MAILBOX_SLICE = 64;
 
 const MAX_CID_BYTES = 64;
 const encoder = new TextEncoder();
@@ -131,7 +141,10 @@ export class Messaging {
     let rows: ChatMessage[];
     if (isRoomTarget(withWhom)) {
       const { key } = parseRoomName(withWhom);
-      if (!(await this.ctx.store.getRoom(key))) throw new ChatError('NO_SUCH_ROOM', `no such room: ${withWhom}`);
+      const room = await this.ctx.store.getRoom(key);
+      if (!room) throw new ChatError('NO_SUCH_ROOM', `no such room: ${withWhom}`);
+      // A room's history is for its members, as writing to it is (docs/protocol.md §13.11).
+      if (!session.rooms.has(key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
       rows = await this.ctx.store.roomHistory(key, probe);
     } else {
       const peer = await this.peerKey(withWhom);
@@ -161,18 +174,32 @@ export class Messaging {
     return this.ctx.hub.guestByNick(key)?.key;
   }
 
-  /** DMs that waited while the user had no session; removed from the mailbox once handed over. */
-  async takeMailbox(session: Session, deliver: (m: ChatMessage) => void): Promise<number> {
+  /**
+   * Hands the DMs that waited while the user had no live session to `deliver`, oldest first, a
+   * slice at a time; after each slice it waits for `handedOver`, which decides when they leave the
+   * mailbox (docs/protocol.md §7.4: at least once). Nothing is cleared here: a slice whose
+   * delivery throws, or whose handover fails, stays for next time, and so does the rest. Resolves
+   * with the number of messages handed over.
+   */
+  async takeMailbox(session: Session, deliver: (m: ChatMessage) => void, handedOver: HandedOver): Promise<number> {
     if (session.guest) return 0;
     let total = 0;
+    let after = 0;
     for (;;) {
-      const batch = await this.ctx.store.mailbox(session.key, 500);
-      if (batch.length === 0) return total;
-      for (const m of batch) deliver(m);
-      await this.ctx.store.clearMailbox(session.key, batch.map((m) => m.id));
-      total += batch.length;
-      if (batch.length < 500) return total;
+      const slice = await this.ctx.store.mailbox(session.key, MAILBOX_SLICE, after);
+      if (slice.length === 0) return total;
+      for (const m of slice) deliver(m);
+      const ids = slice.map((m) => m.id);
+      await handedOver(ids);
+      total += slice.length;
+      after = ids[ids.length - 1];
     }
+  }
+
+  /** The user's client has these mailbox messages: they leave the mailbox. */
+  async clearMailbox(session: Session, ids: MessageId[]): Promise<void> {
+    if (session.guest || ids.length === 0) return;
+    await this.ctx.store.clearMailbox(session.key, ids);
   }
 
   /**
@@ -188,11 +215,13 @@ export class Messaging {
     for (const m of rows) byId.set(m.id, m);
     for (const m of waiting) byId.set(m.id, m);
     const all = [...byId.values()].sort((a, b) => a.id - b.id);
-    if (waiting.length) await this.ctx.store.clearMailbox(session.key, waiting.map((m) => m.id));
-    if (all.length <= limit) return { messages: all, gap: undefined };
+    // The caller clears these once the replay has left (clearMailbox): those beyond the replay too,
+    // as the gap tells the client to page back for them.
+    const mailbox = waiting.map((m) => m.id);
+    if (all.length <= limit) return { messages: all, gap: undefined, mailbox };
     // Too much to replay: hand over the newest `limit` and tell the client to page back for the rest.
     const kept = all.slice(all.length - limit);
-    return { messages: kept, gap: { since, until: kept[0].id } };
+    return { messages: kept, gap: { since, until: kept[0].id }, mailbox };
   }
 
   private attachments(ids: readonly string[]): Promise<FileRef[]> {

@@ -4,12 +4,13 @@ import type { Presence } from '../ports/presence.js';
 import type { Store } from '../ports/store.js';
 import { Accounts, type Identity } from './accounts.js';
 import { Consents } from './consent.js';
+import { defaultConsentLimits, type ConsentLimits } from './consent-throttle.js';
 import { defaultSettings, type NodeContext, type NodeObserver, type NodeSettings } from './context.js';
 import { ChatError, ErrorCode } from './errors.js';
 import type { ChatEvent, SessionSink } from './events.js';
 import { Hub } from './hub.js';
 import { firstIdAt, MessageIdGenerator } from './ids.js';
-import { Messaging, type Missed, type Page, type SendRequest } from './messaging.js';
+import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
 import { isRoomTarget, nickOfGuestKey, parseRoomName, parseUserName } from './names.js';
 import { TokenBucket } from './rate-limit.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
@@ -17,7 +18,7 @@ import { defaultPasswordSettings, Passwords, type PasswordSettings } from './pas
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
 import { Session } from './session.js';
 import { TokenSigner } from './token.js';
-import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, NameKey } from './types.js';
+import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey } from './types.js';
 import type { BlobReader, BlobStore } from '../ports/blobs.js';
 import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 
@@ -47,6 +48,8 @@ export interface ChatNodeOptions {
   passwords?: Partial<PasswordSettings>;
   /** Login and registration throttling (docs/protocol.md §13.2). */
   throttle?: Partial<ThrottleSettings>;
+  /** Bounds on consent requests (docs/protocol.md §7.4). */
+  consentLimits?: Partial<ConsentLimits>;
   now?: () => number;
 }
 
@@ -147,13 +150,16 @@ export class ChatNode implements BrokerEventHandler {
     this.passwords = new Passwords({ ...defaultPasswordSettings, ...options.passwords }, now);
     this.accounts = new Accounts(this.ctx, this.passwords, new LoginGuard({ ...defaultThrottleSettings, ...options.throttle }));
     this.rooms = new Rooms(this.ctx);
-    this.consents = new Consents(this.ctx);
+    this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.files);
   }
 
   async start(): Promise<void> {
     await this.store.open();
+    // Ids continue after the newest stored one, so a clock that stepped back while the node was
+    // down can neither repeat an id nor put new messages before old ones.
+    this.ctx.ids.observe(await this.store.newestMessageId());
     // The decoy for unknown names, made now so the first such login takes no longer than others.
     void this.passwords.decoyHash().catch(() => undefined);
     await this.rooms.ensureDefault(DEFAULT_ROOM, 'General discussion');
@@ -286,8 +292,8 @@ export class ChatNode implements BrokerEventHandler {
   listRooms(): Promise<RoomSummary[]> {
     return this.rooms.list();
   }
-  members(room: string): Promise<MemberView[]> {
-    return this.rooms.members(room);
+  members(session: Session, room: string): Promise<MemberView[]> {
+    return this.rooms.members(session, room);
   }
   setTopic(session: Session, room: string, topic: string): Promise<void> {
     return this.rooms.setTopic(session, room, topic);
@@ -338,8 +344,12 @@ export class ChatNode implements BrokerEventHandler {
   recentDirect(session: Session, limit: number): Promise<ChatMessage[]> {
     return this.messaging.recentDirect(session, limit);
   }
-  takeMailbox(session: Session, deliver: (m: ChatMessage) => void): Promise<number> {
-    return this.messaging.takeMailbox(session, deliver);
+  /** See Messaging.takeMailbox: `handedOver` says when a slice may leave the mailbox. */
+  takeMailbox(session: Session, deliver: (m: ChatMessage) => void, handedOver: HandedOver): Promise<number> {
+    return this.messaging.takeMailbox(session, deliver, handedOver);
+  }
+  clearMailbox(session: Session, ids: MessageId[]): Promise<void> {
+    return this.messaging.clearMailbox(session, ids);
   }
   missed(session: Session, since: number): Promise<Missed> {
     return this.messaging.missed(session, since);
@@ -353,11 +363,12 @@ export class ChatNode implements BrokerEventHandler {
   }
   async askConsent(session: Session, user: string): Promise<void> {
     const who = await this.messaging.resolveUser(user);
-    await this.consents.request(session, who.key);
+    await this.consents.request(session, who.key, who.name);
   }
+  /** NO_CONSENT_REQUEST unless `user` asked `session`'s user (§7.4); a user gone since may still be answered. */
   async answerConsent(session: Session, user: string, accept: boolean): Promise<void> {
-    const who = await this.messaging.resolveUser(user).catch(() => ({ key: parseUserName(user).key }));
-    await this.consents.answer(session, who.key, accept);
+    const who = await this.messaging.resolveUser(user).catch(() => ({ key: parseUserName(user).key, name: user }));
+    await this.consents.answer(session, who.key, who.name, accept);
   }
   /** May `from` send a DM to `to` right now (policy and consent)? */
   async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {

@@ -87,8 +87,11 @@ export class Rooms {
     return out;
   }
 
-  async members(raw: string): Promise<MemberView[]> {
-    return this.memberViews(await this.require(raw));
+  /** A room's members, for its members only (docs/protocol.md §13.11): NOT_MEMBER otherwise. */
+  async members(session: Session, raw: string): Promise<MemberView[]> {
+    const room = await this.require(raw);
+    if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
+    return this.memberViews(room);
   }
 
   async setTopic(session: Session, raw: string, topic: string): Promise<void> {

@@ -9,6 +9,14 @@
  */
 export type TransportKind = 'tcp' | 'tls' | 'ws' | 'quic';
 
+/** written() of a connection that closed before its bytes left. */
+export class ConnectionClosedError extends Error {
+  constructor() {
+    super('the connection closed before the bytes were written');
+    this.name = 'ConnectionClosedError';
+  }
+}
+
 export interface CloseReason {
   /** An ErrorCode from core/errors.ts, or 0 for a normal close. */
   code: number;
@@ -28,6 +36,13 @@ export interface Connection {
    * queue (the connection is then closed with SLOW_CONSUMER).
    */
   send(bytes: Uint8Array): boolean;
+  /**
+   * Resolves once every byte queued so far has been handed to the layer below (the kernel for TCP,
+   * TLS and WebSocket; quiche, which retransmits, for QUIC); rejects with ConnectionClosedError if
+   * the connection is gone first. What is queued later is not waited for. Lets a gateway drop what
+   * it keeps for a peer (a mailbox) only once the bytes really left, not when they were queued.
+   */
+  written(): Promise<void>;
   /** Flush what is queued, then close. Idempotent. */
   close(reason?: CloseReason): void;
   /** Drop the connection at once without flushing. */

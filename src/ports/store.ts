@@ -59,6 +59,11 @@ export interface Store {
   append(message: ChatMessage, mailboxFor: NameKey[]): Promise<ChatMessage>;
   findByClientId(fromKey: NameKey, clientId: string): Promise<ChatMessage | undefined>;
   getMessage(id: MessageId): Promise<ChatMessage | undefined>;
+  /**
+   * The greatest message id stored (0 when there is none): a node starting on this store makes its
+   * ids above it, whatever its clock says (docs/protocol.md §7.3).
+   */
+  newestMessageId(): Promise<MessageId>;
   roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;
   /** Direct messages between a and b, either way (messages from a with b among users, or from b with a among users). */
   dmHistory(a: NameKey, b: NameKey, q: HistoryQuery): Promise<ChatMessage[]>;
@@ -77,8 +82,11 @@ export interface Store {
   missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]>;
 
   // ---- offline mailbox ----
-  /** Messages waiting for user, oldest first, at most limit. */
-  mailbox(user: NameKey, limit: number): Promise<ChatMessage[]>;
+  /**
+   * Messages waiting for user, oldest first, at most limit; with `after`, only those with a greater
+   * id (to read on past messages handed out but not cleared yet).
+   */
+  mailbox(user: NameKey, limit: number, after?: MessageId): Promise<ChatMessage[]>;
   /** Remove the given message ids from user's mailbox. */
   clearMailbox(user: NameKey, ids: MessageId[]): Promise<void>;
 

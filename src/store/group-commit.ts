@@ -9,8 +9,12 @@ interface Waiting<T, R> {
   reject: (error: unknown) => void;
 }
 
-/** Commits `items` atomically and returns one result per item, in order; throws if nothing was committed. */
-export type CommitBatch<T, R> = (items: readonly T[]) => R[];
+/**
+ * Commits `items` atomically and returns one result per item, in order; throws (or rejects) if
+ * nothing was committed. It may answer later, with a promise, when the database cannot take the
+ * transaction at once.
+ */
+export type CommitBatch<T, R> = (items: readonly T[]) => R[] | Promise<R[]>;
 
 export class GroupCommit<T, R> {
   private queue: Waiting<T, R>[] = [];
@@ -21,8 +25,16 @@ export class GroupCommit<T, R> {
   /**
    * @param coalesceMs how long a commit waits for company when the previous commit ended less
    *   than that long ago (0: always commit at the end of the turn).
+   * @param held while true, the end of a turn commits nothing: the batch keeps gathering (up to
+   *   maxBatch) until release(), so a database that is locked for a while gets one transaction,
+   *   not one per turn.
    */
-  constructor(private readonly commitBatch: CommitBatch<T, R>, private readonly maxBatch: number, private readonly coalesceMs = 2) {
+  constructor(
+    private readonly commitBatch: CommitBatch<T, R>,
+    private readonly maxBatch: number,
+    private readonly coalesceMs = 2,
+    private readonly held: () => boolean = () => false,
+  ) {
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
   }
 
@@ -54,13 +66,26 @@ export class GroupCommit<T, R> {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
-    let results: R[];
+    let results: R[] | Promise<R[]>;
     try {
       results = this.commitBatch(batch.map((w) => w.item));
     } catch (e) {
       for (const w of batch) w.reject(e);
       return;
     }
+    if (results instanceof Promise) {
+      results.then((r) => this.settle(batch, r), (e: unknown) => { for (const w of batch) w.reject(e); });
+    } else {
+      this.settle(batch, results);
+    }
+  }
+
+  /** Whatever held commits back is gone: commit what gathered meanwhile. */
+  release(): void {
+    if (!this.scheduled) this.flush();
+  }
+
+  private settle(batch: readonly Waiting<T, R>[], results: readonly R[]): void {
     this.committed++;
     this.lastCommitEnd = performance.now();
     for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
@@ -68,6 +93,6 @@ export class GroupCommit<T, R> {
 
   private readonly endOfTurn = (): void => {
     this.scheduled = false;
-    this.flush();
+    if (!this.held()) this.flush();
   };
 }

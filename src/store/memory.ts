@@ -2,7 +2,7 @@ import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, NewAccount, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
-import { insertSorted, newestAfter, page, removeSorted } from './sorted-ids.js';
+import { insertSorted, newestAfter, page, removeSorted, upperBound } from './sorted-ids.js';
 
 /** A map of maps: the two-key lookups (room × user, sender × client id) without joining keys into strings. */
 class Table2<V> {
@@ -71,6 +71,7 @@ export class MemoryStore implements Store {
   private readonly byRoom = new Table2<Membership>();   // room -> user
   private readonly byUser = new Table2<Membership>();   // user -> room
   private readonly messages = new Map<MessageId, ChatMessage>();
+  private newestId: MessageId = 0;
   private readonly clientIds = new Table2<MessageId>(); // sender -> client id
   private readonly roomIndex = new Map<NameKey, MessageId[]>();
   private readonly inboxIndex = new Map<NameKey, MessageId[]>();  // DMs received
@@ -206,6 +207,7 @@ export class MemoryStore implements Store {
     if (this.messages.has(message.id)) throw new Error(`message id ${message.id} is already stored`);
     const id = message.id;
     this.messages.set(id, copyMessage(message));
+    if (id > this.newestId) this.newestId = id;
     if (message.clientId !== '') this.clientIds.set(message.fromKey, message.clientId, id);
     for (const room of message.rooms) insertSorted(listIn(this.roomIndex, room), id);
     for (const user of message.users) {
@@ -225,6 +227,10 @@ export class MemoryStore implements Store {
   async getMessage(id: MessageId): Promise<ChatMessage | undefined> {
     const m = this.messages.get(id);
     return m && copyMessage(m);
+  }
+
+  async newestMessageId(): Promise<MessageId> {
+    return this.newestId;
   }
 
   async roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]> {
@@ -264,8 +270,10 @@ export class MemoryStore implements Store {
 
   // ---- offline mailbox ----
 
-  async mailbox(user: NameKey, limit: number): Promise<ChatMessage[]> {
-    return this.load((this.mailboxes.get(user) ?? []).slice(0, Math.max(0, limit)));
+  async mailbox(user: NameKey, limit: number, after = 0): Promise<ChatMessage[]> {
+    const box = this.mailboxes.get(user) ?? [];
+    const from = upperBound(box, after);
+    return this.load(box.slice(from, from + Math.max(0, limit)));
   }
 
   async clearMailbox(user: NameKey, ids: MessageId[]): Promise<void> {

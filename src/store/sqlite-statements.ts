@@ -77,6 +77,8 @@ export function prepareStatements(db: Database.Database) {
     findByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_key = ? AND client_id = ? AND client_id <> ''`),
     getMessage: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`),
+    // The id is the rowid: the last entry of the table's own b-tree, no scan.
+    newestMessageId: db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM messages').pluck(),
     insertFile: db.prepare<[string, string, number, string, string, string, number]>(
       'INSERT INTO files (id, name, size, type, sha256, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
     getFile: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
@@ -98,8 +100,8 @@ export function prepareStatements(db: Database.Database) {
          SELECT from_key AS peer, message_id FROM message_targets WHERE kind = 1 AND key = @user AND from_key <> @user)
        GROUP BY peer ORDER BY last DESC LIMIT @limit`).pluck(),
 
-    mailbox: db.prepare<[string, number], MessageRow>(
-      `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? ORDER BY b.message_id LIMIT ?`),
+    mailbox: db.prepare<[string, number, number], MessageRow>(
+      `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? AND b.message_id > ? ORDER BY b.message_id LIMIT ?`),
     clearMailbox: db.prepare<[string, number]>('DELETE FROM mailbox WHERE user = ? AND message_id = ?'),
 
     getConsent: db.prepare<[string, string], string>('SELECT state FROM consents WHERE to_key = ? AND from_key = ?').pluck(),

@@ -4,6 +4,7 @@ import type {
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
+import { WriteQueue } from './write-queue.js';
 import { migrate } from './migrations.js';
 import { encodeFiles, encodeList, toAccount, toFile, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
@@ -17,6 +18,11 @@ export interface SqliteStoreOptions {
   maxBatch?: number;
   /** Told how long each group commit took (seconds) and how many appends it carried; for metrics. */
   onCommit?: (seconds: number, appends: number) => void;
+  /**
+   * How long a write may wait, in all, while another process holds the database's write lock
+   * before it fails (default 5 s). The wait never blocks the event loop (write-queue.ts).
+   */
+  maxLockWaitMs?: number;
 }
 
 interface AppendRequest {
@@ -39,21 +45,41 @@ const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export const STORE_NOT_OPEN = 'the store is not open';
 
+/** SQLite's own wait for a lock, which blocks the thread: only this long (then a timer retries). */
+const BUSY_TIMEOUT_MS = 5;
+/** At open, migrations may wait as long as this for the lock: nothing is served yet. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
+export const DEFAULT_MAX_LOCK_WAIT_MS = 5000;
+
+/** The database is locked by another connection (SQLITE_BUSY and its extended codes). */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 /**
  * The durable engine: one sqlite file in WAL mode. Appends are group-committed (group-commit.ts);
  * every other write first commits the appends queued before it, so writes apply in call order.
- * Reads see committed data only.
+ * Every write goes through one queue (write-queue.ts) that waits for a lock held by another
+ * process on timers, never blocking the event loop; meanwhile appends gather into one batch.
+ * Reads see committed data only (WAL: a held write lock does not stop them).
  */
 export class SqliteStore implements Store {
   private db: Database.Database | undefined;
   private statements: Statements | undefined;
-  private inTransaction: ((fn: () => unknown) => unknown) | undefined;
+  private inTransaction: Database.Transaction<(fn: () => unknown) => unknown> | undefined;
   private readonly appends: GroupCommit<AppendRequest, ChatMessage>;
+  private readonly writes: WriteQueue;
   private readonly synchronous: 'FULL' | 'NORMAL';
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.synchronous = options.synchronous ?? 'FULL';
-    this.appends = new GroupCommit((batch) => this.commitAppends(batch), options.maxBatch ?? DEFAULT_MAX_BATCH);
+    this.writes = new WriteQueue({
+      maxWaitMs: options.maxLockWaitMs ?? DEFAULT_MAX_LOCK_WAIT_MS,
+      isBusy,
+      onIdle: () => this.appends.release(),
+    });
+    this.appends = new GroupCommit((batch) => this.commitAppends(batch), options.maxBatch ?? DEFAULT_MAX_BATCH, 2, () => this.writes.waiting);
   }
 
   /** Append transactions committed so far (one per group commit). */
@@ -68,7 +94,7 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.synchronous}`);
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
       // A group commit dirties index pages all over the file (one per active sender, per index).
       // Checkpointing every 10,000 pages instead of 1,000 copies each page back once for many
       // commits, which raised durable throughput by about half in bench/store.ts; the larger cache keeps
@@ -77,6 +103,8 @@ export class SqliteStore implements Store {
       db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
       db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
       migrate(db);
+      // From now on requests are served: a locked database must not stop the event loop.
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.statements = prepareStatements(db);
       this.inTransaction = db.transaction((fn: () => unknown) => fn());
     } catch (e) {
@@ -89,6 +117,9 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db) return;
     this.appends.flush();
+    // Shutting down: the writes still waiting for the lock get one last, blocking, chance.
+    this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+    this.writes.runAllNow();
     this.db.close();
     this.db = undefined;
     this.statements = undefined;
@@ -142,7 +173,7 @@ export class SqliteStore implements Store {
   }
 
   async dropConsents(key: NameKey): Promise<void> {
-    this.write((s) => this.tx(() => {
+    await this.write((s) => this.tx(() => {
       s.deleteConsentsTo.run(key);
       s.deleteConsentsFrom.run(key);
     }));
@@ -203,6 +234,10 @@ export class SqliteStore implements Store {
     return message(this.s.getMessage.get(id));
   }
 
+  async newestMessageId(): Promise<MessageId> {
+    return this.s.newestMessageId.get() as MessageId;
+  }
+
   async roomHistory(room: NameKey, q: HistoryQuery): Promise<ChatMessage[]> {
     const s = this.s;
     const p = { key: room, ...bounds(q) };
@@ -233,12 +268,12 @@ export class SqliteStore implements Store {
 
   // ---- offline mailbox ----
 
-  async mailbox(user: NameKey, limit: number): Promise<ChatMessage[]> {
-    return this.s.mailbox.all(user, Math.max(0, Math.floor(limit))).map(toMessage);
+  async mailbox(user: NameKey, limit: number, after = 0): Promise<ChatMessage[]> {
+    return this.s.mailbox.all(user, after, Math.max(0, Math.floor(limit))).map(toMessage);
   }
 
   async clearMailbox(user: NameKey, ids: MessageId[]): Promise<void> {
-    this.write((s) => this.tx(() => {
+    await this.write((s) => this.tx(() => {
       for (const id of ids) s.clearMailbox.run(user, id);
     }));
   }
@@ -250,7 +285,7 @@ export class SqliteStore implements Store {
   }
 
   async setConsent(to: NameKey, from: NameKey, state: ConsentState): Promise<void> {
-    this.write((s) => s.setConsent.run(to, from, state));
+    await this.write((s) => s.setConsent.run(to, from, state));
   }
 
   // ---- internals ----
@@ -260,23 +295,27 @@ export class SqliteStore implements Store {
     return this.statements;
   }
 
-  private write<T>(fn: (s: Statements) => T): T {
+  /** Runs a write after the appends queued before it, now or once the lock is free. */
+  private write<T>(fn: (s: Statements) => T): T | Promise<T> {
     const s = this.s;
     this.appends.flush();
-    return fn(s);
+    return this.writes.run(() => fn(s));
   }
 
+  /** A write transaction: IMMEDIATE takes the lock at BEGIN, so a held lock fails it before any work. */
   private tx<T>(fn: () => T): T {
     if (!this.inTransaction) throw new Error(STORE_NOT_OPEN);
-    return this.inTransaction(fn) as T;
+    return this.inTransaction.immediate(fn) as T;
   }
 
   /** One transaction for the whole batch; a resend of a (sender, client id) already stored, even earlier in this batch, writes nothing. */
-  private commitAppends(batch: readonly AppendRequest[]): ChatMessage[] {
-    const started = performance.now();
-    const out = this.commitAppendsNow(batch);
-    this.options.onCommit?.((performance.now() - started) / 1000, batch.length);
-    return out;
+  private commitAppends(batch: readonly AppendRequest[]): ChatMessage[] | Promise<ChatMessage[]> {
+    return this.writes.run(() => {
+      const started = performance.now();
+      const out = this.commitAppendsNow(batch);
+      this.options.onCommit?.((performance.now() - started) / 1000, batch.length);
+      return out;
+    });
   }
 
   private commitAppendsNow(batch: readonly AppendRequest[]): ChatMessage[] {

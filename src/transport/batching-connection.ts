@@ -1,4 +1,4 @@
-import type { CloseReason, Connection, TransportKind } from '../ports/connection.js';
+import { ConnectionClosedError, type CloseReason, type Connection, type TransportKind } from '../ports/connection.js';
 import { scheduleFlush, type Flushable } from './flush-scheduler.js';
 import { NORMAL_CLOSE, SLOW_CONSUMER } from './reasons.js';
 
@@ -23,6 +23,10 @@ type State = typeof OPEN | typeof CLOSING | typeof GONE;
 
 type DataHandler = (bytes: Uint8Array) => void;
 type CloseHandler = (reason: CloseReason) => void;
+/** The layer below took a batch (no error), or failed it (an error: the connection is going). */
+export type BatchDone = (err?: Error | null) => void;
+
+interface WrittenWaiter { batch: number; resolve: () => void; reject: (e: Error) => void }
 
 let nextId = 0;
 
@@ -41,6 +45,10 @@ export abstract class BatchingConnection implements Connection, Flushable {
   private finalReason: CloseReason | undefined;
   private dataHandlers: DataHandler[] = [];
   private closeHandlers: CloseHandler[] = [];
+  /** Batches handed to writeBatch, and those of them the layer below reported taken (in order). */
+  private batchesOut = 0;
+  private batchesTaken = 0;
+  private writtenWaiters: WrittenWaiter[] = [];
   private readonly maxQueueBytes: number;
   private readonly maxBatchBytes: number;
 
@@ -52,8 +60,12 @@ export abstract class BatchingConnection implements Connection, Flushable {
 
   /** Bytes the socket layer holds that the OS has not taken yet. */
   protected abstract lowerBuffered(): number;
-  /** Write the chunks as one socket write (one message for WebSocket). */
-  protected abstract writeBatch(chunks: readonly Uint8Array[], totalBytes: number): void;
+  /**
+   * Write the chunks as one socket write (one message for WebSocket), and call `done` once when
+   * the layer below has taken all of them (with an error if it never will). Batches complete in
+   * the order they were written.
+   */
+  protected abstract writeBatch(chunks: readonly Uint8Array[], totalBytes: number, done: BatchDone): void;
   /** Close gracefully after what was written; must end with closedBelow(). */
   protected abstract endBelow(reason: CloseReason): void;
   /** Drop the socket now; must end with closedBelow(). */
@@ -84,6 +96,15 @@ export abstract class BatchingConnection implements Connection, Flushable {
       scheduleFlush(this);
     }
     return true;
+  }
+
+  written(): Promise<void> {
+    if (this.state === GONE) return Promise.reject(new ConnectionClosedError());
+    // What is batched would leave at the end of the turn: hand it over now rather than wait.
+    if (this.state === OPEN) this.writeQueued();
+    const batch = this.batchesOut;
+    if (this.batchesTaken >= batch) return Promise.resolve();
+    return new Promise((resolve, reject) => this.writtenWaiters.push({ batch, resolve, reject }));
   }
 
   /** Called by the flush scheduler at the end of the turn. */
@@ -130,6 +151,9 @@ export abstract class BatchingConnection implements Connection, Flushable {
     if (this.state === GONE) return;
     this.state = GONE;
     this.dropQueued();
+    const waiters = this.writtenWaiters;
+    this.writtenWaiters = [];
+    for (const w of waiters) w.reject(new ConnectionClosedError());
     const reason = this.localReason ?? remote;
     this.finalReason = reason;
     const handlers = this.closeHandlers;
@@ -142,12 +166,24 @@ export abstract class BatchingConnection implements Connection, Flushable {
     if (this.batchBytes === 0) return;
     const total = this.batchBytes;
     this.batchBytes = 0;
+    this.batchesOut++;
     try {
-      this.writeBatch(this.batch, total);
+      this.writeBatch(this.batch, total, this.batchTaken);
     } finally {
       this.batch.length = 0;
     }
   }
+
+  /** One function for every batch: nothing is allocated per write to learn when bytes left. */
+  private readonly batchTaken: BatchDone = (err) => {
+    if (err || this.state === GONE) return;
+    this.batchesTaken++;
+    if (this.writtenWaiters.length === 0) return;
+    // Waiters are in the order of their batch numbers, which only grow.
+    let i = 0;
+    while (i < this.writtenWaiters.length && this.writtenWaiters[i].batch <= this.batchesTaken) this.writtenWaiters[i++].resolve();
+    if (i > 0) this.writtenWaiters.splice(0, i);
+  };
 
   private dropQueued(): void {
     this.batch.length = 0;

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { CloseReason } from '../ports/connection.js';
-import { BatchingConnection, type QueueOptions } from './batching-connection.js';
+import { BatchingConnection, type BatchDone, type QueueOptions } from './batching-connection.js';
 import { CLOSED_BY_PEER } from './reasons.js';
 
 export interface StreamOptions extends QueueOptions {
@@ -13,9 +13,13 @@ export interface StreamOptions extends QueueOptions {
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
 
+const SOCKET_GONE = new Error('the socket was destroyed');
+
 /** A Connection over a byte-stream socket: plain TCP or TLS (a TLSSocket is a net.Socket). */
 export class StreamConnection extends BatchingConnection {
   private closeTimer: NodeJS.Timeout | undefined;
+  /** The base class's batch callback (the same function every time). */
+  private done: BatchDone | undefined;
   private readonly closeTimeoutMs: number;
 
   constructor(private readonly socket: Socket, transport: 'tcp' | 'tls', options: StreamOptions = {}) {
@@ -35,17 +39,29 @@ export class StreamConnection extends BatchingConnection {
     return this.socket.writableLength;
   }
 
-  protected writeBatch(chunks: readonly Uint8Array[], _total: number): void {
+  protected writeBatch(chunks: readonly Uint8Array[], _total: number, done: BatchDone): void {
     const socket = this.socket;
+    this.done = done;
+    // A write's callback runs once the kernel has taken it (and those before it, in order).
     if (chunks.length === 1) {
-      socket.write(chunks[0]);
+      socket.write(chunks[0], this.afterWrite);
       return;
     }
     // Corked writes leave as one writev: one system call, no copy (TLS makes one record of them).
     socket.cork();
-    for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]);
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) socket.write(chunks[i]);
+    socket.write(chunks[last], this.afterWrite);
     socket.uncork();
   }
+
+  /**
+   * A TLS socket reset by its peer calls back the writes it still held without an error, as it
+   * is destroyed: a write is taken only if the socket is still there to have taken it.
+   */
+  private readonly afterWrite = (err?: Error | null): void => {
+    this.done?.(err ?? (this.socket.destroyed ? SOCKET_GONE : null));
+  };
 
   protected endBelow(_reason: CloseReason): void {
     this.socket.end();

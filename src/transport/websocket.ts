@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ErrorCode, errorName } from '../core/errors.js';
 import type { CloseReason, Connection } from '../ports/connection.js';
-import { BatchingConnection, type QueueOptions } from './batching-connection.js';
+import { BatchingConnection, type BatchDone, type QueueOptions } from './batching-connection.js';
 import { CLOSED_BY_PEER, SHUTTING_DOWN } from './reasons.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './listener.js';
 import { ConnectionTracker } from './tracker.js';
@@ -60,9 +60,10 @@ export class WebSocketConnection extends BatchingConnection {
     return this.ws.bufferedAmount;
   }
 
-  protected writeBatch(chunks: readonly Uint8Array[], total: number): void {
+  protected writeBatch(chunks: readonly Uint8Array[], total: number, done: BatchDone): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total), BINARY);
+    // ws calls back once the frame is written to the socket (with an error if it never will be).
+    this.ws.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total), BINARY, done);
   }
 
   protected endBelow(reason: CloseReason): void {

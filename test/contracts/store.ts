@@ -316,6 +316,20 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal((await store.getMessage(plain.id))?.files, undefined);
       });
 
+      it('newestMessageId is the greatest id stored, whatever the order of appends; 0 when empty', async () => {
+        assert.equal(await store.newestMessageId(), 0);
+        const [a, b, c] = [mk({ from: 'alice', rooms: ['#a'] }), mk({ from: 'bob', users: ['alice'] }), mk({ from: 'carol', rooms: ['#b'] })];
+        await store.append(c, []);
+        await store.append(a, []);
+        assert.equal(await store.newestMessageId(), c.id);
+        await store.append(b, ['alice']);
+        assert.equal(await store.newestMessageId(), c.id);
+        // A resend of a stored message adds nothing.
+        await store.append({ ...mk({ from: 'alice', rooms: ['#a'], cid: 'x' }) }, []);
+        const again = await store.append({ ...mk({ from: 'alice', rooms: ['#a'], cid: 'x' }) }, []);
+        assert.equal(await store.newestMessageId(), again.id);
+      });
+
       it('keeps targets in the order given', async () => {
         const m = mk({ from: 'alice', rooms: ['#z', '#a', '#m'], users: ['zed', 'amy'] });
         await store.append(m, []);
@@ -542,6 +556,12 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual(await store.mailbox('bob', 1), [m1]);
         assert.deepEqual(await store.mailbox('carol', 10), [m1]);
         assert.deepEqual(await store.mailbox('alice', 10), []);
+
+        // Reading on past messages handed out and not cleared yet.
+        assert.deepEqual(await store.mailbox('bob', 10, m1.id), [m2]);
+        assert.deepEqual(await store.mailbox('bob', 1, m1.id - 1), [m1]);
+        assert.deepEqual(await store.mailbox('bob', 10, m2.id), []);
+        assert.deepEqual(await store.mailbox('bob', 10, 0), [m1, m2]);
 
         await store.clearMailbox('bob', [m1.id, m3.id, 12345]); // ids not in the box are ignored
         assert.deepEqual(await store.mailbox('bob', 10), [m2]);

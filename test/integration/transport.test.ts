@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { ErrorCode } from '../../src/core/errors.js';
-import type { CloseReason, Connection } from '../../src/ports/connection.js';
+import { ConnectionClosedError, type CloseReason, type Connection } from '../../src/ports/connection.js';
 import { ensureCertificate, type Certificate } from '../../src/tls/certificate.js';
 import type { Listener } from '../../src/transport/listener.js';
 import { listenTcp } from '../../src/transport/tcp.js';
@@ -48,13 +48,15 @@ interface Peer {
   write(b: Uint8Array): void;
   /** Stop reading (the kernel buffers fill, then the server's queue). */
   pause(): void;
+  /** Read again. */
+  resume(): void;
   end(): void;
   /** Hang up at once (a paused peer would never read the server's end). */
   destroy(): void;
   closed: Promise<{ code: number; reason: string }>;
 }
 
-function peerFrom(onData: (f: (b: Buffer) => void) => void, write: (b: Uint8Array) => void, pause: () => void, end: () => void,
+function peerFrom(onData: (f: (b: Buffer) => void) => void, write: (b: Uint8Array) => void, pause: () => void, resume: () => void, end: () => void,
   destroy: () => void, closed: Promise<{ code: number; reason: string }>): Peer {
   const reads: Buffer[] = [];
   let waiters: (() => void)[] = [];
@@ -66,7 +68,7 @@ function peerFrom(onData: (f: (b: Buffer) => void) => void, write: (b: Uint8Arra
     for (const f of w) f();
   });
   return {
-    reads, total, write, pause, end, destroy, closed,
+    reads, total, write, pause, resume, end, destroy, closed,
     bytes: () => Buffer.concat(reads),
     async until(n) {
       while (total() < n) await new Promise<void>((resolve) => waiters.push(resolve));
@@ -83,7 +85,7 @@ async function connectPeer(kind: Kind, port: number): Promise<Peer> {
     ws.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
     const raw = (ws as unknown as { _socket: Socket })._socket;
-    return peerFrom((f) => ws.on('message', (d: Buffer) => f(d)), (b) => ws.send(b), () => raw.pause(), () => ws.close(), () => ws.terminate(), closed);
+    return peerFrom((f) => ws.on('message', (d: Buffer) => f(d)), (b) => ws.send(b), () => raw.pause(), () => raw.resume(), () => ws.close(), () => ws.terminate(), closed);
   }
   const socket: Socket = kind === 'tcp'
     ? netConnect({ host: HOST, port })
@@ -91,7 +93,7 @@ async function connectPeer(kind: Kind, port: number): Promise<Peer> {
   const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', () => resolve({ code: 0, reason: '' })));
   socket.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => { socket.once(kind === 'tcp' ? 'connect' : 'secureConnect', resolve); socket.once('error', reject); });
-  return peerFrom((f) => socket.on('data', f), (b) => socket.write(b), () => socket.pause(), () => socket.end(), () => socket.destroy(), closed);
+  return peerFrom((f) => socket.on('data', f), (b) => socket.write(b), () => socket.pause(), () => socket.resume(), () => socket.end(), () => socket.destroy(), closed);
 }
 
 interface Endpoint {
@@ -240,6 +242,56 @@ describe('transports', () => {
         assert.deepEqual(await closeOf(conn), { code: 0, text: 'closed by peer' });
         assert.equal(conn.closed, true);
         assert.equal(conn.send(Buffer.from('x')), false);
+      });
+
+      it('written() resolves once queued bytes were handed to the OS, not while a peer that stopped reading holds them back', async () => {
+        // More than the kernel buffers on both sides can hold, so part of it has to wait in ours.
+        const big = 32 * 1024 * 1024;
+        const local = await serve(kind, cert, 2 * big);
+        try {
+          const peer = await connectPeer(kind, local.port);
+          const conn = await local.accepted.next();
+          assert.equal(await conn.written().then(() => 'idle'), 'idle', 'nothing queued: resolved at once');
+          peer.pause();
+          const chunk = Buffer.alloc(1024 * 1024, 7);
+          for (let i = 0; i < big / chunk.length; i++) assert.ok(conn.send(chunk));
+          let settled = false;
+          const written = conn.written().then(() => { settled = true; });
+          // Until the peer reads, the kernel cannot take it all: bytes stay queued, unwritten.
+          await turn();
+          await turn();
+          assert.ok(conn.bufferedBytes > 0, 'the kernel took everything: the test needs more bytes');
+          assert.equal(settled, false);
+          // The promise is for what was queued before it, not after.
+          conn.send(Buffer.from('later'));
+          const afterIt = conn.written();
+          peer.resume();
+          await written;
+          await afterIt;
+          await peer.until(big + 5);
+          peer.end();
+        } finally {
+          await local.close();
+        }
+      });
+
+      it('written() rejects when the connection is gone before its bytes left', async () => {
+        const local = await serve(kind, cert, 64 * 1024 * 1024);
+        try {
+          const peer = await connectPeer(kind, local.port);
+          const conn = await local.accepted.next();
+          peer.pause();
+          const chunk = Buffer.alloc(1024 * 1024, 7);
+          for (let i = 0; i < 32; i++) conn.send(chunk);
+          const written = conn.written();
+          await turn();
+          assert.ok(conn.bufferedBytes > 0);
+          peer.destroy();
+          await assert.rejects(written, ConnectionClosedError);
+          await assert.rejects(conn.written(), ConnectionClosedError, 'and at once once it is gone');
+        } finally {
+          await local.close();
+        }
       });
 
       it('cuts off a peer that stops reading (SLOW_CONSUMER) with bounded memory; other connections keep working', async () => {

@@ -32,6 +32,8 @@ export class ChatappConnection implements SessionSink {
   private waiting = 0;
   private replies: Promise<void> = Promise.resolve();
   private readonly early: ChatEvent[] = [];
+  /** Rooms being joined, with the users whose joins or leaves there were announced meanwhile. */
+  private readonly joining = new Map<string, Set<string>>();
   /** An Error that ends the connection is on its way: nothing more is read or handled. */
   private ending = false;
 
@@ -109,17 +111,41 @@ export class ChatappConnection implements SessionSink {
     if (m.users.includes(s.key)) this.conn.send(chatBytes(m, s.name));
   }
 
-  /** A room announcement for every connected user (seed §7.c-7.e). */
+  /**
+   * A room announcement (seed §7.c-7.e): a new room for every connected user; a join or leave for
+   * the room's members only (docs/chatapp.md C13), the user who joins or leaves included.
+   */
   announce(event: ChatEvent): void {
+    if (event.kind === 'presence' && (event.event === 'join' || event.event === 'leave')) {
+      this.joining.get(nameKey(event.room))?.add(nameKey(event.user));
+    }
     if (this.state === 'connecting') {
       // The CONNECT snapshot is being made: these come after it (handlers.ts ConnectionMessage).
       if (this.early.length < EARLY_EVENTS_MAX) this.early.push(event);
       else this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
       return;
     }
-    if (this.state !== 'chat') return;
+    if (this.state !== 'chat' || !this.mayHear(event)) return;
     const bytes = announcement(event);
     if (bytes) this.conn.send(bytes);
+  }
+
+  /** Whether this user may learn of the event: who is in a room is for the room's members. */
+  mayHear(event: ChatEvent): boolean {
+    if (event.kind !== 'presence') return true;
+    const s = this.session;
+    return s !== undefined && (s.rooms.has(nameKey(event.room)) || nameKey(event.user) === nameKey(s.name));
+  }
+
+  /** Starts noting who joins or leaves `room` (a display or core name); see unwatchRoom. */
+  watchRoom(room: string): ReadonlySet<string> {
+    const seen = new Set<string>();
+    this.joining.set(nameKey(room), seen);
+    return seen;
+  }
+
+  unwatchRoom(room: string): void {
+    this.joining.delete(nameKey(room));
   }
 
   /** Announcements that arrived while the CONNECT snapshot was being made. */

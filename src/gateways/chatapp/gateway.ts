@@ -14,9 +14,10 @@ export const defaultChatappOptions: ChatappGatewayOptions = {
 
 /**
  * ChatApp (seed 004) on the chat core; docs/chatapp.md. Every connected ChatApp user sees every
- * room's creation, joins and leaves (seed §7.c-7.e): the gateway watches the node for them and
- * hands each event to all its connections, which share its encoded bytes. One timer for all
- * connections handles the timeouts.
+ * room's creation, and the joins and leaves of the rooms it is in (seed §7.c-7.e, C13): the
+ * gateway watches the node for them and hands each event to all its connections, which share its
+ * encoded bytes and keep what their user may hear. One timer for all connections handles the
+ * timeouts.
  */
 export class ChatappGateway implements Gateway {
   readonly name = 'chatapp';

@@ -75,23 +75,20 @@ export const handlers: Record<MessageType, Handler> = {
         return;
       }
       c.loggedIn(s, false);
-      // §7.a: a CreateRoomMessage for every room, a JoinMessage for every member of each.
+      // §7.a: a CreateRoomMessage for every room. Members are listed to a room's members only
+      // (docs/chatapp.md C13), when they join it: a new user is in no room yet.
       const now = formatTimestamp(Date.now());
       const seen = new Set<string>();
       for (const room of await c.gw.node.listRooms()) {
         const r = appRoom(room.name);
-        seen.add(`c ${nameKey(r)}`);
+        seen.add(nameKey(r));
         c.reply(encodeMessage('CreateRoomMessage', SERVER, 'ALL', r, now));
-        for (const member of await c.gw.node.members(room.name)) {
-          seen.add(`j ${nameKey(r)} ${nameKey(member.name)}`);
-          c.reply(encodeMessage('JoinMessage', member.name, SERVER, r, now));
-        }
       }
       c.loggedIn(s, true);
       // What happened meanwhile, less what the snapshot already said.
       for (const e of c.takeEarly()) {
-        if (e.kind === 'room-created' && seen.has(`c ${nameKey(appRoom(e.room))}`)) continue;
-        if (e.kind === 'presence' && e.event === 'join' && seen.has(`j ${nameKey(appRoom(e.room))} ${nameKey(e.user)}`)) continue;
+        if (e.kind === 'room-created' && seen.has(nameKey(appRoom(e.room)))) continue;
+        if (!c.mayHear(e)) continue;
         const bytes = announcement(e);
         if (bytes) c.reply(bytes);
       }
@@ -115,7 +112,8 @@ export const handlers: Record<MessageType, Handler> = {
     },
   },
 
-  // §6.e, §7.d: join one room or a comma-separated list; the joiner gets the last 10 messages.
+  // §6.e, §7.d: join one room or a comma-separated list; the joiner gets a JoinMessage for each
+  // other member (C13: the member list, for members only), then the last 10 messages.
   JoinMessage: {
     needs: 'session',
     checksSender: true,
@@ -129,14 +127,23 @@ export const handlers: Record<MessageType, Handler> = {
           const core = coreRoom(room);
           if (s.rooms.has(nameKey(core))) throw new AppFault(AppErrorCode.ALREADY_JOINED, `ROOM ERROR: ${s.name} username already joined to ${room}`);
           let view: RoomView;
+          // Joins and leaves announced while the view is made are news the list must not undo.
+          const announced = c.watchRoom(core);
           try {
             view = await c.gw.node.join(s, core);
           } catch (err) {
             const f = fault(err);
             if (f instanceof AppFault && f.code === AppErrorCode.NO_SUCH_ROOM) throw new AppFault(f.code, `ROOM ERROR: ${room} does not exist`);
             throw f;
+          } finally {
+            c.unwatchRoom(core);
           }
           const dest = appRoom(view.room);
+          const now = formatTimestamp(Date.now());
+          for (const member of view.members) {
+            const key = nameKey(member.name);
+            if (key !== nameKey(s.name) && !announced.has(key)) c.reply(encodeMessage('JoinMessage', member.name, SERVER, dest, now));
+          }
           for (const h of view.history) c.reply(chatBytes(h, dest));
         } catch (err) {
           if (!(err instanceof AppFault) || rooms.length === 1) throw err;

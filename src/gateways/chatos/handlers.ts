@@ -126,17 +126,14 @@ export const handlers: Table = {
   },
 
   // 5 PRIVATE_ANSWER yes/no asker\0 (§5.4): answers the asker's request; the asker gets 5 with
-  // this user's nickname. Answering someone who never asked is an error in data.
+  // this user's nickname. The core decides what may be answered (protocol.md §7.4): answering
+  // someone who never asked is an error in data (its NO_CONSENT_REQUEST), and records nothing.
   PRIVATE_ANSWER: {
     needs: 'session',
     async run(c, p) {
       required(p.nick, 'the nickname');
-      const s = session(c);
       const who = await peer(c, p.nick);
-      if ((await c.gw.node.store.getConsent(s.key, who.key)) === undefined) {
-        throw new ChatosFault(ChatosError.BAD_DATA, `${who.name} has not asked for a private connection`);
-      }
-      await c.gw.node.answerConsent(s, who.name, p.accept);
+      await c.gw.node.answerConsent(session(c), who.name, p.accept);
     },
   },
 };

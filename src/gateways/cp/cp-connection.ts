@@ -1,6 +1,7 @@
 import { ChatError, ErrorCode } from '../../core/errors.js';
 import type { ChatEvent, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
+import type { MessageId } from '../../core/types.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import { OrderedReplies } from '../ordered-replies.js';
 import { CommandDecoder, encodeReply, type CommandName, type Decoded } from './codec.js';
@@ -9,8 +10,23 @@ import { handlers } from './handlers.js';
 import { REPLY_TEXT, Reply, type ReplyCode } from './replies.js';
 import { allowedIn, faultOutcome, timeoutOutcome, type CpState, type Outcome } from './states.js';
 
-/** What the connection handles in order: the decoder's items and the timeouts of unended PDUs. */
-type Item = Exclude<Decoded, { kind: 'unsynchronised' }> | { kind: 'timeout'; command: CommandName | undefined };
+/**
+ * What the connection handles in order: the decoder's items and the timeouts of unended PDUs.
+ * `arrivedAt` is the count of bytes received up to the end of the read that brought the item.
+ */
+type Item = (Exclude<Decoded, { kind: 'unsynchronised' }> | { kind: 'timeout'; command: CommandName | undefined }) & { arrivedAt: number };
+
+/**
+ * An RMSG download waiting for the client's word that it has it: the client's next PDU, sent after
+ * the download's last reply left (docs/cp.md §8.4). Until then its messages stay in the mailbox.
+ */
+interface Download {
+  session: Session;
+  /** Mailbox ids handed over; the mailbox size bounds them (one number each). */
+  ids: Set<MessageId>;
+  /** Bytes received when the last reply had been written out: PDUs read after it confirm. */
+  confirmAfter: number;
+}
 
 /**
  * One CP client: decodes its PDUs, handles them one at a time in arrival order, answers them in
@@ -30,6 +46,9 @@ export class CpConnection implements SessionSink {
   private readonly replies: OrderedReplies;
   /** A message handed to storage was not stored: Error Processing from the next PDU read (§7.4). */
   private storeFailed = false;
+  /** Bytes received so far on this connection. */
+  private bytesIn = 0;
+  private download: Download | undefined;
 
   constructor(readonly conn: Connection, readonly gw: CpContext, private readonly onGone: (c: CpConnection) => void) {
     this.decoder = new CommandDecoder({ maxDiscardBytes: gw.options.maxDiscardBytes });
@@ -102,7 +121,7 @@ export class CpConnection implements SessionSink {
     }
     const command = this.decoder.partialCommand();
     this.decoder.reset();
-    this.enqueue({ kind: 'timeout', command });
+    this.enqueue({ kind: 'timeout', command, arrivedAt: this.bytesIn });
     this.pump();
   }
 
@@ -110,6 +129,7 @@ export class CpConnection implements SessionSink {
 
   private onData(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
+    this.bytesIn += bytes.byteLength;
     const hadPartial = this.decoder.hasPartial;
     const items = this.decoder.push(bytes);
     for (const item of items) {
@@ -117,7 +137,7 @@ export class CpConnection implements SessionSink {
         this.reply(Reply.BAD_COMMAND, 'PDU too long, stream cannot be resynchronised');
         return this.close({ code: ErrorCode.PROTOCOL_ERROR, text: 'overlong PDU did not end' });
       }
-      if (!this.enqueue(item)) return;
+      if (!this.enqueue({ ...item, arrivedAt: this.bytesIn })) return;
     }
     // A PDU that began in these bytes (after one that ended in them) starts its clock now.
     if (!this.decoder.hasPartial) this.partialSince = undefined;
@@ -163,7 +183,39 @@ export class CpConnection implements SessionSink {
     if (this.state === 'process-command') this.state = 'error-processing';
   }
 
+  // ---- the mailbox download (RMSG), at least once ----
+
+  /** An RMSG handed these mailbox messages over; they stay in the mailbox until confirmed. */
+  downloaded(session: Session, ids: readonly MessageId[]): void {
+    if (!this.download || this.download.session !== session) this.download = { session, ids: new Set(), confirmAfter: Infinity };
+    // Confirmed only by what comes after this download's end (downloadWritten).
+    this.download.confirmAfter = Infinity;
+    for (const id of ids) this.download.ids.add(id);
+  }
+
+  /** The download's last reply has been written out: what the client sends from now on confirms it. */
+  downloadWritten(): void {
+    if (this.download) this.download.confirmAfter = this.bytesIn;
+  }
+
+  /**
+   * A PDU the client sent after the download had reached it says the client read it (CP's client
+   * waits for 255 before its next command): the messages leave the mailbox.
+   */
+  private async confirmDownload(item: Item): Promise<void> {
+    const d = this.download;
+    if (!d || item.kind === 'timeout' || item.arrivedAt <= d.confirmAfter) return;
+    this.download = undefined;
+    try {
+      await this.gw.node.clearMailbox(d.session, [...d.ids]);
+    } catch (err) {
+      // They stay in the mailbox: the client gets them again, which is the safe side.
+      this.gw.observer.internalError?.(err);
+    }
+  }
+
   private async dispatch(item: Item): Promise<void> {
+    await this.confirmDownload(item);
     if (item.kind === 'timeout') return this.apply(timeoutOutcome(this.state, item.command));
     if (item.kind === 'malformed') return this.apply(faultOutcome(this.state, item.command, item.fault, item.detail));
     const { pdu } = item;
@@ -189,6 +241,8 @@ export class CpConnection implements SessionSink {
     this.inbox.length = 0;
     this.replies.clear();
     this.partialSince = undefined;
+    // An unconfirmed download stays in the mailbox: the next RMSG sends it again.
+    this.download = undefined;
     const session = this.session;
     this.session = undefined;
     this.onGone(this);

@@ -3,6 +3,7 @@ import type { Opened } from '../../core/node.js';
 import { isRoomTarget } from '../../core/names.js';
 import type { ChatMessage } from '../../core/types.js';
 import { encodeDownload, type Command, type CommandName } from './codec.js';
+import { ConnectionClosedError } from '../../ports/connection.js';
 import { CP_PROTOCOL } from './context.js';
 import type { CpConnection } from './cp-connection.js';
 import { Reply } from './replies.js';
@@ -102,19 +103,27 @@ export const handlers: Table = {
   },
 
   // RMSG: every waiting message as `250 sender:text` then 255, or 256 when none waits.
-  // 550 if the mailbox cannot be read (-> Error Processing).
+  // 550 if the mailbox cannot be read (-> Error Processing). The messages leave the mailbox only
+  // once the client's next PDU shows it read them (docs/cp.md §8.4): at least once.
   async RMSG(c) {
     const session = c.requireSession();
     c.state = 'receiving';
     let count: number;
     try {
-      count = await c.gw.node.takeMailbox(session, (m: ChatMessage) => {
-        // Throwing keeps this batch in the mailbox: nothing is lost to a connection that is gone
-        // (or that stopped reading and overflowed its send queue).
-        if (c.closed || !c.conn.send(encodeDownload(m.from, m.text))) throw new ConnectionGone();
-      });
+      count = await c.gw.node.takeMailbox(
+        session,
+        (m: ChatMessage) => {
+          if (c.closed || !c.conn.send(encodeDownload(m.from, m.text))) throw new ConnectionGone();
+        },
+        // Each slice is written out before the next is read, so a download never piles up in the
+        // send queue; what was written waits for the client's confirmation.
+        async (ids) => {
+          await c.conn.written();
+          c.downloaded(session, ids);
+        },
+      );
     } catch (err) {
-      if (c.closed || err instanceof ConnectionGone) return;
+      if (c.closed || err instanceof ConnectionGone || err instanceof ConnectionClosedError) return;
       c.gw.observer.internalError?.(err);
       c.state = 'error-processing';
       return c.reply(Reply.DOWNLOAD_FAILED);
@@ -122,6 +131,13 @@ export const handlers: Table = {
     if (c.closed) return;
     c.state = 'process-command';
     c.reply(count > 0 ? Reply.END_OF_MESSAGES : Reply.NO_NEW_MESSAGES);
+    if (count === 0) return;
+    try {
+      await c.conn.written();
+      c.downloadWritten();
+    } catch (err) {
+      if (!(err instanceof ConnectionClosedError)) throw err;
+    }
   },
 
   // TERM: logs out and returns to Idle from any resting state. No reply, except 201 when it

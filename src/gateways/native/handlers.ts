@@ -100,7 +100,7 @@ export const handlers: Table = {
   // MEMBERS {ref, room} -> MEMBER_LIST
   MEMBERS: {
     needs: 'session',
-    run: async (c, f) => c.send({ type: 'MEMBER_LIST', ref: f.ref, room: f.room, members: wireMembers(await c.gw.node.members(f.room)) }),
+    run: async (c, f) => c.send({ type: 'MEMBER_LIST', ref: f.ref, room: f.room, members: wireMembers(await c.gw.node.members(requireSession(c), f.room)) }),
   },
   // TOPIC {ref, room, topic} -> OK (members get TOPIC with ref 0)
   TOPIC: {

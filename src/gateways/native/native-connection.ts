@@ -5,7 +5,7 @@ import type { Session } from '../../core/session.js';
 import type { ChatMessage } from '../../core/types.js';
 import { encodeFrame, FrameDecoder } from '../../protocol/codec.js';
 import type { Frame } from '../../protocol/frames.js';
-import type { CloseReason, Connection } from '../../ports/connection.js';
+import { ConnectionClosedError, type CloseReason, type Connection } from '../../ports/connection.js';
 import type { GatewayContext } from './context.js';
 import { msgFrame } from './convert.js';
 import { encodedEvent } from './encode-cache.js';
@@ -109,14 +109,28 @@ export class NativeConnection implements SessionSink {
         deliver(messages[i]);
       }
     };
+    // Mailbox messages leave the mailbox once their frames were handed to the OS (protocol.md
+    // §7.4); if the connection ends first they wait for the next login.
+    const handedOver = async (ids: number[]): Promise<void> => {
+      await this.conn.written();
+      try {
+        await this.gw.node.clearMailbox(session, ids);
+      } catch (err) {
+        // Delivered but still in the mailbox: the next login sends them again (the safe side).
+        this.gw.observer.internalError?.(err);
+      }
+    };
     try {
       if (replay === 'mailbox') {
-        await this.gw.node.takeMailbox(session, deliver);
+        await this.gw.node.takeMailbox(session, deliver, handedOver);
       } else {
         const missed = await this.gw.node.missed(session, replay.since);
         if (missed.gap) this.send({ type: 'GAP', since: missed.gap.since, until: missed.gap.until });
         await paced(missed.messages);
+        await handedOver(missed.mailbox);
       }
+    } catch (err) {
+      if (!(err instanceof ConnectionClosedError)) throw err;
     } finally {
       const early = this.early ?? [];
       this.early = null;

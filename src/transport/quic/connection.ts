@@ -1,5 +1,5 @@
 import type { CloseReason } from '../../ports/connection.js';
-import { BatchingConnection, type QueueOptions } from '../batching-connection.js';
+import { BatchingConnection, type BatchDone, type QueueOptions } from '../batching-connection.js';
 import { CLOSED_BY_PEER } from '../reasons.js';
 import type { QuicSession, SessionEnd } from './session.js';
 import type { QuicStream, StreamEvents } from './stream.js';
@@ -35,8 +35,11 @@ export abstract class QuicStreamBase extends BatchingConnection {
     return this.stream.pendingBytes;
   }
 
-  protected writeBatch(chunks: readonly Uint8Array[], _total: number): void {
-    for (let i = 0; i < chunks.length; i++) this.stream.write(chunks[i]);
+  protected writeBatch(chunks: readonly Uint8Array[], _total: number, done: BatchDone): void {
+    // quiche takes bytes in order: once the last chunk is taken, the whole batch is.
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.stream.write(chunks[i]);
+    this.stream.write(chunks[last], done);
   }
 }
 

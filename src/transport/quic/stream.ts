@@ -24,11 +24,16 @@ export interface StreamEvents {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Told that quiche has taken a chunk written with it. */
+export type Taken = () => void;
 const STREAM_ERROR = /^Stream(?:Stopped|Reset)\((\d+)\)$/;
 
 export class QuicStream {
   events: StreamEvents | undefined;
   private pending: Uint8Array[] = [];
+  /** Beside `pending`: what to call once that chunk is taken (most chunks have nothing). */
+  private pendingTaken: (Taken | undefined)[] = [];
   private pendingFrom = 0;
   private pendingCount = 0;
   private finQueued = false;
@@ -61,15 +66,19 @@ export class QuicStream {
     return this.failed;
   }
 
-  /** Queues bytes (not copied: the caller must not change them). Ignored after end(). */
-  write(bytes: Uint8Array): void {
+  /**
+   * Queues bytes (not copied: the caller must not change them). Ignored after end(). `taken` is
+   * called once quiche has taken the last of them (never, if the stream fails first).
+   */
+  write(bytes: Uint8Array, taken?: Taken): void {
     if (this.finQueued || this.failed || bytes.byteLength === 0) return;
     if (this.pending.length === 0) {
-      const taken = this.send(bytes, false);
-      if (taken < 0) return;
-      if (taken < bytes.byteLength) this.queue(bytes.subarray(taken));
+      const n = this.send(bytes, false);
+      if (n < 0) return;
+      if (n < bytes.byteLength) this.queue(bytes.subarray(n), taken);
+      else taken?.();
     } else {
-      this.queue(bytes);
+      this.queue(bytes, taken);
     }
     this.session.wrote();
   }
@@ -93,9 +102,13 @@ export class QuicStream {
         this.pending[this.pendingFrom] = chunk.subarray(taken);
         return;
       }
-      this.pending[this.pendingFrom++] = EMPTY;
+      this.pending[this.pendingFrom] = EMPTY;
+      const done = this.pendingTaken[this.pendingFrom];
+      this.pendingTaken[this.pendingFrom++] = undefined;
+      done?.();
     }
     this.pending.length = 0;
+    this.pendingTaken.length = 0;
     this.pendingFrom = 0;
     if (this.finQueued && !this._finSent) this.sendFin();
   }
@@ -107,9 +120,7 @@ export class QuicStream {
   reset(code: number): void {
     if (this.failed) return;
     this.failed = true;
-    this.pending.length = 0;
-    this.pendingFrom = 0;
-    this.pendingCount = 0;
+    this.dropPending();
     for (const direction of [StreamDirection.Read, StreamDirection.Write]) {
       try {
         this.session.conn.streamShutdown(this.id, direction, code);
@@ -160,9 +171,17 @@ export class QuicStream {
     }
   }
 
-  private queue(bytes: Uint8Array): void {
+  private queue(bytes: Uint8Array, taken: Taken | undefined): void {
     this.pending.push(bytes);
+    this.pendingTaken.push(taken);
     this.pendingCount += bytes.byteLength;
+  }
+
+  private dropPending(): void {
+    this.pending.length = 0;
+    this.pendingTaken.length = 0;
+    this.pendingFrom = 0;
+    this.pendingCount = 0;
   }
 
   /** streamSend; -1 when the stream can no longer be written (reported through `aborted`). */
@@ -187,9 +206,7 @@ export class QuicStream {
   private abortedBy(err: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    this.pending.length = 0;
-    this.pendingFrom = 0;
-    this.pendingCount = 0;
+    this.dropPending();
     const match = err instanceof Error ? STREAM_ERROR.exec(err.message) : null;
     this.events?.aborted(match ? Number(match[1]) : -1);
   }

@@ -22,7 +22,10 @@ describe('seed 004 §6.c / §7.c CreateRoomMessage', () => {
     a.msg('CreateRoomMessage', 'Server', 'games');
     const seen = await b.nextOf('CreateRoomMessage', (m) => m.data === 'games');
     assert.deepEqual([seen.sender, seen.dest], ['Server', 'ALL']);
-    // The creator is the room's first member (docs/chatapp.md C6).
+    // The creator is the room's first member (docs/chatapp.md C6): the creator hears its join, and
+    // so does whoever joins later (members only, C13).
+    await a.nextOf('JoinMessage', (m) => m.sender === 'creator' && m.data === 'games');
+    b.msg('JoinMessage', 'Server', 'games');
     await b.nextOf('JoinMessage', (m) => m.sender === 'creator' && m.data === 'games');
     assert.ok(await srv.server.node.store.getRoom('#games'));
     a.close();
@@ -45,15 +48,23 @@ describe('seed 004 §6.c / §7.c CreateRoomMessage', () => {
 });
 
 describe('seed 004 §6.e-6.f / §7.d JoinMessage', () => {
-  it('joins, announces the join to every user, and sends the joiner the room\'s last 10 messages', async () => {
+  it('joins, announces the join to the room\'s members, and sends the joiner its members and last 10 messages', async () => {
     const nat = await nativeUser(srv, 'histnat');
     await nat.request({ type: 'CREATE', ref: nat.nextRef(), room: '#history', topic: '' }, 'JOINED');
     for (let i = 1; i <= 12; i++) await nat.request({ type: 'SEND', ref: nat.nextRef(), cid: `h${i}`, to: ['#history'], text: `old ${i}` }, 'ACK');
     const other = await ChatappClient.connect(addr, 'onlooker');
+    other.msg('JoinMessage', 'Server', 'history');
+    await other.nextOf('JoinMessage', (m) => m.sender === 'onlooker' && m.data === 'history');
+    const outsider = await ChatappClient.connect(addr, 'outsider');
     const a = await ChatappClient.connect(addr, 'joiner');
     a.msg('JoinMessage', 'Server', 'history');
     await other.nextOf('JoinMessage', (m) => m.sender === 'joiner' && m.data === 'history');
     await a.nextOf('JoinMessage', (m) => m.sender === 'joiner' && m.data === 'history');
+    await a.nextOf('JoinMessage', (m) => m.sender === 'histnat' && m.data === 'history');
+    await a.nextOf('JoinMessage', (m) => m.sender === 'onlooker' && m.data === 'history');
+    // Who is in a room is for its members (docs/chatapp.md C13).
+    assert.ok(await outsider.none((x) => x.type === 'JoinMessage'));
+    outsider.close();
     const got = [];
     for (let i = 0; i < 10; i++) got.push(await a.nextOf('ChatMessage', (m) => m.dest === 'history'));
     assert.deepEqual(got.map((m) => m.data), Array.from({ length: 10 }, (_, i) => `old ${i + 3}`));

@@ -3,15 +3,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodeChat, encodeLogin, encodePrivateAnswer, encodePrivateAsk } from '../../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../../src/gateways/chatos/errors.js';
+import type { Session } from '../../../src/core/session.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
 import { chatosAddress, ChatosClient, extraGateway, nativeUser, type Address } from './chatos-client.js';
 
 let srv: TestServer;
 let addr: Address;
 let quick: Awaited<ReturnType<typeof extraGateway>>;
+/** A registered user's session, in #general like every account: who is in a room is for its members. */
+let observer: Session;
 
 before(async () => {
   srv = await startTestServer({ gateways: ['chatos'] });
+  observer = (await srv.server.node.register('observer4', 'secret-pw', { notify: () => undefined, terminate: () => undefined }, 'test')).session;
   addr = chatosAddress(srv);
   quick = await extraGateway(srv.server.node, { loginTimeoutMs: 150 });
 });
@@ -20,7 +24,7 @@ after(async () => {
   await srv.close();
 });
 
-const members = async (): Promise<string[]> => (await srv.server.node.members('#general')).map((m) => m.name);
+const members = async (): Promise<string[]> => (await srv.server.node.members(observer, '#general')).map((m) => m.name);
 
 describe('seed 003 §4 Initial Connection Protocol', () => {
   it('a nickname packet is answered with ACK (id 0) and places the user in the general chat', async () => {

@@ -62,9 +62,9 @@ describe('core: rooms and fan-out', () => {
     const g = await n.guest('gus', new Inbox(), 't');
     await n.createRoom(alice.session, '#tea', '');
     await n.join(g.session, '#tea');
-    assert.deepEqual((await n.members('#tea')).map((m) => m.name).sort(), ['alice', 'gus']);
+    assert.deepEqual((await n.members(alice.session, '#tea')).map((m) => m.name).sort(), ['alice', 'gus']);
     await n.end(g.session);
-    assert.deepEqual((await n.members('#tea')).map((m) => m.name), ['alice']);
+    assert.deepEqual((await n.members(alice.session, '#tea')).map((m) => m.name), ['alice']);
     assert.ok(a.events.some((e) => e.kind === 'presence' && e.event === 'leave' && e.user === 'gus'));
   });
   it("forgets a guest's consents when its last session ends", async () => {

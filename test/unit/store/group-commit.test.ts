@@ -63,6 +63,34 @@ describe('GroupCommit', () => {
     assert.deepEqual(r.batches, [[5]]);
   });
 
+  it('while held, turns commit nothing and the batch gathers; release commits it in one go', async () => {
+    const r = recorder();
+    let held = true;
+    const q = new GroupCommit(r.commit, 1000, 0, () => held);
+    const all = [q.submit(1)];
+    for (let i = 2; i <= 4; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      all.push(q.submit(i));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(r.batches, []);
+    held = false;
+    q.release();
+    assert.deepEqual(await Promise.all(all), [2, 4, 6, 8]);
+    assert.deepEqual(r.batches, [[1, 2, 3, 4]]);
+  });
+
+  it('settles a commit that answers later with its submitters then, in order', async () => {
+    let finish: ((r: number[]) => void) | undefined;
+    const q = new GroupCommit((items: readonly number[]) => new Promise<number[]>((resolve) => { finish = () => resolve(items.map((x) => -x)); }), 1000);
+    const all = Promise.all([q.submit(1), q.submit(2)]);
+    q.flush();
+    assert.equal(q.commits, 0);
+    finish?.([]);
+    assert.deepEqual(await all, [-1, -2]);
+    assert.equal(q.commits, 1);
+  });
+
   it('flush commits at once', () => {
     const r = recorder();
     const q = new GroupCommit(r.commit, 1000);

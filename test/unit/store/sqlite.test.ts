@@ -136,6 +136,57 @@ describe('SqliteStore on disk', () => {
     assert.deepEqual(await s.mailbox('bob', 10), [], 'deleting the account removed the mailbox filled before it');
   });
 
+  describe('protocol.md §13.6 Resource exhaustion: the database locked by another connection', () => {
+    /** Another connection to the file holding the write lock, as `confab user add` would. */
+    function lockFile(): { release(): void } {
+      const other = new Database(path);
+      other.exec('BEGIN IMMEDIATE');
+      other.prepare('INSERT INTO rooms (key, name, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)').run('#other', '#Other', '', '', 1);
+      return { release: () => { other.exec('COMMIT'); other.close(); } };
+    }
+
+    it('waits for the lock without blocking the event loop, then commits what gathered, in call order', async () => {
+      const s = await openStore();
+      await s.createRoom({ key: '#general', name: '#General', topic: '', createdBy: '', createdAt: 1 });
+      const lock = lockFile();
+      const before = s.commits;
+      const first = msg();
+      const appended = [s.append(first, [])];
+      const account = s.createAccount({ key: 'bob', name: 'Bob', passwordHash: 'h', dmPolicy: 'open', createdAt: 1 });
+      let turns = 0;
+      let settled = false;
+      void Promise.all([...appended, account]).then(() => { settled = true; });
+      // Many turns go by while the lock is held: nothing waits in a blocking call.
+      while (turns < 20) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        turns++;
+        appended.push(s.append(msg(), []));
+      }
+      assert.equal(settled, false, 'nothing is acknowledged before it is committed');
+      assert.equal(await s.getAccount('bob'), undefined);
+      lock.release();
+      const stored = await Promise.all(appended);
+      assert.equal(await account, true);
+      assert.deepEqual(await s.roomHistory('#general', { limit: 100 }), stored);
+      // The first append, the account, then everything that gathered behind them: a few commits, not one per turn.
+      assert.ok(s.commits - before <= 3, `${s.commits - before} commits`);
+    });
+
+    it('fails a write that waited longer than maxLockWaitMs, with nothing stored; the store goes on', async () => {
+      const s = new SqliteStore({ path, maxLockWaitMs: 150 });
+      await s.open();
+      opened.push(s);
+      const lock = lockFile();
+      const m = msg();
+      await assert.rejects(s.append(m, []), (err: { code?: string }) => err.code?.startsWith('SQLITE_BUSY') === true);
+      await assert.rejects(s.setTopic('#general', 'x'), (err: { code?: string }) => err.code?.startsWith('SQLITE_BUSY') === true);
+      lock.release();
+      assert.equal(await s.getMessage(m.id), undefined);
+      const later = msg();
+      assert.deepEqual(await s.append(later, []), later);
+    });
+  });
+
   it('accepts synchronous=NORMAL', async () => {
     const s = await openStore({ synchronous: 'NORMAL' });
     const m = await s.append(msg(), []);

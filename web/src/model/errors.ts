@@ -14,6 +14,7 @@ const TEXT: Readonly<Record<string, string>> = {
   NO_SUCH_USER: 'There is no such user.',
   CONSENT_REQUIRED: 'They accept direct messages only after a request: one has been sent.',
   CONSENT_REFUSED: 'They refused your direct messages.',
+  NO_CONSENT_REQUEST: 'They have not asked to send you direct messages.',
   RATE_LIMITED: 'Slow down a little, then try again.',
   MESSAGE_TOO_LONG: 'The message is too long.',
   EMPTY_MESSAGE: 'The message is empty.',

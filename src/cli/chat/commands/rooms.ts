@@ -54,7 +54,7 @@ export const who: ChatCommand = {
   name: 'who',
   aliases: ['names'],
   usage: '/who [ROOM]',
-  summary: 'list the members of a room (the open one if none is named)',
+  summary: 'list the members of a room you are in (the open one if none is named)',
   async run(ctx, args) {
     const room = roomOf(ctx, args);
     const members = await ctx.members(room);
