@@ -88,7 +88,7 @@ describe('protocol.md §13.4 Guests: an earlier guest\'s resume token against a 
     assert.ok(await second.c.none('BYE'));
     assert.equal(second.c.isClosed, false);
     await second.c.request({ type: 'TOPIC', ref: second.c.nextRef(), room: own, topic: 'still mine', by: '' }, 'OK');
-    const members = await a.c.request({ type: 'MEMBERS', ref: a.c.nextRef(), room: own }, 'MEMBER_LIST');
+    const members = await second.c.request({ type: 'MEMBERS', ref: second.c.nextRef(), room: own }, 'MEMBER_LIST');
     assert.deepEqual(members.members.map((m) => [m.name, m.operator]), [[nick, true]]);
     // Direct messages to the nickname still reach the second kim, and only it.
     await send(a.c, [nick], 'still for the second kim');

@@ -23,7 +23,7 @@ before(async () => {
 });
 after(async () => { await srv.close(); });
 
-const pw = (name: string): string => `pw-${name}`;
+const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
 async function account(prefix = 'u'): Promise<string> {
   const name = uniqueName(prefix);
   await registerUser(srv, name, pw(name));
