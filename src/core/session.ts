@@ -16,6 +16,11 @@ export class Session {
    * earlier guest of the same nickname had conversations of its own. 0 for accounts.
    */
   historyFrom: MessageId = 0;
+  /**
+   * The bucket of the session's other state-changing requests (ChatNode.act); made on the first
+   * one, as most sessions only chat.
+   */
+  actions: TokenBucket | undefined;
 
   constructor(
     readonly id: string,

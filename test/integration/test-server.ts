@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../../src/config/schema.js';
+import { DEFAULTS } from '../../src/config/defaults.js';
+import type { Config, QuotaConfig } from '../../src/config/schema.js';
 import type { CloseReason } from '../../src/ports/connection.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { nameKey } from '../../src/core/names.js';
@@ -29,6 +30,16 @@ export interface TestOptions {
   httpPort?: number;
   /** The built web client to serve at / (default: web/dist of the package; false: none). */
   webRoot?: string | false;
+  /** Names browsers may reach the HTTP port by (http.hosts). */
+  httpHosts?: string[];
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+  loginTimeoutMs?: number;
+  actionRate?: { perMinute: number; burst: number };
+  /** Over the production defaults. */
+  quota?: Partial<QuotaConfig>;
+  /** tls.renew: replace an expiring self-signed certificate. */
+  tlsRenew?: boolean;
 }
 
 export function testConfig(o: TestOptions = {}): Config {
@@ -36,8 +47,8 @@ export function testConfig(o: TestOptions = {}): Config {
   return {
     dataDir: o.dataDir ?? mkdtempSync(join(tmpdir(), 'confab-test-')),
     store: o.store ?? 'sqlite',
-    http: { enabled: true, host, port: o.httpPort ?? 0 },
-    tls: { enabled: true, host, port: 0 },
+    http: { enabled: true, host, port: o.httpPort ?? 0, hosts: o.httpHosts ?? [] },
+    tls: { enabled: true, host, port: 0, renew: o.tlsRenew ?? false },
     tcp: { enabled: o.tcp ?? false, host, port: 0 },
     quic: {
       enabled: o.quic !== undefined && o.quic !== false,
@@ -49,15 +60,20 @@ export function testConfig(o: TestOptions = {}): Config {
     cp: { enabled: o.gateways?.includes('cp') ?? false, host, port: 0 },
     chatos: { enabled: o.gateways?.includes('chatos') ?? false, host, port: 0 },
     chatapp: { enabled: o.gateways?.includes('chatapp') ?? false, host, port: 0 },
+    maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
+    maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
+    loginTimeoutMs: o.loginTimeoutMs ?? DEFAULTS.loginTimeoutMs,
     guests: o.guests ?? true,
     heartbeatMs: o.heartbeatMs ?? 25_000,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 60_000,
     maxFrame: 65_536,
     maxQueueBytes: o.maxQueueBytes ?? 1_048_576,
     rateLimit: o.rateLimit ?? { perSecond: 20, burst: 60 },
+    actionRate: o.actionRate ?? DEFAULTS.actionRate,
     historyOnJoin: 10,
     resumeLimit: o.resumeLimit ?? 500,
     maxFileBytes: o.maxFileBytes ?? 25_000_000,
+    quota: { ...DEFAULTS.quota, ...o.quota },
     log: { level: 'silent' },
   };
 }

@@ -2,12 +2,13 @@ import { isChatError } from '../../core/errors.js';
 import { nameKey } from '../../core/names.js';
 import type { RoomView } from '../../core/rooms.js';
 import type { Session } from '../../core/session.js';
-import { byteLength, encodeError, encodeMessage, formatTimestamp, Limits, type AppMessage, type MessageType } from './codec.js';
+import { byteLength, encodeError, Limits, type AppMessage, type MessageType } from './codec.js';
 import type { ChatappConnection } from './chatapp-connection.js';
-import { CHATAPP_PROTOCOL, SERVER } from './context.js';
+import { CHATAPP_PROTOCOL } from './context.js';
 import { AppErrorCode, AppFault, appCode } from './errors.js';
 import { announcement, chatBytes } from './events.js';
 import { appRoom, checkName, coreRoom, nameFault } from './names.js';
+import { sendSnapshot } from './snapshot.js';
 
 /**
  * One handler per message type (docs/chatapp.md §5). `needs: 'session'` types are refused before
@@ -76,17 +77,8 @@ export const handlers: Record<MessageType, Handler> = {
       }
       c.loggedIn(s, false);
       // §7.a: a CreateRoomMessage for every room, a JoinMessage for every member of each.
-      const now = formatTimestamp(Date.now());
-      const seen = new Set<string>();
-      for (const room of await c.gw.node.listRooms()) {
-        const r = appRoom(room.name);
-        seen.add(`c ${nameKey(r)}`);
-        c.reply(encodeMessage('CreateRoomMessage', SERVER, 'ALL', r, now));
-        for (const member of await c.gw.node.members(room.name)) {
-          seen.add(`j ${nameKey(r)} ${nameKey(member.name)}`);
-          c.reply(encodeMessage('JoinMessage', member.name, SERVER, r, now));
-        }
-      }
+      const seen = await sendSnapshot(c);
+      if (!seen) return;
       c.loggedIn(s, true);
       // What happened meanwhile, less what the snapshot already said.
       for (const e of c.takeEarly()) {

@@ -11,6 +11,11 @@ export interface CpGatewayOptions {
   maxDiscardBytes: number;
   /** PDUs read and not yet answered, per connection; a client that pipelines more is cut off. */
   maxInbox: number;
+  /**
+   * A connection without a session this long after it opened, or after its last logout (TERM), is
+   * closed with the login error of its state (docs/cp.md §7.4).
+   */
+  loginTimeoutMs: number;
 }
 
 export interface CpObserver {

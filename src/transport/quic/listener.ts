@@ -3,6 +3,7 @@ import type { QueueOptions } from '../batching-connection.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, type Listener } from '../listener.js';
 import { SHUTTING_DOWN } from '../reasons.js';
 import { ConnectionTracker } from '../tracker.js';
+import { Admission, type Refusal, type Slot } from '../admission.js';
 import { Acceptor, type AcceptCounters } from './acceptor.js';
 import { loadQuiche, quiche, type QuicheAddress } from './binding.js';
 import {
@@ -21,7 +22,8 @@ import { QuicStreamConnection } from './stream-connection.js';
 
 /** The stream that carries the native protocol: the client's first bidirectional stream. */
 export const NATIVE_STREAM_ID = 0;
-export const DEFAULT_MAX_CONNECTIONS = 10_000;
+/** Without the server's shared limits (a listener on its own, in tests): one listener's. */
+const DEFAULT_LIMITS = { maxConnections: 10_000, maxPerAddress: 10_000 };
 
 
 export interface QuicListenOptions extends ServerTlsMaterial, QueueOptions {
@@ -38,7 +40,14 @@ export interface QuicListenOptions extends ServerTlsMaterial, QueueOptions {
   /** After Connection.close(), how long the peer has to take the last bytes before we close anyway. */
   closeTimeoutMs?: number;
   shutdownGraceMs?: number;
-  maxConnections?: number;
+  /**
+   * The server's connection limits, shared with its other listeners (docs/protocol.md §9.5):
+   * a connection takes its place with its first Initial (after the retry) and gives it back when
+   * it ends. An Initial past the limits is dropped.
+   */
+  admission?: Admission;
+  /** An Initial was dropped for the limits (the metric). */
+  onRefused?: (why: Refusal) => void;
   /**
    * Serves a bidirectional stream other than stream 0 (a file transfer) as a Connection of its
    * own. Without it such streams are refused with STREAM_REFUSED. A stream opened before
@@ -69,8 +78,9 @@ export async function listenQuic(options: QuicListenOptions, onConnection: (conn
   };
   const queue: QueueOptions = { maxQueueBytes: options.maxQueueBytes, maxBatchBytes: options.maxBatchBytes };
   const live = new Set<QuicSession>();
+  const admission = options.admission ?? new Admission(DEFAULT_LIMITS);
 
-  const handlerFor = (): SessionHandler => {
+  const handlerFor = (slot: Slot): SessionHandler => {
     let conn: QuicConnection | undefined;
     const sides = new Set<QuicStreamConnection>();
     return {
@@ -93,6 +103,7 @@ export async function listenQuic(options: QuicListenOptions, onConnection: (conn
       },
       ended(session, end) {
         live.delete(session);
+        slot.release();
         conn?.sessionEnded(end);
         for (const side of [...sides]) side.sessionEnded(end);
       },
@@ -101,16 +112,21 @@ export async function listenQuic(options: QuicListenOptions, onConnection: (conn
 
   const acceptor = new Acceptor({
     tokens: options.retry === false ? null : new RetryTokens({ key: options.retryKey, lifetimeMs: options.retryTokenLifetimeMs }),
-    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-    connections: () => live.size,
-    open(ep: QuicEndpoint, scid: Uint8Array, originalDcid: Uint8Array | null, from: QuicheAddress, keys: string[]) {
+    admit(from: QuicheAddress) {
+      const verdict = admission.admit(from.host);
+      if (verdict.admitted) return verdict.slot;
+      verdict.done();
+      options.onRefused?.(verdict.why);
+      return undefined;
+    },
+    open(ep: QuicEndpoint, scid: Uint8Array, originalDcid: Uint8Array | null, from: QuicheAddress, keys: string[], slot: Slot) {
       let conn;
       try {
         conn = quiche().Connection.accept(scid, originalDcid, ep.local, from, config);
       } catch {
         return undefined;
       }
-      const session = new QuicSession(conn, ep, from, handlerFor(), sessionOptions);
+      const session = new QuicSession(conn, ep, from, handlerFor(slot), sessionOptions);
       for (const key of keys) ep.register(key, session);
       live.add(session);
       return session;

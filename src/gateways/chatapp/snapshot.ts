@@ -1,0 +1,64 @@
+import { ErrorCode } from '../../core/errors.js';
+import { nameKey } from '../../core/names.js';
+import type { Connection } from '../../ports/connection.js';
+import { encodeMessage, formatTimestamp } from './codec.js';
+import type { ChatappConnection } from './chatapp-connection.js';
+import { SERVER } from './context.js';
+import { appRoom } from './names.js';
+
+/** Rooms read per store query while the snapshot is made. */
+export const SNAPSHOT_PAGE = 100;
+/**
+ * Bytes of snapshot that may wait for the client at once: past them the gateway lets the client
+ * read before it adds more, so thousands of rooms never fill the send queue (docs/chatapp.md §9).
+ */
+export const SNAPSHOT_HIGH_WATER = 64 * 1024;
+/** A client that takes no more of its snapshot for this long is cut off (SLOW_CONSUMER). */
+export const SNAPSHOT_STALL_MS = 30_000;
+/**
+ * The Connection port tells no one when its queue drains, so the gateway looks now and then; it
+ * only does so while a snapshot is held back for a client that reads slowly.
+ */
+const DRAIN_POLL_MS = 5;
+
+/**
+ * CONNECT's snapshot (docs/chatapp.md §5.1, seed §7.a): a CreateRoomMessage for every room and a
+ * JoinMessage for every member of each, in pages, paced by the client's reading. Returns what it
+ * announced (`c <room>` and `j <room> <user>` keys), so the events that came meanwhile are not
+ * told twice; undefined if the connection ended first.
+ */
+export async function sendSnapshot(c: ChatappConnection): Promise<Set<string> | undefined> {
+  const now = formatTimestamp(Date.now());
+  const seen = new Set<string>();
+  for (let after = ''; ;) {
+    const page = await c.gw.node.roomPage(after, SNAPSHOT_PAGE);
+    for (const room of page) {
+      const r = appRoom(room.name);
+      seen.add(`c ${nameKey(r)}`);
+      c.reply(encodeMessage('CreateRoomMessage', SERVER, 'ALL', r, now));
+      for (const member of await c.gw.node.members(room.name)) {
+        seen.add(`j ${nameKey(r)} ${nameKey(member.name)}`);
+        c.reply(encodeMessage('JoinMessage', member.name, SERVER, r, now));
+      }
+    }
+    if (page.length < SNAPSHOT_PAGE) return seen;
+    after = page[page.length - 1].key;
+    if (!(await drained(c.conn))) return undefined;
+  }
+}
+
+/** Waits until at most half the high-water mark is queued; false if the connection ended meanwhile. */
+async function drained(conn: Connection): Promise<boolean> {
+  if (conn.bufferedBytes <= SNAPSHOT_HIGH_WATER) return !conn.closed;
+  const stalled = Date.now() + SNAPSHOT_STALL_MS;
+  let queued = conn.bufferedBytes;
+  while (!conn.closed && conn.bufferedBytes > SNAPSHOT_HIGH_WATER / 2) {
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    if (conn.bufferedBytes < queued) {
+      queued = conn.bufferedBytes;
+      continue;
+    }
+    if (Date.now() > stalled) conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
+  }
+  return !conn.closed;
+}
