@@ -49,6 +49,8 @@ const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode, config: Conf
 export interface RunningServer {
   node: ChatNode;
   metrics: Metrics;
+  /** The connection limits, over every listener (docs/protocol.md §9.5). */
+  admission: Admission;
   http?: Address;
   tls?: Address;
   tcp?: Address;
@@ -149,7 +151,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   warnOfExposure(config, log);
 
   const running: RunningServer = {
-    node, metrics, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
+    node, metrics, admission, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
     async close() {
       gateway.close();
       for (const g of foreign) g.close();

@@ -85,6 +85,11 @@ export interface TestServer {
   quiet(name: string): Promise<void>;
   /** Why the server last closed a connection of this user, if it did. */
   closedReason(name: string): CloseReason | undefined;
+  /**
+   * Resolves when a gateway next reports a connection closed (logged in or not), with its reason.
+   * Its place under the connection limits is free by then.
+   */
+  nextClose(): Promise<CloseReason>;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
   const config = testConfig(o);
   const reasons = new Map<string, CloseReason>();
   const ended: (() => void)[] = [];
+  const closes: ((reason: CloseReason) => void)[] = [];
   const server = await startServer(config, {
     logger: pino({ level: 'silent' }),
     ...(o.webRoot === undefined ? {} : { webRoot: o.webRoot }),
@@ -99,6 +105,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
       closed(reason, user) {
         if (user) reasons.set(nameKey(user), reason);
         for (const f of ended.splice(0)) f();
+        for (const f of closes.splice(0)) f(reason);
       },
     },
   });
@@ -106,7 +113,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
   return {
     server,
     endpoint(t) {
-      const a = t === 'ws' ? server.http : server.tls;
+      const a = t === 'ws' ? server.http : t === 'tcp' ? server.tcp : server.tls;
       if (!a) throw new Error(`${t} is not listening`);
       return { transport: t, host: a.host, port: a.port, fingerprint: server.fingerprint };
     },
@@ -119,6 +126,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
       }
     },
     closedReason: (name) => reasons.get(nameKey(name)),
+    nextClose: () => new Promise<CloseReason>((resolve) => closes.push(resolve)),
     async close() {
       await server.close();
       if (!o.keepDataDir) rmSync(config.dataDir, { recursive: true, force: true });
