@@ -253,6 +253,13 @@ export class ChatNode implements BrokerEventHandler {
     this.act(session);
     return this.rooms.join(session, room);
   }
+  /**
+   * Puts a new session in the default room as part of its protocol's login (ChatOS's general
+   * chat). The gateway does it, not the client: it takes no token of the action bucket.
+   */
+  enterDefaultRoom(session: Session): Promise<RoomView> {
+    return this.rooms.join(session, DEFAULT_ROOM);
+  }
   async leave(session: Session, room: string): Promise<void> {
     this.act(session);
     return this.rooms.leave(session, room);
