@@ -80,6 +80,8 @@ export function testConfig(o: TestOptions = {}): Config {
 
 export interface TestServer {
   server: RunningServer;
+  /** The server's data directory. */
+  dataDir: string;
   endpoint(t: Transport): Endpoint;
   /** Resolves once the server has ended every session of this user. */
   quiet(name: string): Promise<void>;
@@ -112,6 +114,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
   const hub = server.node.hub;
   return {
     server,
+    dataDir: config.dataDir,
     endpoint(t) {
       const a = t === 'ws' ? server.http : t === 'tcp' ? server.tcp : server.tls;
       if (!a) throw new Error(`${t} is not listening`);
