@@ -33,9 +33,9 @@ describe('protocol.md §9.1 rate limits on every state-changing request', { time
     return { c, name };
   }
 
-  /** Spends the session's burst on JOINs of #general (which change nothing: it is a member). */
+  /** Spends the session's burst on SET_POLICY (open, as it is: charged all the same). */
   async function spend(c: RawClient): Promise<void> {
-    for (let i = 0; i < BURST; i++) await c.request({ type: 'JOIN', ref: c.nextRef(), room: '#general' }, 'JOINED');
+    for (let i = 0; i < BURST; i++) await c.request({ type: 'SET_POLICY', ref: c.nextRef(), policy: 'open' }, 'OK');
   }
 
   const requests: [string, (ref: number, other: string) => Frame][] = [
@@ -73,6 +73,18 @@ describe('protocol.md §9.1 rate limits on every state-changing request', { time
     assert.equal((await srv.server.node.store.getRoom(`#${name}-room`))?.topic, 'second');
     assert.ok(!(await srv.server.node.store.roomsOf(name)).some((m) => m.room === '#general'));
     await c.request({ type: 'SEND', ref: c.nextRef(), cid: 'still', to: [`#${name}-room`], text: 'messages still go' }, 'ACK');
+    c.close();
+  });
+
+  it('native: a JOIN of a room one is in reads its state and takes no token, so a client can load all its rooms', async () => {
+    const { c, name } = await user();
+    await c.request({ type: 'CREATE', ref: c.nextRef(), room: `#${name}-x`, topic: 'kept' }, 'JOINED');
+    await spend(c).catch(() => undefined);
+    for (let i = 0; i < 2 * BURST; i++) {
+      const j = await c.request({ type: 'JOIN', ref: c.nextRef(), room: i % 2 ? '#general' : `#${name}-x` }, 'JOINED');
+      assert.ok(j.members.some((m) => m.name === name));
+    }
+    assert.equal(await c.expectError({ type: 'JOIN', ref: c.nextRef(), room: '#lobby-elsewhere' }), ErrorCode.RATE_LIMITED);
     c.close();
   });
 
