@@ -3,7 +3,7 @@
 // a TransportFactory (see transport-*.ts and node.ts).
 import { ErrorCode } from '../core/errors.js';
 import { MAX_BODY, type Decoded } from '../protocol/codec.js';
-import type { Frame, FrameOf, FrameTypeName, WireFile, WireMember, WireRoom } from '../protocol/frames.js';
+import { Limits, type Frame, type FrameOf, type FrameTypeName, type WireFile, type WireMember, type WireRoom } from '../protocol/frames.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { ClientError, messageOf } from './errors.js';
@@ -25,6 +25,8 @@ import type {
   HistoryPage,
   JoinedRoom,
   OutgoingFile,
+  RoomPage,
+  RoomPageOptions,
   SendOptions,
   SessionInfo,
   TransferOptions,
@@ -230,8 +232,28 @@ export class ChatClient extends Emitter<ClientEvents> {
     await this.request('LEAVE', ['OK'], (ref) => ({ type: 'LEAVE', ref, room }));
   }
 
+  /**
+   * One page of the server's rooms, in the order of their names (docs/protocol.md §7.2.1). A
+   * server without pages ('room-pages') answers with its first page and no `next`.
+   */
+  async roomPage(options: RoomPageOptions = {}): Promise<RoomPage> {
+    const f = await this.request('ROOMS', ['ROOM_LIST'], (ref) => ({ type: 'ROOMS', ref, after: options.after ?? '', limit: options.limit ?? 0 }));
+    return { rooms: f.rooms, next: f.next ?? '' };
+  }
+
+  /**
+   * Every room of the server, page after page: for a program that wants them all. An interface
+   * showing rooms to a person should ask for pages as they are looked at (roomPage).
+   */
   async rooms(): Promise<WireRoom[]> {
-    return (await this.request('ROOMS', ['ROOM_LIST'], (ref) => ({ type: 'ROOMS', ref }))).rooms;
+    const all: WireRoom[] = [];
+    for (let after = ''; ;) {
+      const page = await this.roomPage({ after, limit: Limits.ROOM_PAGE });
+      all.push(...page.rooms);
+      // A page without rooms ends the walk even if a faulty server says more follow.
+      if (page.next === '' || page.rooms.length === 0) return all;
+      after = page.next;
+    }
   }
 
   async members(room: string): Promise<WireMember[]> {
