@@ -151,11 +151,11 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
     }
     await alice.enter('/rooms');
     // #general and the first 49 of them; the page ends with how to see more.
-    await alice.waitFor(/Rooms \(first 50\)[\s\S]*#general[\s\S]*#page-00  0 members  room 0/);
+    await alice.waitFor(/Rooms \(first 50\)[\s\S]*#general[\s\S]*#page-00 {2}0 members {2}room 0/);
     await alice.keys('Escape');
     await alice.waitFor((screen) => !screen.includes('Rooms (first 50)'));
     await alice.enter('/rooms more');
-    const next = await alice.waitFor(/Rooms, continued \(11\)[\s\S]*#page-49  0 members[\s\S]*#page-59  0 members  room 59/);
+    const next = await alice.waitFor(/Rooms, continued \(11\)[\s\S]*#page-49 {2}0 members[\s\S]*#page-59 {2}0 members {2}room 59/);
     assert.doesNotMatch(next, /#page-48 /);
     await alice.keys('Escape');
   });
