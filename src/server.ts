@@ -85,6 +85,10 @@ function tokenSecret(dataDir: string): Uint8Array {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(config);
   prepareDataDir(config.dataDir);
+  // Before anything is opened: an expired pinned certificate stops the start here.
+  const cert = await ensureCertificate(config.dataDir, { certPath: config.tls.cert, keyPath: config.tls.key, renew: config.tls.renew });
+  reportCertificate(cert, log);
+  warnOfExposure(config, log);
   const metrics = new Metrics();
   const store: Store = config.store === 'memory'
     ? new MemoryStore()
@@ -146,9 +150,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const closers: (() => Promise<void>)[] = [];
   const foreign: Gateway[] = [];
-  const cert = await ensureCertificate(config.dataDir, { certPath: config.tls.cert, keyPath: config.tls.key, renew: config.tls.renew });
-  reportCertificate(cert, log);
-  warnOfExposure(config, log);
 
   const running: RunningServer = {
     node, metrics, admission, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
