@@ -837,6 +837,13 @@ export class ChatClient extends Emitter<ClientEvents> {
       this.onResumeRefused(link, f);
       return;
     }
+    if (f.ref === 0 && f.code === ErrorCode.LOGIN_TIMEOUT) {
+      // The server closes a connection that stays without a session (protocol.md §9.4): not a
+      // fault to report but, like a BYE, the reason of the close that follows. The client then
+      // reconnects as after any lost connection, ready for a login.
+      link.peerBye = ClientError.fromFrame(f);
+      return;
+    }
     if (f.ref === 0) {
       this.emit('error', ClientError.fromFrame(f));
       return;

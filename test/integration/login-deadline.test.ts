@@ -3,6 +3,7 @@
 // error; a connection that did log in is left alone.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from '../../src/client/node.js';
 import { ErrorCode } from '../../src/core/errors.js';
 import { encodeLogin } from '../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../src/gateways/chatos/errors.js';
@@ -54,6 +55,20 @@ describe('protocol.md §9.4 login deadline', { timeout: 60_000 }, () => {
       }
     });
   }
+
+  it('native: the SDK takes the deadline quietly, reconnects, and a late login still works', async () => {
+    const ep = srv.endpoint('tls');
+    const client = await connect(`tls://${ep.host}:${ep.port}`, { fingerprint: ep.fingerprint, reconnect: { initialMs: 50, maxMs: 50 } });
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.name));
+    const dropped = client.once('state', (s) => s.to === 'error');
+    const back = client.once('state', (s) => s.to === 'connected');
+    assert.equal((await dropped).error?.name, 'LOGIN_TIMEOUT');
+    await back;
+    await client.guest('latecomer');
+    assert.deepEqual(errors, []);
+    await client.close();
+  });
 
   it('native: a connection that never sends HELLO is closed at the deadline too', async () => {
     const c = await RawClient.open(srv.endpoint('tls'));
