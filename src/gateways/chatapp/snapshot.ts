@@ -13,8 +13,6 @@ export const SNAPSHOT_PAGE = 100;
  * read before it adds more, so thousands of rooms never fill the send queue (docs/chatapp.md §9).
  */
 export const SNAPSHOT_HIGH_WATER = 64 * 1024;
-/** A client that takes no more of its snapshot for this long is cut off (SLOW_CONSUMER). */
-export const SNAPSHOT_STALL_MS = 30_000;
 /**
  * The Connection port tells no one when its queue drains, so the gateway looks now and then; it
  * only does so while a snapshot is held back for a client that reads slowly.
@@ -43,22 +41,27 @@ export async function sendSnapshot(c: ChatappConnection): Promise<Set<string> | 
     }
     if (page.length < SNAPSHOT_PAGE) return seen;
     after = page[page.length - 1].key;
-    if (!(await drained(c.conn))) return undefined;
+    if (!(await drained(c.conn, c.gw.options.snapshotStallMs))) return undefined;
   }
 }
 
-/** Waits until at most half the high-water mark is queued; false if the connection ended meanwhile. */
-async function drained(conn: Connection): Promise<boolean> {
+/**
+ * Waits until at most half the high-water mark is queued; false if the connection ended
+ * meanwhile. A client that takes nothing for `stallMs` is cut off.
+ */
+async function drained(conn: Connection, stallMs: number): Promise<boolean> {
   if (conn.bufferedBytes <= SNAPSHOT_HIGH_WATER) return !conn.closed;
-  const stalled = Date.now() + SNAPSHOT_STALL_MS;
+  let stalled = Date.now() + stallMs;
   let queued = conn.bufferedBytes;
   while (!conn.closed && conn.bufferedBytes > SNAPSHOT_HIGH_WATER / 2) {
     await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     if (conn.bufferedBytes < queued) {
+      // The client reads, however slowly: it has another while to take the next bytes.
       queued = conn.bufferedBytes;
-      continue;
+      stalled = Date.now() + stallMs;
+    } else if (Date.now() > stalled) {
+      conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
     }
-    if (Date.now() > stalled) conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
   }
   return !conn.closed;
 }
