@@ -172,7 +172,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const q = config.quic;
       const l = await listenQuic({
         host: q.host, port: q.port, cert: cert.cert, key: cert.key, retry: q.retry, idleTimeoutMs: q.idleTimeoutMs, ...queue,
-        admission, onRefused: refused('quic'),
+        admission, onRefused: refused('quic'), loginTimeoutMs: config.loginTimeoutMs,
         // Each file transfer on a stream of its own, so a large file never delays chat.
         onStream: (side) => gateway.acceptFileStream(side),
       }, accept);

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../src/client/node.js';
+import { dialQuic, type QuicClosed } from '../../src/transport/quic/dialer.js';
 import { ErrorCode } from '../../src/core/errors.js';
 import { encodeLogin } from '../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../src/gateways/chatos/errors.js';
@@ -27,7 +28,7 @@ function keepPoking(poke: () => void): () => void {
 describe('protocol.md §9.4 login deadline', { timeout: 60_000 }, () => {
   let srv: TestServer;
   before(async () => {
-    srv = await startTestServer({ gateways: ['cp', 'chatos', 'chatapp'], loginTimeoutMs: DEADLINE_MS });
+    srv = await startTestServer({ gateways: ['cp', 'chatos', 'chatapp'], quic: true, loginTimeoutMs: DEADLINE_MS });
   });
   after(() => srv.close());
 
@@ -68,6 +69,15 @@ describe('protocol.md §9.4 login deadline', { timeout: 60_000 }, () => {
     await client.guest('latecomer');
     assert.deepEqual(errors, []);
     await client.close();
+  });
+
+  it('native over QUIC: a connection that never opens stream 0 is closed with LOGIN_TIMEOUT', async () => {
+    const q = srv.server.quic;
+    assert.ok(q);
+    const quiet = await dialQuic({ host: q.host, port: q.port, verify: () => undefined });
+    const closed = await new Promise<QuicClosed>((resolve) => quiet.onClose(resolve));
+    assert.equal(closed.peerAppCode, ErrorCode.LOGIN_TIMEOUT);
+    assert.equal(srv.server.admission.open, 0, 'its place is free again');
   });
 
   it('native: a connection that never sends HELLO is closed at the deadline too', async () => {
