@@ -17,6 +17,8 @@ export class Metrics {
   readonly registry = new Registry();
   /** Open client connections by transport (tcp, tls, ws). */
   readonly connections: Gauge<'transport'>;
+  /** Connections refused for the server's limits, by listener and by which limit (total, address). */
+  readonly connectionsRefused: Counter<'transport' | 'reason'>;
   /** Messages stored (each once, whatever its number of targets). */
   readonly messages: Counter;
   /** Message and event deliveries to sessions. */
@@ -34,6 +36,9 @@ export class Metrics {
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
     this.connections = new Gauge({ name: 'confab_connections', help: 'Open client connections', labelNames: ['transport'], registers });
+    this.connectionsRefused = new Counter({
+      name: 'confab_connections_refused_total', help: 'Connections refused for the connection limits, by listener and limit', labelNames: ['transport', 'reason'], registers,
+    });
     this.messages = new Counter({ name: 'confab_messages_total', help: 'Messages stored', registers });
     this.deliveries = new Counter({ name: 'confab_deliveries_total', help: 'Messages and events delivered to sessions', registers });
     this.errors = new Counter({ name: 'confab_errors_total', help: 'Errors sent to clients, by error name', labelNames: ['code'], registers });

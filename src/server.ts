@@ -1,5 +1,4 @@
 // The composition root: the one place that picks implementations and wires them together.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
@@ -24,8 +23,11 @@ import { MemoryStore } from './store/memory.js';
 import { DiskBlobStore } from './store/blobs-disk.js';
 import { MemoryBlobStore } from './store/blobs-memory.js';
 import { SqliteStore } from './store/sqlite.js';
-import { ensureCertificate } from './tls/certificate.js';
 import { loadTokenKey } from './token-key.js';
+import { DAY_MS, ensureCertificate, RENEW_DAYS, type Certificate } from './tls/certificate.js';
+import { Admission, type Refusal } from './transport/admission.js';
+import { openToOthers, prepareDataDir } from './data-dir.js';
+import { plaintextExposures } from './exposure.js';
 import { listenTcp } from './transport/tcp.js';
 import { listenTls } from './transport/tls.js';
 import { listenQuic } from './transport/quic/listener.js';
@@ -37,16 +39,18 @@ export interface Address { host: string; port: number }
 type ForeignName = 'cp' | 'chatos' | 'chatapp';
 /** What a seed gateway reports: how its connections end and what went wrong inside it. */
 type ForeignObserver = Pick<GatewayObserver, 'closed' | 'internalError'>;
-const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode, observer: ForeignObserver): Gateway }[] = [
-  // Each gateway adds its entry here, e.g. { name: 'cp', create: (node, observer) => new CpGateway(node, {}, observer) },
-  { name: 'chatos', create: (node, observer) => new ChatosGateway(node, {}, observer) },
-  { name: 'cp', create: (node, observer) => new CpGateway(node, {}, observer) },
-  { name: 'chatapp', create: (node, observer) => new ChatappGateway(node, {}, observer) },
+const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode, config: Config, observer: ForeignObserver): Gateway }[] = [
+  // Each gateway adds its entry here, e.g. { name: 'cp', create: (node, config, observer) => new CpGateway(node, {}, observer) },
+  { name: 'chatos', create: (node, config, observer) => new ChatosGateway(node, { loginTimeoutMs: config.loginTimeoutMs }, observer) },
+  { name: 'cp', create: (node, config, observer) => new CpGateway(node, { loginTimeoutMs: config.loginTimeoutMs }, observer) },
+  { name: 'chatapp', create: (node, config, observer) => new ChatappGateway(node, { connectTimeoutMs: config.loginTimeoutMs }, observer) },
 ];
 
 export interface RunningServer {
   node: ChatNode;
   metrics: Metrics;
+  /** The connection limits, over every listener (docs/protocol.md §9.5). */
+  admission: Admission;
   http?: Address;
   tls?: Address;
   tcp?: Address;
@@ -71,9 +75,13 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(config);
-  mkdirSync(config.dataDir, { recursive: true });
-  // First, before anything listens or opens: a missing key is made, a bad one stops the start.
+  prepareDataDir(config.dataDir);
+  // First, before anything listens or opens: a missing key is made, a bad one stops the start,
+  // and so does an expired pinned certificate.
   const tokenKey = loadTokenKey(config.dataDir);
+  const cert = await ensureCertificate(config.dataDir, { certPath: config.tls.cert, keyPath: config.tls.key, renew: config.tls.renew });
+  reportCertificate(cert, log);
+  warnOfExposure(config, log);
   const metrics = new Metrics();
   const store: Store = config.store === 'memory'
     ? new MemoryStore()
@@ -90,9 +98,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       historyOnJoin: config.historyOnJoin,
       resumeLimit: config.resumeLimit,
       rateLimit: config.rateLimit,
+      actionRate: config.actionRate,
+      roomsPerUser: config.quota.roomsPerUser,
     },
     blobs,
-    files: { maxBytes: config.maxFileBytes },
+    files: {
+      maxBytes: config.maxFileBytes,
+      perUser: config.quota.filesPerUser,
+      bytesPerUser: config.quota.fileBytesPerUser,
+      totalBytes: config.quota.fileBytes,
+      minFreeBytes: config.quota.minFreeDiskBytes,
+    },
     ...securitySettings(config),
     observer: {
       messageStored: () => metrics.messages.inc(),
@@ -107,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     maxFrame: config.maxFrame,
     serverName: 'confab',
+    loginTimeoutMs: config.loginTimeoutMs,
   }, {
     error: (code) => { metrics.errors.inc({ code: errorName(code) ?? String(code) }); extra.error?.(code); },
     ackLatency: (s) => { metrics.ackLatency.observe(s); extra.ackLatency?.(s); },
@@ -120,14 +137,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     gateway.accept(conn);
   };
   const queue = { maxQueueBytes: config.maxQueueBytes };
+  // One count of connections for every listener (docs/protocol.md §9.5).
+  const admission = new Admission({ maxConnections: config.maxConnections, maxPerAddress: config.maxConnectionsPerAddress });
+  const refused = (transport: string) => (why: Refusal): void => metrics.connectionsRefused.inc({ transport, reason: why });
+  const native = { admission, refuse: gateway.refuse.bind(gateway) };
 
   const closers: (() => Promise<void>)[] = [];
   const foreign: Gateway[] = [];
-  const cert = await ensureCertificate(config.dataDir, { certPath: config.tls.cert, keyPath: config.tls.key });
-  if (cert.generated) log.info({ fingerprint: cert.fingerprint }, 'made a self-signed TLS certificate');
 
   const running: RunningServer = {
-    node, metrics, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
+    node, metrics, admission, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
     async close() {
       gateway.close();
       for (const g of foreign) g.close();
@@ -138,7 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   try {
     if (config.tls.enabled) {
-      const l = await listenTls({ host: config.tls.host, port: config.tls.port, cert: cert.cert, key: cert.key, ...queue }, accept);
+      const l = await listenTls({ host: config.tls.host, port: config.tls.port, cert: cert.cert, key: cert.key, ...queue, ...native, onRefused: refused('tls') }, accept);
       closers.push(() => l.close());
       metrics.addQueueSource(() => l.queuedBytes());
       running.tls = { host: l.host, port: l.port };
@@ -147,6 +166,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const q = config.quic;
       const l = await listenQuic({
         host: q.host, port: q.port, cert: cert.cert, key: cert.key, retry: q.retry, idleTimeoutMs: q.idleTimeoutMs, ...queue,
+        admission, onRefused: refused('quic'), loginTimeoutMs: config.loginTimeoutMs,
         // Each file transfer on a stream of its own, so a large file never delays chat.
         onStream: (side) => gateway.acceptFileStream(side),
       }, accept);
@@ -155,7 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       running.quic = { host: l.host, port: l.port };
     }
     if (config.tcp.enabled) {
-      const l = await listenTcp({ host: config.tcp.host, port: config.tcp.port, ...queue }, accept);
+      const l = await listenTcp({ host: config.tcp.host, port: config.tcp.port, ...queue, ...native, onRefused: refused('tcp') }, accept);
       closers.push(() => l.close());
       metrics.addQueueSource(() => l.queuedBytes());
       running.tcp = { host: l.host, port: l.port };
@@ -163,12 +183,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const entry of FOREIGN_GATEWAYS) {
       const lc = config[entry.name];
       if (!lc.enabled) continue;
-      const g = entry.create(node, {
+      const g = entry.create(node, config, {
         closed: (reason, user) => extra.closed?.(reason, user),
         internalError: (err) => { log.error({ err, gateway: entry.name }, 'internal error'); extra.internalError?.(err); },
       });
       foreign.push(g);
-      const l = await listenTcp({ host: lc.host, port: lc.port, ...queue }, (conn) => {
+      const seed = { admission, refuse: g.refuse.bind(g), onRefused: refused(entry.name) };
+      const l = await listenTcp({ host: lc.host, port: lc.port, ...queue, ...seed }, (conn) => {
         metrics.connections.inc({ transport: entry.name });
         conn.onClose(() => metrics.connections.dec({ transport: entry.name }));
         g.accept(conn);
@@ -185,7 +206,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         ...(webRoot === false ? {} : { fallback: webClient(webRoot) }),
       });
       // A WebSocket message may carry many frames (clients batch too), so it is bounded like the queue.
-      const ws = attachWebSocket(http, { path: '/ws', maxPayload: Math.max(config.maxQueueBytes, config.maxFrame + 16), origins: config.http.origins ?? [], ...queue }, accept);
+      const ws = attachWebSocket(http, {
+        path: '/ws',
+        maxPayload: Math.max(config.maxQueueBytes, config.maxFrame + 16),
+        origins: config.http.origins ?? [],
+        hosts: config.http.hosts ?? [],
+        boundHost: config.http.host,
+        admission,
+        onRefused: refused('ws'),
+        ...queue,
+      }, accept);
       metrics.addQueueSource(() => ws.queuedBytes());
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -203,5 +233,37 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   }
   log.info({ tls: running.tls, quic: running.quic, http: running.http, tcp: running.tcp, store: config.store, dataDir: config.dataDir }, 'confab is listening');
+  warnOfOpenFiles(config, log);
   return running;
+}
+
+/** What clients that pin the certificate must know: a new one, a replaced one, one about to expire. */
+function reportCertificate(cert: Certificate, log: Logger): void {
+  if (cert.replaced !== undefined) {
+    log.warn({ old: cert.replaced, new: cert.fingerprint }, 'REPLACED the self-signed TLS certificate: clients that pinned the old fingerprint will refuse this server until they are given the new one');
+  } else if (cert.generated) {
+    log.info({ fingerprint: cert.fingerprint }, 'made a self-signed TLS certificate');
+  }
+  const days = Math.floor((cert.notAfter.getTime() - Date.now()) / DAY_MS);
+  if (days < 0) {
+    log.error({ fingerprint: cert.fingerprint, notAfter: cert.notAfter.toISOString() }, 'the configured TLS certificate has expired: clients that check it will refuse this server');
+  } else if (days < RENEW_DAYS) {
+    log.warn({ fingerprint: cert.fingerprint, notAfter: cert.notAfter.toISOString(), days }, `the TLS certificate expires in ${days} days: renew it (a self-signed one with --tls-renew) and give pinning clients the new fingerprint`);
+  }
+}
+
+/** Clear-text listeners on a network address (docs/protocol.md §13.7, docs/cp.md §10). */
+function warnOfExposure(config: Config, log: Logger): void {
+  for (const { listener, host } of plaintextExposures(config)) {
+    log.warn({ listener, host }, `the ${listener} listener carries passwords and messages in clear text and is bound to ${host}, not loopback: anyone on the network path can read them`);
+  }
+}
+
+/** The data directory and its secrets should be the server's alone (docs/protocol.md §13.6). */
+function warnOfOpenFiles(config: Config, log: Logger): void {
+  const d = config.dataDir;
+  const paths = [d, join(d, 'confab.db'), join(d, 'token.key'), join(d, 'tls'), join(d, 'tls', 'key.pem'), join(d, 'files')];
+  for (const { path, mode } of openToOthers(paths)) {
+    log.warn({ path, mode: `0${mode.toString(8)}` }, `${path} is open to other users of this machine: chmod go-rwx it`);
+  }
 }

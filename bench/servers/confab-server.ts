@@ -1,6 +1,7 @@
 // The confab server under test: the real composition root with the production defaults, except
 // loopback ports chosen by the OS, a data directory given by the harness (sqlite, whose store
-// commits with synchronous = FULL), and a per-session rate limit far above the bench's rates.
+// commits with synchronous = FULL), a per-session rate limit far above the bench's rates, and
+// connection limits above the thousands of connections the bench opens from one address.
 // With a gateway name it also listens for that seed protocol and announces where; with
 // `prefix:count` it first makes that many accounts (CP logs in to accounts, it cannot register).
 // Usage: node confab-server.js <data dir> [sqlite|memory] [chatos|chatapp|cp] [prefix:count]
@@ -17,6 +18,8 @@ import { serveAsChild } from './child.js';
 const HOST = '127.0.0.1';
 /** Per session; the bench's senders stay far below it, so RATE_LIMITED never shapes the result. */
 const BENCH_RATE_LIMIT = { perSecond: 1_000_000, burst: 1_000_000 };
+/** Every bench peer connects from 127.0.0.1: the per-address limit would otherwise shape the idle and handshake runs. */
+const BENCH_CONNECTIONS = 1_000_000;
 const BENCH_PASSWORD = 'bench-pw';
 const BENCH_SECURITY = DEFAULTS.security as SecurityConfig;
 
@@ -47,6 +50,9 @@ const config: Config = {
   // address as the load generator makes (the production cost would turn a start of thousands of
   // sessions into minutes of hashing).
   security: { ...BENCH_SECURITY, scryptLog2N: 10, hashQueue: 100_000, addressFreeFailures: 100_000, registrationsPerHour: 1_000_000 },
+  actionRate: { perMinute: BENCH_RATE_LIMIT.perSecond, burst: BENCH_RATE_LIMIT.burst },
+  maxConnections: BENCH_CONNECTIONS,
+  maxConnectionsPerAddress: BENCH_CONNECTIONS,
   log: { level: 'warn' },
 };
 // Logs go to stderr: stdout carries the announcement line the harness reads.

@@ -3,7 +3,7 @@
 // a TransportFactory (see transport-*.ts and node.ts).
 import { ErrorCode } from '../core/errors.js';
 import { MAX_BODY, type Decoded } from '../protocol/codec.js';
-import type { Frame, FrameOf, FrameTypeName, WireFile, WireMember, WireRoom } from '../protocol/frames.js';
+import { Limits, type Frame, type FrameOf, type FrameTypeName, type WireFile, type WireMember, type WireRoom } from '../protocol/frames.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { ClientError, messageOf } from './errors.js';
@@ -25,6 +25,8 @@ import type {
   HistoryPage,
   JoinedRoom,
   OutgoingFile,
+  RoomPage,
+  RoomPageOptions,
   SendOptions,
   SessionInfo,
   TransferOptions,
@@ -230,8 +232,28 @@ export class ChatClient extends Emitter<ClientEvents> {
     await this.request('LEAVE', ['OK'], (ref) => ({ type: 'LEAVE', ref, room }));
   }
 
+  /**
+   * One page of the server's rooms, in the order of their names (docs/protocol.md §7.2.1). A
+   * server without pages ('room-pages') answers with its first page and no `next`.
+   */
+  async roomPage(options: RoomPageOptions = {}): Promise<RoomPage> {
+    const f = await this.request('ROOMS', ['ROOM_LIST'], (ref) => ({ type: 'ROOMS', ref, after: options.after ?? '', limit: options.limit ?? 0 }));
+    return { rooms: f.rooms, next: f.next ?? '' };
+  }
+
+  /**
+   * Every room of the server, page after page: for a program that wants them all. An interface
+   * showing rooms to a person should ask for pages as they are looked at (roomPage).
+   */
   async rooms(): Promise<WireRoom[]> {
-    return (await this.request('ROOMS', ['ROOM_LIST'], (ref) => ({ type: 'ROOMS', ref }))).rooms;
+    const all: WireRoom[] = [];
+    for (let after = ''; ;) {
+      const page = await this.roomPage({ after, limit: Limits.ROOM_PAGE });
+      all.push(...page.rooms);
+      // A page without rooms ends the walk even if a faulty server says more follow.
+      if (page.next === '' || page.rooms.length === 0) return all;
+      after = page.next;
+    }
   }
 
   async members(room: string): Promise<WireMember[]> {
@@ -809,6 +831,13 @@ export class ChatClient extends Emitter<ClientEvents> {
       // A refusal is final, NAME_IN_USE included: a guest's own session still open on the server
       // is taken over by the resume, so that answer means another guest holds the nickname now.
       this.onResumeRefused(link, f);
+      return;
+    }
+    if (f.ref === 0 && f.code === ErrorCode.LOGIN_TIMEOUT) {
+      // The server closes a connection that stays without a session (protocol.md §9.4): not a
+      // fault to report but, like a BYE, the reason of the close that follows. The client then
+      // reconnects as after any lost connection, ready for a login.
+      link.peerBye = ClientError.fromFrame(f);
       return;
     }
     if (f.ref === 0) {

@@ -59,6 +59,20 @@ export interface HistoryPage {
   more: boolean;
 }
 
+export interface RoomPageOptions {
+  /** Where the page starts: the `next` of the page before; '' or absent for the first page. */
+  after?: string;
+  /** Most rooms wanted, 1..500; absent: the server's choice (100). The server may return fewer. */
+  limit?: number;
+}
+
+/** One page of the server's rooms (docs/protocol.md §7.2.1). */
+export interface RoomPage {
+  rooms: WireRoom[];
+  /** Pass it as `after` for the next page; '' when this page is the last. */
+  next: string;
+}
+
 export interface SendOptions {
   /** Client message id; a resend with the same cid is stored only once. Default: random. */
   cid?: string;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isHostEntry } from '../http/hosts.js';
 import { isOriginEntry } from '../http/origins.js';
 import { DEFAULTS } from './defaults.js';
 import { CONFIG_FILE_ENV, OPTIONS, type OptionSpec } from './options.js';
@@ -114,6 +115,17 @@ function parse(spec: OptionSpec, raw: unknown, origin: Origin): Value {
         return fail('web origins such as https://chat.example.com (scheme, host and port only), or *');
       }
       return entries;
+    }
+    case 'hosts': {
+      let entries: unknown[];
+      if (Array.isArray(raw)) entries = raw;
+      else if (!origin.typed && typeof raw === 'string') entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+      else return fail(origin.typed ? 'a list of host names' : 'comma-separated host names');
+      const names = entries.map((e) => (typeof e === 'string' ? e.toLowerCase().replace(/\.$/, '') : e));
+      if (!names.every((e): e is string => typeof e === 'string' && isHostEntry(e))) {
+        return fail('host names such as chat.example.com (no scheme or port), .example.com for every name under it, or *');
+      }
+      return names;
     }
     case 'path': {
       if (typeof raw === 'string' && raw.trim() !== '') return resolve(origin.base, raw);

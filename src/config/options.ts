@@ -9,7 +9,9 @@ export type OptionKind =
   | { readonly type: 'path' }
   | { readonly type: 'enum'; readonly values: readonly string[] }
   /** A list of web origins: comma-separated in text, an array in the config file. */
-  | { readonly type: 'origins' };
+  | { readonly type: 'origins' }
+  /** A list of host names: comma-separated in text, an array in the config file. */
+  | { readonly type: 'hosts' };
 
 export interface OptionSpec {
   /** Dotted path in Config and in the JSON config file, e.g. 'http.port'. */
@@ -46,6 +48,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'HTTP/WebSocket port (0 = any free port)' },
   { key: 'http.origins', env: 'CONFAB_HTTP_ORIGINS', flag: 'http-origins', valueName: 'list', kind: { type: 'origins' },
     description: "other web origins whose pages may open WebSocket connections, comma-separated (https://chat.example.com; * for any); the page's own origin and non-browser clients always may" },
+  { key: 'http.hosts', env: 'CONFAB_HTTP_HOSTS', flag: 'http-hosts', valueName: 'list', kind: { type: 'hosts' },
+    description: 'names this server is reached by in browsers, comma-separated (chat.example.com); a WebSocket upgrade for another name is refused, loopback names and IP addresses always pass' },
   { key: 'tls.enabled', env: 'CONFAB_TLS_ENABLED', flag: 'tls', kind: bool,
     description: 'serve the native protocol over TLS' },
   { key: 'tls.host', env: 'CONFAB_TLS_HOST', flag: 'tls-host', valueName: 'host', kind: host,
@@ -56,6 +60,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'PEM certificate (chain) to use instead of the self-signed one; needs tls.key' },
   { key: 'tls.key', env: 'CONFAB_TLS_KEY', flag: 'tls-key', valueName: 'file', kind: path,
     description: 'PEM private key of tls.cert' },
+  { key: 'tls.renew', env: 'CONFAB_TLS_RENEW', flag: 'tls-renew', kind: bool,
+    description: 'replace the self-signed certificate when it has expired or expires within 30 days (its fingerprint changes); without it an expired one stops the start' },
   { key: 'tcp.enabled', env: 'CONFAB_TCP_ENABLED', flag: 'tcp', kind: bool,
     description: 'serve the native protocol over plain, unencrypted TCP (trusted networks, benchmarks)' },
   { key: 'tcp.host', env: 'CONFAB_TCP_HOST', flag: 'tcp-host', valueName: 'host', kind: host,
@@ -90,6 +96,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'address the chatapp listener binds to' },
   { key: 'chatapp.port', env: 'CONFAB_CHATAPP_PORT', flag: 'chatapp-port', valueName: 'port', kind: port,
     description: 'chatapp port (0 = any free port)' },
+  { key: 'maxConnections', env: 'CONFAB_MAX_CONNECTIONS', flag: 'max-connections', valueName: 'n', kind: int(1, 1_000_000),
+    description: 'connections open at once over all listeners (QUIC included); more are refused (TOO_MANY_CONNECTIONS)' },
+  { key: 'maxConnectionsPerAddress', env: 'CONFAB_MAX_CONNECTIONS_PER_ADDRESS', flag: 'max-connections-per-address', valueName: 'n', kind: int(1, 1_000_000),
+    description: 'connections open at once from one IP address (an IPv6 /64); more are refused (TOO_MANY_CONNECTIONS)' },
+  { key: 'loginTimeoutMs', env: 'CONFAB_LOGIN_TIMEOUT_MS', flag: 'login-timeout-ms', valueName: 'ms', kind: int(1000, DAY_MS),
+    description: 'a connection of any protocol without a session this long after it opened is closed (LOGIN_TIMEOUT)' },
   { key: 'guests', env: 'CONFAB_GUESTS', flag: 'guests', kind: bool,
     description: 'let clients log in as guests, without an account' },
   { key: 'heartbeatMs', env: 'CONFAB_HEARTBEAT_MS', flag: 'heartbeat-ms', valueName: 'ms', kind: int(10, DAY_MS),
@@ -104,6 +116,10 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'requests per second a session may make on average (token bucket refill rate)' },
   { key: 'rateLimit.burst', env: 'CONFAB_RATE_LIMIT_BURST', flag: 'rate-limit-burst', valueName: 'n', kind: int(1, 1_000_000),
     description: 'requests a session may make at once (token bucket size)' },
+  { key: 'actionRate.perMinute', env: 'CONFAB_ACTION_RATE_PER_MINUTE', flag: 'action-rate-per-minute', valueName: 'n', kind: int(1, 1_000_000),
+    description: 'other state-changing requests (create, join, leave, topic, file offers, consent) per minute a session may make on average' },
+  { key: 'actionRate.burst', env: 'CONFAB_ACTION_RATE_BURST', flag: 'action-rate-burst', valueName: 'n', kind: int(1, 1_000_000),
+    description: 'such requests a session may make at once (token bucket size)' },
   { key: 'historyOnJoin', env: 'CONFAB_HISTORY_ON_JOIN', flag: 'history-on-join', valueName: 'n', kind: int(0, 100),
     description: 'recent messages sent with JOINED' },
   { key: 'resumeLimit', env: 'CONFAB_RESUME_LIMIT', flag: 'resume-limit', valueName: 'n', kind: int(0, 100_000),
@@ -128,6 +144,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'the first wait after the free failures; each further failure doubles it' },
   { key: 'security.registrationsPerHour', env: 'CONFAB_SECURITY_REGISTRATIONS_PER_HOUR', flag: 'registrations-per-hour', valueName: 'n', kind: int(1, 1_000_000),
     description: 'new accounts one client address may register per hour' },
+  { key: 'quota.roomsPerUser', env: 'CONFAB_QUOTA_ROOMS_PER_USER', flag: 'quota-rooms-per-user', valueName: 'n', kind: int(1, 1_000_000),
+    description: 'rooms one user may create (TOO_MANY_ROOMS beyond)' },
+  { key: 'quota.filesPerUser', env: 'CONFAB_QUOTA_FILES_PER_USER', flag: 'quota-files-per-user', valueName: 'n', kind: int(1, 1_000_000_000),
+    description: 'files one user may upload (QUOTA_EXCEEDED beyond)' },
+  { key: 'quota.fileBytesPerUser', env: 'CONFAB_QUOTA_FILE_BYTES_PER_USER', flag: 'quota-file-bytes-per-user', valueName: 'bytes', kind: int(0, 2 ** 50),
+    description: 'bytes of files one user may upload in all (QUOTA_EXCEEDED beyond)' },
+  { key: 'quota.fileBytes', env: 'CONFAB_QUOTA_FILE_BYTES', flag: 'quota-file-bytes', valueName: 'bytes', kind: int(0, 2 ** 50),
+    description: 'bytes of files the server keeps in all (QUOTA_EXCEEDED beyond)' },
+  { key: 'quota.minFreeDiskBytes', env: 'CONFAB_QUOTA_MIN_FREE_DISK_BYTES', flag: 'quota-min-free-disk-bytes', valueName: 'bytes', kind: int(0, 2 ** 50),
+    description: 'free disk space under the data directory that uploads must leave (STORAGE_FULL otherwise)' },
   { key: 'log.level', env: 'CONFAB_LOG_LEVEL', flag: 'log-level', valueName: 'level', kind: { type: 'enum', values: LOG_LEVELS },
     description: 'log verbosity: fatal, error, warn, info, debug, trace or silent' },
 ];

@@ -20,12 +20,22 @@ export interface HttpConfig extends ListenerConfig {
    * origin and non-browser clients always may. loadConfig always sets it; absent means none.
    */
   readonly origins?: readonly string[];
+  /**
+   * Names this server answers to in a browser's Host header, beside loopback names and IP
+   * addresses (a DNS rebinding defence). loadConfig always sets it; absent means none.
+   */
+  readonly hosts?: readonly string[];
 }
 
 export interface TlsConfig extends ListenerConfig {
   /** PEM files of a certificate to use instead of the self-signed one (both or neither). */
   readonly cert?: string;
   readonly key?: string;
+  /**
+   * Replace the self-signed certificate when it has expired or is about to (its fingerprint
+   * changes, loudly); without it an expired one stops the start. Absent means false.
+   */
+  readonly renew?: boolean;
 }
 
 export interface QuicConfig extends ListenerConfig {
@@ -57,6 +67,18 @@ export interface SecurityConfig {
   readonly registrationsPerHour: number;
 }
 
+export interface QuotaConfig {
+  /** Rooms one user may create. */
+  readonly roomsPerUser: number;
+  /** Files one user may upload, and their bytes in all. */
+  readonly filesPerUser: number;
+  readonly fileBytesPerUser: number;
+  /** Bytes of files the server keeps in all. */
+  readonly fileBytes: number;
+  /** Free disk space an upload must leave under the data directory. */
+  readonly minFreeDiskBytes: number;
+}
+
 export interface Config {
   /** Where the database, the self-signed certificate and the token key live. */
   readonly dataDir: string;
@@ -76,6 +98,12 @@ export interface Config {
   readonly cp: ListenerConfig;
   readonly chatos: ListenerConfig;
   readonly chatapp: ListenerConfig;
+  /** Connections open at once over all listeners; past it new ones are refused. */
+  readonly maxConnections: number;
+  /** Connections open at once from one address (IPv6: one /64). */
+  readonly maxConnectionsPerAddress: number;
+  /** A connection without a session this long after it opened is closed, on every gateway. */
+  readonly loginTimeoutMs: number;
   /** Whether guests (no account) may log in. */
   readonly guests: boolean;
   readonly heartbeatMs: number;
@@ -86,6 +114,8 @@ export interface Config {
   readonly maxQueueBytes: number;
   /** Token bucket per session. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Token bucket per session for the other state-changing requests (rooms, files, consent). */
+  readonly actionRate: { readonly perMinute: number; readonly burst: number };
   /** Messages of history sent with JOINED. */
   readonly historyOnJoin: number;
   /** Most messages replayed on resume before a GAP. */
@@ -94,5 +124,7 @@ export interface Config {
   readonly maxFileBytes: number;
   /** loadConfig always sets it; a Config built in code without it gets the defaults. */
   readonly security?: SecurityConfig;
+  /** What one user, and the server as a whole, may keep. */
+  readonly quota: QuotaConfig;
   readonly log: { readonly level: LogLevel };
 }

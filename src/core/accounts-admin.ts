@@ -48,7 +48,8 @@ export async function openAccountAdmin(
     if (config.store === 'memory') {
       store = new MemoryStore();
     } else {
-      mkdirSync(config.dataDir, { recursive: true });
+      // Private, as the server makes it (src/data-dir.ts): the first command may be this one.
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       store = new SqliteStore({ path: join(config.dataDir, 'confab.db') });
     }
   }

@@ -12,6 +12,10 @@ export interface NodeSettings {
   historyOnJoin: number;
   resumeLimit: number;
   rateLimit: { perSecond: number; burst: number };
+  /** The other state-changing requests of a session (rooms, topics, file offers, consent): one bucket. */
+  actionRate: { perMinute: number; burst: number };
+  /** Rooms one user (account or guest nickname) may create. */
+  roomsPerUser: number;
   maxTextBytes: number;
   maxTargets: number;
   maxTopic: number;
@@ -23,6 +27,8 @@ export const defaultSettings: NodeSettings = {
   historyOnJoin: 10,
   resumeLimit: 500,
   rateLimit: { perSecond: 20, burst: 60 },
+  actionRate: { perMinute: 60, burst: 30 },
+  roomsPerUser: 50,
   maxTextBytes: 4000,
   maxTargets: 32,
   maxTopic: 300,

@@ -24,6 +24,7 @@ export const ErrorCode = {
   NOT_MEMBER: 22,
   ALREADY_MEMBER: 23,
   NOT_OPERATOR: 24,
+  TOO_MANY_ROOMS: 25,       // the user has created as many rooms as it may
   NO_SUCH_USER: 30,
   CONSENT_REQUIRED: 31,     // recipient accepts DMs only after consent; a request was sent
   CONSENT_REFUSED: 32,
@@ -36,6 +37,8 @@ export const ErrorCode = {
   RATE_LIMITED: 40,
   SLOW_CONSUMER: 41,
   KEEPALIVE_TIMEOUT: 42,
+  LOGIN_TIMEOUT: 43,        // no login within the server's login deadline
+  TOO_MANY_CONNECTIONS: 44, // the server, or the peer's address, has as many connections as it admits
   INTERNAL: 50,
   SHUTTING_DOWN: 51,
   FILE_TOO_LARGE: 60,       // an offered file over the server's size limit
@@ -43,6 +46,8 @@ export const ErrorCode = {
   FILE_CORRUPT: 62,         // an upload whose bytes do not match its offered size or SHA-256
   NO_SUCH_UPLOAD: 63,       // a FILE_PUT whose ticket is unknown, finished or expired
   TOO_MANY_UPLOADS: 64,     // more unfinished uploads than a session may have
+  QUOTA_EXCEEDED: 65,       // an upload over the user's or the server's file quota
+  STORAGE_FULL: 66,         // the server's disk is too full to take uploads
 } as const;
 
 export type ErrorName = keyof typeof ErrorCode;

@@ -280,23 +280,48 @@ export class ChatNode implements BrokerEventHandler {
 
   // ---- rooms ----
 
-  createRoom(session: Session, room: string, topic: string): Promise<RoomView> {
+  async createRoom(session: Session, room: string, topic: string): Promise<RoomView> {
+    this.act(session);
     return this.rooms.create(session, room, topic);
   }
-  join(session: Session, room: string): Promise<RoomView> {
+  async join(session: Session, room: string): Promise<RoomView> {
+    // A JOIN of a room the session is in changes nothing: clients send it to read a room's state
+    // when they (re)connect, for every room they are in, so it takes no token.
+    if (!session.rooms.has(parseRoomName(room).key)) this.act(session);
     return this.rooms.join(session, room);
   }
-  leave(session: Session, room: string): Promise<void> {
+  /**
+   * Puts a new session in the default room as part of its protocol's login (ChatOS's general
+   * chat). The gateway does it, not the client: it takes no token of the action bucket.
+   */
+  enterDefaultRoom(session: Session): Promise<RoomView> {
+    return this.rooms.join(session, DEFAULT_ROOM);
+  }
+  async leave(session: Session, room: string): Promise<void> {
+    this.act(session);
     return this.rooms.leave(session, room);
   }
-  listRooms(): Promise<RoomSummary[]> {
-    return this.rooms.list();
+  /** One page of the room list (docs/protocol.md §7.2): rooms after `after`, by name. */
+  roomPage(after: string, limit: number): Promise<RoomSummary[]> {
+    return this.rooms.page(after, limit);
   }
   members(session: Session, room: string): Promise<MemberView[]> {
     return this.rooms.members(session, room);
   }
-  setTopic(session: Session, room: string, topic: string): Promise<void> {
+  async setTopic(session: Session, room: string, topic: string): Promise<void> {
+    this.act(session);
     return this.rooms.setTopic(session, room, topic);
+  }
+
+  /**
+   * Charges a state-changing request other than a message to the session's action bucket, whatever
+   * the protocol it came by (docs/protocol.md §9.1); RATE_LIMITED when it is empty.
+   */
+  private act(session: Session): void {
+    const now = this.ctx.now();
+    const { perMinute, burst } = this.settings.actionRate;
+    session.actions ??= new TokenBucket(perMinute / 60, burst, now);
+    if (!session.actions.take(now)) throw new ChatError('RATE_LIMITED', 'too many requests; slow down');
   }
 
   // ---- typing ----
@@ -358,15 +383,18 @@ export class ChatNode implements BrokerEventHandler {
   // ---- direct-message policy ----
 
   async setPolicy(session: Session, policy: DmPolicy): Promise<void> {
+    this.act(session);
     if (session.guest) throw new ChatError('BAD_REQUEST', 'guests have no DM policy');
     await this.store.setDmPolicy(session.key, policy);
   }
   async askConsent(session: Session, user: string): Promise<void> {
+    this.act(session);
     const who = await this.messaging.resolveUser(user);
     await this.consents.request(session, who.key, who.name);
   }
   /** NO_CONSENT_REQUEST unless `user` asked `session`'s user (§7.4); a user gone since may still be answered. */
   async answerConsent(session: Session, user: string, accept: boolean): Promise<void> {
+    this.act(session);
     const who = await this.messaging.resolveUser(user).catch(() => ({ key: parseUserName(user).key, name: user }));
     await this.consents.answer(session, who.key, who.name, accept);
   }
@@ -386,8 +414,9 @@ export class ChatNode implements BrokerEventHandler {
   // ---- files (docs/protocol.md §7.10) ----
 
   /** `tag` comes back from uploadTag(): a gateway's way to tie later answers to the offer. */
-  offerFile(session: Session, offer: FileOffer, tag = 0): Promise<UploadTicket> {
-    if (!this.files) return Promise.reject(new ChatError('BAD_REQUEST', 'this server does not keep files'));
+  async offerFile(session: Session, offer: FileOffer, tag = 0): Promise<UploadTicket> {
+    if (!this.files) throw new ChatError('BAD_REQUEST', 'this server does not keep files');
+    this.act(session);
     return this.files.offer(session, offer, tag);
   }
   uploadTag(ticket: string): number | undefined {

@@ -6,7 +6,8 @@ import type { ChatMessage, NameKey, RoomRecord, RoomRole } from './types.js';
 
 export interface MemberView { name: string; online: boolean; operator: boolean }
 export interface RoomView { room: string; topic: string; members: MemberView[]; history: ChatMessage[] }
-export interface RoomSummary { name: string; topic: string; members: number }
+/** A room in the room list; `key` orders the list and is where the next page starts. */
+export interface RoomSummary { key: NameKey; name: string; topic: string; members: number }
 
 interface GuestMember { key: NameKey; name: string; role: RoomRole }
 
@@ -35,7 +36,12 @@ export class Rooms {
   async create(session: Session, raw: string, topic: string): Promise<RoomView> {
     const { key, name } = parseRoomName(raw);
     this.checkTopic(topic);
-    const record: RoomRecord = { key, name, topic, createdBy: session.name, createdAt: this.ctx.now() };
+    // Rooms are never deleted and every user can list them all: each user may add only so many.
+    const quota = this.ctx.settings.roomsPerUser;
+    if ((await this.ctx.store.roomsCreatedBy(session.key)) >= quota) {
+      throw new ChatError('TOO_MANY_ROOMS', `you have created ${quota} rooms, as many as this server allows`);
+    }
+    const record: RoomRecord = { key, name, topic, createdBy: session.name, createdAt: this.ctx.now(), creator: session.key };
     if (!(await this.ctx.store.createRoom(record))) throw new ChatError('ROOM_EXISTS', `room exists: ${name}`);
     this.ctx.broadcast({ kind: 'room-created', room: name, topic, by: session.name }, [], [], undefined, true);
     await this.addMember(session, record, 'operator');
@@ -77,14 +83,10 @@ export class Rooms {
     return out;
   }
 
-  async list(): Promise<RoomSummary[]> {
-    const rooms = await this.ctx.store.listRooms();
-    const out: RoomSummary[] = [];
-    for (const r of rooms) {
-      const stored = await this.ctx.store.members(r.key);
-      out.push({ name: r.name, topic: r.topic, members: stored.length + (this.guestMembers.get(r.key)?.size ?? 0) });
-    }
-    return out;
+  /** Up to `limit` rooms whose key sorts after `after` ('' for the first), by key: one store query. */
+  async page(after: NameKey, limit: number): Promise<RoomSummary[]> {
+    const rooms = await this.ctx.store.roomPage(after, limit);
+    return rooms.map((r) => ({ key: r.key, name: r.name, topic: r.topic, members: r.members + (this.guestMembers.get(r.key)?.size ?? 0) }));
   }
 
   /** A room's members, for its members only (docs/protocol.md §13.11): NOT_MEMBER otherwise. */

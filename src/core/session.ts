@@ -16,6 +16,11 @@ export class Session {
    * not exist to miss it (docs/protocol.md §7.6). 0 for accounts.
    */
   startId: MessageId = 0;
+  /**
+   * The bucket of the session's other state-changing requests (ChatNode.act); made on the first
+   * one, as most sessions only chat.
+   */
+  actions: TokenBucket | undefined;
 
   constructor(
     readonly id: string,

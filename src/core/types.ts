@@ -33,6 +33,18 @@ export interface RoomRecord {
   topic: string;
   createdBy: string;     // display name of the creator ('' for built-in rooms)
   createdAt: number;
+  creator?: NameKey;     // canonical key of the creator (absent: built-in); the room quota counts by it
+}
+
+/** A room as the room list shows it: with its number of (registered) members. */
+export interface ListedRoom extends RoomRecord {
+  members: number;
+}
+
+/** Files stored, and their bytes: one user's or the whole server's (quotas, docs/protocol.md §13.6). */
+export interface FileUsage {
+  files: number;
+  bytes: number;
 }
 
 export interface Membership {

@@ -7,6 +7,11 @@ export interface BlobStore {
   create(id: string): Promise<BlobWriter>;
   /** The committed content of `id`, or undefined. */
   open(id: string): Promise<BlobReader | undefined>;
+  /**
+   * Bytes still free where content is written, as an unprivileged process may use them; undefined
+   * when the engine keeps content off disk (the free-disk threshold then does not apply).
+   */
+  freeBytes(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, NewAccount, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
+  RoomRecord, RoomRole,
 } from '../core/types.js';
 
 /**
@@ -40,6 +41,13 @@ export interface Store {
   createRoom(room: RoomRecord): Promise<boolean>;
   getRoom(key: NameKey): Promise<RoomRecord | undefined>;
   listRooms(): Promise<RoomRecord[]>;
+  /**
+   * One page of the room list in one query: the first `limit` rooms whose key sorts after
+   * `after` ('' for the first page), by key, each with its number of members.
+   */
+  roomPage(after: NameKey, limit: number): Promise<ListedRoom[]>;
+  /** Rooms whose `creator` is `user` (the per-user room quota). */
+  roomsCreatedBy(user: NameKey): Promise<number>;
   setTopic(key: NameKey, topic: string): Promise<boolean>;
   /** Persistent membership of registered accounts (guests are tracked by the core only). */
   addMember(m: Membership): Promise<boolean>;              // false if already a member
@@ -94,6 +102,8 @@ export interface Store {
   /** Records a stored file; false when the id exists. */
   createFile(file: FileRecord): Promise<boolean>;
   getFile(id: string): Promise<FileRecord | undefined>;
+  /** Files stored and their bytes: those `owner` uploaded, or every file when `owner` is absent. */
+  fileUsage(owner?: NameKey): Promise<FileUsage>;
 
   // ---- DM consent (for users whose policy is 'consent') ----
   /** State of `from`'s request to message `to`. */

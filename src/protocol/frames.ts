@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs'] as const;
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages'] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
@@ -92,8 +92,8 @@ export type Frame =
   | { type: 'JOIN'; ref: number; room: string }
   | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[]; files?: WireFile[] }
   | { type: 'LEAVE'; ref: number; room: string }
-  | { type: 'ROOMS'; ref: number }
-  | { type: 'ROOM_LIST'; ref: number; rooms: WireRoom[] }
+  | { type: 'ROOMS'; ref: number; after?: string; limit?: number }
+  | { type: 'ROOM_LIST'; ref: number; rooms: WireRoom[]; next?: string }
   | { type: 'MEMBERS'; ref: number; room: string }
   | { type: 'MEMBER_LIST'; ref: number; room: string; members: WireMember[] }
   | { type: 'TOPIC'; ref: number; room: string; topic: string; by: string }
@@ -131,6 +131,8 @@ export const Limits = {
   MIN_PASSWORD: 8,           // characters of a new password
   MAX_CID: 64,               // bytes of a client message id
   HISTORY_PAGE: 100,
+  ROOM_PAGE: 500,            // largest ROOMS.limit
+  ROOM_PAGE_DEFAULT: 100,    // rooms in a page when ROOMS.limit is 0 or absent
   JOIN_HISTORY: 10,
   MAX_FILE_NAME: 255,        // bytes of a file name
   MAX_MEDIA_TYPE: 127,       // bytes of a media type

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, statfs, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobReader, BlobStore, BlobWriter } from '../ports/blobs.js';
 
 /** File ids are 32 hex digits; nothing else may become a path. */
 const ID = /^[0-9a-f]{32}$/;
+/** Users' files are theirs and their readers': no other account on the machine may list or read them. */
+const PRIVATE_DIR = { recursive: true, mode: 0o700 } as const;
 
 /**
  * Content as files under `<dir>/<first two hex digits>/<id>`. An upload is written to
@@ -16,13 +18,13 @@ export class DiskBlobStore implements BlobStore {
 
   constructor(private readonly dir: string) {
     this.partial = join(dir, 'partial');
-    mkdirSync(this.partial, { recursive: true });
+    mkdirSync(this.partial, PRIVATE_DIR);
   }
 
   /** Removes what a crash left half-written. */
   async sweep(): Promise<void> {
     await rm(this.partial, { recursive: true, force: true });
-    mkdirSync(this.partial, { recursive: true });
+    mkdirSync(this.partial, PRIVATE_DIR);
   }
 
   private finalPath(id: string): string {
@@ -46,7 +48,7 @@ export class DiskBlobStore implements BlobStore {
         state = 'committed';
         await fh.sync();
         await fh.close();
-        mkdirSync(join(this.dir, id.slice(0, 2)), { recursive: true });
+        mkdirSync(join(this.dir, id.slice(0, 2)), PRIVATE_DIR);
         await rename(temp, target);
         await syncDir(join(this.dir, id.slice(0, 2)));
       },
@@ -84,6 +86,11 @@ export class DiskBlobStore implements BlobStore {
       },
       close: () => fh.close(),
     };
+  }
+
+  async freeBytes(): Promise<number> {
+    const fs = await statfs(this.dir);
+    return fs.bavail * fs.bsize;
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,11 @@ export class MemoryBlobStore implements BlobStore {
     };
   }
 
+  /** Memory is not disk: the free-disk threshold does not apply. */
+  async freeBytes(): Promise<undefined> {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     this.blobs.clear();
   }

@@ -1,5 +1,6 @@
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, NewAccount, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
+  RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { insertSorted, newestAfter, page, removeSorted, upperBound } from './sorted-ids.js';
@@ -163,6 +164,17 @@ export class MemoryStore implements Store {
     return [...this.rooms.values()].map((r) => ({ ...r })).sort(byKey);
   }
 
+  async roomPage(after: NameKey, limit: number): Promise<ListedRoom[]> {
+    const rooms = [...this.rooms.values()].filter((r) => compareKeys(r.key, after) > 0).sort(byKey).slice(0, limit);
+    return rooms.map((r) => ({ ...r, members: this.byRoom.row(r.key).size }));
+  }
+
+  async roomsCreatedBy(user: NameKey): Promise<number> {
+    let n = 0;
+    for (const r of this.rooms.values()) if (r.creator === user) n++;
+    return n;
+  }
+
   async setTopic(key: NameKey, topic: string): Promise<boolean> {
     const r = this.rooms.get(key);
     if (r) r.topic = topic;
@@ -294,6 +306,16 @@ export class MemoryStore implements Store {
   async getFile(id: string): Promise<FileRecord | undefined> {
     const f = this.files.get(id);
     return f && { ...f };
+  }
+
+  async fileUsage(owner?: NameKey): Promise<FileUsage> {
+    const usage = { files: 0, bytes: 0 };
+    for (const f of this.files.values()) {
+      if (owner !== undefined && f.owner !== owner) continue;
+      usage.files++;
+      usage.bytes += f.size;
+    }
+    return usage;
   }
 
   async getConsent(to: NameKey, from: NameKey): Promise<ConsentState | undefined> {

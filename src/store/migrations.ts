@@ -132,6 +132,19 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: '',
     run: rekeyNames,
   },
+  {
+    version: 7,
+    sql: `
+      -- Quotas (docs/protocol.md §13.6). Rooms remember their creator by key: created_by is a
+      -- display name. Rooms made before this step are credited to their creator's name in lower
+      -- case, which is its key for the ASCII names nearly everyone has.
+      ALTER TABLE rooms ADD COLUMN creator TEXT NOT NULL DEFAULT '';
+      UPDATE rooms SET creator = lower(created_by) WHERE created_by <> '';
+      CREATE INDEX rooms_by_creator ON rooms (creator) WHERE creator <> '';
+      -- A user's files, for the per-user file quota.
+      CREATE INDEX files_by_owner ON files (owner);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

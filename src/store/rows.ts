@@ -1,9 +1,10 @@
-import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, Membership, RoomRecord, RoomRole } from '../core/types.js';
+import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, Membership, RoomRecord, RoomRole } from '../core/types.js';
 
 // Rows of the sqlite schema (migrations.ts) and their domain values.
 
 export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number; token_generation: number }
-export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number }
+export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number; creator: string }
+export interface ListedRoomRow extends RoomRow { members: number }
 export interface MembershipRow { room: string; user: string; name: string; role: string }
 export interface MessageRow {
   id: number; at: number; from_name: string; from_key: string; guest: number; text: string;
@@ -30,7 +31,13 @@ export function toAccount(r: AccountRow): Account {
 }
 
 export function toRoom(r: RoomRow): RoomRecord {
-  return { key: r.key, name: r.name, topic: r.topic, createdBy: r.created_by, createdAt: r.created_at };
+  const room: RoomRecord = { key: r.key, name: r.name, topic: r.topic, createdBy: r.created_by, createdAt: r.created_at };
+  if (r.creator !== '') room.creator = r.creator;
+  return room;
+}
+
+export function toListedRoom(r: ListedRoomRow): ListedRoom {
+  return { ...toRoom(r), members: r.members };
 }
 
 export function toMembership(r: MembershipRow): Membership {

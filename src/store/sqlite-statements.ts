@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MESSAGE_COLUMNS, type AccountRow, type FileRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
+import { MESSAGE_COLUMNS, type AccountRow, type FileRow, type ListedRoomRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
 
 // Every statement of the sqlite engine, prepared once when the store opens.
 
@@ -52,11 +52,16 @@ export function prepareStatements(db: Database.Database) {
     deleteConsentsTo: db.prepare<[string]>('DELETE FROM consents WHERE to_key = ?'),
     deleteConsentsFrom: db.prepare<[string]>('DELETE FROM consents WHERE from_key = ?'),
 
-    insertRoom: db.prepare<[string, string, string, string, number]>(
-      `INSERT INTO rooms (key, name, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+    insertRoom: db.prepare<[string, string, string, string, number, string]>(
+      `INSERT INTO rooms (key, name, topic, created_by, created_at, creator) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (key) DO NOTHING`),
     getRoom: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE key = ?'),
     listRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY key'),
+    // Each count is a range of the memberships primary key (room, user): no row is read.
+    roomPage: db.prepare<[string, number], ListedRoomRow>(
+      `SELECT r.*, (SELECT COUNT(*) FROM memberships m WHERE m.room = r.key) AS members
+       FROM rooms r WHERE r.key > ? ORDER BY r.key LIMIT ?`),
+    roomsCreatedBy: db.prepare<[string], number>("SELECT COUNT(*) FROM rooms WHERE creator = ? AND creator <> ''").pluck(),
     setTopic: db.prepare<[string, string]>('UPDATE rooms SET topic = ? WHERE key = ?'),
 
     insertMember: db.prepare<{ room: string; user: string; name: string; role: string }>(
@@ -82,6 +87,8 @@ export function prepareStatements(db: Database.Database) {
     insertFile: db.prepare<[string, string, number, string, string, string, number]>(
       'INSERT INTO files (id, name, size, type, sha256, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
     getFile: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
+    fileUsageOf: db.prepare<[string], { files: number; bytes: number }>('SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes FROM files WHERE owner = ?'),
+    fileUsage: db.prepare<[], { files: number; bytes: number }>('SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes FROM files'),
 
     roomNewest: db.prepare<RoomPageParams, MessageRow>(roomPage('DESC')),
     roomOldest: db.prepare<RoomPageParams, MessageRow>(roomPage('ASC')),

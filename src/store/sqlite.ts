@@ -1,12 +1,14 @@
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
-  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, HistoryQuery, Membership, MessageId, NameKey, NewAccount, RoomRecord, RoomRole,
+  Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
+  RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { WriteQueue } from './write-queue.js';
 import { migrate } from './migrations.js';
-import { encodeFiles, encodeList, toAccount, toFile, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
+import { encodeFiles, encodeList, toAccount, toFile, toListedRoom, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
 import { newestAfter } from './sorted-ids.js';
 
@@ -58,6 +60,20 @@ function isBusy(err: unknown): boolean {
 }
 
 /**
+ * Makes a new database file readable by its owner only (sqlite would make it 0644 less the
+ * umask); sqlite gives its -wal and -shm files the database's mode. An existing file is left as
+ * it is. ':memory:' and the like are not files.
+ */
+function createPrivately(path: string): void {
+  if (path === '' || path.startsWith(':')) return;
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/**
  * The durable engine: one sqlite file in WAL mode. Appends are group-committed (group-commit.ts);
  * every other write first commits the appends queued before it, so writes apply in call order.
  * Every write goes through one queue (write-queue.ts) that waits for a lock held by another
@@ -89,6 +105,7 @@ export class SqliteStore implements Store {
 
   async open(): Promise<void> {
     if (this.db) return;
+    createPrivately(this.options.path);
     const db = new Database(this.options.path);
     try {
       db.pragma('journal_mode = WAL');
@@ -172,6 +189,11 @@ export class SqliteStore implements Store {
     return row && toFile(row);
   }
 
+  async fileUsage(owner?: NameKey): Promise<FileUsage> {
+    const row = owner === undefined ? this.s.fileUsage.get() : this.s.fileUsageOf.get(owner);
+    return { files: row?.files ?? 0, bytes: row?.bytes ?? 0 };
+  }
+
   async dropConsents(key: NameKey): Promise<void> {
     await this.write((s) => this.tx(() => {
       s.deleteConsentsTo.run(key);
@@ -182,7 +204,7 @@ export class SqliteStore implements Store {
   // ---- rooms ----
 
   async createRoom(r: RoomRecord): Promise<boolean> {
-    return this.write((s) => s.insertRoom.run(r.key, r.name, r.topic, r.createdBy, r.createdAt).changes > 0);
+    return this.write((s) => s.insertRoom.run(r.key, r.name, r.topic, r.createdBy, r.createdAt, r.creator ?? '').changes > 0);
   }
 
   async getRoom(key: NameKey): Promise<RoomRecord | undefined> {
@@ -192,6 +214,14 @@ export class SqliteStore implements Store {
 
   async listRooms(): Promise<RoomRecord[]> {
     return this.s.listRooms.all().map(toRoom);
+  }
+
+  async roomPage(after: NameKey, limit: number): Promise<ListedRoom[]> {
+    return this.s.roomPage.all(after, limit).map(toListedRoom);
+  }
+
+  async roomsCreatedBy(user: NameKey): Promise<number> {
+    return this.s.roomsCreatedBy.get(user) ?? 0;
   }
 
   async setTopic(key: NameKey, topic: string): Promise<boolean> {

@@ -8,6 +8,8 @@ import { CLOSED_BY_PEER, SHUTTING_DOWN } from './reasons.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './listener.js';
 import { ConnectionTracker } from './tracker.js';
 import { originAllowed } from '../http/origins.js';
+import { hostAllowed } from '../http/hosts.js';
+import type { Admission, Refusal } from './admission.js';
 
 /** WebSocket close codes 4000-4999 are private use: 4000 + an ErrorCode (4041 = SLOW_CONSUMER). */
 export const WS_ERROR_BASE = 4000;
@@ -92,6 +94,16 @@ export interface WebSocketOptions extends QueueOptions {
   shutdownGraceMs?: number;
   /** Other web origins whose pages may connect (see originAllowed); the page's own always may. */
   origins?: readonly string[];
+  /**
+   * Names browsers may reach this server by, beside loopback names and IP addresses (see
+   * hostAllowed; DNS rebinding). `boundHost` is the address the HTTP server listens on.
+   */
+  hosts?: readonly string[];
+  boundHost?: string;
+  /** The server's connection limits (docs/protocol.md §9.5); past them upgrades get 503. */
+  admission?: Admission;
+  /** An upgrade was refused for the limits (the metric). */
+  onRefused?: (why: Refusal) => void;
 }
 
 export interface WebSocketEndpoint {
@@ -127,11 +139,25 @@ export function attachWebSocket(
       if (closing || http.listenerCount('upgrade') === 1) refuse(socket, closing ? 503 : 404);
       return;
     }
-    if (!originAllowed(req.headers.origin, req.headers.host, options.origins ?? [])) {
+    const origin = req.headers.origin;
+    // A browser always names the page's origin; only a browser can be led by a rebound name.
+    const host = origin === undefined || hostAllowed(req.headers.host, options.hosts ?? [], options.boundHost);
+    if (!host || !originAllowed(origin, req.headers.host, options.origins ?? [])) {
       refuse(socket, 403);
       return;
     }
     socket.on('error', ignore);
+    const verdict = options.admission?.admit(req.socket.remoteAddress ?? '');
+    if (verdict) {
+      // The socket's end is the connection's end, also when the handshake below fails.
+      socket.once('close', () => (verdict.admitted ? verdict.slot.release() : verdict.done()));
+      if (!verdict.admitted) {
+        options.onRefused?.(verdict.why);
+        if (verdict.tell) refuse(socket, 503);
+        else socket.destroy();
+        return;
+      }
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new WebSocketConnection(ws, req.socket.remoteAddress ?? '', options);
       tracker.add(conn);
@@ -159,9 +185,16 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
+/** How long a client refused for the connection limits should wait before it tries again. */
+const RETRY_AFTER_SECONDS = 10;
+/** A refused client that does not hang up after the answer is hung up on. */
+const REFUSED_LINGER_MS = 5000;
+
 function refuse(socket: Duplex, status: 403 | 404 | 503): void {
   const text = STATUS_CODES[status] ?? '';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const retry = status === 503 ? `Retry-After: ${RETRY_AFTER_SECONDS}\r\n` : '';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${retry}Content-Length: 0\r\n\r\n`);
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
 }
 
 function ignore(): void {

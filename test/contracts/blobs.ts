@@ -33,6 +33,11 @@ export function blobStoreContract(name: string, make: BlobStoreFactory): void {
       await r.close();
     });
 
+    it('says how much room is left for content: a whole number of bytes, or nothing off disk', async () => {
+      const free = await blobs.freeBytes();
+      if (free !== undefined) assert.ok(Number.isSafeInteger(free) && free >= 0, String(free));
+    });
+
     it('keeps an empty blob', async () => {
       const w = await blobs.create(id('b'));
       await w.commit();

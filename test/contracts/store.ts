@@ -276,6 +276,36 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal(await store.setRole('#a', 'bob', 'operator'), false);
         assert.equal(await store.addMember({ room: '#a', user: 'bob', name: 'Bob', role: 'member' }), true);
       });
+
+      it('roomPage lists rooms after a key, by key, with their member counts, in pages', async () => {
+        for (const k of ['alice', 'bob', 'carol']) await store.createAccount(account(k));
+        for (const k of ['#d', '#b', '#a', '#c', '#e']) await store.createRoom(room(k));
+        for (const u of ['alice', 'bob', 'carol']) await store.addMember({ room: '#b', user: u, name: u, role: 'member' });
+        await store.addMember({ room: '#d', user: 'alice', name: 'Alice', role: 'operator' });
+        const first = await store.roomPage('', 2);
+        assert.deepEqual(first, [{ ...room('#a'), members: 0 }, { ...room('#b'), members: 3 }]);
+        const second = await store.roomPage(first[first.length - 1].key, 2);
+        assert.deepEqual(second.map((r) => [r.key, r.members]), [['#c', 0], ['#d', 1]]);
+        assert.deepEqual((await store.roomPage('#d', 2)).map((r) => r.key), ['#e']);
+        assert.deepEqual(await store.roomPage('#e', 2), []);
+        // The cursor need not be a room that exists: pages go on after where it would sort.
+        assert.deepEqual((await store.roomPage('#bb', 10)).map((r) => r.key), ['#c', '#d', '#e']);
+        await store.removeMember('#b', 'bob');
+        assert.equal((await store.roomPage('#a', 1))[0].members, 2);
+      });
+
+      it('roomsCreatedBy counts the rooms whose creator is the user, by key', async () => {
+        await store.createRoom(room('#general', { createdBy: '' }));
+        await store.createRoom(room('#a', { creator: 'alice' }));
+        await store.createRoom(room('#b', { creator: 'alice' }));
+        await store.createRoom(room('#c', { createdBy: 'BOB', creator: 'bob' }));
+        assert.equal(await store.roomsCreatedBy('alice'), 2);
+        assert.equal(await store.roomsCreatedBy('bob'), 1);
+        assert.equal(await store.roomsCreatedBy('carol'), 0);
+        assert.equal(await store.roomsCreatedBy(''), 0);
+        assert.equal((await store.getRoom('#a'))?.creator, 'alice');
+        assert.equal('creator' in ((await store.getRoom('#general')) ?? {}), false);
+      });
     });
 
     describe('messages', () => {
@@ -581,6 +611,18 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual(await store.getFile(file.id), file);
         assert.equal(await store.createFile({ ...file, name: 'other.txt' }), false);
         assert.deepEqual(await store.getFile(file.id), file);
+      });
+
+      it('fileUsage counts the files and bytes of one owner, or of everyone', async () => {
+        assert.deepEqual(await store.fileUsage(), { files: 0, bytes: 0 });
+        assert.deepEqual(await store.fileUsage('alice'), { files: 0, bytes: 0 });
+        await store.createFile(file);
+        await store.createFile({ ...file, id: 'd'.repeat(32), size: 1000 });
+        await store.createFile({ ...file, id: 'e'.repeat(32), size: 7, owner: 'bob' });
+        assert.deepEqual(await store.fileUsage('alice'), { files: 2, bytes: 1042 });
+        assert.deepEqual(await store.fileUsage('bob'), { files: 1, bytes: 7 });
+        assert.deepEqual(await store.fileUsage('carol'), { files: 0, bytes: 0 });
+        assert.deepEqual(await store.fileUsage(), { files: 3, bytes: 1049 });
       });
     });
 

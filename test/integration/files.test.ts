@@ -109,6 +109,20 @@ describe('protocol.md §7.10 Files: errors', () => {
     c.close();
   });
 
+  it('refuses file names with bidirectional controls or zero-width characters (protocol.md §7.10)', async () => {
+    const c = await raw('fnames');
+    // "invoice\u202Efdp.exe" shows as "invoiceexe.pdf"; the others hide inside a name or turn it.
+    const hidden = ['\u202E', '\u202A', '\u202B', '\u202C', '\u202D', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF'];
+    for (const ch of hidden) {
+      const name = `invoice${ch}fdp.exe`;
+      const code = await c.request({ type: 'FILE_OFFER', ref: c.nextRef(), name, size: 1, mediaType: '', sha256: 'a'.repeat(64) }, 'FILE_TICKET').then(() => 0, (e: { code?: number }) => e.code);
+      assert.equal(code, ErrorCode.BAD_REQUEST, `U+${ch.codePointAt(0)?.toString(16).toUpperCase()}`);
+    }
+    // Names in scripts that need no such characters are fine, right to left included.
+    for (const name of ['notes.txt', 'Résumé 2025.pdf', 'تقرير.pdf', '報告書.docx']) await offer(c, new Uint8Array(1), { name });
+    c.close();
+  });
+
   it('stores an empty file, and a message may carry files without text', async () => {
     const c = await raw('fempty');
     const empty = new Uint8Array(0);

@@ -1,11 +1,12 @@
 // A frame-level test client over real sockets: sends exactly the bytes a test wants (including
 // bad ones) and lets the test await the frames the server answers with.
+import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/codec.js';
 import type { Frame, FrameOf, FrameTypeName } from '../../src/protocol/frames.js';
 
-export type Transport = 'tls' | 'ws';
+export type Transport = 'tls' | 'ws' | 'tcp';
 
 export interface Endpoint { transport: Transport; host: string; port: number; fingerprint: string }
 
@@ -39,6 +40,15 @@ export class RawClient {
       ws.on('close', (code, reason) => c.onClose({ code, reason: reason.toString() }));
       ws.on('error', () => undefined);
       await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+      return c;
+    }
+    if (ep.transport === 'tcp') {
+      const sock = tcpConnect({ host: ep.host, port: ep.port, noDelay: true });
+      const c = new RawClient((b) => sock.write(b), () => sock.end(), () => sock.pause());
+      sock.on('data', (d: Buffer) => c.onBytes(d));
+      sock.on('close', () => c.onClose({ code: 0, reason: '' }));
+      sock.on('error', () => undefined);
+      await new Promise<void>((resolve, reject) => { sock.once('connect', () => resolve()); sock.once('error', reject); });
       return c;
     }
     const sock: TLSSocket = tlsConnect({

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config, SecurityConfig } from '../../src/config/schema.js';
+import { DEFAULTS } from '../../src/config/defaults.js';
+import type { Config, QuotaConfig, SecurityConfig } from '../../src/config/schema.js';
 import type { CloseReason } from '../../src/ports/connection.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { nameKey } from '../../src/core/names.js';
@@ -31,6 +32,16 @@ export interface TestOptions {
   webRoot?: string | false;
   /** Password and throttling options over TEST_SECURITY. */
   security?: Partial<SecurityConfig>;
+  /** Names browsers may reach the HTTP port by (http.hosts). */
+  httpHosts?: string[];
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+  loginTimeoutMs?: number;
+  actionRate?: { perMinute: number; burst: number };
+  /** Over the production defaults (but no free-disk threshold). */
+  quota?: Partial<QuotaConfig>;
+  /** tls.renew: replace an expiring self-signed certificate. */
+  tlsRenew?: boolean;
 }
 
 /**
@@ -55,8 +66,8 @@ export function testConfig(o: TestOptions = {}): Config {
   return {
     dataDir: o.dataDir ?? mkdtempSync(join(tmpdir(), 'confab-test-')),
     store: o.store ?? 'sqlite',
-    http: { enabled: true, host, port: o.httpPort ?? 0 },
-    tls: { enabled: true, host, port: 0 },
+    http: { enabled: true, host, port: o.httpPort ?? 0, hosts: o.httpHosts ?? [] },
+    tls: { enabled: true, host, port: 0, renew: o.tlsRenew ?? false },
     tcp: { enabled: o.tcp ?? false, host, port: 0 },
     quic: {
       enabled: o.quic !== undefined && o.quic !== false,
@@ -68,27 +79,40 @@ export function testConfig(o: TestOptions = {}): Config {
     cp: { enabled: o.gateways?.includes('cp') ?? false, host, port: 0 },
     chatos: { enabled: o.gateways?.includes('chatos') ?? false, host, port: 0 },
     chatapp: { enabled: o.gateways?.includes('chatapp') ?? false, host, port: 0 },
+    maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
+    maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
+    loginTimeoutMs: o.loginTimeoutMs ?? DEFAULTS.loginTimeoutMs,
     guests: o.guests ?? true,
     heartbeatMs: o.heartbeatMs ?? 25_000,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 60_000,
     maxFrame: 65_536,
     maxQueueBytes: o.maxQueueBytes ?? 1_048_576,
     rateLimit: o.rateLimit ?? { perSecond: 20, burst: 60 },
+    actionRate: o.actionRate ?? DEFAULTS.actionRate,
     historyOnJoin: 10,
     resumeLimit: o.resumeLimit ?? 500,
     maxFileBytes: o.maxFileBytes ?? 25_000_000,
     security: { ...TEST_SECURITY, ...o.security },
+    // Tests upload whatever the machine's free space; the threshold is tested on its own.
+    quota: { ...DEFAULTS.quota, minFreeDiskBytes: 0, ...o.quota },
     log: { level: 'silent' },
   };
 }
 
 export interface TestServer {
   server: RunningServer;
+  /** The server's data directory. */
+  dataDir: string;
   endpoint(t: Transport): Endpoint;
   /** Resolves once the server has ended every session of this user. */
   quiet(name: string): Promise<void>;
   /** Why the server last closed a connection of this user, if it did. */
   closedReason(name: string): CloseReason | undefined;
+  /**
+   * Resolves when a gateway next reports a connection closed (logged in or not), with its reason.
+   * Its place under the connection limits is free by then.
+   */
+  nextClose(): Promise<CloseReason>;
   close(): Promise<void>;
 }
 
@@ -96,6 +120,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
   const config = testConfig(o);
   const reasons = new Map<string, CloseReason>();
   const ended: (() => void)[] = [];
+  const closes: ((reason: CloseReason) => void)[] = [];
   const server = await startServer(config, {
     logger: pino({ level: 'silent' }),
     ...(o.webRoot === undefined ? {} : { webRoot: o.webRoot }),
@@ -103,14 +128,16 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
       closed(reason, user) {
         if (user) reasons.set(nameKey(user), reason);
         for (const f of ended.splice(0)) f();
+        for (const f of closes.splice(0)) f(reason);
       },
     },
   });
   const hub = server.node.hub;
   return {
     server,
+    dataDir: config.dataDir,
     endpoint(t) {
-      const a = t === 'ws' ? server.http : server.tls;
+      const a = t === 'ws' ? server.http : t === 'tcp' ? server.tcp : server.tls;
       if (!a) throw new Error(`${t} is not listening`);
       return { transport: t, host: a.host, port: a.port, fingerprint: server.fingerprint };
     },
@@ -123,6 +150,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
       }
     },
     closedReason: (name) => reasons.get(nameKey(name)),
+    nextClose: () => new Promise<CloseReason>((resolve) => closes.push(resolve)),
     async close() {
       await server.close();
       if (!o.keepDataDir) rmSync(config.dataDir, { recursive: true, force: true });

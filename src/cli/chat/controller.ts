@@ -12,10 +12,14 @@ export { type AuthState, type ChatScreen, type Notice, type Panel } from './sess
 
 /** Messages per page when scrolling back into history. */
 export const PAGE_SIZE = 30;
+/** Rooms per page of /rooms: about what a panel shows on a tall terminal. */
+export const ROOMS_PER_PAGE = 50;
 
 export class ChatController extends ChatSession implements CommandContext {
   /** When a typing notice last went to each conversation, by key. */
   private readonly typingSent = new Map<string, number>();
+  /** Where the page after the last /rooms page starts; '' when there is none. */
+  private roomsNext = '';
 
   // ---- conversations ----
 
@@ -120,8 +124,11 @@ export class ChatController extends ChatSession implements CommandContext {
     if (this.state.chat.active === undefined) this.step(1);
   }
 
-  listRooms(): Promise<readonly WireRoom[]> {
-    return this.client.rooms();
+  async roomPage(more: boolean): Promise<{ rooms: readonly WireRoom[]; more: boolean }> {
+    if (more && this.roomsNext === '') return { rooms: [], more: false };
+    const page = await this.client.roomPage({ after: more ? this.roomsNext : '', limit: ROOMS_PER_PAGE });
+    this.roomsNext = page.next;
+    return { rooms: page.rooms, more: page.next !== '' };
   }
 
   async members(room: string): Promise<readonly WireMember[]> {

@@ -168,7 +168,7 @@ export class ChatappConnection implements SessionSink {
     if (this.state === 'closed') return;
     const o = this.gw.options;
     if (this.state === 'connect' && now - this.openedAt >= o.connectTimeoutMs) {
-      return this.fail(AppErrorCode.GENERIC, 'no CONNECT in time', { code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'no CONNECT' });
+      return this.fail(AppErrorCode.GENERIC, 'ERROR UNSPECIFIED: no CONNECT in time', { code: ErrorCode.LOGIN_TIMEOUT, text: 'no CONNECT in time' });
     }
     if (this.partialSince !== undefined && now - this.partialSince >= o.messageTimeoutMs) {
       // The length said more was coming: without it the stream cannot be followed.

@@ -8,6 +8,8 @@ export interface ChatappGatewayOptions {
   connectTimeoutMs: number;
   /** Messages read and not yet handled, per connection; past it the connection is closed (error 2). */
   maxInbox: number;
+  /** A client that takes none of its CONNECT snapshot for this long is cut off (SLOW_CONSUMER). */
+  snapshotStallMs: number;
 }
 
 export interface ChatappObserver {

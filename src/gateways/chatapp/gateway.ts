@@ -1,15 +1,18 @@
 import { ErrorCode } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import type { ChatNode } from '../../core/node.js';
-import type { Connection } from '../../ports/connection.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
 import type { Gateway } from '../../ports/gateway.js';
 import { ChatappConnection } from './chatapp-connection.js';
+import { encodeError } from './codec.js';
+import { AppErrorCode } from './errors.js';
 import type { ChatappContext, ChatappGatewayOptions, ChatappObserver } from './context.js';
 
 export const defaultChatappOptions: ChatappGatewayOptions = {
   messageTimeoutMs: 10_000,
   connectTimeoutMs: 60_000,
   maxInbox: 256,
+  snapshotStallMs: 30_000,
 };
 
 /**
@@ -41,6 +44,12 @@ export class ChatappGateway implements Gateway {
 
   accept(conn: Connection): void {
     this.live.add(new ChatappConnection(conn, this.ctx, (c) => this.live.delete(c)));
+  }
+
+  /** Error 2, the seed's CONNECTION ERROR, before CONNECT: the peer is named by its address. */
+  refuse(conn: Connection, reason: CloseReason): void {
+    conn.send(encodeError(AppErrorCode.CONNECTION_LOST, `CONNECTION ERROR: lost connection from ${conn.remoteAddress}: too many connections`));
+    conn.close(reason);
   }
 
   close(): void {

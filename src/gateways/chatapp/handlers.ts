@@ -8,6 +8,7 @@ import { CHATAPP_PROTOCOL, SERVER } from './context.js';
 import { AppErrorCode, AppFault, appCode } from './errors.js';
 import { announcement, chatBytes } from './events.js';
 import { appRoom, checkName, coreRoom, nameFault } from './names.js';
+import { sendSnapshot } from './snapshot.js';
 
 /**
  * One handler per message type (docs/chatapp.md §5). `needs: 'session'` types are refused before
@@ -75,19 +76,13 @@ export const handlers: Record<MessageType, Handler> = {
         return;
       }
       c.loggedIn(s, false);
-      // §7.a: a CreateRoomMessage for every room. Members are listed to a room's members only
-      // (docs/chatapp.md C13), when they join it: a new user is in no room yet.
-      const now = formatTimestamp(Date.now());
-      const seen = new Set<string>();
-      for (const room of await c.gw.node.listRooms()) {
-        const r = appRoom(room.name);
-        seen.add(nameKey(r));
-        c.reply(encodeMessage('CreateRoomMessage', SERVER, 'ALL', r, now));
-      }
+      // §7.a: a CreateRoomMessage for every room (members only to members, docs/chatapp.md C13).
+      const seen = await sendSnapshot(c);
+      if (!seen) return;
       c.loggedIn(s, true);
       // What happened meanwhile, less what the snapshot already said.
       for (const e of c.takeEarly()) {
-        if (e.kind === 'room-created' && seen.has(nameKey(appRoom(e.room)))) continue;
+        if (e.kind === 'room-created' && seen.has(`c ${nameKey(appRoom(e.room))}`)) continue;
         if (!c.mayHear(e)) continue;
         const bytes = announcement(e);
         if (bytes) c.reply(bytes);

@@ -134,7 +134,7 @@ export class ChatosConnection implements SessionSink {
     if (this.state === 'closed') return;
     const o = this.gw.options;
     if (this.state === 'login' && now - this.openedAt >= o.loginTimeoutMs) {
-      return this.fail(ChatosError.MISSING_DATA, 'no login packet in time', { code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'no login' });
+      return this.fail(ChatosError.MISSING_DATA, 'no login packet in time', { code: ErrorCode.LOGIN_TIMEOUT, text: 'no login in time' });
     }
     if (this.partialSince !== undefined && now - this.partialSince >= o.packetTimeoutMs) {
       this.partialSince = undefined;

@@ -1,8 +1,9 @@
 import { ErrorCode } from '../../core/errors.js';
 import type { ChatNode } from '../../core/node.js';
-import type { Connection } from '../../ports/connection.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
 import type { Gateway } from '../../ports/gateway.js';
-import { Limits } from './codec.js';
+import { encodeError, Limits } from './codec.js';
+import { ChatosError } from './errors.js';
 import type { ChatosContext, ChatosGatewayOptions, ChatosObserver } from './context.js';
 import { ChatosConnection } from './chatos-connection.js';
 
@@ -39,6 +40,12 @@ export class ChatosGateway implements Gateway {
 
   accept(conn: Connection): void {
     this.live.add(new ChatosConnection(conn, this.ctx, (c) => this.live.delete(c)));
+  }
+
+  /** Error 7 (the server cannot serve this now) before the login packet is read, then the end. */
+  refuse(conn: Connection, reason: CloseReason): void {
+    conn.send(encodeError(ChatosError.UNAVAILABLE, 'too many connections; try again later'));
+    conn.close(reason);
   }
 
   /** ChatOS has no goodbye packet: an error packet (7) says why, then the connection is closed. */

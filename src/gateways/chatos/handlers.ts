@@ -52,7 +52,7 @@ export const handlers: Table = {
       }
       try {
         // The general chat carries no history in ChatOS (§1: "without saves of the chat").
-        if (!c.closed) await node.join(opened.session, DEFAULT_ROOM);
+        if (!c.closed) await node.enterDefaultRoom(opened.session);
       } catch (err) {
         await node.end(opened.session);
         c.loginFailed();

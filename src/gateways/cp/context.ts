@@ -17,6 +17,11 @@ export interface CpGatewayOptions {
    * answered, so one client's pipeline holds a bounded share of the store's queue.
    */
   maxInFlight: number;
+  /**
+   * A connection without a session this long after it opened, or after its last logout (TERM), is
+   * closed with the login error of its state (docs/cp.md §7.5).
+   */
+  loginTimeoutMs: number;
 }
 
 export interface CpObserver {

@@ -40,6 +40,8 @@ export class CpConnection implements SessionSink {
   userName: string | undefined;
   /** When the PDU now unended began (ms), or undefined when none is. */
   partialSince: number | undefined;
+  /** Since when the connection has been without a session: its opening, then each logout. */
+  loggedOutSince = Date.now();
   private readonly decoder: CommandDecoder;
   private readonly inbox: Item[] = [];
   private running = false;
@@ -123,6 +125,18 @@ export class CpConnection implements SessionSink {
     this.decoder.reset();
     this.enqueue({ kind: 'timeout', command, arrivedAt: this.bytesIn });
     this.pump();
+  }
+
+  /**
+   * Closes a connection that has been without a session for `timeoutMs` (docs/cp.md §7.5), with
+   * the login error of its state: 560 waiting for USER, 565 waiting for PASS. A PASS being
+   * checked is let finish.
+   */
+  checkLogin(now: number, timeoutMs: number): void {
+    if (this.session || now - this.loggedOutSince < timeoutMs) return;
+    if (this.state !== 'idle' && this.state !== 'user-validated') return;
+    this.reply(this.state === 'idle' ? Reply.USER_FAILED : Reply.AUTH_FAILED);
+    this.close({ code: ErrorCode.LOGIN_TIMEOUT, text: 'no login in time' });
   }
 
   // ---- input ----

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../core/errors.js';
 import type { ChatNode } from '../../core/node.js';
-import type { Connection } from '../../ports/connection.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
 import type { Gateway } from '../../ports/gateway.js';
 import { DEFAULT_MAX_DISCARD_BYTES } from './codec.js';
 import type { CpContext, CpGatewayOptions, CpObserver } from './context.js';
@@ -11,6 +11,7 @@ export const defaultCpOptions: CpGatewayOptions = {
   maxDiscardBytes: DEFAULT_MAX_DISCARD_BYTES,
   maxInbox: 1024,
   maxInFlight: 128,
+  loginTimeoutMs: 60_000,
 };
 
 /**
@@ -25,7 +26,8 @@ export class CpGateway implements Gateway {
 
   constructor(node: ChatNode, options: Partial<CpGatewayOptions> = {}, observer: CpObserver = {}) {
     this.ctx = { node, options: { ...defaultCpOptions, ...options }, observer };
-    const tick = Math.min(1000, Math.max(10, this.ctx.options.pduTimeoutMs / 4));
+    const o = this.ctx.options;
+    const tick = Math.min(1000, Math.max(10, Math.min(o.pduTimeoutMs, o.loginTimeoutMs) / 4));
     this.timer = setInterval(() => this.sweep(), tick);
     this.timer.unref();
   }
@@ -38,6 +40,11 @@ export class CpGateway implements Gateway {
     this.live.add(new CpConnection(conn, this.ctx, (c) => this.live.delete(c)));
   }
 
+  /** CP has no reply for a server that is full, nor a PDU to answer yet: the connection is just closed. */
+  refuse(conn: Connection, reason: CloseReason): void {
+    conn.close(reason);
+  }
+
   /** CP has no goodbye PDU: connections are simply closed. */
   close(): void {
     clearInterval(this.timer);
@@ -46,7 +53,10 @@ export class CpGateway implements Gateway {
 
   private sweep(): void {
     const now = Date.now();
-    const timeout = this.ctx.options.pduTimeoutMs;
-    for (const c of this.live) if (c.partialSince !== undefined) c.checkTimeout(now, timeout);
+    const { pduTimeoutMs, loginTimeoutMs } = this.ctx.options;
+    for (const c of this.live) {
+      if (c.partialSince !== undefined) c.checkTimeout(now, pduTimeoutMs);
+      c.checkLogin(now, loginTimeoutMs);
+    }
   }
 }

@@ -148,6 +148,7 @@ export const handlers: Table = {
     const session = c.session;
     c.session = undefined;
     c.state = 'idle';
+    if (session) c.loggedOutSince = Date.now();
     if (session) await c.gw.node.end(session);
     if (recovering) c.reply(Reply.RECOVERED);
   },

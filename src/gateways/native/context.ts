@@ -8,6 +8,8 @@ export interface NativeGatewayOptions {
   serverName: string;
   /** Frames read but not yet handled, per connection; past it requests are refused (RATE_LIMITED). */
   maxInbox: number;
+  /** A connection without a session this long after it opened is closed (LOGIN_TIMEOUT, §9.4). */
+  loginTimeoutMs: number;
 }
 
 export interface GatewayObserver {

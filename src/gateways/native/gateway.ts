@@ -1,6 +1,7 @@
 import type { ChatNode } from '../../core/node.js';
 import { ErrorCode } from '../../core/errors.js';
-import type { Connection } from '../../ports/connection.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
+import { encodeFrame } from '../../protocol/codec.js';
 import type { GatewayContext, GatewayObserver, NativeGatewayOptions } from './context.js';
 import { FileStream } from './file-stream.js';
 import { NativeConnection } from './native-connection.js';
@@ -11,6 +12,7 @@ export const defaultNativeOptions: NativeGatewayOptions = {
   maxFrame: 65_536,
   serverName: 'confab',
   maxInbox: 256,
+  loginTimeoutMs: 60_000,
 };
 
 /**
@@ -24,7 +26,8 @@ export class NativeGateway {
 
   constructor(node: ChatNode, options: Partial<NativeGatewayOptions> = {}, observer: GatewayObserver = {}) {
     this.ctx = { node, options: { ...defaultNativeOptions, ...options }, observer };
-    const tick = Math.max(10, Math.min(this.ctx.options.heartbeatMs, this.ctx.options.heartbeatTimeoutMs) / 2);
+    const o = this.ctx.options;
+    const tick = Math.max(10, Math.min(o.heartbeatMs, o.heartbeatTimeoutMs, o.loginTimeoutMs) / 2);
     this.timer = setInterval(() => this.keepalive(), tick);
     this.timer.unref();
   }
@@ -35,6 +38,16 @@ export class NativeGateway {
 
   accept(conn: Connection): void {
     this.live.add(new NativeConnection(conn, this.ctx, (c) => this.live.delete(c)));
+  }
+
+  /**
+   * A connection over the server's limits (docs/protocol.md §9.5): told why before HELLO, then
+   * closed. It never reaches the gateway's state machine.
+   */
+  refuse(conn: Connection, reason: CloseReason): void {
+    this.ctx.observer.error?.(reason.code);
+    conn.send(encodeFrame({ type: 'ERROR', ref: 0, code: reason.code, text: reason.text, versions: [] }));
+    conn.close(reason);
   }
 
   /** A stream that carries one file transfer beside a chat connection (QUIC; docs/protocol.md §7.10). */
@@ -49,10 +62,13 @@ export class NativeGateway {
 
   private keepalive(): void {
     const now = Date.now();
-    const { heartbeatMs, heartbeatTimeoutMs } = this.ctx.options;
+    const { heartbeatMs, heartbeatTimeoutMs, loginTimeoutMs } = this.ctx.options;
     for (const c of this.live) {
       const quiet = now - c.lastSeen;
-      if (quiet > heartbeatTimeoutMs) {
+      if (c.state !== 'authenticated' && c.state !== 'closed' && now - c.openedAt >= loginTimeoutMs) {
+        // PINGs keep a connection alive, not unauthenticated forever (§9.4).
+        c.fail(ErrorCode.LOGIN_TIMEOUT, 'no login in time');
+      } else if (quiet > heartbeatTimeoutMs) {
         this.ctx.observer.error?.(ErrorCode.KEEPALIVE_TIMEOUT);
         c.conn.destroy({ code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'KEEPALIVE_TIMEOUT' });
       } else if (quiet >= heartbeatMs && c.state !== 'handshake') {

@@ -4,6 +4,7 @@ import type { RoomView } from '../../core/rooms.js';
 import { CAPABILITIES, PROTOCOL_VERSIONS, type FrameOf, type FrameTypeName } from '../../protocol/frames.js';
 import { filesOf, wireMembers, wireMessage } from './convert.js';
 import { download, putPiece } from './files.js';
+import { roomListPage } from './room-list.js';
 import { requireSession, type NativeConnection } from './native-connection.js';
 
 /**
@@ -95,8 +96,8 @@ export const handlers: Table = {
       c.send({ type: 'OK', ref: f.ref });
     },
   },
-  // ROOMS {ref} -> ROOM_LIST
-  ROOMS: { needs: 'session', run: async (c, f) => c.send({ type: 'ROOM_LIST', ref: f.ref, rooms: await c.gw.node.listRooms() }) },
+  // ROOMS {ref, after, limit} -> ROOM_LIST {ref, rooms, next}: one page (§7.2.1)
+  ROOMS: { needs: 'session', run: async (c, f) => c.send({ type: 'ROOM_LIST', ref: f.ref, ...(await roomListPage(c.gw.node, f)) }) },
   // MEMBERS {ref, room} -> MEMBER_LIST
   MEMBERS: {
     needs: 'session',

@@ -22,7 +22,9 @@ const REPLAY_SLICE = 64;
 export class NativeConnection implements SessionSink {
   state: NativeState = 'handshake';
   session: Session | undefined;
-  lastSeen = Date.now();
+  /** When the connection was accepted: the login deadline counts from here (§9.4). */
+  readonly openedAt = Date.now();
+  lastSeen = this.openedAt;
   pings = 0;
   /** Downloads under way (FILE_GET). */
   downloads = 0;

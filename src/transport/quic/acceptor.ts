@@ -6,6 +6,7 @@ import { randomFillSync } from 'node:crypto';
 import { CID_LENGTH, PacketType, quiche, type QuicheAddress, type QuicheHeader } from './binding.js';
 import { cidKey, type QuicEndpoint } from './endpoint.js';
 import type { RetryTokens } from './retry-token.js';
+import type { Slot } from '../admission.js';
 
 /** A client's first datagram must be padded to this size (RFC 9000, 14.1). */
 const MIN_INITIAL_BYTES = 1200;
@@ -17,19 +18,22 @@ export interface AcceptCounters {
   /** Initials whose retry token was malformed, forged or expired. */
   tokensRefused: number;
   accepted: number;
-  /** Datagrams for no connection that were not a usable Initial (or came past the limit). */
+  /** Initials dropped because the server was at its connection limits (docs/protocol.md §9.5). */
+  refused: number;
+  /** Datagrams for no connection that were not a usable Initial. */
   dropped: number;
 }
 
 export interface AcceptorOptions {
   /** Address validation with Retry; null accepts Initials without a token. */
   tokens: RetryTokens | null;
-  /** Connections beyond this are not accepted (their Initials are dropped). */
-  maxConnections: number;
-  /** Connections open now (handshaking ones included). */
-  connections(): number;
-  /** Makes the connection and registers it under `keys`; undefined refuses it. */
-  open(endpoint: QuicEndpoint, scid: Uint8Array, originalDcid: Uint8Array | null, from: QuicheAddress, keys: string[]): Receiver | undefined;
+  /**
+   * Takes a place for a connection from `from` under the server's connection limits; false when
+   * there is none (the Initial is then dropped: QUIC has no way to say why before a handshake).
+   */
+  admit(from: QuicheAddress): Slot | undefined;
+  /** Makes the connection and registers it under `keys`, holding `slot` until it ends; undefined refuses it. */
+  open(endpoint: QuicEndpoint, scid: Uint8Array, originalDcid: Uint8Array | null, from: QuicheAddress, keys: string[], slot: Slot): Receiver | undefined;
 }
 
 /** A connection just made, to be fed the Initial that started it. */
@@ -38,7 +42,7 @@ export interface Receiver {
 }
 
 export class Acceptor {
-  readonly counters: AcceptCounters = { versionNegotiations: 0, retries: 0, tokensRefused: 0, accepted: 0, dropped: 0 };
+  readonly counters: AcceptCounters = { versionNegotiations: 0, retries: 0, tokensRefused: 0, accepted: 0, refused: 0, dropped: 0 };
   /** Set when the listener closes: nothing new is accepted. */
   stopped = false;
 
@@ -65,7 +69,6 @@ export class Acceptor {
       return;
     }
     if (header.ty !== PacketType.Initial) return this.drop();
-    if (this.options.connections() >= this.options.maxConnections) return this.drop();
 
     const tokens = this.options.tokens;
     if (tokens === null) {
@@ -94,8 +97,18 @@ export class Acceptor {
   }
 
   private open(endpoint: QuicEndpoint, scid: Uint8Array, originalDcid: Uint8Array | null, from: QuicheAddress, keys: string[], datagram: Buffer): void {
-    const receiver = this.options.open(endpoint, scid, originalDcid, from, keys);
-    if (!receiver) return this.drop();
+    // Counted here, after the token check: with retry on, an address is proven before it can
+    // use up anyone's places.
+    const slot = this.options.admit(from);
+    if (!slot) {
+      this.counters.refused++;
+      return;
+    }
+    const receiver = this.options.open(endpoint, scid, originalDcid, from, keys, slot);
+    if (!receiver) {
+      slot.release();
+      return this.drop();
+    }
     this.counters.accepted++;
     receiver.receive(datagram, from);
   }

@@ -142,5 +142,22 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
     assert.match(rows[28], /^\[#general\]/);
     for (const row of rows) assert.ok(row.length <= 120, `a row wider than the terminal: ${row}`);
   });
+
+  it('/rooms lists the server\'s rooms a page at a time (protocol.md §7.2.1); /rooms more shows the next', { timeout: 30_000 }, async () => {
+    const store = server.server.node.store;
+    for (let i = 0; i < 60; i++) {
+      const name = `#page-${String(i).padStart(2, '0')}`;
+      await store.createRoom({ key: name, name, topic: `room ${i}`, createdBy: '', createdAt: 0 });
+    }
+    await alice.enter('/rooms');
+    // #general and the first 49 of them; the page ends with how to see more.
+    await alice.waitFor(/Rooms \(first 50\)[\s\S]*#general[\s\S]*#page-00 {2}0 members {2}room 0/);
+    await alice.keys('Escape');
+    await alice.waitFor((screen) => !screen.includes('Rooms (first 50)'));
+    await alice.enter('/rooms more');
+    const next = await alice.waitFor(/Rooms, continued \(11\)[\s\S]*#page-49 {2}0 members[\s\S]*#page-59 {2}0 members {2}room 59/);
+    assert.doesNotMatch(next, /#page-48 /);
+    await alice.keys('Escape');
+  });
 });
 

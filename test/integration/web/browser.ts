@@ -36,9 +36,15 @@ export async function builtWebRoot(): Promise<string> {
  * address is not, so the tests can see what such a user sees without leaving loopback.
  */
 export const PLAIN_HTTP_HOST = 'confab.test';
+/**
+ * Another name the browser resolves to 127.0.0.1, which the server is not told about: a page
+ * loaded by it is what a DNS rebinding attack looks like (an attacker's name, our address).
+ */
+export const REBOUND_HOST = 'rebound.test';
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', `--host-resolver-rules=MAP ${PLAIN_HTTP_HOST} 127.0.0.1`] });
+  const rules = [PLAIN_HTTP_HOST, REBOUND_HOST].map((name) => `MAP ${name} 127.0.0.1`).join(',');
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', `--host-resolver-rules=${rules}`] });
 }
 
 export async function newPage(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {

@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import { connect, type ChatClient, type IncomingMessage } from '../../../src/client/node.js';
 import { CONTENT_SECURITY_POLICY } from '../../../src/http/web-client.js';
 import { startTestServer, type TestServer } from '../test-server.js';
-import { builtWebRoot, DESKTOP, launch, newPage, PHONE, PLAIN_HTTP_HOST, screenshot, WebUser } from './browser.js';
+import { builtWebRoot, DESKTOP, launch, newPage, PHONE, PLAIN_HTTP_HOST, REBOUND_HOST, screenshot, WebUser } from './browser.js';
 
 const PASSWORD = 'correct horse battery';
 const ARCHIVE_SIZE = 75;
@@ -53,7 +53,8 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
   const problems: string[] = [];
 
   const start = async (httpPort = 0): Promise<void> => {
-    test = await startTestServer({ dataDir, keepDataDir: true, httpPort, webRoot, rateLimit: { perSecond: 500, burst: 500 } });
+    // confab.test is a name users reach the server by (http.hosts); rebound.test is not.
+    test = await startTestServer({ dataDir, keepDataDir: true, httpPort, webRoot, rateLimit: { perSecond: 500, burst: 500 }, httpHosts: [PLAIN_HTTP_HOST] });
     port = test.server.http?.port ?? 0;
   };
   const page = async (viewport = DESKTOP): Promise<Page> => {
@@ -301,6 +302,44 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     assert.ok(file);
     assert.equal(file.sha256, createHash('sha256').update(bytes).digest('hex'));
     assert.deepEqual(Buffer.from(await carol.download(file)), bytes);
+  });
+
+  it('refuses a page under a name the server does not answer to (protocol.md §13.1, DNS rebinding)', async () => {
+    const socketFrom = async (host: string): Promise<string> => {
+      const p = await page();
+      await p.goto(`http://${host}:${port}/`);
+      const outcome = await p.evaluate((url) => new Promise<string>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.onopen = () => { resolve('open'); ws.close(); };
+        ws.onclose = (e) => resolve(`closed ${e.code}`);
+      }), `ws://${host}:${port}/ws`);
+      await p.context().close();
+      return outcome;
+    };
+    // The page of a rebound name is served (it is our web client), but it gets no chat session.
+    assert.equal(await socketFrom(REBOUND_HOST), 'closed 1006');
+    assert.equal(await socketFrom(PLAIN_HTTP_HOST), 'open');
+  });
+
+  it('browses the room directory a page at a time (protocol.md §7.2.1)', async () => {
+    const store = test.server.node.store;
+    for (let i = 0; i < 60; i++) {
+      const name = `#dir-${String(i).padStart(2, '0')}`;
+      await store.createRoom({ key: name, name, topic: `room ${i}`, createdBy: '', createdAt: 0 });
+    }
+    const a = alice.page;
+    await alice.sidebar();
+    await a.getByRole('button', { name: 'Browse rooms' }).click();
+    const entries = a.locator('#room-directory li');
+    await a.getByRole('button', { name: 'More rooms' }).waitFor();
+    const first = await entries.count();
+    assert.equal(first, 50);
+    await a.getByRole('button', { name: 'More rooms' }).click();
+    await a.locator('#room-directory li', { hasText: '#dir-59' }).waitFor();
+    assert.ok((await entries.count()) > first);
+    assert.equal(await a.getByRole('button', { name: 'More rooms' }).count(), 0, 'the last page is shown: no more to ask for');
+    assert.equal(await a.locator('#room-directory li', { hasText: '#dir-00' }).count(), 1, 'no room twice');
+    await a.getByRole('button', { name: 'Hide room list' }).click();
   });
 
   it('lists direct conversations from before when a user logs in on a new device', async () => {

@@ -26,8 +26,8 @@ describe('loadConfig', () => {
     const c = load();
     assert.equal(c.dataDir, join(dir, 'data'));
     assert.equal(c.store, 'sqlite');
-    assert.deepEqual(c.http, { enabled: true, host: '127.0.0.1', port: 8080, origins: [] });
-    assert.deepEqual(c.tls, { enabled: true, host: '127.0.0.1', port: 7443 });
+    assert.deepEqual(c.http, { enabled: true, host: '127.0.0.1', port: 8080, origins: [], hosts: [] });
+    assert.deepEqual(c.tls, { enabled: true, host: '127.0.0.1', port: 7443, renew: false });
     assert.deepEqual(c.tcp, { enabled: false, host: '127.0.0.1', port: 7400 });
     assert.equal(c.guests, true);
     assert.equal(c.heartbeatMs, 25_000);
@@ -35,6 +35,11 @@ describe('loadConfig', () => {
     assert.equal(c.maxFrame, 65_536);
     assert.equal(c.maxQueueBytes, 1_048_576);
     assert.deepEqual(c.rateLimit, { perSecond: 20, burst: 60 });
+    assert.deepEqual(c.actionRate, { perMinute: 60, burst: 30 });
+    assert.equal(c.maxConnections, 10_000);
+    assert.equal(c.maxConnectionsPerAddress, 256);
+    assert.equal(c.loginTimeoutMs, 60_000);
+    assert.deepEqual(c.quota, { roomsPerUser: 50, filesPerUser: 1000, fileBytesPerUser: 1_000_000_000, fileBytes: 20_000_000_000, minFreeDiskBytes: 1_000_000_000 });
     assert.equal(c.historyOnJoin, 10);
     assert.equal(c.resumeLimit, 500);
     assert.deepEqual(c.log, { level: 'info' });
@@ -131,6 +136,15 @@ describe('loadConfig', () => {
       rejects({ env: { CONFAB_HTTP_ORIGINS: 'ftp://files.example.com' } }, /http\.origins/);
       rejects({ file: file({ http: { origins: 'https://chat.example.com' } }) }, /^http\.origins \(config file .*\): must be a list of origins/);
       rejects({ file: file({ http: { origins: [5] } }) }, /http\.origins/);
+    });
+    it('http.hosts: comma-separated names in text, a list in the file, lower-cased; .name and * too', () => {
+      assert.deepEqual(load({ env: { CONFAB_HTTP_HOSTS: 'Chat.Example.com, .example.org' } }).http.hosts, ['chat.example.com', '.example.org']);
+      assert.deepEqual(load({ file: file({ http: { hosts: ['*'] } }) }).http.hosts, ['*']);
+      assert.deepEqual(load({ flags: { 'http.hosts': 'confab.test.' } }).http.hosts, ['confab.test']);
+      rejects({ env: { CONFAB_HTTP_HOSTS: 'https://chat.example.com' } }, /^http\.hosts \(environment CONFAB_HTTP_HOSTS\): must be host names/);
+      rejects({ env: { CONFAB_HTTP_HOSTS: 'chat.example.com:8080' } }, /http\.hosts/);
+      rejects({ env: { CONFAB_HTTP_HOSTS: '10.0.0.5' } }, /http\.hosts/);
+      rejects({ file: file({ http: { hosts: 'chat.example.com' } }) }, /^http\.hosts \(config file .*\): must be a list of host names/);
     });
     it('hosts and paths', () => {
       rejects({ flags: { 'http.host': 'two words' } }, /http\.host/);

@@ -31,6 +31,6 @@ describe('protocol.md §11 Error catalogue', () => {
 
   it('marks as fatal exactly the errors after which the connection is closed', () => {
     const fatal = documented.filter((e) => e.fatal === 'yes').map((e) => e.name).sort();
-    assert.deepEqual(fatal, ['FRAME_TOO_LARGE', 'HANDSHAKE_REQUIRED', 'KEEPALIVE_TIMEOUT', 'SHUTTING_DOWN', 'SLOW_CONSUMER', 'VERSION_MISMATCH']);
+    assert.deepEqual(fatal, ['FRAME_TOO_LARGE', 'HANDSHAKE_REQUIRED', 'KEEPALIVE_TIMEOUT', 'LOGIN_TIMEOUT', 'SHUTTING_DOWN', 'SLOW_CONSUMER', 'TOO_MANY_CONNECTIONS', 'VERSION_MISMATCH']);
   });
 });

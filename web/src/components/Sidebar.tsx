@@ -99,6 +99,11 @@ export function Sidebar({ state, composing, onNavigate, onCompose }: SidebarProp
             })}
           </ul>
         )}
+        {browsing && state.directoryNext && (
+          <button type="button" className="quiet" aria-controls="room-directory" onClick={() => void session.moreRooms()}>
+            More rooms
+          </button>
+        )}
       </section>
       <section>
         <h2>Direct messages</h2>

@@ -29,8 +29,10 @@ export interface AppState {
   guest: boolean;
   chat: ChatState;
   notices: readonly Notice[];
-  /** The server's rooms, once asked for. */
+  /** The server's rooms, as far as they have been asked for (a page at a time, by name). */
   directory?: readonly WireRoom[];
+  /** Where the next page of the directory starts; '' when it is complete. */
+  directoryNext?: string;
   policy: 'open' | 'consent';
   /** The session of this tab (before a reload) is being resumed. */
   restoring: boolean;
@@ -45,6 +47,8 @@ export interface SessionOptions {
 
 /** Messages per scroll-back page. */
 export const PAGE_SIZE = 30;
+/** Rooms per page of the room directory. */
+export const DIRECTORY_PAGE = 50;
 /** Direct conversations listed at login, the most recent ones. */
 const DIRECTS_LISTED = 50;
 const INFO_SHOWN_MS = 8000;
@@ -153,7 +157,7 @@ export class ChatSession {
     this.unsent.clear();
     await this.client.close();
     this.revokeFiles();
-    this.update({ auth: 'signed-out', guest: false, chat: EMPTY_CHAT, directory: undefined, policy: 'open', notices: [] });
+    this.update({ auth: 'signed-out', guest: false, chat: EMPTY_CHAT, directory: undefined, directoryNext: undefined, policy: 'open', notices: [] });
     this.connectNow();
   }
 
@@ -200,10 +204,26 @@ export class ChatSession {
     });
   }
 
+  /**
+   * The first page of the server's rooms (protocol.md §7.2.1): a server may have thousands, so the
+   * directory grows a page at a time, as the user asks for more (moreRooms).
+   */
   async listRooms(): Promise<string | undefined> {
     return this.attempt(async () => {
-      const rooms = await this.client.rooms();
-      this.update({ directory: [...rooms].sort((a, b) => a.name.localeCompare(b.name)) });
+      const page = await this.client.roomPage({ limit: DIRECTORY_PAGE });
+      this.update({ directory: page.rooms, directoryNext: page.next });
+    });
+  }
+
+  /** The next page of the directory, after the rooms shown. */
+  async moreRooms(): Promise<string | undefined> {
+    const after = this.state.directoryNext;
+    if (!after) return undefined;
+    return this.attempt(async () => {
+      const page = await this.client.roomPage({ after, limit: DIRECTORY_PAGE });
+      // A page that came back after the directory was asked for afresh belongs to nothing shown.
+      if (this.state.directoryNext !== after) return;
+      this.update({ directory: [...(this.state.directory ?? []), ...page.rooms], directoryNext: page.next });
     });
   }
 

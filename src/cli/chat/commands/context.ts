@@ -15,7 +15,11 @@ export interface CommandContext {
   /** Joins a room (creating it if it does not exist) and opens it. */
   join(room: string): Promise<void>;
   leave(room: string): Promise<void>;
-  listRooms(): Promise<readonly WireRoom[]>;
+  /**
+   * A page of the server's rooms, by name (docs/protocol.md §7.2.1): the first, or with `more`
+   * the one after the page shown last. `more` in the answer: rooms follow this page.
+   */
+  roomPage(more: boolean): Promise<{ rooms: readonly WireRoom[]; more: boolean }>;
   members(room: string): Promise<readonly WireMember[]>;
   setTopic(room: string, topic: string): Promise<void>;
   answerConsent(user: string, accept: boolean): Promise<void>;

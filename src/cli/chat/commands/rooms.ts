@@ -1,5 +1,4 @@
 // Room commands: /join, /leave, /rooms, /who, /topic.
-import { nameKey } from '../../../core/names.js';
 import { roomName, splitWords, UsageError } from '../parse.js';
 import type { ChatCommand, CommandContext } from './context.js';
 
@@ -40,13 +39,17 @@ export const leave: ChatCommand = {
 export const rooms: ChatCommand = {
   name: 'rooms',
   aliases: ['list'],
-  usage: '/rooms',
-  summary: "list the server's rooms",
+  usage: '/rooms [more]',
+  summary: "list the server's rooms, a page at a time (more: the next page)",
   async run(ctx, args) {
-    if (args !== '') throw new UsageError('no arguments');
-    const list = [...(await ctx.listRooms())].sort((a, b) => nameKey(a.name).localeCompare(nameKey(b.name)));
-    const lines = list.map((r) => `${r.name}  ${r.members} member${r.members === 1 ? '' : 's'}${r.topic ? `  ${r.topic}` : ''}`);
-    ctx.show(`Rooms (${list.length})`, lines.length > 0 ? lines : ['(none)']);
+    if (args !== '' && args !== 'more') throw new UsageError('no arguments, or "more"');
+    const more = args === 'more';
+    // The server sends them in the order of their names; a page is a few dozen.
+    const page = await ctx.roomPage(more);
+    const lines = page.rooms.map((r) => `${r.name}  ${r.members} member${r.members === 1 ? '' : 's'}${r.topic ? `  ${r.topic}` : ''}`);
+    if (page.more) lines.push('… more rooms: /rooms more');
+    const title = more ? `Rooms, continued (${page.rooms.length})` : page.more ? `Rooms (first ${page.rooms.length})` : `Rooms (${page.rooms.length})`;
+    ctx.show(title, lines.length > 0 ? lines : ['(none)']);
   },
 };
 

@@ -25,9 +25,11 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     },
     join: (room) => act('join', room),
     leave: (room) => act('leave', room),
-    listRooms: async () => {
-      await act('listRooms');
-      return [{ name: '#b', topic: '', members: 1 }, { name: '#a', topic: 'first', members: 2 }];
+    roomPage: async (more) => {
+      await act('roomPage', more);
+      return more
+        ? { rooms: [{ name: '#c', topic: '', members: 0 }], more: false }
+        : { rooms: [{ name: '#a', topic: 'first', members: 2 }, { name: '#b', topic: '', members: 1 }], more: true };
     },
     members: async (room) => {
       await act('members', room);
@@ -99,7 +101,7 @@ describe('runInput', () => {
     assert.deepEqual(await run('/topic new', withBob), [['error', 'open a room first; usage: /topic TEXT']]);
     assert.deepEqual(await run('/policy maybe'), [['error', 'open or consent?; usage: /policy open|consent']]);
     assert.deepEqual(await run('/send "unclosed'), [['error', 'a quote is not closed; usage: /send PATH [TO[,TO2...]]']]);
-    assert.deepEqual(await run('/rooms extra'), [['error', 'no arguments; usage: /rooms']]);
+    assert.deepEqual(await run('/rooms extra'), [['error', 'no arguments, or "more"; usage: /rooms [more]']]);
   });
 
   it('reports a failed request as one line naming the command', async () => {
@@ -128,7 +130,9 @@ describe('runInput', () => {
 
   it('/rooms and /who show their lists in a panel', async () => {
     const rooms = await run('/rooms');
-    assert.deepEqual(rooms.at(-1), ['show', 'Rooms (2)', ['#a  2 members  first', '#b  1 member']]);
+    assert.deepEqual(rooms, [['roomPage', false], ['show', 'Rooms (first 2)', ['#a  2 members  first', '#b  1 member', '… more rooms: /rooms more']]]);
+    const more = await run('/rooms more');
+    assert.deepEqual(more, [['roomPage', true], ['show', 'Rooms, continued (1)', ['#c  0 members']]]);
     const who = await run('/who');
     assert.deepEqual(who, [['members', '#general'], ['show', 'Members of #general (2; @ operator)', ['@alice', ' bob  (offline)']]]);
   });
