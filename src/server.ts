@@ -11,6 +11,7 @@ import { ChatosGateway } from './gateways/chatos/gateway.js';
 import { ChatappGateway } from './gateways/chatapp/gateway.js';
 import type { GatewayObserver } from './gateways/native/context.js';
 import { errorName } from './core/errors.js';
+import { hostAllowed } from './http/hosts.js';
 import { createHttpServer } from './http/server.js';
 import { defaultWebRoot, webClient } from './http/web-client.js';
 import { createLogger } from './log.js';
@@ -203,6 +204,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const http: HttpServer = createHttpServer({
         metrics,
         health: () => ({ connections: gateway.connections }),
+        hostAllowed: (host) => hostAllowed(host, config.http.hosts ?? [], config.http.host),
         ...(webRoot === false ? {} : { fallback: webClient(webRoot) }),
       });
       // A WebSocket message may carry many frames (clients batch too), so it is bounded like the queue.

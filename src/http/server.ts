@@ -15,6 +15,13 @@ export interface HttpServerOptions {
    * without it they get 404.
    */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Whether a request's Host header names this server (http/hosts.ts). A request for another name
+   * gets 403: a page that rebound its own name to this address (DNS rebinding) could otherwise
+   * read /metrics, /healthz or anything else served here as if it were its own. A request without
+   * Host (HTTP/1.0, which no browser sends) is let through. Without the option every Host is.
+   */
+  hostAllowed?: (host: string) => boolean;
 }
 
 /**
@@ -25,6 +32,10 @@ export interface HttpServerOptions {
 export function createHttpServer(options: HttpServerOptions): Server {
   const started = Date.now();
   const server = createServer((req, res) => {
+    const host = req.headers.host;
+    if (host !== undefined && options.hostAllowed && !options.hostAllowed(host)) {
+      return reply(res, 403, 'text/plain; charset=utf-8', 'unknown host: list it in http.hosts\n');
+    }
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/healthz' || path === '/metrics') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });

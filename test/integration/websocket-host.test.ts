@@ -4,6 +4,7 @@
 // The Host check does not: the server answers only to its own names.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -53,6 +54,41 @@ describe('protocol.md §13.1 the WebSocket Host check (DNS rebinding)', () => {
   it('refuses Host headers that are not a host', async () => {
     for (const host of ['user@127.0.0.1', '127.0.0.1/path', 'a b']) {
       assert.equal(await upgrade(port, host, `http://127.0.0.1:${port}`), 403, host);
+    }
+  });
+});
+
+/** The status of a plain GET of `path` sent with this Host header. */
+function get(port: number, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('protocol.md §13.1 the Host check on every HTTP request (DNS rebinding)', () => {
+  let srv: TestServer;
+  let port: number;
+  before(async () => {
+    srv = await startTestServer({ httpHosts: ['chat.example.com'] });
+    port = srv.server.http?.port ?? 0;
+  });
+  after(() => srv.close());
+
+  it('a rebound page cannot read /metrics, /healthz or the web client: 403', async () => {
+    for (const path of ['/metrics', '/healthz', '/']) {
+      assert.equal(await get(port, path, `rebind.attacker.example:${port}`), 403, path);
+    }
+  });
+
+  it('answers its own names and addresses as before', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `chat.example.com:${port}`, `[::1]:${port}`]) {
+      assert.equal(await get(port, '/healthz', host), 200, host);
+      assert.equal(await get(port, '/metrics', host), 200, host);
     }
   });
 });
