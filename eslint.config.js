@@ -26,4 +26,14 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The layers of the README's picture: the wire, the sockets and the clients share the
+    // vocabulary (src/vocabulary), never the domain (src/core).
+    files: ['src/protocol/**/*.ts', 'src/transport/**/*.ts', 'src/client/**/*.ts', 'src/vocabulary/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/core/*', '**/core/**'], message: 'the protocol, transports, clients and vocabulary do not import the domain (src/core); shared words live in src/vocabulary' }],
+      }],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 // Turning raw measurements into the figures the bench reports, the ratios between peers, and a
 // table for people. Pure: no I/O.
-import { errorName } from '../src/core/errors.js';
+import { errorName } from '../src/vocabulary/errors.js';
 import type { Histogram } from './histogram.js';
 import { lostOf } from './ledger.js';
 

@@ -10,7 +10,7 @@ import { CpGateway } from './gateways/cp/gateway.js';
 import { ChatosGateway } from './gateways/chatos/gateway.js';
 import { ChatappGateway } from './gateways/chatapp/gateway.js';
 import type { GatewayObserver } from './gateways/native/context.js';
-import { errorName } from './core/errors.js';
+import { errorName } from './vocabulary/errors.js';
 import { hostAllowed } from './http/hosts.js';
 import { createHttpServer } from './http/server.js';
 import { defaultWebRoot, webClient } from './http/web-client.js';

@@ -1,6 +1,6 @@
 // A confab client made of the codec and a socket (or QUIC stream 0), nothing else: HELLO, guest LOGIN, JOIN (or
 // CREATE) the room, then SEND without waiting and report MSG/ACK/ERROR as they come.
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/codec.js';
 import { PROTOCOL_VERSIONS, type Frame } from '../../src/protocol/frames.js';
 import { openPipe } from './byte-pipe.js';

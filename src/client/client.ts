@@ -1,7 +1,7 @@
 // The confab client: connection state machine, handshake, request/answer correlation, events,
 // and reconnect with session resume. Browser-safe: no Node imports here; transports come from
 // a TransportFactory (see transport-*.ts and node.ts).
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 import { MAX_BODY, type Decoded } from '../protocol/codec.js';
 import { Limits, type Frame, type FrameOf, type FrameTypeName, type WireFile, type WireMember, type WireRoom } from '../protocol/frames.js';
 import { backoffDelay } from './backoff.js';

@@ -1,7 +1,7 @@
 // Which conversations a message belongs to, as one user sees it. Rooms are conversations of
 // their own; direct messages form a conversation per set of people taking part, so a message
 // to several users reads as a small group and a reply there reaches all of them again.
-import { isRoomTarget, nameKey } from '../core/names.js';
+import { isRoomTarget, nameKey } from '../vocabulary/names.js';
 
 export type ConversationKind = 'room' | 'dm';
 

@@ -3,7 +3,7 @@
 // order, holes known), unread counts, one's own messages' delivery, members and presence, who is
 // typing, and pending consent requests. Every change is an event applied by reduceChat, which
 // returns a new model (or the same one when nothing changed), so UIs can render it directly.
-import { nameKey } from '../core/names.js';
+import { nameKey } from '../vocabulary/names.js';
 import type { PresenceEvent, WireFile, WireMember } from '../protocol/frames.js';
 import { conversationsOf, dmRef, refForTargets, roomRef, type ConversationRef } from './conversation-keys.js';
 import type { IncomingMessage } from './files.js';

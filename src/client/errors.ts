@@ -1,4 +1,4 @@
-import { ErrorCode, errorName, type ErrorName } from '../core/errors.js';
+import { ErrorCode, errorName, type ErrorName } from '../vocabulary/errors.js';
 import type { FrameOf } from '../protocol/frames.js';
 
 /**

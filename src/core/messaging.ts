@@ -1,6 +1,7 @@
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
-import { isRoomTarget, parseRoomName, parseUserName } from './names.js';
+import { parseRoomName, parseUserName } from './names.js';
+import { isRoomTarget } from '../vocabulary/names.js';
 import type { Session } from './session.js';
 import type { ChatMessage, FileRef, HistoryQuery, MessageId, NameKey } from './types.js';
 import type { Consents } from './consent.js';

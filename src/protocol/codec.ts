@@ -1,6 +1,6 @@
 // The native protocol v1 codec (docs/protocol.md §3, §4, §8). Pure: it imports nothing from Node
 // and runs in browsers too. Bodies are described once, in schema.ts.
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 import { Limits, type Frame } from './frames.js';
 import { Reader } from './reader.js';
 import { schemaByCode, schemaByName, type BodySchema } from './schema.js';

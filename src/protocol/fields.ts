@@ -1,4 +1,4 @@
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 import type { Reader } from './reader.js';
 import { WireError } from './wire-error.js';
 import type { Writer } from './writer.js';

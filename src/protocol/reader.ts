@@ -1,4 +1,4 @@
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 import { truncated, WireError } from './wire-error.js';
 
 // ignoreBOM keeps a leading U+FEFF as text instead of silently dropping it, so every string

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 
 /**
  * A body that cannot be decoded. Thrown by the readers and caught by the decoder, which turns it

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 import type { CloseReason } from '../ports/connection.js';
 
 // How many connections the server holds at once, over all its listeners, and from one address

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 import type { CloseReason } from '../ports/connection.js';
 
 export const NORMAL_CLOSE: CloseReason = Object.freeze({ code: 0, text: 'closed' });

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ErrorCode, errorName } from '../core/errors.js';
+import { ErrorCode, errorName } from '../vocabulary/errors.js';
 import type { CloseReason, Connection } from '../ports/connection.js';
 import { BatchingConnection, type BatchDone, type QueueOptions } from './batching-connection.js';
 import { CLOSED_BY_PEER, SHUTTING_DOWN } from './reasons.js';

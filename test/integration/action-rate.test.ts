@@ -3,7 +3,7 @@
 // has no effect. SEND keeps its own bucket.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { encodePrivateAnswer, encodePrivateAsk } from '../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../src/gateways/chatos/errors.js';
 import { AppErrorCode } from '../../src/gateways/chatapp/errors.js';

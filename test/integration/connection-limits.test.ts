@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { ClientError, connect } from '../../src/client/node.js';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { ChatosError } from '../../src/gateways/chatos/errors.js';
 import { encodeLogin } from '../../src/gateways/chatos/codec.js';
 import { AppErrorCode } from '../../src/gateways/chatapp/errors.js';

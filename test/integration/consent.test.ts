@@ -2,7 +2,7 @@
 // every protocol that touches it: the native protocol, ChatOS private connections and CP's SMSG.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { encodePrivateAnswer, encodePrivateAsk } from '../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../src/gateways/chatos/errors.js';
 import { defaultConsentLimits } from '../../src/core/consent-throttle.js';

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { NativeGateway } from '../../src/gateways/native/gateway.js';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/codec.js';
 import type { Frame } from '../../src/protocol/frames.js';

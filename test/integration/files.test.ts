@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import type { ChatClient, IncomingMessage } from '../../src/client/index.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';

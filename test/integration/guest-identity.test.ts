@@ -4,7 +4,7 @@
 // gateways whose users are guests (ChatOS, ChatApp).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { encodePrivateAsk } from '../../src/gateways/chatos/codec.js';
 import type { Frame, FrameOf } from '../../src/protocol/frames.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../src/client/node.js';
 import { dialQuic, type QuicClosed } from '../../src/transport/quic/dialer.js';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { encodeLogin } from '../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../src/gateways/chatos/errors.js';
 import { AppErrorCode } from '../../src/gateways/chatapp/errors.js';

@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { scryptSync } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode as E } from '../../src/core/errors.js';
+import { ErrorCode as E } from '../../src/vocabulary/errors.js';
 import { hashPassword } from '../../src/core/password.js';
 import { connect } from '../../src/client/node.js';
 import { isClientError } from '../../src/client/errors.js';

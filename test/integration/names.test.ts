@@ -3,7 +3,7 @@
 // registration that is hashing and a guest taking the name (docs/protocol.md §7.1, §7.8, §13.3).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode as E } from '../../src/core/errors.js';
+import { ErrorCode as E } from '../../src/vocabulary/errors.js';
 import { encodeLogin } from '../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../src/gateways/chatos/errors.js';
 import { AppErrorCode } from '../../src/gateways/chatapp/errors.js';

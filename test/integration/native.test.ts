@@ -2,7 +2,7 @@
 // the section of docs/protocol.md it checks.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import type { Frame } from '../../src/protocol/frames.js';
 import { RawClient, type Transport } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';

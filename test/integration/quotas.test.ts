@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientError, connect, type ChatClient } from '../../src/client/node.js';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { AppErrorCode } from '../../src/gateways/chatapp/errors.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
 import { RawClient } from './raw-client.js';

@@ -2,7 +2,7 @@
 // from the outsider's side over real sockets, through the native protocol and ChatApp.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { chatappAddress, ChatappClient } from '../conformance/chatapp/chatapp-client.js';
 import { nativeUser } from '../conformance/chatos/chatos-client.js';
 import { startTestServer, type TestServer } from './test-server.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import type { Frame } from '../../src/protocol/frames.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
-import { ErrorCode } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { ConnectionClosedError, type CloseReason, type Connection } from '../../src/ports/connection.js';
 import { ensureCertificate, type Certificate } from '../../src/tls/certificate.js';
 import type { Listener } from '../../src/transport/listener.js';

@@ -1,7 +1,7 @@
 // The terminal client's controller: the session (session.ts) plus what the keys and the slash
 // commands ask for: moving between conversations, scrolling back into history, and the
 // requests of the CommandContext.
-import { nameKey } from '../../core/names.js';
+import { nameKey } from '../../vocabulary/names.js';
 import { conversationOrder, historyTarget, oldestId, TYPING_EVERY_MS, type WireFile, type WireMember, type WireRoom } from '../../client/node.js';
 import type { CommandContext } from './commands/context.js';
 import { describeError } from './errors.js';

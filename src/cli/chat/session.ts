@@ -2,7 +2,7 @@
 // connection retried, then the SDK's reconnect and resume), logs in, and turns the client's
 // events into the shared chat model (src/client/conversations.ts) and notices. The ink
 // components read its state through subscribe/getSnapshot; nothing here draws.
-import { nameKey } from '../../core/names.js';
+import { nameKey } from '../../vocabulary/names.js';
 import {
   ChatClient,
   EMPTY_CHAT,

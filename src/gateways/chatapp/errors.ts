@@ -1,4 +1,4 @@
-import type { ErrorName } from '../../core/errors.js';
+import type { ErrorName } from '../../vocabulary/errors.js';
 
 /** ChatApp error codes (the Error message, seed 004 §4.b.ii), with the seed's texts. */
 export const AppErrorCode = {

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import type { ChatNode } from '../../core/node.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';

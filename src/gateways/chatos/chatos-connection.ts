@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, isChatError } from '../../core/errors.js';
+import { isChatError } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { ChatEvent, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';

@@ -1,4 +1,5 @@
-import { ChatError, type ErrorName } from '../../core/errors.js';
+import { ChatError } from '../../core/errors.js';
+import { type ErrorName } from '../../vocabulary/errors.js';
 
 /**
  * ChatOS error codes (the error packet, seed 003 §7). 1-4 are the seed's; the seed leaves the rest

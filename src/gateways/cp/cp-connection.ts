@@ -1,4 +1,5 @@
-import { ChatError, ErrorCode } from '../../core/errors.js';
+import { ChatError } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { ChatEvent, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
 import type { MessageId } from '../../core/types.js';

@@ -1,6 +1,7 @@
-import { isChatError, type ChatError, type ErrorName } from '../../core/errors.js';
+import { isChatError, type ChatError } from '../../core/errors.js';
+import { type ErrorName } from '../../vocabulary/errors.js';
 import type { Opened } from '../../core/node.js';
-import { isRoomTarget } from '../../core/names.js';
+import { isRoomTarget } from '../../vocabulary/names.js';
 import type { ChatMessage } from '../../core/types.js';
 import { encodeDownload, type Command, type CommandName } from './codec.js';
 import { ConnectionClosedError } from '../../ports/connection.js';

@@ -1,4 +1,5 @@
-import { ErrorCode, isChatError } from '../../core/errors.js';
+import { isChatError } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import { encodeFrame, FrameDecoder } from '../../protocol/codec.js';
 import type { Frame } from '../../protocol/frames.js';
 import type { Connection } from '../../ports/connection.js';

@@ -1,4 +1,5 @@
-import { isChatError, ErrorCode } from '../../core/errors.js';
+import { isChatError } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { ChatNode } from '../../core/node.js';
 import type { Frame, FrameOf } from '../../protocol/frames.js';
 import { wireFile } from './convert.js';

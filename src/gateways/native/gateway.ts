@@ -1,5 +1,5 @@
 import type { ChatNode } from '../../core/node.js';
-import { ErrorCode } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import { encodeFrame } from '../../protocol/codec.js';
 import type { GatewayContext, GatewayObserver, NativeGatewayOptions } from './context.js';

@@ -1,4 +1,5 @@
-import { ChatError, ErrorCode, isChatError } from '../../core/errors.js';
+import { ChatError, isChatError } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { Opened } from '../../core/node.js';
 import type { RoomView } from '../../core/rooms.js';
 import { CAPABILITIES, PROTOCOL_VERSIONS, type FrameOf, type FrameTypeName } from '../../protocol/frames.js';

@@ -1,5 +1,6 @@
 import type { ChatEvent, SessionSink } from '../../core/events.js';
-import { ChatError, ErrorCode, isChatError } from '../../core/errors.js';
+import { ChatError, isChatError } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { Opened } from '../../core/node.js';
 import type { Session } from '../../core/session.js';
 import type { ChatMessage } from '../../core/types.js';

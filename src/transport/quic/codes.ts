@@ -2,7 +2,7 @@
 // A connection closed by the chat layer carries the core ErrorCode of its CloseReason as is
 // (0 = NO_ERROR, 51 = SHUTTING_DOWN, ...), so both ends read the same number. Codes the QUIC
 // transport adds itself are at 0x100 and above, out of the catalogue's range.
-import { ErrorCode, errorName } from '../../core/errors.js';
+import { ErrorCode, errorName } from '../../vocabulary/errors.js';
 import type { CloseReason } from '../../ports/connection.js';
 import type { QuicheError } from './binding.js';
 

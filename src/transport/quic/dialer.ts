@@ -1,7 +1,7 @@
 // The client side: dials a confab/1 server and offers stream 0 as a byte stream.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { ErrorCode } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { CloseReason } from '../../ports/connection.js';
 import { loadQuiche, quiche } from './binding.js';
 import { CRYPTO_ERROR_BASE, TLS_ALERT_BAD_CERTIFICATE } from './codes.js';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import type { QueueOptions } from '../batching-connection.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, type Listener } from '../listener.js';

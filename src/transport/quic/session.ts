@@ -1,7 +1,7 @@
 // One QUIC connection inside an endpoint: feeds quiche the datagrams that carry its connection
 // id, hands stream data to the stream owners, and tells the endpoint when it has packets to
 // send and when it next needs a timer. Everything runs synchronously in the endpoint's turn.
-import { ErrorCode } from '../../core/errors.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
 import type { CloseReason } from '../../ports/connection.js';
 import { StreamDirection, type QuicheAddress, type QuicheConnection, type QuicheError } from './binding.js';
 import { appCodeOf, closeReasonOf, describeQuicError, QuicAppCode } from './codes.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodePrivateAnswer, encodePrivateAsk, Opcode } from '../../../src/gateways/chatos/codec.js';
 import { ChatosError } from '../../../src/gateways/chatos/errors.js';
-import { ErrorCode } from '../../../src/core/errors.js';
+import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
 import { chatosAddress, ChatosClient, errorCode, nativeUser, type Address } from './chatos-client.js';
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from '../../../src/client/node.js';
-import { ErrorCode } from '../../../src/core/errors.js';
+import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import type { CloseReason, Connection } from '../../../src/ports/connection.js';
 import { SHUTTING_DOWN } from '../../../src/transport/reasons.js';
 import { dialQuic, type QuicClientStream, type QuicClosed } from '../../../src/transport/quic/dialer.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { QUICClient, QUICServer, events, type QUICStream } from '@matrixai/quic';
 import Logger, { LogLevel } from '@matrixai/logger';
-import { ErrorCode } from '../../../src/core/errors.js';
+import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import type { CloseReason, Connection } from '../../../src/ports/connection.js';
 import { dialQuic } from '../../../src/transport/quic/dialer.js';
 import { QuicAppCode } from '../../../src/transport/quic/codes.js';

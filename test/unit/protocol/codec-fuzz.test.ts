@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ErrorCode } from '../../../src/core/errors.js';
+import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import { DM_POLICIES, encodeFrame, encodeFrames, FrameDecoder, HEADER_BYTES, PRESENCE_EVENTS, type Decoded } from '../../../src/protocol/codec.js';
 import { FrameType, type Frame, type WireFile, type WireMember, type WireMessage, type WireRoom } from '../../../src/protocol/frames.js';
 import { bodies } from '../../../src/protocol/schema.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode } from '../../../src/core/errors.js';
+import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import {
   DM_POLICIES,
   encodeFrame,

@@ -1,7 +1,7 @@
 // The open room's members: '@' for operators, '(off)' for those not connected.
 import { Box } from 'ink';
 import type { Conversation } from '../../../client/conversations.js';
-import { nameKey } from '../../../core/names.js';
+import { nameKey } from '../../../vocabulary/names.js';
 import { fit } from '../text-width.js';
 import { ScreenText } from './ScreenText.js';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode } from '../../../../src/core/errors.js';
+import { ErrorCode } from '../../../../src/vocabulary/errors.js';
 import { appCodeOf, closeReasonOf, describeQuicError, QuicAppCode } from '../../../../src/transport/quic/codes.js';
 import { dcidKey } from '../../../../src/transport/quic/endpoint.js';
 

@@ -2,7 +2,7 @@
 // docs/protocol.md §11. This test fails as soon as they disagree.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode, errorName } from '../../../src/core/errors.js';
+import { ErrorCode, errorName } from '../../../src/vocabulary/errors.js';
 import { errorCatalogue } from '../protocol/protocol-doc.js';
 
 describe('protocol.md §11 Error catalogue', () => {
