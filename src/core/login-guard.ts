@@ -1,5 +1,5 @@
 import { Backoff, type BackoffPolicy } from './backoff.js';
-import { addressKey } from './client-address.js';
+import { addressKey } from '../vocabulary/addresses.js';
 import { ChatError } from './errors.js';
 import { RegistrationLimit } from './registration-limit.js';
 import type { NameKey } from './types.js';
@@ -62,7 +62,7 @@ export class LoginGuard {
    * begins; LOGIN_THROTTLED with the wait when either backoff says not yet.
    */
   begin(account: NameKey | undefined, address: string | undefined, now: number): Attempt {
-    const from = addressKey(address);
+    const from = address ? addressKey(address) : undefined;
     const wait = Math.max(account === undefined ? 0 : this.accounts.waitMs(account, now), from === undefined ? 0 : this.addresses.waitMs(from, now));
     if (wait > 0) throw new ChatError('LOGIN_THROTTLED', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`, wait);
     if (account !== undefined) this.accounts.begin(account, now);
@@ -81,7 +81,7 @@ export class LoginGuard {
 
   /** A registration from `address` begins; LOGIN_THROTTLED with the wait when the address has had its share. */
   beginRegistration(address: string | undefined, now: number): { withdraw(): void } {
-    const from = addressKey(address);
+    const from = address ? addressKey(address) : undefined;
     if (from === undefined) return { withdraw: () => undefined };
     const wait = this.registrations.take(from, now);
     if (wait > 0) throw new ChatError('LOGIN_THROTTLED', `too many new accounts from this address; try again in ${Math.ceil(wait / 1000)} s`, wait);

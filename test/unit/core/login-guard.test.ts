@@ -2,7 +2,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Backoff } from '../../../src/core/backoff.js';
-import { addressKey } from '../../../src/core/client-address.js';
 import { ChatError } from '../../../src/core/errors.js';
 import { HashGate } from '../../../src/core/hash-gate.js';
 import { LoginGuard, defaultThrottleSettings } from '../../../src/core/login-guard.js';
@@ -75,19 +74,6 @@ describe('protocol.md §13.2 login guard', () => {
     assert.equal(r.take('a', 0), 0);
     assert.equal(r.take('a', 1_800_000), 0, 'half an hour brings one back');
     assert.equal(r.take('b', 0), 0);
-  });
-});
-
-describe('protocol.md §13.2 client addresses', () => {
-  it('protocol.md §13.2 counts IPv4 as is, IPv4-mapped as IPv4, IPv6 by its /64', () => {
-    assert.equal(addressKey('192.0.2.1'), '192.0.2.1');
-    assert.equal(addressKey('::ffff:192.0.2.1'), '192.0.2.1');
-    assert.equal(addressKey('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
-    assert.equal(addressKey('2001:db8:1:2::99'), '2001:db8:1:2::/64');
-    assert.equal(addressKey('2001:0db8:0001:0002:ffff::1%eth0'), '2001:db8:1:2::/64');
-    assert.equal(addressKey('::1'), '0:0:0:0::/64');
-    assert.equal(addressKey(''), undefined);
-    assert.equal(addressKey(undefined), undefined);
   });
 });
 
