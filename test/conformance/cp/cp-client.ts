@@ -145,3 +145,24 @@ export async function extraGateway(node: ChatNode, options: Partial<CpGatewayOpt
     },
   };
 }
+
+/** The password the CP tests give an account: 8 to 15 bytes, as CP's PASS and the core allow. */
+export function passwordOf(name: string): string {
+  return `pw-${name}`.padEnd(8, '-');
+}
+
+/** A new account (see uniqueName, registerUser) with passwordOf its name. */
+export async function newAccount(srv: TestServer, prefix = 'u'): Promise<string> {
+  const name = uniqueName(prefix);
+  await registerUser(srv, name, passwordOf(name));
+  return name;
+}
+
+/** A new account logged in over CP at `at` (the server's CP listener by default). */
+export async function loggedInUser(srv: TestServer, at: Address = cpAddress(srv)): Promise<{ c: CpClient; name: string }> {
+  const name = await newAccount(srv);
+  const c = await CpClient.open(at);
+  await c.login(name, passwordOf(name));
+  return { c, name };
+}
+

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
-import { CpClient, cpAddress, extraGateway, registerUser, uniqueName, type Address } from './cp-client.js';
+import { CpClient, cpAddress, extraGateway, type Address, loggedInUser, newAccount, passwordOf } from './cp-client.js';
 
 const TIMEOUT_MS = 200;
 let srv: TestServer;
@@ -17,18 +17,9 @@ after(async () => {
   await srv.close();
 });
 
-const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
-async function account(prefix = 'u'): Promise<string> {
-  const name = uniqueName(prefix);
-  await registerUser(srv, name, pw(name));
-  return name;
-}
-async function loggedIn(at: Address = cpAddress(srv)): Promise<{ c: CpClient; name: string }> {
-  const name = await account();
-  const c = await CpClient.open(at);
-  await c.login(name, pw(name));
-  return { c, name };
-}
+const pw = passwordOf;
+const account = (prefix?: string): Promise<string> => newAccount(srv, prefix);
+const loggedIn = (at?: Address): Promise<{ c: CpClient; name: string }> => loggedInUser(srv, at);
 /** Enter Error Processing through an SMSG that is not ended in time. */
 async function inErrorProcessing(): Promise<{ c: CpClient; name: string }> {
   const u = await loggedIn(quick.address);

@@ -11,7 +11,7 @@ import { SqliteStore } from '../../../src/store/sqlite.js';
 import { RawClient } from '../../integration/raw-client.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
 import { poisonMessages } from '../poison.js';
-import { CpClient, cpAddress, extraGateway, registerUser, uniqueName, type Address } from './cp-client.js';
+import { CpClient, cpAddress, extraGateway, uniqueName, type Address, loggedInUser, newAccount, passwordOf } from './cp-client.js';
 
 const N = 500;
 let srv: TestServer;
@@ -23,18 +23,9 @@ before(async () => {
 });
 after(async () => { await srv.close(); });
 
-const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
-async function account(prefix = 'u'): Promise<string> {
-  const name = uniqueName(prefix);
-  await registerUser(srv, name, pw(name));
-  return name;
-}
-async function loggedIn(at: Address = cpAddress(srv)): Promise<{ c: CpClient; name: string }> {
-  const name = await account();
-  const c = await CpClient.open(at);
-  await c.login(name, pw(name));
-  return { c, name };
-}
+const pw = passwordOf;
+const account = (prefix?: string): Promise<string> => newAccount(srv, prefix);
+const loggedIn = (at?: Address): Promise<{ c: CpClient; name: string }> => loggedInUser(srv, at);
 /** The codes of the next `n` replies, in order. */
 async function codes(c: CpClient, n: number): Promise<number[]> {
   const out: number[] = [];

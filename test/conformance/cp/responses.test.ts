@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RawClient } from '../../integration/raw-client.js';
 import { startTestServer, type TestServer } from '../../integration/test-server.js';
-import { CpClient, cpAddress, extraGateway, registerUser, uniqueName, type Address } from './cp-client.js';
+import { CpClient, cpAddress, extraGateway, uniqueName, type Address, loggedInUser, newAccount, passwordOf } from './cp-client.js';
 
 let srv: TestServer;
 let quick: { address: Address; close(): Promise<void> };
@@ -18,18 +18,9 @@ after(async () => {
   await srv.close();
 });
 
-const pw = (name: string): string => `pw-${name}`.padEnd(8, "-");
-async function account(prefix = 'u'): Promise<string> {
-  const name = uniqueName(prefix);
-  await registerUser(srv, name, pw(name));
-  return name;
-}
-async function loggedIn(at: Address = cpAddress(srv)): Promise<{ c: CpClient; name: string }> {
-  const name = await account();
-  const c = await CpClient.open(at);
-  await c.login(name, pw(name));
-  return { c, name };
-}
+const pw = passwordOf;
+const account = (prefix?: string): Promise<string> => newAccount(srv, prefix);
+const loggedIn = (at?: Address): Promise<{ c: CpClient; name: string }> => loggedInUser(srv, at);
 /** The reply line as sent: `code text`. */
 async function line(c: CpClient, pdu: string | null): Promise<string> {
   if (pdu !== null) c.send(pdu);
