@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import { DM_POLICIES, encodeFrame, encodeFrames, FrameDecoder, HEADER_BYTES, PRESENCE_EVENTS, type Decoded } from '../../../src/protocol/codec.js';
 import { FrameType, type Frame, type WireFile, type WireMember, type WireMessage, type WireRoom } from '../../../src/protocol/frames.js';
-import { bodies } from '../../../src/protocol/schema.js';
+import { earlierRevisions } from './revisions.js';
 
 // ---- arbitraries ----
 
@@ -68,18 +68,6 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('FILE_DATA'), ref: uint, offset: uint, last: fc.boolean(), data: bytes }),
 ) as fc.Arbitrary<Frame>;
 
-/** The frame as peers of each earlier revision send it: cut before each of its trailing fields (§12.3). */
-function earlierRevisions(f: Frame): Frame[] {
-  const fields = bodies[f.type] as readonly (readonly [string, { trailing?: true }])[];
-  const out: Frame[] = [];
-  fields.forEach(([, kind], i) => {
-    if (!kind.trailing) return;
-    const cut: Record<string, unknown> = { ...f };
-    for (const [later] of fields.slice(i)) delete cut[later];
-    out.push(cut as unknown as Frame);
-  });
-  return out;
-}
 
 const frameTypeCount = Object.keys(FrameType).length;
 const knownCodes = Object.values(FrameType) as number[];

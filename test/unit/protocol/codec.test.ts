@@ -25,6 +25,7 @@ import {
   type WireMessage,
 } from '../../../src/protocol/frames.js';
 import { bodies } from '../../../src/protocol/schema.js';
+import { earlierRevisions } from './revisions.js';
 import { errorCatalogue, exampleBytes, headingIndex, repoRoot, sectionLines, table } from './protocol-doc.js';
 
 // ---- helpers ----
@@ -124,18 +125,6 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
 const allSamples = Object.values(samples) as Frame[];
 
 
-/** The frame as peers of each earlier revision send it: cut before each of its trailing fields (§12.3). */
-function earlierRevisions(f: Frame): Frame[] {
-  const fields = bodies[f.type] as readonly (readonly [string, { trailing?: true }])[];
-  const out: Frame[] = [];
-  fields.forEach(([, kind], i) => {
-    if (!kind.trailing) return;
-    const cut: Record<string, unknown> = { ...f };
-    for (const [later] of fields.slice(i)) delete cut[later];
-    out.push(cut as unknown as Frame);
-  });
-  return out;
-}
 const typeNames = Object.keys(FrameType) as FrameTypeName[];
 
 // ---- tests ----
