@@ -13,6 +13,8 @@ import type { QuicSession, SessionHost } from './session.js';
 
 /** Room for any datagram quiche writes (it keeps to max_send_udp_payload_size). */
 const SEND_BUFFER_BYTES = 1500;
+/** Datagrams one connection sends in one flush at most; the rest waits for the next turn. */
+export const MAX_DATAGRAMS_PER_FLUSH = 256;
 /** The largest stream read at once. */
 const READ_BUFFER_BYTES = 64 * 1024;
 /** Asked of the kernel so a burst of handshakes is not dropped (it may grant less). */
@@ -99,7 +101,10 @@ export class QuicEndpoint implements SessionHost, Flushable {
   sendPackets(session: QuicSession): void {
     if (this.closed) return;
     const conn = session.conn;
-    for (;;) {
+    // Bounded per turn: whatever quiche has to send (a full congestion window, or a connection
+    // that keeps producing packets while it is torn down), the event loop gets its turn between
+    // two bursts, so no peer can make the server spin. What is left goes out in the next flush.
+    for (let n = 0; n < MAX_DATAGRAMS_PER_FLUSH; n++) {
       const out = this.spare ?? Buffer.allocUnsafe(SEND_BUFFER_BYTES);
       let sent;
       try {
@@ -107,13 +112,14 @@ export class QuicEndpoint implements SessionHost, Flushable {
       } catch {
         sent = null;
       }
-      if (sent === null) {
+      if (sent === null || sent[0] === 0) {
         this.spare = out;
         return;
       }
       this.spare = undefined;
       this.sendDatagram(out.subarray(0, sent[0]), sent[1].to);
     }
+    this.markDirty(session);
   }
 
   /** One datagram out; losses are QUIC's business, so send errors are ignored. */
