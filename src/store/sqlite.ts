@@ -95,7 +95,9 @@ export class SqliteStore implements Store {
       isBusy,
       onIdle: () => this.appends.release(),
     });
-    this.appends = new GroupCommit((batch) => this.commitAppends(batch), options.maxBatch ?? DEFAULT_MAX_BATCH, 2, () => this.writes.waiting);
+    // A constraint that one message breaks fails its batch's transaction; the messages are then
+    // committed one by one, so only that one fails (GroupCommit.isolate).
+    this.appends = new GroupCommit((batch) => this.commitAppends(batch), options.maxBatch ?? DEFAULT_MAX_BATCH, 2, () => this.writes.waiting, isConstraintFault);
   }
 
   /** Append transactions committed so far (one per group commit). */
@@ -376,4 +378,9 @@ function bounds(q: HistoryQuery): { lo: number | bigint; hi: number | bigint; li
 function oldestFirst(q: HistoryQuery, rows: MessageRow[]): ChatMessage[] {
   const messages = rows.map(toMessage);
   return q.before === undefined && q.after !== undefined ? messages : messages.reverse();
+}
+
+/** An error of a constraint: a fault of the row being written, not of the database. */
+function isConstraintFault(e: unknown): boolean {
+  return e instanceof Database.SqliteError && e.code.startsWith('SQLITE_CONSTRAINT');
 }

@@ -63,6 +63,29 @@ describe('GroupCommit', () => {
     assert.deepEqual(r.batches, [[5]]);
   });
 
+  it('commits a failed batch one by one when its error may be one item\'s: only that item fails', async () => {
+    const r = recorder((items) => items.includes(13));
+    const q = new GroupCommit(r.commit, 1000, 0, () => false, (e) => e instanceof Error && e.message === 'disk on fire');
+    const outcomes = await Promise.allSettled([1, 2, 13, 3, 4].map((x) => q.submit(x)));
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    assert.deepEqual(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : undefined)), [2, 4, undefined, 6, 8]);
+    assert.deepEqual(r.batches, [[1], [2], [3], [4]], 'the others committed alone, in order');
+  });
+
+  it('stops the one-by-one commits at an error that is no item\'s, failing the rest untried', async () => {
+    let calls = 0;
+    const q = new GroupCommit((items: readonly number[]) => {
+      calls++;
+      if (items.length > 1) throw new Error('constraint');
+      if (items[0] === 2) throw new Error('database closed');
+      return items.map((x) => x * 2);
+    }, 1000, 0, () => false, (e) => e instanceof Error && e.message === 'constraint');
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((x) => q.submit(x)));
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'rejected', 'rejected']);
+    assert.deepEqual(outcomes.slice(1).map((o) => (o.status === 'rejected' ? (o.reason as Error).message : '')), ['database closed', 'database closed', 'database closed']);
+    assert.equal(calls, 3, 'the batch, then items 1 and 2; 3 and 4 were not tried');
+  });
+
   it('while held, turns commit nothing and the batch gathers; release commits it in one go', async () => {
     const r = recorder();
     let held = true;

@@ -105,17 +105,21 @@ describe('SqliteStore on disk', () => {
     assert.equal(s.commits - before, 5);
   });
 
-  it('rejects every append of a batch whose commit fails, and leaves none of it behind', async () => {
+  it('rejects only the append that breaks a constraint; the rest of its batch is committed', async () => {
     const s = await openStore();
     const first = await s.append(msg({ clientId: 'first' }), []);
     const innocent = msg({ clientId: 'innocent' });
     const clash = msg({ id: first.id, clientId: 'clash' }); // the same id again: the primary key refuses it
-    const outcomes = await Promise.allSettled([s.append(innocent, ['bob']), s.append(clash, [])]);
-    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
-    assert.equal(await s.getMessage(innocent.id), undefined);
-    assert.equal(await s.findByClientId('alice', 'innocent'), undefined);
-    assert.deepEqual(await s.mailbox('bob', 10), []);
+    const after = msg({ clientId: 'after' });
+    const commits = s.commits;
+    const outcomes = await Promise.allSettled([s.append(innocent, ['bob']), s.append(clash, []), s.append(after, [])]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(await s.getMessage(innocent.id), innocent);
+    assert.deepEqual(await s.mailbox('bob', 10), [innocent]);
+    assert.deepEqual(await s.getMessage(after.id), after);
+    assert.equal(await s.findByClientId('alice', 'clash'), undefined, 'nothing of the failed append is left');
     assert.deepEqual(await s.getMessage(first.id), first);
+    assert.equal(s.commits - commits, 2, 'the batch failed; the two good appends were committed one by one');
     const later = msg();
     assert.deepEqual(await s.append(later, []), later, 'the store goes on after a failed batch');
   });
