@@ -32,7 +32,24 @@ export default tseslint.config(
     files: ['src/protocol/**/*.ts', 'src/transport/**/*.ts', 'src/client/**/*.ts', 'src/vocabulary/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/core/*', '**/core/**'], message: 'the protocol, transports, clients and vocabulary do not import the domain (src/core); shared words live in src/vocabulary' }],
+        patterns: [
+          { group: ['**/core/*', '**/core/**'], message: 'the protocol, transports, clients and vocabulary do not import the domain (src/core); shared words live in src/vocabulary' },
+        ],
+      }],
+    },
+  },
+  {
+    // Clients file names with displayKey: the server's nameKey carries Unicode's confusables
+    // table (about 30 kB gzipped), which the browser bundle does without.
+    files: ['src/client/**/*.ts', 'src/cli/chat/**/*.ts', 'src/cli/chat/**/*.tsx', 'web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ignores: ['src/cli/chat/ui/ScreenText.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/core/*', '**/core/**'], message: 'the clients do not import the domain (src/core); shared words live in src/vocabulary' },
+          { group: ['**/vocabulary/name-keys*', '**/vocabulary/confusables*'], message: 'clients file names with displayKey (vocabulary/names.ts); the confusables table stays on the server' },
+        ],
+        paths: [{ name: 'ink', importNames: ['Text', 'Transform'], message: 'draw text with ScreenText (src/cli/chat/ui/ScreenText.tsx), which makes control characters visible' }],
       }],
     },
   },

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import type { Config, SecurityConfig } from '../../src/config/schema.js';
 import { hashPassword } from '../../src/core/password.js';
-import { nameKey } from '../../src/vocabulary/names.js';
+import { nameKey } from '../../src/vocabulary/name-keys.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
 import { isGatewayPeer, type GatewayPeer } from '../clients/types.js';

@@ -1,7 +1,7 @@
 // Which conversations a message belongs to, as one user sees it. Rooms are conversations of
 // their own; direct messages form a conversation per set of people taking part, so a message
 // to several users reads as a small group and a reply there reaches all of them again.
-import { isRoomTarget, nameKey } from '../vocabulary/names.js';
+import { isRoomTarget, displayKey } from '../vocabulary/names.js';
 
 export type ConversationKind = 'room' | 'dm';
 
@@ -19,7 +19,7 @@ export interface ConversationRef {
 const KEY_SEPARATOR = ',';
 
 export function roomRef(room: string): ConversationRef {
-  return { key: nameKey(room), kind: 'room', name: room, targets: [room] };
+  return { key: displayKey(room), kind: 'room', name: room, targets: [room] };
 }
 
 /**
@@ -28,8 +28,8 @@ export function roomRef(room: string): ConversationRef {
  */
 export function dmRef(people: readonly string[], me: string): ConversationRef {
   const byKey = new Map<string, string>();
-  for (const p of people) if (!byKey.has(nameKey(p))) byKey.set(nameKey(p), p);
-  if (byKey.size === 0) byKey.set(nameKey(me), me);
+  for (const p of people) if (!byKey.has(displayKey(p))) byKey.set(displayKey(p), p);
+  if (byKey.size === 0) byKey.set(displayKey(me), me);
   const keys = [...byKey.keys()].sort();
   const names = keys.map((k) => byKey.get(k) as string);
   return { key: keys.join(KEY_SEPARATOR), kind: 'dm', name: names.join(', '), targets: names };
@@ -39,7 +39,7 @@ export function dmRef(people: readonly string[], me: string): ConversationRef {
 export function refForTargets(targets: readonly string[], me: string): ConversationRef {
   const room = targets.find(isRoomTarget);
   if (room !== undefined && targets.length === 1) return roomRef(room);
-  return dmRef(targets.filter((t) => !isRoomTarget(t) && nameKey(t) !== nameKey(me)), me);
+  return dmRef(targets.filter((t) => !isRoomTarget(t) && displayKey(t) !== displayKey(me)), me);
 }
 
 /**
@@ -47,20 +47,20 @@ export function refForTargets(targets: readonly string[], me: string): Conversat
  * was sent to `me` directly or by `me` to users, the DM conversation of all the people involved.
  */
 export function conversationsOf(from: string, to: readonly string[], me: string): ConversationRef[] {
-  const meKey = nameKey(me);
-  const own = nameKey(from) === meKey;
+  const meKey = displayKey(me);
+  const own = displayKey(from) === meKey;
   const out: ConversationRef[] = [];
   const users: string[] = [];
   for (const t of to) {
     if (isRoomTarget(t)) {
-      if (!out.some((r) => r.key === nameKey(t))) out.push(roomRef(t));
+      if (!out.some((r) => r.key === displayKey(t))) out.push(roomRef(t));
     } else {
       users.push(t);
     }
   }
-  const addressedToMe = users.some((u) => nameKey(u) === meKey);
+  const addressedToMe = users.some((u) => displayKey(u) === meKey);
   if (users.length > 0 && (own || addressedToMe)) {
-    const people = [...users, from].filter((p) => nameKey(p) !== meKey);
+    const people = [...users, from].filter((p) => displayKey(p) !== meKey);
     out.push(dmRef(people, me));
   } else if (out.length === 0) {
     // Not addressed in a way we recognise (e.g. a mailbox copy): keep it with its sender.

@@ -3,7 +3,7 @@
 // order, holes known), unread counts, one's own messages' delivery, members and presence, who is
 // typing, and pending consent requests. Every change is an event applied by reduceChat, which
 // returns a new model (or the same one when nothing changed), so UIs can render it directly.
-import { nameKey } from '../vocabulary/names.js';
+import { displayKey } from '../vocabulary/names.js';
 import type { PresenceEvent, WireFile, WireMember } from '../protocol/frames.js';
 import { conversationsOf, dmRef, refForTargets, roomRef, type ConversationRef } from './conversation-keys.js';
 import type { IncomingMessage } from './files.js';
@@ -108,12 +108,12 @@ export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
   switch (event.type) {
     case 'session':
       // Another user starts from nothing; the same user (a resume, a new login) keeps it all.
-      if (nameKey(event.me) === nameKey(model.me)) return { ...model, me: event.me, guest: event.guest };
+      if (displayKey(event.me) === displayKey(model.me)) return { ...model, me: event.me, guest: event.guest };
       return { ...EMPTY_CHAT, me: event.me, guest: event.guest };
     case 'joined':
       return joined(model, event);
     case 'left': {
-      const key = nameKey(event.room);
+      const key = displayKey(event.room);
       if (!model.conversations[key]) return model;
       const conversations = { ...model.conversations };
       delete conversations[key];
@@ -141,11 +141,11 @@ export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
       return next;
     }
     case 'typing': {
-      if (nameKey(event.user) === nameKey(model.me)) return model;
-      const key = event.room === '' ? dmRef([event.user], model.me).key : nameKey(event.room);
+      if (displayKey(event.user) === displayKey(model.me)) return model;
+      const key = event.room === '' ? dmRef([event.user], model.me).key : displayKey(event.room);
       const conv = model.conversations[key];
       if (!conv) return model;
-      return put(model, { ...conv, typing: { ...conv.typing, [nameKey(event.user)]: { name: event.user, until: event.now + TYPING_SHOWN_MS } } });
+      return put(model, { ...conv, typing: { ...conv.typing, [displayKey(event.user)]: { name: event.user, until: event.now + TYPING_SHOWN_MS } } });
     }
     case 'page':
       return page(model, event);
@@ -187,11 +187,11 @@ export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
         return messages === c.messages ? c : { ...c, messages };
       });
     case 'topic': {
-      const conv = model.conversations[nameKey(event.room)];
+      const conv = model.conversations[displayKey(event.room)];
       return conv && conv.topic !== event.topic ? put(model, { ...conv, topic: event.topic }) : model;
     }
     case 'members': {
-      const conv = model.conversations[nameKey(event.room)];
+      const conv = model.conversations[displayKey(event.room)];
       return conv ? withPresenceOf(put(model, { ...conv, members: event.members }), event.members) : model;
     }
     case 'presence':
@@ -203,10 +203,10 @@ export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
       return open(model.conversations[ref.key] ? model : put(model, newConversation(ref)), ref.key);
     }
     case 'consent-ask':
-      if (model.consentRequests.some((r) => nameKey(r.user) === nameKey(event.user))) return model;
+      if (model.consentRequests.some((r) => displayKey(r.user) === displayKey(event.user))) return model;
       return { ...model, consentRequests: [...model.consentRequests, { user: event.user, at: event.at }] };
     case 'consent-answered': {
-      const left = model.consentRequests.filter((r) => nameKey(r.user) !== nameKey(event.user));
+      const left = model.consentRequests.filter((r) => displayKey(r.user) !== displayKey(event.user));
       return left.length === model.consentRequests.length ? model : { ...model, consentRequests: left };
     }
   }
@@ -297,31 +297,31 @@ function open(model: ChatModel, key: string | undefined): ChatModel {
 }
 
 function presence(model: ChatModel, room: string, user: string, event: PresenceEvent): ChatModel {
-  const userKey = nameKey(user);
+  const userKey = displayKey(user);
   if (event === 'online' || event === 'quit') {
     const online = event === 'online';
     const next = model.online[userKey] === online ? model : { ...model, online: { ...model.online, [userKey]: online } };
     return mapConversations(next, (c) => {
-      if (!c.members.some((m) => nameKey(m.name) === userKey && m.online !== online)) return c;
-      return { ...c, members: c.members.map((m) => (nameKey(m.name) === userKey ? { ...m, online } : m)) };
+      if (!c.members.some((m) => displayKey(m.name) === userKey && m.online !== online)) return c;
+      return { ...c, members: c.members.map((m) => (displayKey(m.name) === userKey ? { ...m, online } : m)) };
     });
   }
-  const conv = model.conversations[nameKey(room)];
+  const conv = model.conversations[displayKey(room)];
   if (!conv) return model;
-  const has = conv.members.some((m) => nameKey(m.name) === userKey);
+  const has = conv.members.some((m) => displayKey(m.name) === userKey);
   if (event === 'join') {
     const members = has
-      ? conv.members.map((m) => (nameKey(m.name) === userKey ? { ...m, online: true } : m))
+      ? conv.members.map((m) => (displayKey(m.name) === userKey ? { ...m, online: true } : m))
       : [...conv.members, { name: user, online: true, operator: false }];
     return { ...put(model, { ...conv, members }), online: { ...model.online, [userKey]: true } };
   }
-  return has ? put(model, { ...conv, members: conv.members.filter((m) => nameKey(m.name) !== userKey) }) : model;
+  return has ? put(model, { ...conv, members: conv.members.filter((m) => displayKey(m.name) !== userKey) }) : model;
 }
 
 // ---- helpers ----
 
 export function shownOf(m: IncomingMessage, me: string): ShownMessage {
-  const own = me !== '' && nameKey(m.from) === nameKey(me);
+  const own = me !== '' && displayKey(m.from) === displayKey(me);
   return {
     id: m.id,
     cid: m.cid,
@@ -337,7 +337,7 @@ export function shownOf(m: IncomingMessage, me: string): ShownMessage {
 
 /** A message from `user` ends their typing notice in that conversation. */
 function withoutTyping(conv: Conversation, user: string): Conversation {
-  const key = nameKey(user);
+  const key = displayKey(user);
   if (!(key in conv.typing)) return conv;
   const typing = { ...conv.typing };
   delete typing[key];
@@ -361,9 +361,9 @@ function mapConversations(model: ChatModel, f: (c: Conversation) => Conversation
 }
 
 function withPresenceOf(model: ChatModel, members: readonly WireMember[]): ChatModel {
-  if (members.every((m) => model.online[nameKey(m.name)] === m.online)) return model;
+  if (members.every((m) => model.online[displayKey(m.name)] === m.online)) return model;
   const online = { ...model.online };
-  for (const m of members) online[nameKey(m.name)] = m.online;
+  for (const m of members) online[displayKey(m.name)] = m.online;
   return { ...model, online };
 }
 
@@ -404,7 +404,7 @@ export function conversationFor(model: ChatModel, targets: readonly string[]): C
 
 /** Presence of `user` as far as known. */
 export function isOnline(model: ChatModel, user: string): boolean | undefined {
-  return model.online[nameKey(user)];
+  return model.online[displayKey(user)];
 }
 
 /** The DM conversation with exactly these people (oneself excluded). */

@@ -3,7 +3,7 @@ import type { NodeContext } from './context.js';
 import { ChatError, isChatError } from './errors.js';
 import type { LoginGuard } from './login-guard.js';
 import { guestKey, parseUserName } from './names.js';
-import { isReservedName } from '../vocabulary/names.js';
+import { isReservedName } from '../vocabulary/name-keys.js';
 import type { Passwords } from './passwords.js';
 import type { AccountClaims, GuestClaims } from './token.js';
 import type { Account, NameKey, NewAccount } from './types.js';

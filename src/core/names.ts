@@ -1,4 +1,5 @@
-import { isRoomName, isUserName, nameKey, type ParsedName } from '../vocabulary/names.js';
+import { isRoomName, isUserName, type ParsedName } from '../vocabulary/names.js';
+import { nameKey } from '../vocabulary/name-keys.js';
 import { ChatError } from './errors.js';
 import type { NameKey } from './types.js';
 

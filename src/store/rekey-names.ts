@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { nameKey } from '../vocabulary/names.js';
+import { nameKey } from '../vocabulary/name-keys.js';
 import { decodeList, encodeList } from './rows.js';
 
 // Schema version 6: name keys changed from "NFC, lower case" to the rule of docs/protocol.md

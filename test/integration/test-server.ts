@@ -7,7 +7,7 @@ import { DEFAULTS } from '../../src/config/defaults.js';
 import type { Config, QuotaConfig, SecurityConfig } from '../../src/config/schema.js';
 import type { CloseReason } from '../../src/ports/connection.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { nameKey } from '../../src/vocabulary/names.js';
+import { nameKey } from '../../src/vocabulary/name-keys.js';
 import type { Endpoint, Transport } from './raw-client.js';
 
 export interface TestOptions {

@@ -1,7 +1,7 @@
 // The terminal client's controller: the session (session.ts) plus what the keys and the slash
 // commands ask for: moving between conversations, scrolling back into history, and the
 // requests of the CommandContext.
-import { nameKey } from '../../vocabulary/names.js';
+import { displayKey } from '../../vocabulary/names.js';
 import { conversationOrder, historyTarget, oldestId, TYPING_EVERY_MS, type WireFile, type WireMember, type WireRoom } from '../../client/node.js';
 import type { CommandContext } from './commands/context.js';
 import { describeError } from './errors.js';
@@ -115,7 +115,7 @@ export class ChatController extends ChatSession implements CommandContext {
       r = await this.client.create(room);
     }
     this.joined(r);
-    this.open(nameKey(r.room));
+    this.open(displayKey(r.room));
   }
 
   async leave(room: string): Promise<void> {

@@ -2,7 +2,7 @@
 // connection retried, then the SDK's reconnect and resume), logs in, and turns the client's
 // events into the shared chat model (src/client/conversations.ts) and notices. The ink
 // components read its state through subscribe/getSnapshot; nothing here draws.
-import { nameKey } from '../../vocabulary/names.js';
+import { displayKey } from '../../vocabulary/names.js';
 import {
   ChatClient,
   EMPTY_CHAT,
@@ -104,7 +104,7 @@ export class ChatSession {
       // Someone came online who is not in the open room's list: they may have become a member
       // without a join event (registering makes one a member of #general), so ask.
       const open = this.openConversation();
-      if (p.event === 'online' && open?.kind === 'room' && !open.members.some((m) => nameKey(m.name) === nameKey(p.user))) {
+      if (p.event === 'online' && open?.kind === 'room' && !open.members.some((m) => displayKey(m.name) === displayKey(p.user))) {
         void this.refreshMembers(open.name);
       }
     });
@@ -222,7 +222,7 @@ export class ChatSession {
     const rooms = s.rooms.length === 0 && newcomer ? [FIRST_ROOM] : s.rooms;
     await Promise.all([this.joinAll(rooms), this.listDirects()]);
     if (this.state.chat.active === undefined) {
-      const first = this.state.chat.conversations[nameKey(FIRST_ROOM)] ?? Object.values(this.state.chat.conversations)[0];
+      const first = this.state.chat.conversations[displayKey(FIRST_ROOM)] ?? Object.values(this.state.chat.conversations)[0];
       if (first) this.dispatch({ type: 'open', key: first.key });
     }
   }
@@ -242,7 +242,7 @@ export class ChatSession {
   private async refreshRooms(): Promise<void> {
     const s = this.client.session;
     if (!s) return;
-    const rooms = new Map(s.rooms.map((r) => [nameKey(r), r]));
+    const rooms = new Map(s.rooms.map((r) => [displayKey(r), r]));
     // A guest whose connection ended was taken out of its rooms by the server.
     if (s.guest) for (const c of Object.values(this.state.chat.conversations)) if (c.kind === 'room' && !rooms.has(c.key)) rooms.set(c.key, c.name);
     await this.joinAll([...rooms.values()]);

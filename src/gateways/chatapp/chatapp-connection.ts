@@ -1,7 +1,7 @@
 import { isChatError } from '../../core/errors.js';
 import { ErrorCode } from '../../vocabulary/errors.js';
 import type { ChatEvent, SessionSink } from '../../core/events.js';
-import { nameKey } from '../../vocabulary/names.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
 import type { Session } from '../../core/session.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import { encodeError, MessageDecoder, type AppMessage, type Decoded } from './codec.js';

@@ -1,5 +1,5 @@
 import { isChatError } from '../../core/errors.js';
-import { nameKey } from '../../vocabulary/names.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
 import type { RoomView } from '../../core/rooms.js';
 import type { Session } from '../../core/session.js';
 import { byteLength, encodeError, encodeMessage, formatTimestamp, Limits, type AppMessage, type MessageType } from './codec.js';

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../vocabulary/errors.js';
-import { nameKey } from '../../vocabulary/names.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
 import type { Connection } from '../../ports/connection.js';
 import { encodeMessage, formatTimestamp } from './codec.js';
 import type { ChatappConnection } from './chatapp-connection.js';

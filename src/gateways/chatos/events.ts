@@ -1,6 +1,6 @@
 import type { ChatEvent } from '../../core/events.js';
 import { DEFAULT_ROOM } from '../../core/node.js';
-import { nameKey } from '../../vocabulary/names.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
 import type { ChatMessage } from '../../core/types.js';
 import { encodeChat, encodePrivateAnswer, encodePrivateAsk } from './codec.js';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_ROOM, type Opened } from '../../core/node.js';
-import { nameKey } from '../../vocabulary/names.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
 import type { Session } from '../../core/session.js';
 import { encodeAck, encodeError, encodePrivateAnswer, type Packet, type PacketName } from './codec.js';
 import { CHATOS_PROTOCOL } from './context.js';

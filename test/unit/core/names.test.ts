@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatError } from '../../../src/core/errors.js';
 import { parseRoomName, parseUserName } from '../../../src/core/names.js';
-import { isReservedName, nameKey, RESERVED_NAMES } from '../../../src/vocabulary/names.js';
+import { isReservedName, nameKey, RESERVED_NAMES } from '../../../src/vocabulary/name-keys.js';
 
 const invalid = (e: unknown): boolean => e instanceof ChatError && e.errorName === 'INVALID_NAME';
 

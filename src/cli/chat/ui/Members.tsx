@@ -1,13 +1,13 @@
 // The open room's members: '@' for operators, '(off)' for those not connected.
 import { Box } from 'ink';
 import type { Conversation } from '../../../client/conversations.js';
-import { nameKey } from '../../../vocabulary/names.js';
+import { displayKey } from '../../../vocabulary/names.js';
 import { fit } from '../text-width.js';
 import { ScreenText } from './ScreenText.js';
 
 export function memberLines(conv: Conversation | undefined, width: number): string[] {
   if (!conv || conv.kind !== 'room') return [fit('Members', width), fit('  (not a room)', width)];
-  const sorted = [...conv.members].sort((a, b) => Number(b.online) - Number(a.online) || nameKey(a.name).localeCompare(nameKey(b.name)));
+  const sorted = [...conv.members].sort((a, b) => Number(b.online) - Number(a.online) || displayKey(a.name).localeCompare(displayKey(b.name)));
   return [fit(`Members (${conv.members.length})`, width), ...sorted.map((m) => fit(`${m.operator ? '@' : ' '}${m.name}${m.online ? '' : ' (off)'}`, width))];
 }
 
