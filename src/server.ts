@@ -20,10 +20,9 @@ import type { Connection } from './ports/connection.js';
 import type { Gateway } from './ports/gateway.js';
 import type { Store } from './ports/store.js';
 import { MemoryPresence } from './presence/memory.js';
-import { MemoryStore } from './store/memory.js';
+import { openStore } from './open-store.js';
 import { DiskBlobStore } from './store/blobs-disk.js';
 import { MemoryBlobStore } from './store/blobs-memory.js';
-import { SqliteStore } from './store/sqlite.js';
 import { loadTokenKey } from './token-key.js';
 import { DAY_MS, ensureCertificate, RENEW_DAYS, type Certificate } from './tls/certificate.js';
 import { Admission, type Refusal } from './transport/admission.js';
@@ -49,6 +48,8 @@ const FOREIGN_GATEWAYS: { name: ForeignName; create(node: ChatNode, config: Conf
 
 export interface RunningServer {
   node: ChatNode;
+  /** The store the node runs on (for tools and tests that look at what is stored). */
+  store: Store;
   metrics: Metrics;
   /** The connection limits, over every listener (docs/protocol.md §9.5). */
   admission: Admission;
@@ -84,9 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   reportCertificate(cert, log);
   warnOfExposure(config, log);
   const metrics = new Metrics();
-  const store: Store = config.store === 'memory'
-    ? new MemoryStore()
-    : new SqliteStore({ path: join(config.dataDir, 'confab.db'), onCommit: (seconds) => metrics.storeCommit.observe(seconds) });
+  const store = openStore(config, { onCommit: (seconds) => metrics.storeCommit.observe(seconds) });
   // File content beside the database: on disk with sqlite, in memory with the memory store.
   const blobs = config.store === 'memory' ? new MemoryBlobStore() : new DiskBlobStore(join(config.dataDir, 'files'));
   if (blobs instanceof DiskBlobStore) await blobs.sweep();
@@ -147,7 +146,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const foreign: Gateway[] = [];
 
   const running: RunningServer = {
-    node, metrics, admission, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
+    node, store, metrics, admission, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
     async close() {
       gateway.close();
       for (const g of foreign) g.close();

@@ -62,7 +62,7 @@ if (accounts) {
   const passwordHash = await hashPassword(BENCH_PASSWORD, config.security?.scryptLog2N);
   for (let i = 0; i < Number(accounts[2]); i++) {
     const name = `${accounts[1]}${i}`;
-    await server.node.store.createAccount({ key: nameKey(name), name, passwordHash, dmPolicy: 'open', createdAt: Date.now() });
+    await server.store.createAccount({ key: nameKey(name), name, passwordHash, dmPolicy: 'open', createdAt: Date.now() });
   }
 }
 serveAsChild({

@@ -24,8 +24,10 @@ async function newPassword(io: CliIo, name: string, given: string | undefined): 
 async function withAdmin<T>(io: CliIo, cmd: Command, work: (admin: AccountAdmin) => Promise<T>): Promise<T> {
   const opts = cmd.optsWithGlobals<{ config?: string }>();
   const config = loadConfig({ file: opts.config, env: io.env, flags: { ...flagValues(cmd.parent ?? cmd), ...flagValues(cmd) } });
-  const { openAccountAdmin } = await import('../core/accounts-admin.js');
-  const admin = await openAccountAdmin(config);
+  const [{ openAccountAdmin }, { openStore }, { securitySettings }] = await Promise.all([
+    import('../core/accounts-admin.js'), import('../open-store.js'), import('../config/security.js'),
+  ]);
+  const admin = await openAccountAdmin(openStore(config), { passwords: securitySettings(config).passwords });
   try {
     return await work(admin);
   } finally {

@@ -63,7 +63,7 @@ export interface ChatModel {
   online: Readonly<Record<string, boolean>>;
 }
 
-export type ChatEvent =
+export type ChatAction =
   | { type: 'session'; me: string; guest: boolean }
   | { type: 'joined'; room: string; topic: string; members: readonly WireMember[]; history: readonly IncomingMessage[] }
   | { type: 'left'; room: string }
@@ -104,7 +104,7 @@ export function newConversation(ref: ConversationRef): Conversation {
   return { ...ref, topic: '', members: [], messages: [], holes: [], older: 'unknown', readUpTo: 0, unread: 0, typing: {} };
 }
 
-export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
+export function reduceChat(model: ChatModel, event: ChatAction): ChatModel {
   switch (event.type) {
     case 'session':
       // Another user starts from nothing; the same user (a resume, a new login) keeps it all.
@@ -214,7 +214,7 @@ export function reduceChat(model: ChatModel, event: ChatEvent): ChatModel {
 
 // ---- events ----
 
-function joined(model: ChatModel, event: Extract<ChatEvent, { type: 'joined' }>): ChatModel {
+function joined(model: ChatModel, event: Extract<ChatAction, { type: 'joined' }>): ChatModel {
   const ref = roomRef(event.room);
   const existing = model.conversations[ref.key];
   const history = event.history.map((m) => shownOf(m, model.me));
@@ -234,7 +234,7 @@ function joined(model: ChatModel, event: Extract<ChatEvent, { type: 'joined' }>)
   return withPresenceOf(put(model, conv), event.members);
 }
 
-function page(model: ChatModel, event: Extract<ChatEvent, { type: 'page' }>): ChatModel {
+function page(model: ChatModel, event: Extract<ChatAction, { type: 'page' }>): ChatModel {
   const conv = model.conversations[event.key];
   if (!conv) return model;
   // A page of a DM with one participant also holds that user's group messages: keep ours.

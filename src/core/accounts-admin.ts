@@ -1,14 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
 import type { Store } from '../ports/store.js';
-import { MemoryStore } from '../store/memory.js';
-import { SqliteStore } from '../store/sqlite.js';
-import { securitySettings } from '../config/security.js';
 import { checkNewPassword } from './accounts.js';
 import { ChatError } from './errors.js';
 import { parseRoomName, parseUserName } from './names.js';
-import { ChatNode, DEFAULT_ROOM } from './node.js';
+import { ChatNode, DEFAULT_ROOM, type ChatNodeOptions } from './node.js';
 
 /** Account management for operators (`confab user ...`), straight on the store. */
 export interface AccountAdmin {
@@ -29,33 +23,20 @@ export interface AccountAdmin {
 }
 
 export interface AccountAdminOptions {
-  /** Use this store instead of the configured one (it is opened here, and closed by close()). */
-  store?: Store;
+  /** Password hashing as the server's (cost, gate): an account made here hashes alike. */
+  passwords?: ChatNodeOptions['passwords'];
   now?: () => number;
 }
 
 /**
- * Opens the configured store (SQLite in the data directory, or memory) the way the server does,
- * so an account made here is the same as one made by REGISTER: hashed password, open DM policy,
- * member of the default room.
+ * Account management on `store` (the composition root's openStore builds it), the way the server
+ * does it, so an account made here is the same as one made by REGISTER: hashed password, open DM
+ * policy, member of the default room. close() closes the store.
  */
-export async function openAccountAdmin(
-  config: Pick<Config, 'dataDir' | 'store' | 'security'>,
-  options: AccountAdminOptions = {},
-): Promise<AccountAdmin & { close(): Promise<void> }> {
-  let store = options.store;
-  if (!store) {
-    if (config.store === 'memory') {
-      store = new MemoryStore();
-    } else {
-      // Private, as the server makes it (src/data-dir.ts): the first command may be this one.
-      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-      store = new SqliteStore({ path: join(config.dataDir, 'confab.db') });
-    }
-  }
+export async function openAccountAdmin(store: Store, options: AccountAdminOptions = {}): Promise<AccountAdmin & { close(): Promise<void> }> {
   const now = options.now ?? Date.now;
   // Starting a node opens the store and makes sure the default room exists, as the server would.
-  const node = new ChatNode({ store, now, ...securitySettings(config) });
+  const node = new ChatNode({ store, now, ...(options.passwords ? { passwords: options.passwords } : {}) });
   await node.start();
   const db = store;
   const passwords = node.passwords;

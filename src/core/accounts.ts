@@ -131,7 +131,7 @@ export class Accounts {
     }
     const key = guestKey(nick.key, claims.identity);
     const id: Identity = { guest: true, key, name: nick.name, identity: claims.identity, startedAt: claims.startedAt };
-    if (this.ctx.hub.guestByNick(nick.key)?.key === key) return { id, release: () => undefined };
+    if (this.ctx.delivery.guestHolding(nick.key)?.key === key) return { id, release: () => undefined };
     const claim = await this.claimNick(claims.name);
     return { id, release: claim.release };
   }
@@ -160,12 +160,12 @@ export class Accounts {
 
   private refuseTaken(key: NameKey, name: string): void {
     if (isReservedName(name)) throw new ChatError('NAME_TAKEN', `${name} is reserved`);
-    if (this.ctx.hub.guestByNick(key) || this.claims.has(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+    if (this.ctx.delivery.guestHolding(key) || this.claims.has(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
   }
 
   private refuseGuest(key: NameKey, name: string): void {
     if (isReservedName(name)) throw new ChatError('NAME_IN_USE', `${name} is reserved`);
-    if (this.ctx.hub.guestByNick(key) || this.claims.has(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
+    if (this.ctx.delivery.guestHolding(key) || this.claims.has(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
   }
 }
 

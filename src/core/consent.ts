@@ -2,7 +2,7 @@ import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { ConsentThrottle, type ConsentLimits } from './consent-throttle.js';
 import type { Session } from './session.js';
-import type { NameKey } from './types.js';
+import type { DmPolicy, NameKey } from './types.js';
 
 /**
  * DM consent (docs/protocol.md §7.4, §13.10): a user whose policy is 'consent' receives direct
@@ -30,6 +30,19 @@ export class Consents {
     if (state === 'refused') throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
     if (state === undefined) await this.ask(session, to);
     throw new ChatError('CONSENT_REQUIRED', `${toName} accepts direct messages after consent; a request was sent`);
+  }
+
+  /** May `from` send a DM to `to` right now (its policy, and consent if it asks for it)? */
+  async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
+    const policy = to.startsWith('~') ? this.guestPolicy(to) : (await this.ctx.store.getAccount(to))?.dmPolicy;
+    if (policy !== 'consent') return true;
+    return this.allowed(from, to);
+  }
+
+  /** A live guest's policy (kept with its sessions), undefined when the guest has none here. */
+  private guestPolicy(key: NameKey): DmPolicy | undefined {
+    for (const s of this.ctx.delivery.sessionsOf(key) ?? []) return s.guestDmPolicy;
+    return undefined;
   }
 
   /** Consent exists between the two: either accepted a request of the other. */
@@ -63,7 +76,7 @@ export class Consents {
     const next = accept ? 'accepted' : 'refused';
     if (state === next) return;
     await this.ctx.store.setConsent(session.key, from, next);
-    this.ctx.broadcast({ kind: 'consent', from: session.name, accept }, [], [from]);
+    this.ctx.delivery.deliver({ kind: 'consent', from: session.name, accept }, [], [from]);
   }
 
   /** Records the request (unless it is a repeat) and notifies `to`; takes from the asker's budget. */
@@ -72,6 +85,6 @@ export class Consents {
     if (!this.throttle.take(session.key, now)) throw new ChatError('RATE_LIMITED', 'too many consent requests; slow down');
     if (!repeat) await this.ctx.store.setConsent(to, session.key, 'pending');
     this.throttle.asked(session.key, to, now);
-    this.ctx.broadcast({ kind: 'consent-ask', from: session.name }, [], [to]);
+    this.ctx.delivery.deliver({ kind: 'consent-ask', from: session.name }, [], [to]);
   }
 }

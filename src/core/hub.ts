@@ -53,11 +53,6 @@ export class Hub {
     return this.byRoom.get(room);
   }
 
-  /** Has this room any local receiver? (Used to subscribe/unsubscribe the broker.) */
-  hasRoom(room: NameKey): boolean {
-    return (this.byRoom.get(room)?.size ?? 0) > 0;
-  }
-
   enter(session: Session, room: NameKey): void {
     session.rooms.add(room);
     let set = this.byRoom.get(room);

@@ -52,13 +52,13 @@ export class Messaging {
     if (req.to.length > this.ctx.settings.maxTargets) {
       throw new ChatError('TOO_MANY_TARGETS', `at most ${this.ctx.settings.maxTargets} targets`);
     }
-    if (req.cid === '') return this.store(session, req, now);
+    if (req.cid === '') return this.queueForStorage(session, req, now);
     const flightKey = `${session.key}\u0000${req.cid}`;
     const pending = this.inFlight.get(flightKey);
     if (pending) return { durable: pending };
     const earlier = await this.ctx.store.findByClientId(session.key, req.cid);
     if (earlier) return { durable: Promise.resolve(earlier) };
-    const { durable } = await this.store(session, req, now);
+    const { durable } = await this.queueForStorage(session, req, now);
     this.inFlight.set(flightKey, durable);
     const forget = (): void => { this.inFlight.delete(flightKey); };
     durable.then(forget, forget);
@@ -66,7 +66,7 @@ export class Messaging {
   }
 
   /** Resolves targets, then queues the append; the returned promise settles at commit. */
-  private async store(session: Session, req: SendRequest, now: number): Promise<{ durable: Promise<ChatMessage> }> {
+  private async queueForStorage(session: Session, req: SendRequest, now: number): Promise<{ durable: Promise<ChatMessage> }> {
     const t = await this.resolve(session, req.to);
     const files = req.files && req.files.length > 0 ? await this.attachments(req.files) : undefined;
     const message: ChatMessage = {
@@ -83,13 +83,13 @@ export class Messaging {
       ...(files ? { files } : {}),
     };
     const mailboxFor: NameKey[] = [];
-    for (const key of t.accounts) if (key !== session.key && !(await this.ctx.receivesLive(key))) mailboxFor.push(key);
+    for (const key of t.accounts) if (key !== session.key && !(await this.ctx.delivery.receivesLive(key))) mailboxFor.push(key);
     // The sender's other devices receive it too: they are sessions of the sender's key.
     const users = t.users.includes(session.key) ? t.users : [...t.users, session.key];
     const durable = this.ctx.store.append(message, mailboxFor).then((stored) => {
       if (stored.id !== message.id) return stored; // a duplicate that raced into the same batch
       this.ctx.observer.messageStored?.();
-      this.ctx.broadcast({ kind: 'message', message }, t.rooms, users, session);
+      this.ctx.delivery.deliver({ kind: 'message', message }, t.rooms, users, session);
       return message;
     });
     return { durable };
@@ -131,7 +131,7 @@ export class Messaging {
     }
     const account = await this.ctx.store.getAccount(parsed.key);
     if (account) return { key: account.key, name: account.name, account: true, consent: account.dmPolicy === 'consent' };
-    const guest = this.ctx.hub.guestByNick(parsed.key);
+    const guest = this.ctx.delivery.guestHolding(parsed.key);
     if (guest) return { key: guest.key, name: guest.name, account: false, consent: guest.guestDmPolicy === 'consent' };
     throw new ChatError('NO_SUCH_USER', `no such user: ${raw}`);
   }
@@ -172,7 +172,7 @@ export class Messaging {
     const { key } = parseUserName(raw);
     const account = await this.ctx.store.getAccount(key);
     if (account) return account.key;
-    return this.ctx.hub.guestByNick(key)?.key;
+    return this.ctx.delivery.guestHolding(key)?.key;
   }
 
   /**

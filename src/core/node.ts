@@ -1,36 +1,33 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Broker, BrokerEventHandler } from '../ports/broker.js';
+import type { Broker } from '../ports/broker.js';
 import type { Presence } from '../ports/presence.js';
 import type { Store } from '../ports/store.js';
-import { Accounts, type Identity } from './accounts.js';
+import type { BlobReader, BlobStore } from '../ports/blobs.js';
+import { ErrorCode } from '../vocabulary/errors.js';
+import { Accounts } from './accounts.js';
 import { Consents } from './consent.js';
 import { defaultConsentLimits, type ConsentLimits } from './consent-throttle.js';
 import { defaultSettings, type NodeContext, type NodeObserver, type NodeSettings } from './context.js';
+import { Delivery, type RoomWatcher } from './delivery.js';
 import { ChatError } from './errors.js';
-import { ErrorCode } from '../vocabulary/errors.js';
-import type { ChatEvent, SessionSink } from './events.js';
-import { Hub } from './hub.js';
-import { firstIdAt, MessageIdGenerator } from './ids.js';
-import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
-import { nickOfGuestKey, parseRoomName, parseUserName } from './names.js';
-import { isRoomTarget } from '../vocabulary/names.js';
-import { TokenBucket } from './rate-limit.js';
+import type { SessionSink } from './events.js';
+import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
+import { MessageIdGenerator } from './ids.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
+import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
+import { parseRoomName, parseUserName } from './names.js';
 import { defaultPasswordSettings, Passwords, type PasswordSettings } from './passwords.js';
+import { TokenBucket } from './rate-limit.js';
 import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms.js';
-import { Session } from './session.js';
+import type { Session } from './session.js';
+import { DEFAULT_ROOM, Sessions, type Opened, type OpenOptions } from './sessions.js';
 import { TokenSigner } from './token.js';
 import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey } from './types.js';
-import type { BlobReader, BlobStore } from '../ports/blobs.js';
-import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
+import { Typing } from './typing.js';
 
-export const DEFAULT_ROOM = '#general';
-const CLUSTER_CHANNEL = 'confab.cluster';
-
-/** Typing notices from one session to one target: at most one per this interval. */
-export const TYPING_INTERVAL_MS = 1000;
-/** Targets whose last typing notice a session remembers. */
-const TYPING_TARGETS_KEPT = 64;
+export { DEFAULT_ROOM, type Opened, type OpenOptions } from './sessions.js';
+export { TYPING_INTERVAL_MS } from './typing.js';
+export type { RoomWatcher } from './delivery.js';
 
 export interface ChatNodeOptions {
   store: Store;
@@ -55,106 +52,53 @@ export interface ChatNodeOptions {
   now?: () => number;
 }
 
-export interface OpenOptions {
-  /** See Session.live; default true. */
-  live?: boolean;
-  /**
-   * A guest's DM policy for as long as it is connected (accounts keep theirs in the store).
-   * Default 'open'; ChatOS guests are 'consent', as their protocol has private connections.
-   */
-  guestDmPolicy?: DmPolicy;
-  /**
-   * The client's network address (the transport's remoteAddress, for QUIC and WebSocket too):
-   * per-address login and registration limits count by it (docs/protocol.md §13.2). Without it
-   * (an in-process caller) only the per-account limit applies.
-   */
-  address?: string;
-}
-
-/** Sees every room-level event (joins, leaves, quits, new rooms, topics), whoever it is for. */
-export type RoomWatcher = (event: ChatEvent) => void;
-
-export interface Opened {
-  session: Session;
-  token: string;
-  /** Display names of the rooms the session receives. */
-  rooms: string[];
-  /** For a resume: the id before which the earlier session had been served (from its token). */
-  servedBefore?: number;
-}
-
-/** A publication between nodes: an event to fan out, or a membership change. */
-type ClusterNote =
-  | { n: string; e: ChatEvent; r: readonly NameKey[]; u: readonly NameKey[]; a: boolean }
-  | { n: string; m: [NameKey, NameKey, boolean] };
-
 /**
  * The chat core: accounts, sessions, rooms, messages, presence. Transport-agnostic: gateways call
- * these methods and receive events through each session's SessionSink.
+ * these methods and receive events through each session's SessionSink. Each concern is a part of
+ * its own (sessions.ts, rooms.ts, messaging.ts, consent.ts, typing.ts, files.ts); delivery to
+ * sessions, here and on other nodes, is delivery.ts. The node composes them and is what the
+ * gateways see.
  */
-export class ChatNode implements BrokerEventHandler {
-  readonly hub = new Hub();
-  readonly store: Store;
-  readonly settings: NodeSettings;
+export class ChatNode {
+  private readonly store: Store;
+  private readonly settings: NodeSettings;
   private readonly ctx: NodeContext;
-  private readonly accounts: Accounts;
+  private readonly delivery: Delivery;
+  private readonly sessions: Sessions;
   private readonly rooms: Rooms;
   private readonly consents: Consents;
   private readonly messaging: Messaging;
+  private readonly typingNotices: Typing;
   /** File transfer; undefined when the node has no blob store. */
-  readonly files: Files | undefined;
+  private readonly files: Files | undefined;
   private filesSweep: NodeJS.Timeout | undefined;
-  private readonly tokens: TokenSigner;
   /** Every password hash of this node goes through here (its gate caps hashes at once). */
   readonly passwords: Passwords;
-  private readonly broker: Broker | undefined;
-  private readonly presence: Presence | undefined;
-  private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
   private stopped = false;
-  private readonly watchers = new Set<RoomWatcher>();
 
   constructor(options: ChatNodeOptions) {
     this.store = options.store;
     this.settings = { ...defaultSettings, ...options.settings };
-    this.broker = options.broker;
-    this.presence = options.presence;
-    this.tokens = new TokenSigner(options.tokenSecret ?? randomBytes(32), this.settings.tokenMaxAgeMs);
     const now = options.now ?? Date.now;
-    const nodeId = options.nodeId ?? randomUUID();
+    const observer = options.observer ?? {};
+    this.delivery = new Delivery(options.nodeId ?? randomUUID(), options.broker, options.presence, observer);
     this.ctx = {
       store: this.store,
-      hub: this.hub,
-      presence: this.presence,
-      broker: this.broker,
       settings: this.settings,
       ids: new MessageIdGenerator(options.nodeSlot ?? 0),
-      observer: options.observer ?? {},
-      nodeId,
+      observer,
+      delivery: this.delivery,
       now,
-      fanOut: (e, r, u, skip, all) => this.fanOut(e, r, u, skip, all),
-      broadcast: (e, r, u, skip, all) => {
-        this.fanOut(e, r, u, skip, all);
-        this.publish({ n: nodeId, e, r, u, a: all ?? false });
-      },
-      isOnline: (key) => this.isOnline(key),
-      receivesLive: async (key) => {
-        const local = this.hub.sessionsOf(key);
-        if (local) for (const s of local) if (s.live) return true;
-        // Sessions on other nodes are taken as live: the presence port does not say how they receive.
-        return local === undefined ? ((await this.presence?.isOnline(key)) ?? false) : false;
-      },
-      membershipChanged: (key, room, joined) => {
-        this.applyMembership(key, room, joined);
-        this.publish({ n: nodeId, m: [key, room, joined] });
-      },
     };
     this.passwords = new Passwords({ ...defaultPasswordSettings, ...options.passwords }, now);
-    this.accounts = new Accounts(this.ctx, this.passwords, new LoginGuard({ ...defaultThrottleSettings, ...options.throttle }));
+    const accounts = new Accounts(this.ctx, this.passwords, new LoginGuard({ ...defaultThrottleSettings, ...options.throttle }));
     this.rooms = new Rooms(this.ctx);
     this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.files);
+    this.typingNotices = new Typing(this.ctx, this.rooms, this.messaging, this.consents);
+    const tokens = new TokenSigner(options.tokenSecret ?? randomBytes(32), this.settings.tokenMaxAgeMs);
+    this.sessions = new Sessions(this.ctx, accounts, this.rooms, tokens, this.files, () => this.stopped);
   }
 
   async start(): Promise<void> {
@@ -170,10 +114,7 @@ export class ChatNode implements BrokerEventHandler {
       this.filesSweep = setInterval(() => void files.sweep().catch(() => undefined), Math.min(10_000, files.settings.idleMs));
       this.filesSweep.unref();
     }
-    if (this.broker) {
-      this.broker.setHandler(this);
-      await this.broker.subscribe(CLUSTER_CHANNEL);
-    }
+    await this.delivery.start();
   }
 
   /** Ends every session (SHUTTING_DOWN). The store is closed by its owner. */
@@ -181,103 +122,40 @@ export class ChatNode implements BrokerEventHandler {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.filesSweep);
-    for (const s of [...this.hub.all()]) s.sink.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
-    if (this.broker) await this.broker.unsubscribe(CLUSTER_CHANNEL);
+    for (const s of [...this.delivery.all()]) s.sink.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+    await this.delivery.stop();
   }
 
   // ---- sessions ----
 
-  async register(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
-    const id = await this.accounts.register(name, password, opts.address);
-    const general = await this.rooms.require(DEFAULT_ROOM);
-    await this.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
-    return this.open(id, sink, protocol, opts);
+  register(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
+    return this.sessions.register(name, password, sink, protocol, opts);
   }
-
-  async login(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
-    return this.open(await this.accounts.login(name, password, opts.address), sink, protocol, opts);
+  login(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
+    return this.sessions.login(name, password, sink, protocol, opts);
   }
-
-  async guest(nick: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
-    const claim = await this.accounts.claimGuest(nick);
-    try {
-      return await this.open(claim.id, sink, protocol, opts);
-    } finally {
-      claim.release();
-    }
+  guest(nick: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
+    return this.sessions.guest(nick, sink, protocol, opts);
   }
-
-  /**
-   * Resume with a token from an earlier session: BAD_CREDENTIALS when it is invalid or stale (an
-   * account's token after a password change, or of an account deleted since); NAME_IN_USE when it
-   * is a guest's and another guest holds the nickname now.
-   */
-  async resume(token: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
-    const claims = this.tokens.verify(token, this.ctx.now());
-    if (!claims) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
-    // Everything made before the token was issued had reached the earlier session (live or in its
-    // SESSION answer): a client that saw no message yet resumes from there, not from the start.
-    const servedBefore = firstIdAt(claims.issuedAt);
-    if (!claims.guest) return { ...(await this.open(await this.accounts.returningAccount(claims), sink, protocol, opts)), servedBefore };
-    const claim = await this.accounts.returningGuest(claims);
-    const { id } = claim;
-    // The guest's old connection may not be known dead yet (keepalive): the token's holder takes
-    // its session over, and the old one ends without the guest leaving its rooms.
-    const old = this.hub.guestByNick(nickOfGuestKey(id.key));
-    const replacing = old?.key === id.key ? old : undefined;
-    let opened: Opened;
-    try {
-      opened = await this.open(id, sink, protocol, opts, replacing);
-    } finally {
-      claim.release();
-    }
-    if (replacing) {
-      replacing.sink.terminate(0, 'session resumed on another connection');
-      await this.end(replacing);
-    }
-    return { ...opened, servedBefore };
+  /** See Sessions.resume: BAD_CREDENTIALS for a stale token, NAME_IN_USE for a guest's taken nickname. */
+  resume(token: string, sink: SessionSink, protocol: string, opts: OpenOptions = {}): Promise<Opened> {
+    return this.sessions.resume(token, sink, protocol, opts);
   }
-
-  private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session): Promise<Opened> {
-    if (this.stopped) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
-    // A guest nickname may have been taken while we awaited: check again now, synchronously.
-    const holder = id.guest ? this.hub.guestByNick(nickOfGuestKey(id.key)) : undefined;
-    if (holder && holder !== replacing) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
-    const now = this.ctx.now();
-    const { perSecond, burst } = this.settings.rateLimit;
-    const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol, opts.live ?? true);
-    if (id.guest) {
-      session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
-      session.startId = firstIdAt(id.startedAt);
-    }
-    const first = this.hub.add(session);
-    const rooms = await this.rooms.roomsOf(session);
-    for (const room of rooms) this.hub.enter(session, room);
-    await this.presence?.online(session.key, session.id);
-    if (first) this.ctx.broadcast({ kind: 'presence', room: '', user: session.name, event: 'online' }, rooms, [], session);
-    const names: string[] = [];
-    for (const r of rooms) names.push(await this.rooms.nameOf(r));
-    const token = this.tokens.sign(id.guest
-      ? { guest: true, name: id.name, identity: id.identity, startedAt: id.startedAt, issuedAt: now }
-      : { guest: false, key: id.key, name: id.name, createdAt: id.createdAt, generation: id.tokenGeneration, issuedAt: now });
-    return { session, token, rooms: names };
-  }
-
   /** The session's connection is gone. Idempotent. */
-  async end(session: Session): Promise<void> {
-    if (session.ended) return;
-    session.ended = true;
-    await this.files?.sessionEnded(session);
-    const last = this.hub.remove(session);
-    await this.presence?.offline(session.key, session.id);
-    if (!last) return;
-    const rooms = [...session.rooms];
-    this.ctx.broadcast({ kind: 'presence', room: '', user: session.name, event: 'quit' }, rooms, []);
-    if (session.guest) {
-      // A guest's rooms and private connections last as long as its sessions (protocol.md §7.1).
-      await this.rooms.guestGone(session, rooms);
-      await this.store.dropConsents(session.key);
-    }
+  end(session: Session): Promise<void> {
+    return this.sessions.end(session);
+  }
+  /** This node's sessions of a user (tests, tools). */
+  sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {
+    return this.delivery.sessionsOf(key);
+  }
+  /** The live guest that holds a nickname (by its key) on this node. */
+  guestHolding(nickKey: NameKey): Session | undefined {
+    return this.delivery.guestHolding(nickKey);
+  }
+  /** Every session of this node. */
+  allSessions(): Iterable<Session> {
+    return this.delivery.all();
   }
 
   // ---- rooms ----
@@ -302,6 +180,10 @@ export class ChatNode implements BrokerEventHandler {
   async leave(session: Session, room: string): Promise<void> {
     this.act(session);
     return this.rooms.leave(session, room);
+  }
+  /** Is there a room of this key? */
+  async roomExists(key: NameKey): Promise<boolean> {
+    return (await this.store.getRoom(key)) !== undefined;
   }
   /** One page of the room list (docs/protocol.md §7.2): rooms after `after`, by name. */
   roomPage(after: string, limit: number): Promise<RoomSummary[]> {
@@ -328,32 +210,9 @@ export class ChatNode implements BrokerEventHandler {
 
   // ---- typing ----
 
-  /**
-   * `session` is typing to a room ('#name') or a user: an ephemeral notice to the room's other
-   * sessions or to that user, never stored. Best effort, never an error: a target the session
-   * may not write to is ignored, and so is a notice sooner than TYPING_INTERVAL_MS after the
-   * last one to the same target.
-   */
-  async typing(session: Session, target: string): Promise<void> {
-    const now = this.ctx.now();
-    let key: NameKey;
-    try {
-      key = isRoomTarget(target) ? parseRoomName(target).key : parseUserName(target).key;
-    } catch {
-      return;
-    }
-    const last = session.typingAt.get(key);
-    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return;
-    if (session.typingAt.size >= TYPING_TARGETS_KEPT) session.typingAt.clear();
-    session.typingAt.set(key, now);
-    if (isRoomTarget(target)) {
-      if (!session.rooms.has(key)) return;
-      this.ctx.broadcast({ kind: 'typing', room: await this.rooms.nameOf(key), user: session.name }, [key], [], session);
-      return;
-    }
-    const who = await this.messaging.resolveUser(target).catch(() => undefined);
-    if (!who || who.key === session.key || !(await this.mayMessage(session.key, who.key))) return;
-    this.ctx.broadcast({ kind: 'typing', room: '', user: session.name }, [], [who.key], session);
+  /** See Typing.notice (docs/protocol.md §7.11): best effort, never an error. */
+  typing(session: Session, target: string): Promise<void> {
+    return this.typingNotices.notice(session, target);
   }
 
   // ---- messages ----
@@ -401,16 +260,8 @@ export class ChatNode implements BrokerEventHandler {
     await this.consents.answer(session, who.key, who.name, accept);
   }
   /** May `from` send a DM to `to` right now (policy and consent)? */
-  async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
-    const policy = to.startsWith('~') ? this.guestPolicy(to) : (await this.store.getAccount(to))?.dmPolicy;
-    if (policy !== 'consent') return true;
-    return this.consents.allowed(from, to);
-  }
-
-  /** A live guest's policy, undefined when the guest has no session. */
-  private guestPolicy(key: NameKey): DmPolicy | undefined {
-    for (const s of this.hub.sessionsOf(key) ?? []) return s.guestDmPolicy;
-    return undefined;
+  mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
+    return this.consents.mayMessage(from, to);
   }
 
   // ---- files (docs/protocol.md §7.10) ----
@@ -435,10 +286,19 @@ export class ChatNode implements BrokerEventHandler {
     return this.files.open(id);
   }
 
+  /** Largest message text, bytes (docs/protocol.md §10): gateways bound their decoders by it. */
+  get maxTextBytes(): number {
+    return this.settings.maxTextBytes;
+  }
+
+  /** Upload chunk and window sizes, when the node keeps files. */
+  get fileSettings(): FileSettings | undefined {
+    return this.files?.settings;
+  }
+
   /** Gateways whose users see every room's joins and leaves (ChatApp) watch here. */
   watch(watcher: RoomWatcher): () => void {
-    this.watchers.add(watcher);
-    return () => this.watchers.delete(watcher);
+    return this.delivery.watch(watcher);
   }
 
   /** Has either of the two accepted the other's request (a private connection, in ChatOS terms)? */
@@ -454,58 +314,7 @@ export class ChatNode implements BrokerEventHandler {
 
   // ---- presence ----
 
-  async isOnline(key: NameKey): Promise<boolean> {
-    if (this.hub.sessionsOf(key)) return true;
-    return (await this.presence?.isOnline(key)) ?? false;
-  }
-
-  // ---- fan-out ----
-
-  private fanOut(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip?: Session, everyone = false): void {
-    if (this.watchers.size > 0 && event.kind !== 'message' && event.kind !== 'consent' && event.kind !== 'consent-ask' && event.kind !== 'typing') {
-      for (const w of this.watchers) w(event);
-    }
-    let count = 0;
-    if (everyone) {
-      for (const s of this.hub.all()) if (s !== skip) { s.sink.notify(event); count++; }
-    } else if (users.length === 0 && rooms.length === 1) {
-      // The hot path: one room, no need to de-duplicate.
-      const set = this.hub.roomSessions(rooms[0]);
-      if (set) for (const s of set) if (s !== skip) { s.sink.notify(event); count++; }
-    } else {
-      const seen = new Set<Session>();
-      for (const r of rooms) for (const s of this.hub.roomSessions(r) ?? []) seen.add(s);
-      for (const u of users) for (const s of this.hub.sessionsOf(u) ?? []) seen.add(s);
-      if (skip) seen.delete(skip);
-      for (const s of seen) s.sink.notify(event);
-      count = seen.size;
-    }
-    if (count) this.ctx.observer.delivered?.(count);
-  }
-
-  private applyMembership(key: NameKey, room: NameKey, joined: boolean): void {
-    for (const s of this.hub.sessionsOf(key) ?? []) {
-      if (joined) this.hub.enter(s, room);
-      else this.hub.exit(s, room);
-    }
-  }
-
-  private publish(note: ClusterNote): void {
-    if (!this.broker) return;
-    this.broker.publish(CLUSTER_CHANNEL, this.encoder.encode(JSON.stringify(note))).catch(() => {
-      // A lost publication only affects other nodes; local delivery already happened.
-    });
-  }
-
-  handlePublication(_channel: string, payload: Uint8Array): void {
-    let note: ClusterNote;
-    try {
-      note = JSON.parse(this.decoder.decode(payload)) as ClusterNote;
-    } catch {
-      return;
-    }
-    if (note.n === this.ctx.nodeId) return;
-    if ('m' in note) this.applyMembership(note.m[0], note.m[1], note.m[2]);
-    else this.fanOut(note.e, note.r, note.u, undefined, note.a);
+  isOnline(key: NameKey): Promise<boolean> {
+    return this.delivery.isOnline(key);
   }
 }

@@ -43,7 +43,7 @@ export class Rooms {
     }
     const record: RoomRecord = { key, name, topic, createdBy: session.name, createdAt: this.ctx.now(), creator: session.key };
     if (!(await this.ctx.store.createRoom(record))) throw new ChatError('ROOM_EXISTS', `room exists: ${name}`);
-    this.ctx.broadcast({ kind: 'room-created', room: name, topic, by: session.name }, [], [], undefined, true);
+    this.ctx.delivery.deliver({ kind: 'room-created', room: name, topic, by: session.name }, [], [], undefined, true);
     await this.addMember(session, record, 'operator');
     return this.view(record);
   }
@@ -59,8 +59,8 @@ export class Rooms {
     if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
     if (session.guest) this.guestMembers.get(room.key)?.delete(session.key);
     else await this.ctx.store.removeMember(room.key, session.key);
-    this.ctx.broadcast({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [room.key], [session.key]);
-    this.ctx.membershipChanged(session.key, room.key, false);
+    this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [room.key], [session.key]);
+    this.ctx.delivery.membershipChanged(session.key, room.key, false);
   }
 
   /** A guest's last session ended: it leaves every room it was in. */
@@ -70,8 +70,8 @@ export class Rooms {
       if (!members?.delete(session.key)) continue;
       if (members.size === 0) this.guestMembers.delete(key);
       const room = await this.ctx.store.getRoom(key);
-      if (room) this.ctx.broadcast({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [key], []);
-      this.ctx.membershipChanged(session.key, key, false);
+      if (room) this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [key], []);
+      this.ctx.delivery.membershipChanged(session.key, key, false);
     }
   }
 
@@ -102,7 +102,7 @@ export class Rooms {
     if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
     if ((await this.roleOf(session, room.key)) !== 'operator') throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
     await this.ctx.store.setTopic(room.key, topic);
-    this.ctx.broadcast({ kind: 'topic', room: room.name, topic, by: session.name }, [room.key], []);
+    this.ctx.delivery.deliver({ kind: 'topic', room: room.name, topic, by: session.name }, [room.key], []);
   }
 
   async nameOf(key: NameKey): Promise<string> {
@@ -117,8 +117,8 @@ export class Rooms {
     } else {
       await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role });
     }
-    this.ctx.membershipChanged(session.key, room.key, true);
-    this.ctx.broadcast({ kind: 'presence', room: room.name, user: session.name, event: 'join' }, [room.key], []);
+    this.ctx.delivery.membershipChanged(session.key, room.key, true);
+    this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'join' }, [room.key], []);
   }
 
   private async roleOf(session: Session, room: NameKey): Promise<RoomRole | undefined> {
@@ -134,7 +134,7 @@ export class Rooms {
   private async memberViews(room: RoomRecord): Promise<MemberView[]> {
     const out: MemberView[] = [];
     for (const m of await this.ctx.store.members(room.key)) {
-      out.push({ name: m.name, online: await this.ctx.isOnline(m.user), operator: m.role === 'operator' });
+      out.push({ name: m.name, online: await this.ctx.delivery.isOnline(m.user), operator: m.role === 'operator' });
     }
     for (const g of this.guestMembers.get(room.key)?.values() ?? []) {
       out.push({ name: g.name, online: true, operator: g.role === 'operator' });

@@ -69,9 +69,9 @@ describe('protocol.md §9.1 rate limits on every state-changing request', { time
     assert.equal(await c.expectError({ type: 'CREATE', ref: c.nextRef(), room: `#${name}-more`, topic: '' }), ErrorCode.RATE_LIMITED);
     assert.equal(await c.expectError({ type: 'TOPIC', ref: c.nextRef(), room: `#${name}-room`, topic: 'third', by: '' }), ErrorCode.RATE_LIMITED);
     assert.equal(await c.expectError({ type: 'JOIN', ref: c.nextRef(), room: '#general' }), ErrorCode.RATE_LIMITED);
-    assert.equal(await srv.server.node.store.getRoom(`#${name}-more`), undefined);
-    assert.equal((await srv.server.node.store.getRoom(`#${name}-room`))?.topic, 'second');
-    assert.ok(!(await srv.server.node.store.roomsOf(name)).some((m) => m.room === '#general'));
+    assert.equal(await srv.server.store.getRoom(`#${name}-more`), undefined);
+    assert.equal((await srv.server.store.getRoom(`#${name}-room`))?.topic, 'second');
+    assert.ok(!(await srv.server.store.roomsOf(name)).some((m) => m.room === '#general'));
     await c.request({ type: 'SEND', ref: c.nextRef(), cid: 'still', to: [`#${name}-room`], text: 'messages still go' }, 'ACK');
     c.close();
   });
@@ -96,10 +96,10 @@ describe('protocol.md §9.1 rate limits on every state-changing request', { time
     const limited = await a.expectError(AppErrorCode.GENERIC);
     assert.match(limited.data, /too many requests/);
     await a.expectError(AppErrorCode.PARTIAL_JOIN);
-    assert.equal(srv.server.node.hub.guestByNick(a.name)?.rooms.size, BURST);
+    assert.equal(srv.server.node.guestHolding(a.name)?.rooms.size, BURST);
     a.msg('CreateRoomMessage', 'Server', 'spam-room');
     assert.match((await a.expectError(AppErrorCode.GENERIC)).data, /too many requests/);
-    assert.equal(await srv.server.node.store.getRoom('#spam-room'), undefined);
+    assert.equal(await srv.server.store.getRoom('#spam-room'), undefined);
     a.close();
     member.c.close();
   });

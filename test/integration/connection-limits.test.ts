@@ -128,7 +128,7 @@ describe('protocol.md §9.5 connection limits', { timeout: 60_000 }, () => {
         assert.equal(e.code, ChatosError.UNAVAILABLE);
         await c.closed;
         assert.ok(!c.packets.some((p) => p.op === 'ACK'));
-        assert.equal(srv.server.node.hub.guestByNick('mallory'), undefined);
+        assert.equal(srv.server.node.guestHolding('mallory'), undefined);
       });
     });
 

@@ -97,7 +97,7 @@ describe('protocol.md §13.10 Direct-message consent: a refusal sticks', () => {
     assert.equal(await carol.c.expectError({ type: 'CONSENT_ASK', ref: carol.c.nextRef(), user: bob.name }), E.CONSENT_REFUSED);
     assert.equal(await send(carol.c, bob.name, 'please'), E.CONSENT_REFUSED);
     assert.ok(await bob.c.none('CONSENT_ASK'), 'no second notification');
-    assert.equal(await srv.server.node.store.getConsent(bob.name, carol.name), 'refused');
+    assert.equal(await srv.server.store.getConsent(bob.name, carol.name), 'refused');
 
     // The unblock: bob accepts the refused user after all.
     await bob.c.request({ type: 'CONSENT', ref: bob.c.nextRef(), user: carol.name, accept: true }, 'OK');

@@ -42,7 +42,7 @@ describe('protocol.md §9.3 Keepalive', () => {
       // connected after the ghost timed out means the server pinged it and took the answers.
       assert.equal(watcher.isClosed, false);
       assert.ok(pongs >= 1);
-      assert.equal(srv.server.node.hub.sessionsOf('ghost'), undefined);
+      assert.equal(srv.server.node.sessionsOf('ghost'), undefined);
       watcher.close();
       ghost.close();
       await answering;

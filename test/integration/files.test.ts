@@ -77,7 +77,7 @@ describe('protocol.md §7.10 Files: errors', () => {
     c.send({ type: 'FILE_PUT', ticket: t.ticket, offset: 32_768, last: true, data: bad.subarray(32_768) });
     const e = await c.next('ERROR', (f) => f.ref === t.ref);
     assert.equal(e.code, ErrorCode.FILE_CORRUPT);
-    assert.equal(await srv.server.node.store.getFile(t.file), undefined);
+    assert.equal(await srv.server.store.getFile(t.file), undefined);
     assert.equal(await c.expectError({ type: 'SEND', ref: c.nextRef(), cid: '', to: ['#general'], text: 'x', files: [t.file] }), ErrorCode.NO_SUCH_FILE);
     // The ticket is spent.
     c.send({ type: 'FILE_PUT', ticket: t.ticket, offset: 0, last: true, data: data.subarray(0, 10) });

@@ -249,7 +249,7 @@ describe('protocol.md §13.2 stored hashes and new passwords', () => {
   it('protocol.md §13.2 an old N=16384 hash is replaced by one of the configured cost at the next login', async () => {
     const salt = Buffer.from('0123456789abcdef');
     const oldHash = `scrypt$16384$8$1$${salt.toString('base64')}$${scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')}`;
-    const store = srv.server.node.store;
+    const store = srv.server.store;
     assert.ok(await store.createAccount({ key: 'oldtimer', name: 'oldtimer', passwordHash: oldHash, dmPolicy: 'open', createdAt: Date.now() }));
     const c = await native(srv);
     assert.equal(errorOf(await login(c, 'oldtimer', 'wrong-password')).code, E.BAD_CREDENTIALS);
@@ -271,7 +271,7 @@ describe('protocol.md §13.2 stored hashes and new passwords', () => {
     assert.equal(errorOf(await register(c, 'shorty', 'ß'.repeat(7))).code, E.INVALID_PASSWORD, '7 characters in 14 bytes');
     assert.equal((await register(c, 'shorty', 'ß'.repeat(8))).type, 'SESSION');
     c.close();
-    const store = srv.server.node.store;
+    const store = srv.server.store;
     assert.ok(await store.createAccount({ key: 'legacy', name: 'legacy', passwordHash: await hashPassword('pw', 10), dmPolicy: 'open', createdAt: Date.now() }));
     const l = await native(srv);
     assert.equal((await login(l, 'legacy', 'pw')).type, 'SESSION');

@@ -108,7 +108,7 @@ describe('protocol.md §7.4 Offline delivery: at least once', () => {
     for (let i = 0; i < count; i++) texts.push((await again.next('MSG', () => true, 30_000)).msg.text);
     assert.deepEqual(texts, Array.from({ length: count }, (_, i) => textOf(i)));
     await again.roundTrip();
-    assert.deepEqual(await srv.server.node.store.mailbox('mbdave', 10), []);
+    assert.deepEqual(await srv.server.store.mailbox('mbdave', 10), []);
     again.close();
     carol.close();
   });

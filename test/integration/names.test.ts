@@ -141,7 +141,7 @@ describe('protocol.md §7.1 a guest and a registration never end with one name',
     const registered = (await registrant.nextWhere((f) => (f.type === 'SESSION' || f.type === 'ERROR') && f.ref === ref, 'REGISTER answer')) as Answer;
     assert.equal(asGuest.type, 'SESSION', 'the guest got the name first');
     assert.equal(code(registered), E.NAME_TAKEN);
-    assert.equal(await srv.server.node.store.getAccount('racer'), undefined, 'no account was stored');
+    assert.equal(await srv.server.store.getAccount('racer'), undefined, 'no account was stored');
     registrant.close();
     intruder.close();
   });

@@ -43,8 +43,8 @@ describe('protocol.md §13.6 quotas', { timeout: 60_000 }, () => {
       await again.create('#roomer-2');
       await assert.rejects(again.create('#roomer-3'), isClientError('TOO_MANY_ROOMS'));
       await assert.rejects(a.create('#roomer-4'), isClientError('TOO_MANY_ROOMS'));
-      assert.equal(await srv.server.node.store.getRoom('#roomer-3'), undefined);
-      assert.equal(await srv.server.node.store.getRoom('#roomer-4'), undefined);
+      assert.equal(await srv.server.store.getRoom('#roomer-3'), undefined);
+      assert.equal(await srv.server.store.getRoom('#roomer-4'), undefined);
       // Another user is not held back, and joining rooms is not creating them.
       const b = await client(srv, 'bystander');
       await b.create('#bystander-1');
@@ -80,7 +80,7 @@ describe('protocol.md §13.6 quotas', { timeout: 60_000 }, () => {
       await alice.upload({ name: 'one.txt', type: 'text/plain', data: bytes(10) });
       await alice.upload({ name: 'two.txt', type: 'text/plain', data: bytes(10, 2) });
       await assert.rejects(alice.upload({ name: 'three.txt', type: 'text/plain', data: bytes(10, 3) }), isClientError('QUOTA_EXCEEDED'));
-      assert.deepEqual(await srv.server.node.store.fileUsage('fq-alice'), { files: 2, bytes: 20 });
+      assert.deepEqual(await srv.server.store.fileUsage('fq-alice'), { files: 2, bytes: 20 });
       await alice.close();
     });
 
@@ -89,7 +89,7 @@ describe('protocol.md §13.6 quotas', { timeout: 60_000 }, () => {
       await bob.upload({ name: 'big.bin', type: 'application/octet-stream', data: bytes(60) });
       await assert.rejects(bob.upload({ name: 'more.bin', type: 'application/octet-stream', data: bytes(50, 2) }), isClientError('QUOTA_EXCEEDED'));
       await bob.upload({ name: 'fits.bin', type: 'application/octet-stream', data: bytes(40, 3) });
-      assert.deepEqual(await srv.server.node.store.fileUsage('fq-bob'), { files: 2, bytes: 100 });
+      assert.deepEqual(await srv.server.store.fileUsage('fq-bob'), { files: 2, bytes: 100 });
       await bob.close();
     });
 
@@ -108,7 +108,7 @@ describe('protocol.md §13.6 quotas', { timeout: 60_000 }, () => {
       const last = await c.request({ type: 'FILE_OFFER', ref: c.nextRef(), name: 'rest.bin', size: rest.length, mediaType: '', sha256: sha(rest) }, 'FILE_TICKET');
       c.send({ type: 'FILE_PUT', ticket: last.ticket, offset: 0, last: true, data: rest });
       await c.next('FILE_STORED', (f) => f.ref === last.ref);
-      assert.deepEqual(await srv.server.node.store.fileUsage('fq-erin'), { files: 2, bytes: 100 });
+      assert.deepEqual(await srv.server.store.fileUsage('fq-erin'), { files: 2, bytes: 100 });
       c.close();
     });
 
@@ -117,7 +117,7 @@ describe('protocol.md §13.6 quotas', { timeout: 60_000 }, () => {
       const dave = await client(srv, 'fq-dave');
       await assert.rejects(dave.upload({ name: 'last.bin', type: '', data: bytes(40, 6) }), isClientError('QUOTA_EXCEEDED'));
       await dave.upload({ name: 'small.bin', type: '', data: bytes(30, 7) });
-      assert.deepEqual(await srv.server.node.store.fileUsage(), { files: 7, bytes: 250 });
+      assert.deepEqual(await srv.server.store.fileUsage(), { files: 7, bytes: 250 });
       await dave.close();
     });
   });
@@ -133,7 +133,7 @@ describe('protocol.md §13.6 quotas', { timeout: 60_000 }, () => {
     it('an upload that would leave less than the threshold is STORAGE_FULL, and nothing is written', async () => {
       const c = await client(srv, 'diskfull');
       await assert.rejects(c.upload({ name: 'x.bin', type: '', data: bytes(1) }), isClientError('STORAGE_FULL'));
-      assert.deepEqual(await srv.server.node.store.fileUsage(), { files: 0, bytes: 0 });
+      assert.deepEqual(await srv.server.store.fileUsage(), { files: 0, bytes: 0 });
       const partial = join(srv.dataDir, 'files', 'partial');
       assert.deepEqual(existsSync(partial) ? readdirSync(partial) : [], []);
       await c.close();

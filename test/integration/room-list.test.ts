@@ -101,7 +101,7 @@ describe('protocol.md §7.2.1 the room list in pages: 3,000 rooms with 300-byte 
 
   it('counts members without one query per room, and asks for a limit the protocol allows', async () => {
     const c = await loggedIn('tls', 'counter');
-    const store = srv.server.node.store;
+    const store = srv.server.store;
     const members = store.members.bind(store);
     let calls = 0;
     store.members = (room) => {

@@ -78,7 +78,7 @@ describe('cp.md §7.4 and chatos.md §5.7: acknowledged means durable', () => {
 
       const srv = await startTestServer({ dataDir: dir, keepDataDir: true });
       try {
-        const store = srv.server.node.store;
+        const store = srv.server.store;
         const direct = await everything((q) => store.dmHistory('cpsend', 'cprecv', q));
         assert.deepEqual(direct.map((m) => m.text), Array.from({ length: N }, (_, i) => `cp ${i}`));
         const general = (await everything((q) => store.roomHistory('#general', q))).filter((m) => m.from === 'chsend');

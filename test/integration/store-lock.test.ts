@@ -77,7 +77,7 @@ describe('protocol.md §13.6 Resource exhaustion: a database locked by another p
     lag.disable();
 
     assert.ok(lag.max / 1e6 < 500, `the event loop stood still for ${Math.round(lag.max / 1e6)} ms`);
-    const stored = await srv.server.node.store.roomHistory('#general', { limit: 20, after: before.id });
+    const stored = await srv.server.store.roomHistory('#general', { limit: 20, after: before.id });
     assert.deepEqual(stored.map((m) => m.text), refs.map((_, i) => `while locked ${i}`));
     assert.deepEqual(acks.map((a) => a.id), stored.map((m) => m.id));
     c.close();

@@ -132,7 +132,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
       },
     },
   });
-  const hub = server.node.hub;
+  const node = server.node;
   return {
     server,
     dataDir: config.dataDir,
@@ -143,7 +143,7 @@ export async function startTestServer(o: TestOptions = {}): Promise<TestServer> 
     },
     async quiet(name) {
       const key = nameKey(name);
-      while (hub.sessionsOf(key)) {
+      while (node.sessionsOf(key)) {
         await new Promise<void>((resolve) => ended.push(resolve));
         // Session teardown finishes in the same turn as the close notification or the next one.
         await new Promise((resolve) => setImmediate(resolve));

@@ -10,7 +10,7 @@ import {
   nextTypingExpiry,
   reduceChat,
   transportFor,
-  type ChatEvent,
+  type ChatAction,
   type ChatModel,
   type ClientState,
   type Conversation,
@@ -346,7 +346,7 @@ export class ChatSession {
     this.typingTimer.unref?.();
   }
 
-  protected dispatch(event: ChatEvent): void {
+  protected dispatch(event: ChatAction): void {
     const chat = reduceChat(this.state.chat, event);
     if (chat !== this.state.chat) this.update({ chat });
   }

@@ -22,6 +22,11 @@ export const AppErrorCode = {
   ALREADY_JOINED: 24,
   /** 25: ROOM ERROR: {room} name already in use. */
   ROOM_EXISTS: 25,
+  /**
+   * 25 as well: the seed answers a message to a room that does not exist with it (§6.g.iii.3.b),
+   * where a Join of one gets 22.
+   */
+  MESSAGE_TO_NO_ROOM: 25,
   /** 26: MSG ERROR: data in message exceeds {DATA_MAX}. */
   DATA_TOO_LONG: 26,
   /** 27: ROOM ERROR: {name} username not joined to {room}. */

@@ -179,8 +179,7 @@ export const handlers: Record<MessageType, Handler> = {
       if (byteLength(m.data) > Limits.DATA_MAX) throw new AppFault(AppErrorCode.DATA_TOO_LONG, `MSG ERROR: data in message exceeds ${Limits.DATA_MAX}`);
       for (const room of rooms) {
         const key = nameKey(coreRoom(room));
-        // The seed answers a room that does not exist with 25 here (§6.g.iii.3.b), unlike Join's 22.
-        if (!(await c.gw.node.store.getRoom(key))) throw new AppFault(AppErrorCode.ROOM_EXISTS, `ROOM ERROR: ${room} does not exist`);
+        if (!(await c.gw.node.roomExists(key))) throw new AppFault(AppErrorCode.MESSAGE_TO_NO_ROOM, `ROOM ERROR: ${room} does not exist`);
         if (!s.rooms.has(key)) throw new AppFault(AppErrorCode.NOT_JOINED, `ROOM ERROR: ${s.name} username not joined to ${room}`);
       }
       let durable;

@@ -49,7 +49,7 @@ export class ChatosConnection implements SessionSink {
   private readonly replies: OrderedReplies;
 
   constructor(readonly conn: Connection, readonly gw: ChatosContext, private readonly onGone: (c: ChatosConnection) => void) {
-    this.decoder = new PacketDecoder({ maxDiscard: gw.options.maxDiscardBytes, maxText: gw.node.settings.maxTextBytes });
+    this.decoder = new PacketDecoder({ maxDiscard: gw.options.maxDiscardBytes, maxText: gw.node.maxTextBytes });
     this.replies = new OrderedReplies((bytes) => {
       if (this.state !== 'closed') this.conn.send(bytes);
     }, gw.options.maxInFlight);

@@ -33,7 +33,7 @@ export async function putPiece(ch: FileChannel, node: ChatNode, f: FrameOf<'FILE
       ch.send({ type: 'FILE_STORED', ref, file: wireFile(r.stored, 0) });
       return;
     }
-    const half = Math.max(1, Math.floor((node.files?.settings.window ?? 0) / 2));
+    const half = Math.max(1, Math.floor((node.fileSettings?.window ?? 0) / 2));
     if (Math.floor(r.received / half) > Math.floor((r.received - f.data.length) / half)) {
       ch.send({ type: 'FILE_PROGRESS', ref, received: r.received });
     }
@@ -51,7 +51,7 @@ export async function download(ch: FileChannel, node: ChatNode, f: FrameOf<'FILE
       ch.error(f.ref, ErrorCode.BAD_REQUEST, `offset ${f.offset} is past the end (${file.size} bytes)`);
       return;
     }
-    const chunk = node.files?.settings.chunk ?? 32_768;
+    const chunk = node.fileSettings?.chunk ?? 32_768;
     let offset = f.offset;
     do {
       while (ch.open && ch.buffered > DOWNLOAD_HIGH_WATER) await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_BACKOFF_MS));

@@ -98,7 +98,7 @@ describe('seed 004 §6.k / §7.b ConnectionMessage QUIT', () => {
     ]));
     await c.closed;
     assert.ok(c.bodies.some((b) => b.type === 'ChatMessage' && b.data === 'goodbye all'), JSON.stringify(c.bodies));
-    assert.equal(await srv.server.node.store.getRoom('#afterquit'), undefined, 'nothing after QUIT is handled');
+    assert.equal(await srv.server.store.getRoom('#afterquit'), undefined, 'nothing after QUIT is handled');
   });
 });
 
@@ -122,7 +122,7 @@ describe('seed 004 §4.a.i.1 timestamp (docs/chatapp.md C3: the code\'s day-firs
     c.msg('ChatMessage', 'general', 'what time is it', 'stamper');
     const echo = await c.nextOf('ChatMessage', (m) => m.data === 'what time is it');
     assert.match(echo.timestamp, /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
-    const stored = (await srv.server.node.store.roomHistory('#general', { limit: 1 }))[0];
+    const stored = (await srv.server.store.roomHistory('#general', { limit: 1 }))[0];
     assert.equal(echo.timestamp, formatTimestamp(stored.at));
     c.close();
   });

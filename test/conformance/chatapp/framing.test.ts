@@ -86,7 +86,7 @@ describe('seed 004 §5 Transmitted Message Context', () => {
     assert.match(e.data, /^CONNECTION ERROR: lost connection from flooder/);
     await a.closed;
     // Nothing the flood carried was handled: the inbox was dropped with the connection.
-    assert.equal(await srv.server.node.store.getRoom('#flood0'), undefined);
+    assert.equal(await srv.server.store.getRoom('#flood0'), undefined);
     other.msg('CreateRoomMessage', 'Server', 'calmroom');
     await other.nextOf('CreateRoomMessage', (m) => m.data === 'calmroom');
     other.close();

@@ -27,7 +27,7 @@ describe('seed 004 §6.c / §7.c CreateRoomMessage', () => {
     await a.nextOf('JoinMessage', (m) => m.sender === 'creator' && m.data === 'games');
     b.msg('JoinMessage', 'Server', 'games');
     await b.nextOf('JoinMessage', (m) => m.sender === 'creator' && m.data === 'games');
-    assert.ok(await srv.server.node.store.getRoom('#games'));
+    assert.ok(await srv.server.store.getRoom('#games'));
     a.close();
     b.close();
   });
@@ -42,7 +42,7 @@ describe('seed 004 §6.c / §7.c CreateRoomMessage', () => {
     await a.expectError(AppErrorCode.NAME_TOO_LONG);
     a.msg('CreateRoomMessage', 'Server', 'notmine', 'someoneelse');
     await a.expectError(AppErrorCode.WRONG_SENDER);
-    assert.equal(await srv.server.node.store.getRoom('#notmine'), undefined);
+    assert.equal(await srv.server.store.getRoom('#notmine'), undefined);
     a.close();
   });
 });
@@ -148,8 +148,8 @@ describe('seed 004 §6.g-6.h / §7.f ChatMessage', () => {
     a.msg('ChatMessage', 'east,west', 'both sides');
     const echoes = [await a.nextOf('ChatMessage', (m) => m.data === 'both sides'), await a.nextOf('ChatMessage', (m) => m.data === 'both sides')];
     assert.deepEqual(echoes.map((e) => e.dest).sort(), ['east', 'west']);
-    const east = await srv.server.node.store.roomHistory('#east', { limit: 1 });
-    const west = await srv.server.node.store.roomHistory('#west', { limit: 1 });
+    const east = await srv.server.store.roomHistory('#east', { limit: 1 });
+    const west = await srv.server.store.roomHistory('#west', { limit: 1 });
     assert.equal(east[0].id, west[0].id);
     a.close();
   });

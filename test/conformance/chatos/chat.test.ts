@@ -21,7 +21,7 @@ after(async () => {
 });
 
 async function generalHistory(): Promise<{ from: string; text: string; clientId: string }[]> {
-  return srv.server.node.store.roomHistory('#general', { limit: 100 });
+  return srv.server.store.roomHistory('#general', { limit: 100 });
 }
 
 describe('seed 003 §5 Chat packet', () => {

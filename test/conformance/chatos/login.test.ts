@@ -34,7 +34,7 @@ describe('seed 003 §4 Initial Connection Protocol', () => {
     const p = await native.next('PRESENCE', (f) => f.user === 'alice4' && f.event === 'join');
     assert.equal(p.room, '#general');
     // The session is a guest of protocol chatos.
-    const s = [...srv.server.node.hub.all()].find((x) => x.name === 'alice4');
+    const s = [...srv.server.node.allSessions()].find((x) => x.name === 'alice4');
     assert.equal(s?.guest, true);
     assert.equal(s?.protocol, 'chatos');
     c.close();

@@ -29,7 +29,7 @@ before(async () => {
 after(async () => { await srv.close(); });
 
 function sqlite(): SqliteStore {
-  const store = srv.server.node.store;
+  const store = srv.server.store;
   assert.ok(store instanceof SqliteStore, 'the test server runs the sqlite store');
   return store;
 }
@@ -47,7 +47,7 @@ async function general(from: string): Promise<string[]> {
   const all: ChatMessage[] = [];
   let before: number | undefined;
   for (;;) {
-    const page = await srv.server.node.store.roomHistory('#general', { limit: 100, ...(before === undefined ? {} : { before }) });
+    const page = await srv.server.store.roomHistory('#general', { limit: 100, ...(before === undefined ? {} : { before }) });
     all.unshift(...page);
     if (page.length < 100) break;
     before = page[0].id;

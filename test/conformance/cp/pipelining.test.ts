@@ -33,7 +33,7 @@ async function codes(c: CpClient, n: number): Promise<number[]> {
   return out;
 }
 function sqlite(): SqliteStore {
-  const store = srv.server.node.store;
+  const store = srv.server.store;
   assert.ok(store instanceof SqliteStore, 'the test server runs the sqlite store');
   return store;
 }

@@ -144,7 +144,7 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
   });
 
   it('/rooms lists the server\'s rooms a page at a time (protocol.md §7.2.1); /rooms more shows the next', { timeout: 30_000 }, async () => {
-    const store = server.server.node.store;
+    const store = server.server.store;
     for (let i = 0; i < 60; i++) {
       const name = `#page-${String(i).padStart(2, '0')}`;
       await store.createRoom({ key: name, name, topic: `room ${i}`, createdBy: '', createdAt: 0 });

@@ -322,7 +322,7 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
   });
 
   it('browses the room directory a page at a time (protocol.md §7.2.1)', async () => {
-    const store = test.server.node.store;
+    const store = test.server.store;
     for (let i = 0; i < 60; i++) {
       const name = `#dir-${String(i).padStart(2, '0')}`;
       await store.createRoom({ key: name, name, topic: `room ${i}`, createdBy: '', createdAt: 0 });

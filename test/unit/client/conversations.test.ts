@@ -11,21 +11,21 @@ import {
   totalUnread,
   typingNow,
   typingText,
-  type ChatEvent,
+  type ChatAction,
   type ChatModel,
   type IncomingMessage,
 } from '../../../src/client/index.js';
 
 const msg = (id: number, from: string, to: string[], text = `m${id}`, cid = ''): IncomingMessage => ({ id, at: 1_700_000_000_000 + id, from, to, text, cid });
 
-function run(...events: ChatEvent[]): ChatModel {
+function run(...events: ChatAction[]): ChatModel {
   return events.reduce(reduceChat, EMPTY_CHAT);
 }
 
-const asAlice: ChatEvent = { type: 'session', me: 'Alice', guest: false };
+const asAlice: ChatAction = { type: 'session', me: 'Alice', guest: false };
 const members = [{ name: 'Alice', online: true, operator: false }, { name: 'bob', online: true, operator: true }];
-const joinGeneral = (history: IncomingMessage[] = []): ChatEvent => ({ type: 'joined', room: '#general', topic: 'hi', members, history });
-const joinRandom: ChatEvent = { type: 'joined', room: '#random', topic: '', members: [], history: [] };
+const joinGeneral = (history: IncomingMessage[] = []): ChatAction => ({ type: 'joined', room: '#general', topic: 'hi', members, history });
+const joinRandom: ChatAction = { type: 'joined', room: '#random', topic: '', members: [], history: [] };
 const ids = (s: ChatModel, key: string): number[] => s.conversations[key].messages.map((m) => m.id);
 
 describe('unread counts', () => {

@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAccountAdmin } from '../../../src/core/accounts-admin.js';
+import { openStore } from '../../../src/open-store.js';
+import { securitySettings } from '../../../src/config/security.js';
 import { ChatError } from '../../../src/core/errors.js';
 import type { SessionSink } from '../../../src/core/events.js';
 import { ChatNode } from '../../../src/core/node.js';
@@ -19,7 +21,7 @@ describe('account administration (SQLite in the data directory)', () => {
   let dataDir: string;
   before(() => { dataDir = join(mkdtempSync(join(tmpdir(), 'confab-admin-')), 'data'); });
   after(() => rmSync(join(dataDir, '..'), { recursive: true, force: true }));
-  const open = () => openAccountAdmin({ dataDir, store: 'sqlite', security: TEST_SECURITY }, { now: () => 1_700_000_000_000 });
+  const open = () => openAccountAdmin(openStore({ dataDir, store: 'sqlite' }), { passwords: securitySettings({ security: TEST_SECURITY }).passwords, now: () => 1_700_000_000_000 });
 
   it('creates the data directory and the database', async () => {
     const admin = await open();
@@ -123,7 +125,7 @@ describe('account administration (SQLite in the data directory)', () => {
 describe('account administration (memory store)', () => {
   it('works the same without a data directory on disk', async () => {
     const dataDir = join(tmpdir(), `confab-admin-never-${process.pid}`);
-    const admin = await openAccountAdmin({ dataDir, store: 'memory', security: TEST_SECURITY });
+    const admin = await openAccountAdmin(openStore({ dataDir, store: 'memory' }), { passwords: securitySettings({ security: TEST_SECURITY }).passwords });
     await admin.add('dora', 'pw-secret');
     assert.deepEqual((await admin.list()).map((u) => u.name), ['dora']);
     await admin.close();
@@ -134,7 +136,7 @@ describe('account administration (memory store)', () => {
 describe('protocol.md §7.8 account administration after re-keying', () => {
   it('protocol.md §7.8 deletes a look-alike kept under its old key, never the account it looks like', async () => {
     const store = new MemoryStore();
-    const admin = await openAccountAdmin({ dataDir: tmpdir(), store: 'memory', security: TEST_SECURITY }, { store });
+    const admin = await openAccountAdmin(store, { passwords: securitySettings({ security: TEST_SECURITY }).passwords });
     try {
       await admin.add('alice', 'pw-secret');
       // What re-keying leaves of a later 'Аlice' (Cyrillic А): its old key, its name.

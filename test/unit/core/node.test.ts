@@ -68,7 +68,8 @@ describe('core: rooms and fan-out', () => {
     assert.ok(a.events.some((e) => e.kind === 'presence' && e.event === 'leave' && e.user === 'gus'));
   });
   it("forgets a guest's consents when its last session ends", async () => {
-    const n = await node();
+    const store = new MemoryStore();
+    const n = await node(store);
     const alice = await n.register('alice', 'pw-secret', new Inbox(), 't');
     const g = await n.guest('gus', new Inbox(), 't');
     await n.askConsent(g.session, 'alice');
@@ -76,7 +77,7 @@ describe('core: rooms and fan-out', () => {
     assert.equal(await n.hasConsent('alice', g.session.key), true);
     await n.end(g.session);
     assert.equal(await n.hasConsent('alice', g.session.key), false);
-    assert.equal(await n.store.getConsent('alice', g.session.key), undefined);
+    assert.equal(await store.getConsent('alice', g.session.key), undefined);
   });
   it("holds a guest to its DM policy: 'consent' refuses strangers and sends the request", async () => {
     const n = await node();

@@ -145,7 +145,7 @@ describe('ChatOS server under garbage', () => {
     assert.equal(got.op, 'CHAT');
     // No fuzz connection is left behind in the general chat.
     // Who is in #general is for its members (protocol.md §13.11): ask as the native user, who is one.
-    const [asMember] = srv.server.node.hub.sessionsOf('native-fz') ?? [];
+    const [asMember] = srv.server.node.sessionsOf('native-fz') ?? [];
     const left = (await srv.server.node.members(asMember, '#general')).map((m) => m.name).filter((n) => n.startsWith('fuzz'));
     for (const name of left) await native.next('PRESENCE', (f) => f.user === name && f.event === 'leave');
     bystander.close();

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Accounts, Identity } from './accounts.js';
+import type { NodeContext } from './context.js';
+import { ChatError } from './errors.js';
+import type { SessionSink } from './events.js';
+import type { Files } from './files.js';
+import { firstIdAt } from './ids.js';
+import { nickOfGuestKey } from './names.js';
+import { TokenBucket } from './rate-limit.js';
+import type { Rooms } from './rooms.js';
+import { Session } from './session.js';
+import type { TokenSigner } from './token.js';
+import type { DmPolicy } from './types.js';
+
+export const DEFAULT_ROOM = '#general';
+
+export interface OpenOptions {
+  /** See Session.live; default true. */
+  live?: boolean;
+  /**
+   * A guest's DM policy for as long as it is connected (accounts keep theirs in the store).
+   * Default 'open'; ChatOS guests are 'consent', as their protocol has private connections.
+   */
+  guestDmPolicy?: DmPolicy;
+  /**
+   * The client's network address (the transport's remoteAddress, for QUIC and WebSocket too):
+   * per-address login and registration limits count by it (docs/protocol.md §13.2). Without it
+   * (an in-process caller) only the per-account limit applies.
+   */
+  address?: string;
+}
+
+export interface Opened {
+  session: Session;
+  token: string;
+  /** Display names of the rooms the session receives. */
+  rooms: string[];
+  /** For a resume: the id before which the earlier session had been served (from its token). */
+  servedBefore?: number;
+}
+
+/**
+ * Opening and ending sessions: registration, login, guests and resume (docs/protocol.md §7.1,
+ * §7.6), the resume token of each session, and the presence a session's start and end announce.
+ */
+export class Sessions {
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly accounts: Accounts,
+    private readonly rooms: Rooms,
+    private readonly tokens: TokenSigner,
+    private readonly files: Files | undefined,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  async register(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions): Promise<Opened> {
+    const id = await this.accounts.register(name, password, opts.address);
+    const general = await this.rooms.require(DEFAULT_ROOM);
+    await this.ctx.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
+    return this.open(id, sink, protocol, opts);
+  }
+
+  async login(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions): Promise<Opened> {
+    return this.open(await this.accounts.login(name, password, opts.address), sink, protocol, opts);
+  }
+
+  async guest(nick: string, sink: SessionSink, protocol: string, opts: OpenOptions): Promise<Opened> {
+    const claim = await this.accounts.claimGuest(nick);
+    try {
+      return await this.open(claim.id, sink, protocol, opts);
+    } finally {
+      claim.release();
+    }
+  }
+
+  /**
+   * Resume with a token from an earlier session: BAD_CREDENTIALS when it is invalid or stale (an
+   * account's token after a password change, or of an account deleted since); NAME_IN_USE when it
+   * is a guest's and another guest holds the nickname now.
+   */
+  async resume(token: string, sink: SessionSink, protocol: string, opts: OpenOptions): Promise<Opened> {
+    const claims = this.tokens.verify(token, this.ctx.now());
+    if (!claims) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
+    // Everything made before the token was issued had reached the earlier session (live or in its
+    // SESSION answer): a client that saw no message yet resumes from there, not from the start.
+    const servedBefore = firstIdAt(claims.issuedAt);
+    if (!claims.guest) return { ...(await this.open(await this.accounts.returningAccount(claims), sink, protocol, opts)), servedBefore };
+    const claim = await this.accounts.returningGuest(claims);
+    const { id } = claim;
+    // The guest's old connection may not be known dead yet (keepalive): the token's holder takes
+    // its session over, and the old one ends without the guest leaving its rooms.
+    const old = this.ctx.delivery.guestHolding(nickOfGuestKey(id.key));
+    const replacing = old?.key === id.key ? old : undefined;
+    let opened: Opened;
+    try {
+      opened = await this.open(id, sink, protocol, opts, replacing);
+    } finally {
+      claim.release();
+    }
+    if (replacing) {
+      replacing.sink.terminate(0, 'session resumed on another connection');
+      await this.end(replacing);
+    }
+    return { ...opened, servedBefore };
+  }
+
+  /** The session's connection is gone. Idempotent. */
+  async end(session: Session): Promise<void> {
+    if (session.ended) return;
+    session.ended = true;
+    await this.files?.sessionEnded(session);
+    const delivery = this.ctx.delivery;
+    const last = delivery.remove(session);
+    await delivery.offline(session);
+    if (!last) return;
+    const rooms = [...session.rooms];
+    delivery.deliver({ kind: 'presence', room: '', user: session.name, event: 'quit' }, rooms, []);
+    if (session.guest) {
+      // A guest's rooms and private connections last as long as its sessions (protocol.md §7.1).
+      await this.rooms.guestGone(session, rooms);
+      await this.ctx.store.dropConsents(session.key);
+    }
+  }
+
+  private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session): Promise<Opened> {
+    if (this.stopped()) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
+    const delivery = this.ctx.delivery;
+    // A guest nickname may have been taken while we awaited: check again now, and take it in the
+    // same turn (delivery.add), so no one else can between the two.
+    const holder = id.guest ? delivery.guestHolding(nickOfGuestKey(id.key)) : undefined;
+    if (holder && holder !== replacing) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
+    const now = this.ctx.now();
+    const { perSecond, burst } = this.ctx.settings.rateLimit;
+    const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol, opts.live ?? true);
+    if (id.guest) {
+      session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
+      session.startId = firstIdAt(id.startedAt);
+    }
+    const first = delivery.add(session);
+    const rooms = await this.rooms.roomsOf(session);
+    delivery.enter(session, rooms);
+    await delivery.online(session);
+    if (first) delivery.deliver({ kind: 'presence', room: '', user: session.name, event: 'online' }, rooms, [], session);
+    const names: string[] = [];
+    for (const r of rooms) names.push(await this.rooms.nameOf(r));
+    const token = this.tokens.sign(id.guest
+      ? { guest: true, name: id.name, identity: id.identity, startedAt: id.startedAt, issuedAt: now }
+      : { guest: false, key: id.key, name: id.name, createdAt: id.createdAt, generation: id.tokenGeneration, issuedAt: now });
+    return { session, token, rooms: names };
+  }
+}
