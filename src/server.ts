@@ -113,6 +113,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     observer: {
       messageStored: () => metrics.messages.inc(),
       delivered: (n) => metrics.deliveries.inc(n),
+      publishFailed: (err) => log.warn({ err }, 'an event did not reach the other nodes'),
     },
   });
   await node.start();
