@@ -1,12 +1,13 @@
-// Answers in the order of the requests, for the request/response seed protocols (CP, ChatOS):
+// Answers in the order of the requests, for the request/response seed protocols (CP, ChatOS,
+// ChatApp):
 // their replies carry no request id, so order is how a client matches a reply to its request.
 // A message's reply waits for its commit, but the next request is read at once: this queue holds
 // the replies that are known before an earlier one, and tells the connection when to stop reading
 // ahead (a bounded number of replies in flight).
 
 interface Slot {
-  /** Undefined while the answer is not known yet. */
-  bytes: Uint8Array | undefined;
+  /** Undefined while the answer is not known yet; null when it turned out to be nothing to send. */
+  bytes: Uint8Array | null | undefined;
 }
 
 /** Slots already written are dropped from the front in one splice once they are this many. */
@@ -37,8 +38,11 @@ export class OrderedReplies {
     else this.slots.push({ bytes });
   }
 
-  /** A reply known later (a message's, once it is durable). `answer` must not reject. */
-  later(answer: Promise<Uint8Array>): void {
+  /**
+   * A reply known later (a message's, once it is durable). `answer` must not reject; null means
+   * there is nothing to send after all (its place is kept until then).
+   */
+  later(answer: Promise<Uint8Array | null>): void {
     const slot: Slot = { bytes: undefined };
     this.slots.push(slot);
     void answer.then((bytes) => {
@@ -71,7 +75,7 @@ export class OrderedReplies {
       const bytes = this.slots[this.head].bytes;
       if (bytes === undefined) break;
       this.head++;
-      this.write(bytes);
+      if (bytes !== null) this.write(bytes);
     }
     if (this.head === this.slots.length) {
       this.slots.length = 0;

@@ -5,34 +5,34 @@ import { nameKey } from '../../vocabulary/name-keys.js';
 import type { Session } from '../../core/session.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import { encodeError, MessageDecoder, type AppMessage, type Decoded } from './codec.js';
-import type { ChatappContext } from './context.js';
+import type { ChatappClient, ChatappContext, ChatappState } from './context.js';
 import { AppErrorCode, AppFault, appCode } from './errors.js';
 import { announcement, chatBytes } from './events.js';
 import { handlers } from './handlers.js';
+import { EarlyEvents } from '../early-events.js';
+import { OrderedReplies } from '../ordered-replies.js';
+import { RequestQueue } from '../request-queue.js';
+import { connectionGone } from '../session-end.js';
 
-const EARLY_EVENTS_MAX = 1000;
-
-/** docs/chatapp.md §7: 'connect' until a CONNECT succeeds, then 'chat' until QUIT or the end. */
-export type ChatappState = 'connect' | 'connecting' | 'chat' | 'closed';
 
 /**
  * One ChatApp client: decodes its messages, handles them one at a time in arrival order, answers
  * in that order (an Error names no request: order is how a client matches it), and is its
  * session's sink. Room-level announcements reach it through the gateway (ChatappGateway.announce).
  */
-export class ChatappConnection implements SessionSink {
+export class ChatappConnection implements SessionSink, ChatappClient {
   state: ChatappState = 'connect';
   session: Session | undefined;
   readonly openedAt = Date.now();
   /** When the message in progress began, or undefined when none is. */
   partialSince: number | undefined;
   private readonly decoder: MessageDecoder;
-  private readonly inbox: Decoded[] = [];
-  private running = false;
-  /** Answers still waiting for an earlier one (a chat echo waits for its message to be durable). */
-  private waiting = 0;
-  private replies: Promise<void> = Promise.resolve();
-  private readonly early: ChatEvent[] = [];
+  /** Messages run one at a time, in order, while no more than maxInFlight answers wait. */
+  private readonly inbox: RequestQueue<Decoded>;
+  /** Answers in the order of the requests (a chat echo waits for its message to be durable). */
+  private readonly replies: OrderedReplies;
+  /** Announcements that arrive while the CONNECT snapshot is being made: sent after it. */
+  private readonly early = new EarlyEvents();
   /** Rooms being joined, with the users whose joins or leaves there were announced meanwhile. */
   private readonly joining = new Map<string, Set<string>>();
   /** An Error that ends the connection is on its way: nothing more is read or handled. */
@@ -40,6 +40,10 @@ export class ChatappConnection implements SessionSink {
 
   constructor(readonly conn: Connection, readonly gw: ChatappContext, private readonly onGone: (c: ChatappConnection) => void) {
     this.decoder = new MessageDecoder();
+    this.replies = new OrderedReplies((bytes) => {
+      if (this.state !== 'closed') this.conn.send(bytes);
+    }, gw.options.maxInFlight);
+    this.inbox = new RequestQueue((item) => this.dispatch(item), gw.options.maxInbox, () => !this.closed && !this.ending, () => this.replies.room());
     conn.onData((bytes) => this.onData(bytes));
     conn.onClose((reason) => this.onClosed(reason));
   }
@@ -51,20 +55,12 @@ export class ChatappConnection implements SessionSink {
   // ---- answers, in the order of the requests ----
 
   reply(bytes: Uint8Array): void {
-    if (this.waiting === 0) this.conn.send(bytes);
-    else this.replyLater(Promise.resolve(bytes));
+    this.replies.now(bytes);
   }
 
-  /** An answer known later; `answer` must not reject. */
+  /** An answer known later; `answer` must not reject (null: nothing to send after all). */
   replyLater(answer: Promise<Uint8Array | null>): void {
-    this.waiting++;
-    const before = this.replies;
-    this.replies = (async () => {
-      await before;
-      const bytes = await answer;
-      this.waiting--;
-      if (bytes && this.state !== 'closed') this.conn.send(bytes);
-    })();
+    this.replies.later(answer);
   }
 
   error(code: number, text: string): void {
@@ -88,8 +84,10 @@ export class ChatappConnection implements SessionSink {
   end(reason: CloseReason): void {
     if (this.state === 'closed' || this.ending) return;
     this.ending = true;
-    this.inbox.length = 0;
-    void this.replies.then(() => this.close(reason));
+    this.inbox.clear();
+    const due = this.replies.settled();
+    if (due) void due.then(() => this.close(reason));
+    else this.close(reason);
   }
 
   /** CONNECT succeeded; `ready` once the snapshot of rooms and members is sent (handlers.ts). */
@@ -122,8 +120,7 @@ export class ChatappConnection implements SessionSink {
     }
     if (this.state === 'connecting') {
       // The CONNECT snapshot is being made: these come after it (handlers.ts ConnectionMessage).
-      if (this.early.length < EARLY_EVENTS_MAX) this.early.push(event);
-      else this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
+      if (!this.early.push(event)) this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
       return;
     }
     if (this.state !== 'chat' || !this.mayHear(event)) return;
@@ -151,7 +148,7 @@ export class ChatappConnection implements SessionSink {
 
   /** Announcements that arrived while the CONNECT snapshot was being made. */
   takeEarly(): ChatEvent[] {
-    return this.early.splice(0);
+    return this.early.release();
   }
 
   terminate(code: number, text: string): void {
@@ -188,29 +185,19 @@ export class ChatappConnection implements SessionSink {
         this.enqueueFatal(item);
         return;
       }
-      if (this.inbox.length >= this.gw.options.maxInbox) {
+      if (!this.inbox.push(item)) {
         return this.fail(AppErrorCode.CONNECTION_LOST, this.lostText('too many messages waiting'), { code: ErrorCode.RATE_LIMITED, text: 'inbox full' });
       }
-      this.inbox.push(item);
     }
     if (!this.decoder.midMessage) this.partialSince = undefined;
     else if (!wasPartial || items.length > 0) this.partialSince = Date.now();
-    if (!this.running) void this.drain();
+    this.inbox.pump();
   }
 
   /** A fatal framing error is answered after what came before it, then the connection ends. */
   private enqueueFatal(item: Extract<Decoded, { kind: 'error' }>): void {
-    this.inbox.push(item);
-    if (!this.running) void this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.inbox.length > 0 && this.state !== 'closed' && !this.ending) await this.dispatch(this.inbox.shift() as Decoded);
-    } finally {
-      this.running = false;
-    }
+    this.inbox.pushLast(item);
+    this.inbox.pump();
   }
 
   private async dispatch(item: Decoded): Promise<void> {
@@ -244,14 +231,15 @@ export class ChatappConnection implements SessionSink {
   }
 
   private onClosed(reason: CloseReason): void {
-    this.gw.observer.closed?.(reason, this.session?.name);
     this.state = 'closed';
-    this.inbox.length = 0;
+    this.inbox.clear();
+    this.replies.clear();
+    this.early.drop();
     const session = this.session;
     this.session = undefined;
     this.onGone(this);
     // A ChatApp user's rooms end with the connection: the core's guest teardown sends the
     // LeaveMessages (seed §7.b).
-    if (session) void this.gw.node.end(session).catch((err: unknown) => this.gw.observer.internalError?.(err));
+    connectionGone(this.gw.node, this.gw.observer, reason, session);
   }
 }

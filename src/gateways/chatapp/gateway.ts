@@ -12,6 +12,7 @@ export const defaultChatappOptions: ChatappGatewayOptions = {
   messageTimeoutMs: 10_000,
   connectTimeoutMs: 60_000,
   maxInbox: 256,
+  maxInFlight: 128,
   snapshotStallMs: 30_000,
 };
 

@@ -3,8 +3,7 @@ import { nameKey } from '../../vocabulary/name-keys.js';
 import type { RoomView } from '../../core/rooms.js';
 import type { Session } from '../../core/session.js';
 import { byteLength, encodeError, encodeMessage, formatTimestamp, Limits, type AppMessage, type MessageType } from './codec.js';
-import type { ChatappConnection } from './chatapp-connection.js';
-import { CHATAPP_PROTOCOL, SERVER } from './context.js';
+import { CHATAPP_PROTOCOL, SERVER, type ChatappClient } from './context.js';
 import { AppErrorCode, AppFault, appCode } from './errors.js';
 import { announcement, chatBytes } from './events.js';
 import { appRoom, checkName, coreRoom, nameFault } from './names.js';
@@ -17,10 +16,10 @@ import { sendSnapshot } from './snapshot.js';
 interface Handler {
   needs: 'any' | 'session';
   checksSender: boolean;
-  run(c: ChatappConnection, m: AppMessage): Promise<void> | void;
+  run(c: ChatappClient, m: AppMessage): Promise<void> | void;
 }
 
-function session(c: ChatappConnection): Session {
+function session(c: ChatappClient): Session {
   if (!c.session) throw new AppFault(AppErrorCode.GENERIC, 'ERROR: send a ConnectionMessage CONNECT first');
   return c.session;
 }

@@ -2,8 +2,7 @@ import { ErrorCode } from '../../vocabulary/errors.js';
 import { nameKey } from '../../vocabulary/name-keys.js';
 import type { Connection } from '../../ports/connection.js';
 import { encodeMessage, formatTimestamp } from './codec.js';
-import type { ChatappConnection } from './chatapp-connection.js';
-import { SERVER } from './context.js';
+import { SERVER, type ChatappClient } from './context.js';
 import { appRoom } from './names.js';
 
 /** Rooms read per store query while the snapshot is made. */
@@ -26,7 +25,7 @@ const DRAIN_POLL_MS = 5;
  * (`c <room>` keys), so the rooms created meanwhile are not told twice; undefined if the
  * connection ended first.
  */
-export async function sendSnapshot(c: ChatappConnection): Promise<Set<string> | undefined> {
+export async function sendSnapshot(c: ChatappClient): Promise<Set<string> | undefined> {
   const now = formatTimestamp(Date.now());
   const seen = new Set<string>();
   for (let after = ''; ;) {

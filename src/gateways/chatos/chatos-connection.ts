@@ -4,20 +4,19 @@ import { ErrorCode } from '../../vocabulary/errors.js';
 import type { ChatEvent, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
+import { EarlyEvents } from '../early-events.js';
 import { OrderedReplies } from '../ordered-replies.js';
+import { RequestQueue } from '../request-queue.js';
+import { connectionGone } from '../session-end.js';
 import { encodeError, PacketDecoder, type Decoded } from './codec.js';
-import type { ChatosContext } from './context.js';
+import type { ChatosClient, ChatosContext, ChatosState } from './context.js';
 import { ChatosError, ChatosFault, chatosCode } from './errors.js';
 import { encodedEvent } from './events.js';
 import { handlers } from './handlers.js';
 
-/** docs/chatos.md §7: 'login' until a login packet succeeds, then 'chat' until the connection ends. */
-export type ChatosState = 'login' | 'logging-in' | 'chat' | 'closed';
 
 /** What the connection handles in order: packets, and (non-fatal) packets that could not be read. */
 type Item = Decoded;
-
-const EARLY_EVENTS_MAX = 1000;
 
 /**
  * One ChatOS client: decodes its packets, handles them one at a time in arrival order, answers
@@ -25,7 +24,7 @@ const EARLY_EVENTS_MAX = 1000;
  * an error to its packet), and is its session's sink. A chat packet's ACK waits for its commit
  * while the next packets are read (docs/chatos.md §5.7), so one commit serves a whole pipeline.
  */
-export class ChatosConnection implements SessionSink {
+export class ChatosConnection implements SessionSink, ChatosClient {
   state: ChatosState = 'login';
   session: Session | undefined;
   readonly openedAt = Date.now();
@@ -41,10 +40,14 @@ export class ChatosConnection implements SessionSink {
   /** Answers to the packet ids accepted lately, for retransmissions (bounded by options.recentIds). */
   readonly recent = new Map<bigint, Promise<Uint8Array>>();
   private readonly decoder: PacketDecoder;
-  private readonly inbox: Item[] = [];
-  private running = false;
+  /**
+   * Packets run one at a time, in order: the login completes before the chat packet after it. A
+   * chat packet is done once its message is queued for storage; at maxInFlight answers not yet
+   * written, the next packet waits for one (§5.7).
+   */
+  private readonly inbox: RequestQueue<Item>;
   /** Events that arrived while the login was being completed: sent after its ACK. */
-  private early: ChatEvent[] | null = null;
+  private readonly early = new EarlyEvents();
   /** Answers still waiting for an earlier one (an ACK waits for its message to be durable). */
   private readonly replies: OrderedReplies;
 
@@ -53,6 +56,7 @@ export class ChatosConnection implements SessionSink {
     this.replies = new OrderedReplies((bytes) => {
       if (this.state !== 'closed') this.conn.send(bytes);
     }, gw.options.maxInFlight);
+    this.inbox = new RequestQueue((item) => this.dispatch(item), gw.options.maxInbox, () => !this.closed, () => this.replies.room());
     conn.onData((bytes) => this.onData(bytes));
     conn.onClose((reason) => this.onClosed(reason));
   }
@@ -99,16 +103,14 @@ export class ChatosConnection implements SessionSink {
     this.session = session;
     this.state = 'chat';
     this.reply(ack);
-    const early = this.early ?? [];
-    this.early = null;
-    for (const e of early) this.notify(e);
+    for (const e of this.early.release()) this.notify(e);
   }
 
   /** The login was refused: the client may try another nickname. */
   loginFailed(): void {
     if (this.state === 'closed') return;
     this.state = 'login';
-    this.early = null;
+    this.early.drop();
   }
 
   // ---- SessionSink ----
@@ -116,9 +118,7 @@ export class ChatosConnection implements SessionSink {
   notify(event: ChatEvent): void {
     if (this.state === 'closed') return;
     if (this.state !== 'chat') {
-      this.early ??= [];
-      if (this.early.length < EARLY_EVENTS_MAX) this.early.push(event);
-      else this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
+      if (!this.early.push(event)) this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
       return;
     }
     const bytes = encodedEvent(event);
@@ -141,7 +141,7 @@ export class ChatosConnection implements SessionSink {
       this.partialSince = undefined;
       const abandoned = this.decoder.abandon();
       if (abandoned) this.enqueue(abandoned);
-      this.pump();
+      this.inbox.pump();
     }
   }
 
@@ -162,40 +162,13 @@ export class ChatosConnection implements SessionSink {
     // A packet that began in these bytes (after one that ended in them) starts its clock now.
     if (!this.decoder.partial) this.partialSince = undefined;
     else if (!hadPartial || items.length > 0) this.partialSince = this.lastSeen;
-    this.pump();
+    this.inbox.pump();
   }
 
   private enqueue(item: Item): boolean {
-    if (this.inbox.length >= this.gw.options.maxInbox) {
-      this.fail(ChatosError.TRY_LATER, 'too many packets waiting for an answer', { code: ErrorCode.RATE_LIMITED, text: 'inbox full' });
-      return false;
-    }
-    this.inbox.push(item);
-    return true;
-  }
-
-  private pump(): void {
-    if (!this.running) void this.drain();
-  }
-
-  /**
-   * Packets run one at a time, in order: the login completes before the chat packet after it. A
-   * chat packet is done once its message is queued for storage; at maxInFlight answers not yet
-   * written, the next packet waits for one (§5.7).
-   */
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.inbox.length > 0 && this.state !== 'closed') {
-        const item = this.inbox.shift() as Item;
-        const room = this.replies.room();
-        if (room) await room;
-        if (this.closed) break;
-        await this.dispatch(item);
-      }
-    } finally {
-      this.running = false;
-    }
+    if (this.inbox.push(item)) return true;
+    this.fail(ChatosError.TRY_LATER, 'too many packets waiting for an answer', { code: ErrorCode.RATE_LIMITED, text: 'inbox full' });
+    return false;
   }
 
   private async dispatch(item: Item): Promise<void> {
@@ -217,16 +190,15 @@ export class ChatosConnection implements SessionSink {
   }
 
   private onClosed(reason: CloseReason): void {
-    this.gw.observer.closed?.(reason, this.session?.name);
     this.state = 'closed';
-    this.early = null;
-    this.inbox.length = 0;
+    this.early.drop();
+    this.inbox.clear();
     this.replies.clear();
     this.partialSince = undefined;
     const session = this.session;
     this.session = undefined;
     this.onGone(this);
-    if (session) void this.gw.node.end(session).catch((err: unknown) => this.gw.observer.internalError?.(err));
+    connectionGone(this.gw.node, this.gw.observer, reason, session);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { ChatNode } from '../../core/node.js';
-import type { CloseReason } from '../../ports/connection.js';
+import type { SessionSink } from '../../core/events.js';
+import type { Session } from '../../core/session.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
 
 export interface ChatosGatewayOptions {
   /**
@@ -38,3 +40,28 @@ export interface ChatosContext {
 
 /** The protocol name of ChatOS sessions in the core. */
 export const CHATOS_PROTOCOL = 'chatos';
+
+/** docs/chatos.md §7: 'login' until a login packet succeeds, then 'chat' until the connection ends. */
+export type ChatosState = 'login' | 'logging-in' | 'chat' | 'closed';
+
+/** What the packet handlers (handlers.ts) may do with a connection: ChatosConnection is one. */
+export interface ChatosClient extends SessionSink {
+  readonly gw: ChatosContext;
+  readonly conn: Connection;
+  state: ChatosState;
+  readonly session: Session | undefined;
+  readonly closed: boolean;
+  /** Makes this connection's client ids its own (ChatOS ids count per connection). */
+  readonly nonce: string;
+  /** Answers to the packet ids accepted lately, for retransmissions. */
+  readonly recent: Map<bigint, Promise<Uint8Array>>;
+  remember(id: bigint, answer: Promise<Uint8Array>): void;
+  /** Answers the packet being handled, after the answers of the packets before it. */
+  reply(bytes: Uint8Array): void;
+  /** An answer known later (an ACK once its message is durable); `answer` must not reject. */
+  replyLater(answer: Promise<Uint8Array>): void;
+  /** The session is in the general chat: its ACK, then the events held meanwhile. */
+  loggedIn(session: Session, ack: Uint8Array): void;
+  /** The login was refused: the client may try another nickname. */
+  loginFailed(): void;
+}

@@ -2,8 +2,7 @@ import { DEFAULT_ROOM, type Opened } from '../../core/node.js';
 import { nameKey } from '../../vocabulary/name-keys.js';
 import type { Session } from '../../core/session.js';
 import { encodeAck, encodeError, encodePrivateAnswer, type Packet, type PacketName } from './codec.js';
-import { CHATOS_PROTOCOL } from './context.js';
-import type { ChatosConnection } from './chatos-connection.js';
+import { CHATOS_PROTOCOL, type ChatosClient } from './context.js';
 import { ChatosError, ChatosFault } from './errors.js';
 
 /**
@@ -12,13 +11,13 @@ import { ChatosError, ChatosFault } from './errors.js';
  */
 interface Handler<N extends PacketName> {
   needs: 'any' | 'login' | 'session';
-  run(c: ChatosConnection, p: Extract<Packet, { op: N }>): Promise<void> | void;
+  run(c: ChatosClient, p: Extract<Packet, { op: N }>): Promise<void> | void;
 }
 type Table = { [N in PacketName]: Handler<N> };
 
 const GENERAL_KEY = nameKey(DEFAULT_ROOM);
 
-function session(c: ChatosConnection): Session {
+function session(c: ChatosClient): Session {
   if (!c.session) throw new ChatosFault(ChatosError.BAD_DATA, 'log in first');
   return c.session;
 }
@@ -28,7 +27,7 @@ function required(value: string, what: string): void {
 }
 
 /** A user the packet names, as the core resolves it (error 3 when there is none); never oneself. */
-async function peer(c: ChatosConnection, nick: string): Promise<{ key: string; name: string }> {
+async function peer(c: ChatosClient, nick: string): Promise<{ key: string; name: string }> {
   const who = await c.gw.node.resolveUser(nick);
   if (who.key === session(c).key) throw new ChatosFault(ChatosError.BAD_DATA, 'a private connection needs another user');
   return who;

@@ -1,5 +1,10 @@
 import type { ChatNode } from '../../core/node.js';
-import type { CloseReason } from '../../ports/connection.js';
+import type { SessionSink } from '../../core/events.js';
+import type { Session } from '../../core/session.js';
+import type { MessageId } from '../../core/types.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
+import type { ReplyCode } from './replies.js';
+import type { CpState } from './states.js';
 
 export interface CpGatewayOptions {
   /**
@@ -38,3 +43,25 @@ export interface CpContext {
 
 /** The protocol name of CP sessions in the core. */
 export const CP_PROTOCOL = 'cp';
+
+/** What the command handlers (handlers.ts) may do with a connection: CpConnection is one. */
+export interface CpClient extends SessionSink {
+  readonly gw: CpContext;
+  readonly conn: Connection;
+  state: CpState;
+  session: Session | undefined;
+  /** The name USER gave, until PASS checks it. */
+  userName: string | undefined;
+  /** When the connection last had no session (opened, or TERM): the login deadline counts from it. */
+  loggedOutSince: number;
+  readonly closed: boolean;
+  /** Answers the PDU being handled; it leaves after the replies of the PDUs before it. */
+  reply(code: ReplyCode, detail?: string): void;
+  /** Answers an SMSG handed to storage: 240 once durable, 540 (and Error Processing) if not (§7.4). */
+  replyWhenStored(durable: Promise<unknown>): void;
+  requireSession(): Session;
+  /** An RMSG handed these mailbox messages over; they stay in the mailbox until confirmed (§8.4). */
+  downloaded(session: Session, ids: readonly MessageId[]): void;
+  /** The download's last reply has been written out: what the client sends next confirms it. */
+  downloadWritten(): void;
+}

@@ -5,8 +5,10 @@ import type { Session } from '../../core/session.js';
 import type { MessageId } from '../../core/types.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import { OrderedReplies } from '../ordered-replies.js';
+import { RequestQueue } from '../request-queue.js';
+import { connectionGone } from '../session-end.js';
 import { CommandDecoder, encodeReply, type CommandName, type Decoded } from './codec.js';
-import type { CpContext } from './context.js';
+import type { CpClient, CpContext } from './context.js';
 import { handlers } from './handlers.js';
 import { REPLY_TEXT, Reply, type ReplyCode } from './replies.js';
 import { allowedIn, faultOutcome, timeoutOutcome, type CpState, type Outcome } from './states.js';
@@ -34,7 +36,7 @@ interface Download {
  * that order, holds the seed's state, and is its session's sink. An SMSG's reply waits for its
  * commit while the next SMSGs are read (docs/cp.md §7.4), so one commit serves a whole pipeline.
  */
-export class CpConnection implements SessionSink {
+export class CpConnection implements SessionSink, CpClient {
   state: CpState = 'idle';
   session: Session | undefined;
   /** The name USER gave, until PASS checks it. */
@@ -44,8 +46,11 @@ export class CpConnection implements SessionSink {
   /** Since when the connection has been without a session: its opening, then each logout. */
   loggedOutSince = Date.now();
   private readonly decoder: CommandDecoder;
-  private readonly inbox: Item[] = [];
-  private running = false;
+  /**
+   * §7.4: an SMSG is read while earlier ones wait for their commit, up to maxInFlight; any other
+   * PDU waits until every earlier reply is out, and meets the state they describe.
+   */
+  private readonly inbox: RequestQueue<Item>;
   private readonly replies: OrderedReplies;
   /** A message handed to storage was not stored: Error Processing from the next PDU read (§7.4). */
   private storeFailed = false;
@@ -58,6 +63,12 @@ export class CpConnection implements SessionSink {
     this.replies = new OrderedReplies((bytes) => {
       if (this.state !== 'closed') this.conn.send(bytes);
     }, gw.options.maxInFlight);
+    this.inbox = new RequestQueue(
+      (item) => this.dispatch(item),
+      gw.options.maxInbox,
+      () => !this.closed,
+      (item) => (isSmsg(item) ? this.replies.room() : this.replies.settled()),
+    );
     conn.onData((bytes) => this.onData(bytes));
     conn.onClose((reason) => this.onClosed(reason));
   }
@@ -125,7 +136,7 @@ export class CpConnection implements SessionSink {
     const command = this.decoder.partialCommand();
     this.decoder.reset();
     this.enqueue({ kind: 'timeout', command, arrivedAt: this.bytesIn });
-    this.pump();
+    this.inbox.pump();
   }
 
   /**
@@ -157,39 +168,14 @@ export class CpConnection implements SessionSink {
     // A PDU that began in these bytes (after one that ended in them) starts its clock now.
     if (!this.decoder.hasPartial) this.partialSince = undefined;
     else if (!hadPartial || items.length > 0) this.partialSince = Date.now();
-    this.pump();
+    this.inbox.pump();
   }
 
   private enqueue(item: Item): boolean {
-    if (this.inbox.length >= this.gw.options.maxInbox) {
-      this.reply(Reply.BAD_COMMAND, 'too many PDUs waiting for a reply');
-      this.close({ code: ErrorCode.RATE_LIMITED, text: 'too many PDUs in flight' });
-      return false;
-    }
-    this.inbox.push(item);
-    return true;
-  }
-
-  private pump(): void {
-    if (!this.running) void this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.inbox.length > 0 && this.state !== 'closed') {
-        const item = this.inbox.shift() as Item;
-        // §7.4: an SMSG is read while earlier ones wait for their commit, up to maxInFlight; any
-        // other PDU waits until every earlier reply is out, and meets the state they describe.
-        const wait = isSmsg(item) ? this.replies.room() : this.replies.settled();
-        if (wait) await wait;
-        if (this.closed) break;
-        if (this.storeFailed) this.enterErrorProcessing();
-        await this.dispatch(item);
-      }
-    } finally {
-      this.running = false;
-    }
+    if (this.inbox.push(item)) return true;
+    this.reply(Reply.BAD_COMMAND, 'too many PDUs waiting for a reply');
+    this.close({ code: ErrorCode.RATE_LIMITED, text: 'too many PDUs in flight' });
+    return false;
   }
 
   /** A message handed to storage failed: the PDUs read from now on meet Error Processing. */
@@ -230,6 +216,7 @@ export class CpConnection implements SessionSink {
   }
 
   private async dispatch(item: Item): Promise<void> {
+    if (this.storeFailed) this.enterErrorProcessing();
     await this.confirmDownload(item);
     if (item.kind === 'timeout') return this.apply(timeoutOutcome(this.state, item.command));
     if (item.kind === 'malformed') return this.apply(faultOutcome(this.state, item.command, item.fault, item.detail));
@@ -251,9 +238,8 @@ export class CpConnection implements SessionSink {
   }
 
   private onClosed(reason: CloseReason): void {
-    this.gw.observer.closed?.(reason, this.session?.name);
     this.state = 'closed';
-    this.inbox.length = 0;
+    this.inbox.clear();
     this.replies.clear();
     this.partialSince = undefined;
     // An unconfirmed download stays in the mailbox: the next RMSG sends it again.
@@ -261,7 +247,7 @@ export class CpConnection implements SessionSink {
     const session = this.session;
     this.session = undefined;
     this.onGone(this);
-    if (session) void this.gw.node.end(session).catch((err: unknown) => this.gw.observer.internalError?.(err));
+    connectionGone(this.gw.node, this.gw.observer, reason, session);
   }
 }
 

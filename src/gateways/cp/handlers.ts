@@ -5,15 +5,14 @@ import { isRoomTarget } from '../../vocabulary/names.js';
 import type { ChatMessage } from '../../core/types.js';
 import { encodeDownload, type Command, type CommandName } from './codec.js';
 import { ConnectionClosedError } from '../../ports/connection.js';
-import { CP_PROTOCOL } from './context.js';
-import type { CpConnection } from './cp-connection.js';
+import { CP_PROTOCOL, type CpClient } from './context.js';
 import { Reply } from './replies.js';
 
 /**
  * One handler per CP command (docs/cp.md §5). The connection checks the state against ALLOWED (states.ts)
  * before calling it; each handler answers and sets the next state itself.
  */
-type Handler<C extends CommandName> = (c: CpConnection, pdu: Extract<Command, { command: C }>) => Promise<void> | void;
+type Handler<C extends CommandName> = (c: CpClient, pdu: Extract<Command, { command: C }>) => Promise<void> | void;
 type Table = { [C in CommandName]: Handler<C> };
 
 /** Core refusals an SMSG answers with 540 (the rest are 545 or 500, see SMSG). */

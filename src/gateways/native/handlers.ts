@@ -6,7 +6,7 @@ import { CAPABILITIES, PROTOCOL_VERSIONS, type FrameOf, type FrameTypeName } fro
 import { filesOf, wireMembers, wireMessage } from './convert.js';
 import { download, putPiece } from './files.js';
 import { roomListPage } from './room-list.js';
-import { requireSession, type NativeConnection } from './native-connection.js';
+import { requireSession, type NativeClient } from './context.js';
 
 /**
  * One handler per client frame (docs/protocol.md §7). `needs` is checked before the handler runs:
@@ -14,19 +14,19 @@ import { requireSession, type NativeConnection } from './native-connection.js';
  */
 interface Handler<T extends FrameTypeName> {
   needs: 'any' | 'session' | 'no-session';
-  run(c: NativeConnection, f: FrameOf<T>): Promise<void> | void;
+  run(c: NativeClient, f: FrameOf<T>): Promise<void> | void;
 }
 type Table = { [T in FrameTypeName]?: Handler<T> };
 
 const PROTOCOL = 'native';
 
-function joined(c: NativeConnection, ref: number, v: RoomView): void {
+function joined(c: NativeClient, ref: number, v: RoomView): void {
   c.send({ type: 'JOINED', ref, room: v.room, topic: v.topic, members: wireMembers(v.members), history: v.history.map(wireMessage), ...filesOf(v.history) });
 }
 
 type Replay = 'mailbox' | { since: number };
 
-async function login(c: NativeConnection, ref: number, open: () => Promise<Opened>, replay: Replay): Promise<void> {
+async function login(c: NativeClient, ref: number, open: () => Promise<Opened>, replay: Replay): Promise<void> {
   c.beginLogin();
   let opened: Opened;
   try {

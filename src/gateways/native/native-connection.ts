@@ -1,5 +1,5 @@
 import type { ChatEvent, SessionSink } from '../../core/events.js';
-import { ChatError, isChatError } from '../../core/errors.js';
+import { isChatError } from '../../core/errors.js';
 import { ErrorCode } from '../../vocabulary/errors.js';
 import type { Opened } from '../../core/node.js';
 import type { Session } from '../../core/session.js';
@@ -7,20 +7,20 @@ import type { ChatMessage } from '../../core/types.js';
 import { encodeFrame, FrameDecoder } from '../../protocol/codec.js';
 import type { Frame } from '../../protocol/frames.js';
 import { ConnectionClosedError, type CloseReason, type Connection } from '../../ports/connection.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext, NativeClient, NativeState } from './context.js';
 import { msgFrame } from './convert.js';
 import { encodedEvent } from './encode-cache.js';
 import type { FileChannel } from './files.js';
 import { handlers } from './handlers.js';
+import { EarlyEvents } from '../early-events.js';
+import { RequestQueue } from '../request-queue.js';
+import { connectionGone } from '../session-end.js';
 
-/** Server side of the state machine in docs/protocol.md §6. */
-export type NativeState = 'handshake' | 'unauthenticated' | 'authenticated' | 'closed';
 
-const EARLY_EVENTS_MAX = 1000;
 const REPLAY_SLICE = 64;
 
 /** One native-protocol client: decodes its frames, runs them in order, and is its session's sink. */
-export class NativeConnection implements SessionSink {
+export class NativeConnection implements SessionSink, NativeClient {
   state: NativeState = 'handshake';
   session: Session | undefined;
   /** When the connection was accepted: the login deadline counts from here (§9.4). */
@@ -32,13 +32,14 @@ export class NativeConnection implements SessionSink {
   /** This connection as the channel of its file transfers. */
   readonly files: FileChannel = channelOf(this);
   private readonly decoder: FrameDecoder;
-  private readonly inbox: Frame[] = [];
-  private running = false;
+  /** Frames run one at a time, in order: a JOIN completes before the SEND that follows it. */
+  private readonly inbox: RequestQueue<Frame>;
   /** Events that arrived while a login was being completed: sent after SESSION and the replay. */
-  private early: ChatEvent[] | null = null;
+  private readonly early = new EarlyEvents();
 
   constructor(readonly conn: Connection, readonly gw: GatewayContext, private readonly onGone: (c: NativeConnection) => void) {
     this.decoder = new FrameDecoder({ maxFrame: gw.options.maxFrame });
+    this.inbox = new RequestQueue((frame) => this.dispatch(frame), gw.options.maxInbox, () => this.state !== 'closed');
     conn.onData((bytes) => this.onData(bytes));
     conn.onClose((reason) => this.onClosed(reason));
   }
@@ -69,9 +70,8 @@ export class NativeConnection implements SessionSink {
   // ---- SessionSink ----
 
   notify(event: ChatEvent): void {
-    if (this.early) {
-      if (this.early.length < EARLY_EVENTS_MAX) this.early.push(event);
-      else this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
+    if (this.early.holding) {
+      if (!this.early.push(event)) this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
       return;
     }
     const bytes = encodedEvent(event);
@@ -87,11 +87,11 @@ export class NativeConnection implements SessionSink {
 
   /** Called before the core opens the session, so no event is lost or sent before SESSION. */
   beginLogin(): void {
-    this.early = [];
+    this.early.hold();
   }
 
   abortLogin(): void {
-    this.early = null;
+    this.early.drop();
   }
 
   async completeLogin(ref: number, opened: Opened, replay: 'mailbox' | { since: number }): Promise<void> {
@@ -135,9 +135,7 @@ export class NativeConnection implements SessionSink {
     } catch (err) {
       if (!(err instanceof ConnectionClosedError)) throw err;
     } finally {
-      const early = this.early ?? [];
-      this.early = null;
-      for (const e of early) if (e.kind !== 'message' || !replayed.has(e.message.id)) this.notify(e);
+      for (const e of this.early.release()) if (e.kind !== 'message' || !replayed.has(e.message.id)) this.notify(e);
     }
   }
 
@@ -153,27 +151,12 @@ export class NativeConnection implements SessionSink {
         this.error(item.ref, item.code, item.text);
         continue;
       }
-      if (this.inbox.length >= this.gw.options.maxInbox) {
+      if (!this.inbox.push(item.frame)) {
         const ref = 'ref' in item.frame ? item.frame.ref : 0;
         this.error(ref, ErrorCode.RATE_LIMITED, 'too many requests in flight');
-        continue;
       }
-      this.inbox.push(item.frame);
     }
-    if (!this.running) void this.drain();
-  }
-
-  /** Frames run one at a time, in order: a JOIN completes before the SEND that follows it. */
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.inbox.length > 0 && this.state !== 'closed') {
-        const frame = this.inbox.shift() as Frame;
-        await this.dispatch(frame);
-      }
-    } finally {
-      this.running = false;
-    }
+    this.inbox.pump();
   }
 
   private async dispatch(frame: Frame): Promise<void> {
@@ -199,20 +182,14 @@ export class NativeConnection implements SessionSink {
   }
 
   private onClosed(reason: CloseReason): void {
-    this.gw.observer.closed?.(reason, this.session?.name);
     this.state = 'closed';
-    this.early = null;
-    this.inbox.length = 0;
+    this.early.drop();
+    this.inbox.clear();
     const session = this.session;
     this.session = undefined;
     this.onGone(this);
-    if (session) void this.gw.node.end(session).catch((err) => this.gw.observer.internalError?.(err));
+    connectionGone(this.gw.node, this.gw.observer, reason, session);
   }
-}
-
-export function requireSession(c: NativeConnection): Session {
-  if (!c.session) throw new ChatError('AUTH_REQUIRED', 'log in first');
-  return c.session;
 }
 
 function channelOf(c: NativeConnection): FileChannel {
