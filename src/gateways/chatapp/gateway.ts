@@ -4,6 +4,7 @@ import type { ChatNode } from '../../core/node.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import type { Gateway } from '../../ports/gateway.js';
 import { ChatappConnection } from './chatapp-connection.js';
+import { LiveConnections, sweepEvery } from '../live-connections.js';
 import { encodeError } from './codec.js';
 import { AppErrorCode } from './errors.js';
 import type { ChatappContext, ChatappGatewayOptions, ChatappObserver } from './context.js';
@@ -26,16 +27,13 @@ export const defaultChatappOptions: ChatappGatewayOptions = {
 export class ChatappGateway implements Gateway {
   readonly name = 'chatapp';
   private readonly ctx: ChatappContext;
-  private readonly live = new Set<ChatappConnection>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly live: LiveConnections<ChatappConnection>;
   private readonly unwatch: () => void;
 
   constructor(node: ChatNode, options: Partial<ChatappGatewayOptions> = {}, observer: ChatappObserver = {}) {
     this.ctx = { node, options: { ...defaultChatappOptions, ...options }, observer };
     const o = this.ctx.options;
-    const tick = Math.min(1000, Math.max(10, Math.min(o.messageTimeoutMs, o.connectTimeoutMs) / 4));
-    this.timer = setInterval(() => this.sweep(), tick);
-    this.timer.unref();
+    this.live = new LiveConnections(sweepEvery(o.messageTimeoutMs, o.connectTimeoutMs), (c, now) => c.checkTimers(now));
     this.unwatch = node.watch((event) => this.announce(event));
   }
 
@@ -44,7 +42,7 @@ export class ChatappGateway implements Gateway {
   }
 
   accept(conn: Connection): void {
-    this.live.add(new ChatappConnection(conn, this.ctx, (c) => this.live.delete(c)));
+    this.live.add((gone) => new ChatappConnection(conn, this.ctx, gone));
   }
 
   /** Error 2, the seed's CONNECTION ERROR, before CONNECT: the peer is named by its address. */
@@ -54,17 +52,13 @@ export class ChatappGateway implements Gateway {
   }
 
   close(): void {
-    clearInterval(this.timer);
     this.unwatch();
-    for (const c of [...this.live]) c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+    this.live.close((c) => c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down'));
   }
 
   private announce(event: ChatEvent): void {
     for (const c of this.live) c.announce(event);
   }
 
-  private sweep(): void {
-    const now = Date.now();
-    for (const c of this.live) c.checkTimers(now);
-  }
+
 }

@@ -6,6 +6,7 @@ import { encodeError, Limits } from './codec.js';
 import { ChatosError } from './errors.js';
 import type { ChatosContext, ChatosGatewayOptions, ChatosObserver } from './context.js';
 import { ChatosConnection } from './chatos-connection.js';
+import { LiveConnections, sweepEvery } from '../live-connections.js';
 
 export const defaultChatosOptions: ChatosGatewayOptions = {
   packetTimeoutMs: 10_000,
@@ -23,15 +24,12 @@ export const defaultChatosOptions: ChatosGatewayOptions = {
 export class ChatosGateway implements Gateway {
   readonly name = 'chatos';
   private readonly ctx: ChatosContext;
-  private readonly live = new Set<ChatosConnection>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly live: LiveConnections<ChatosConnection>;
 
   constructor(node: ChatNode, options: Partial<ChatosGatewayOptions> = {}, observer: ChatosObserver = {}) {
     this.ctx = { node, options: { ...defaultChatosOptions, ...options }, observer };
     const o = this.ctx.options;
-    const tick = Math.min(1000, Math.max(10, Math.min(o.packetTimeoutMs, o.loginTimeoutMs) / 4));
-    this.timer = setInterval(() => this.sweep(), tick);
-    this.timer.unref();
+    this.live = new LiveConnections(sweepEvery(o.packetTimeoutMs, o.loginTimeoutMs), (c, now) => c.checkTimers(now));
   }
 
   get connections(): number {
@@ -39,7 +37,7 @@ export class ChatosGateway implements Gateway {
   }
 
   accept(conn: Connection): void {
-    this.live.add(new ChatosConnection(conn, this.ctx, (c) => this.live.delete(c)));
+    this.live.add((gone) => new ChatosConnection(conn, this.ctx, gone));
   }
 
   /** Error 7 (the server cannot serve this now) before the login packet is read, then the end. */
@@ -50,12 +48,6 @@ export class ChatosGateway implements Gateway {
 
   /** ChatOS has no goodbye packet: an error packet (7) says why, then the connection is closed. */
   close(): void {
-    clearInterval(this.timer);
-    for (const c of [...this.live]) c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (const c of this.live) c.checkTimers(now);
+    this.live.close((c) => c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down'));
   }
 }

@@ -5,6 +5,7 @@ import type { Gateway } from '../../ports/gateway.js';
 import { DEFAULT_MAX_DISCARD_BYTES } from './codec.js';
 import type { CpContext, CpGatewayOptions, CpObserver } from './context.js';
 import { CpConnection } from './cp-connection.js';
+import { LiveConnections, sweepEvery } from '../live-connections.js';
 
 export const defaultCpOptions: CpGatewayOptions = {
   pduTimeoutMs: 30_000,
@@ -21,15 +22,15 @@ export const defaultCpOptions: CpGatewayOptions = {
 export class CpGateway implements Gateway {
   readonly name = 'cp';
   private readonly ctx: CpContext;
-  private readonly live = new Set<CpConnection>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly live: LiveConnections<CpConnection>;
 
   constructor(node: ChatNode, options: Partial<CpGatewayOptions> = {}, observer: CpObserver = {}) {
     this.ctx = { node, options: { ...defaultCpOptions, ...options }, observer };
-    const o = this.ctx.options;
-    const tick = Math.min(1000, Math.max(10, Math.min(o.pduTimeoutMs, o.loginTimeoutMs) / 4));
-    this.timer = setInterval(() => this.sweep(), tick);
-    this.timer.unref();
+    const { pduTimeoutMs, loginTimeoutMs } = this.ctx.options;
+    this.live = new LiveConnections(sweepEvery(pduTimeoutMs, loginTimeoutMs), (c, now) => {
+      if (c.partialSince !== undefined) c.checkTimeout(now, pduTimeoutMs);
+      c.checkLogin(now, loginTimeoutMs);
+    });
   }
 
   get connections(): number {
@@ -37,7 +38,7 @@ export class CpGateway implements Gateway {
   }
 
   accept(conn: Connection): void {
-    this.live.add(new CpConnection(conn, this.ctx, (c) => this.live.delete(c)));
+    this.live.add((gone) => new CpConnection(conn, this.ctx, gone));
   }
 
   /** CP has no reply for a server that is full, nor a PDU to answer yet: the connection is just closed. */
@@ -47,16 +48,6 @@ export class CpGateway implements Gateway {
 
   /** CP has no goodbye PDU: connections are simply closed. */
   close(): void {
-    clearInterval(this.timer);
-    for (const c of [...this.live]) c.close({ code: ErrorCode.SHUTTING_DOWN, text: 'SHUTTING_DOWN' });
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    const { pduTimeoutMs, loginTimeoutMs } = this.ctx.options;
-    for (const c of this.live) {
-      if (c.partialSince !== undefined) c.checkTimeout(now, pduTimeoutMs);
-      c.checkLogin(now, loginTimeoutMs);
-    }
+    this.live.close((c) => c.close({ code: ErrorCode.SHUTTING_DOWN, text: 'SHUTTING_DOWN' }));
   }
 }

@@ -5,6 +5,7 @@ import { encodeFrame } from '../../protocol/codec.js';
 import type { GatewayContext, GatewayObserver, NativeGatewayOptions } from './context.js';
 import { FileStream } from './file-stream.js';
 import { NativeConnection } from './native-connection.js';
+import { LiveConnections } from '../live-connections.js';
 
 export const defaultNativeOptions: NativeGatewayOptions = {
   heartbeatMs: 25_000,
@@ -21,15 +22,13 @@ export const defaultNativeOptions: NativeGatewayOptions = {
  */
 export class NativeGateway {
   private readonly ctx: GatewayContext;
-  private readonly live = new Set<NativeConnection>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly live: LiveConnections<NativeConnection>;
 
   constructor(node: ChatNode, options: Partial<NativeGatewayOptions> = {}, observer: GatewayObserver = {}) {
     this.ctx = { node, options: { ...defaultNativeOptions, ...options }, observer };
     const o = this.ctx.options;
     const tick = Math.max(10, Math.min(o.heartbeatMs, o.heartbeatTimeoutMs, o.loginTimeoutMs) / 2);
-    this.timer = setInterval(() => this.keepalive(), tick);
-    this.timer.unref();
+    this.live = new LiveConnections(tick, (c, now) => this.keepalive(c, now));
   }
 
   get connections(): number {
@@ -37,7 +36,7 @@ export class NativeGateway {
   }
 
   accept(conn: Connection): void {
-    this.live.add(new NativeConnection(conn, this.ctx, (c) => this.live.delete(c)));
+    this.live.add((gone) => new NativeConnection(conn, this.ctx, gone));
   }
 
   /**
@@ -56,24 +55,20 @@ export class NativeGateway {
   }
 
   close(): void {
-    clearInterval(this.timer);
-    for (const c of [...this.live]) c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+    this.live.close((c) => c.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down'));
   }
 
-  private keepalive(): void {
-    const now = Date.now();
+  private keepalive(c: NativeConnection, now: number): void {
     const { heartbeatMs, heartbeatTimeoutMs, loginTimeoutMs } = this.ctx.options;
-    for (const c of this.live) {
-      const quiet = now - c.lastSeen;
-      if (c.state !== 'authenticated' && c.state !== 'closed' && now - c.openedAt >= loginTimeoutMs) {
-        // PINGs keep a connection alive, not unauthenticated forever (§9.4).
-        c.fail(ErrorCode.LOGIN_TIMEOUT, 'no login in time');
-      } else if (quiet > heartbeatTimeoutMs) {
-        this.ctx.observer.error?.(ErrorCode.KEEPALIVE_TIMEOUT);
-        c.conn.destroy({ code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'KEEPALIVE_TIMEOUT' });
-      } else if (quiet >= heartbeatMs && c.state !== 'handshake') {
-        c.send({ type: 'PING', n: ++c.pings });
-      }
+    const quiet = now - c.lastSeen;
+    if (c.state !== 'authenticated' && c.state !== 'closed' && now - c.openedAt >= loginTimeoutMs) {
+      // PINGs keep a connection alive, not unauthenticated forever (§9.4).
+      c.fail(ErrorCode.LOGIN_TIMEOUT, 'no login in time');
+    } else if (quiet > heartbeatTimeoutMs) {
+      this.ctx.observer.error?.(ErrorCode.KEEPALIVE_TIMEOUT);
+      c.conn.destroy({ code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'KEEPALIVE_TIMEOUT' });
+    } else if (quiet >= heartbeatMs && c.state !== 'handshake') {
+      c.send({ type: 'PING', n: ++c.pings });
     }
   }
 }
