@@ -94,3 +94,21 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Pings the server after `intervalMs` of silence (one PING until something comes back) and calls
+ * `silent` after `timeoutMs` of it: a connection that died without a word is noticed.
+ */
+export function startHeartbeat(link: Link, hb: { intervalMs: number; timeoutMs: number }, nextPing: () => number, silent: (quietMs: number) => void): void {
+  const tick = Math.max(10, Math.min(hb.intervalMs, hb.timeoutMs) / 2);
+  link.heartbeat = setInterval(() => {
+    const now = Date.now();
+    const quiet = now - link.lastReceived;
+    if (quiet >= hb.timeoutMs) {
+      silent(quiet);
+    } else if (quiet >= hb.intervalMs && link.lastPinged <= link.lastReceived) {
+      link.lastPinged = now;
+      writeFrame(link, { type: 'PING', n: nextPing() });
+    }
+  }, tick);
+}
