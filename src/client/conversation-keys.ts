@@ -73,3 +73,19 @@ export function conversationsOf(from: string, to: readonly string[], me: string)
 export function historyTarget(ref: ConversationRef): string {
   return ref.targets[0] ?? ref.name;
 }
+
+/**
+ * Splits what a user typed as recipients ("#general, bob carol") into targets, without
+ * repeats (compared as the server compares names).
+ */
+export function parseTargets(input: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of input.split(/[\s,;]+/)) {
+    const t = raw.trim();
+    if (t === '' || t === '#' || seen.has(displayKey(t))) continue;
+    seen.add(displayKey(t));
+    out.push(t);
+  }
+  return out;
+}

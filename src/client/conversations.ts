@@ -21,7 +21,7 @@ import {
 import { TYPING_SHOWN_MS, type TypingUsers } from './typing.js';
 
 export * from './typing.js';
-export { conversationsOf, dmRef, historyTarget, refForTargets, roomRef, type ConversationKind, type ConversationRef } from './conversation-keys.js';
+export { conversationsOf, dmRef, historyTarget, parseTargets, refForTargets, roomRef, type ConversationKind, type ConversationRef } from './conversation-keys.js';
 export { acknowledge, mergeMessages, newestId, oldestId, setDelivery, type Delivery, type Hole, type Merged, type ShownMessage } from './message-list.js';
 
 /** What is known about messages older than the oldest one loaded. */

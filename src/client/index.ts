@@ -7,3 +7,5 @@ export type { ClientTransport, ClientTransportKind, TransportClosed, TransportEv
 export { wsTransport, type WebSocketConstructor, type WebSocketLike, type WsTransportOptions } from './transport-ws.js';
 export type * from './types.js';
 export * from './conversations.js';
+export * from './session.js';
+export { displayKey, isRoomTarget } from '../vocabulary/names.js';

@@ -16,14 +16,9 @@ export const PASSWORD_VARIABLE = 'CONFAB_PASSWORD';
 const DEFAULT_WS_PORT = '8080';
 const SCHEMES = ['quic:', 'tls:', 'ws:', 'wss:', 'tcp:'];
 
-export type LoginMode = 'login' | 'register' | 'guest';
+import type { Credentials, LoginMode } from '../../client/session-types.js';
 
-export interface Credentials {
-  mode: LoginMode;
-  name: string;
-  /** '' for a guest. */
-  password: string;
-}
+export type { Credentials, LoginMode };
 
 export interface ChatFlags {
   fingerprint?: string;

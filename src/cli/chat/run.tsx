@@ -20,7 +20,7 @@ export async function runChat(launch: Launch, io: CliIo): Promise<void> {
   let quitDone: () => void = () => undefined;
   const quit = new Promise<void>((resolve) => (quitDone = resolve));
   const controller = new ChatController(launch, { onQuit: () => quitDone() });
-  const onSignal = (): void => controller.quit();
+  const onSignal = (): void => void controller.quit();
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   stdout.write(ALTERNATE_SCREEN);

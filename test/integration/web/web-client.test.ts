@@ -241,6 +241,39 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     await bob.sees('hey bob, it is alice');
   });
 
+  it('shows a direct message to several people as one conversation, and a reply there reaches them all', async () => {
+    // alice writes to bob and carol at once, from the page's "new message to several" form.
+    const carolGets = nextMessage(carol, 'to you both');
+    await alice.sidebar();
+    await alice.page.getByRole('button', { name: 'New message to several…' }).click();
+    await alice.page.getByLabel('To', { exact: true }).fill('bob, carol');
+    await alice.page.getByLabel('Message', { exact: true }).fill('to you both');
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await alice.title().filter({ hasText: 'bob, carol' }).waitFor();
+    await alice.message('to you both').and(alice.page.locator('[data-delivery="acknowledged"]')).waitFor();
+    assert.deepEqual([...(await carolGets).to].sort(), ['bob', 'carol']);
+
+    // In bob's browser it is the conversation of alice, bob and carol, not his DM with alice.
+    await bob.unreadBadge('alice,carol').filter({ hasText: '1' }).waitFor();
+    await bob.open('alice,carol');
+    await bob.title().filter({ hasText: 'alice, carol' }).waitFor();
+    await bob.sees('to you both');
+    await bob.open('alice');
+    await bob.sees('hey bob, it is alice');
+    assert.equal(await bob.message('to you both').count(), 0);
+
+    // bob's reply there goes to both of them.
+    const carolGetsReply = nextMessage(carol, 'a reply to you both');
+    await bob.open('alice,carol');
+    await bob.send('a reply to you both');
+    const reply = await carolGetsReply;
+    assert.equal(reply.from, 'bob');
+    assert.deepEqual([...reply.to].sort(), ['alice', 'carol']);
+    await alice.sees('a reply to you both');
+    const keys = await bob.page.locator('nav button.conversation').evaluateAll((els) => els.map((e) => e.getAttribute('data-key') ?? ''));
+    assert.deepEqual(keys.filter((k) => !k.startsWith('#')).sort(), ['alice', 'alice,carol', 'carol']);
+  });
+
   it('renders an <img onerror> payload as characters, with no side effect', async () => {
     await alice.open('#lobby');
     await bob.open('#lobby');

@@ -1,11 +1,11 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { totalUnread } from '../model/chat';
-import type { ChatSession } from '../session/session';
+import { totalUnread } from '../sdk';
+import type { WebSession } from '../session/session';
 import { ChatScreen } from './ChatScreen';
 import { SessionContext } from './context';
 import { LoginScreen, Restoring } from './LoginScreen';
 
-export function App({ session }: { session: ChatSession }) {
+export function App({ session }: { session: WebSession }) {
   const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const unread = totalUnread(state.chat);
   useEffect(() => {

@@ -35,7 +35,7 @@ export function ChatScreen({ state }: { state: AppState }) {
         <ConnectionStatus connection={state.connection} />
         <span className="me" data-testid="me">
           {chat.me}
-          {state.guest && <span className="tag">guest</span>}
+          {chat.guest && <span className="tag">guest</span>}
         </span>
         <button type="button" className="quiet" onClick={() => void session.signOut()}>
           Log out
@@ -57,7 +57,7 @@ export function ChatScreen({ state }: { state: AppState }) {
         {navOpen && <div className="scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />}
         <main className="main">
           <Notices notices={state.notices} />
-          <ConsentRequests users={chat.consentAsks} />
+          <ConsentRequests users={chat.consentRequests.map((r) => r.user)} />
           {composing ? (
             <ComposeView onDone={() => setComposing(false)} />
           ) : conv ? (

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { keyOf, parseTargets } from '../model/names';
+import { parseTargets } from '../sdk';
 import { useSession } from './context';
 
 /** A message to several rooms and users at once. */
@@ -15,7 +15,7 @@ export function ComposeView({ onDone }: { onDone: () => void }) {
     if (targets.length === 0) return setError('Name at least one room or user.');
     if (text.trim() === '') return setError('Write a message.');
     session.send(targets, text);
-    session.open(keyOf(targets[0]));
+    session.openWith(targets);
     onDone();
   };
 

@@ -8,7 +8,7 @@ import { useSession } from './context';
  * The message box of one conversation. Its draft lives in the session (and sessionStorage), so
  * a reconnect, a switch of conversation or a reload loses nothing typed.
  */
-export function Composer({ convKey, target }: { convKey: string; target: string }) {
+export function Composer({ convKey, targets, label }: { convKey: string; targets: readonly string[]; label: string }) {
   const session = useSession();
   const [text, setText] = useState(() => session.draft(convKey));
   const [files, setFiles] = useState<WireFile[]>([]);
@@ -19,13 +19,13 @@ export function Composer({ convKey, target }: { convKey: string; target: string 
   const change = (value: string): void => {
     setText(value);
     session.setDraft(convKey, value);
-    if (value !== '') session.typing(target);
+    if (value !== '') session.typing(convKey);
   };
 
   const submit = (e?: FormEvent): void => {
     e?.preventDefault();
     if ((text.trim() === '' && files.length === 0) || uploading > 0) return;
-    session.send([target], text, files);
+    session.send(targets, text, files);
     change('');
     setFiles([]);
     setError(undefined);
@@ -59,7 +59,7 @@ export function Composer({ convKey, target }: { convKey: string; target: string 
   };
 
   return (
-    <form className="composer" onSubmit={submit} aria-label={`Send a message to ${target}`}>
+    <form className="composer" onSubmit={submit} aria-label={`Send a message to ${label}`}>
       {(files.length > 0 || uploading > 0 || error) && (
         <div className="composer-files">
           {files.map((f) => (
@@ -86,14 +86,14 @@ export function Composer({ convKey, target }: { convKey: string; target: string 
           </svg>
         </label>
         <label htmlFor="composer-text" className="sr-only">
-          Message to {target}
+          Message to {label}
         </label>
         <textarea
           id="composer-text"
           ref={input}
           value={text}
           rows={1}
-          placeholder={`Message ${target}`}
+          placeholder={`Message ${label}`}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
           enterKeyHint="send"

@@ -1,6 +1,6 @@
-import type { ConnectionView } from '../session/session';
+import type { SessionView } from '../sdk';
 
-const LABEL: Readonly<Record<ConnectionView['state'], string>> = {
+const LABEL: Readonly<Record<SessionView['connection']['state'], string>> = {
   connected: 'Connected',
   connecting: 'Connecting…',
   disconnecting: 'Disconnecting…',
@@ -9,7 +9,7 @@ const LABEL: Readonly<Record<ConnectionView['state'], string>> = {
 };
 
 /** Always on screen: whether messages can flow right now. */
-export function ConnectionStatus({ connection }: { connection: ConnectionView }) {
+export function ConnectionStatus({ connection }: { connection: SessionView['connection'] }) {
   const { state, detail } = connection;
   return (
     <p className={`status status-${state}`} role="status" data-state={state} title={detail || undefined}>

@@ -12,10 +12,10 @@ export function ConsentRequests({ users }: { users: readonly string[] }) {
             <strong>{user}</strong> asks to send you direct messages.
           </p>
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void session.answerConsent(user, true)}>
+            <button type="button" className="primary" onClick={() => void session.attempt(() => session.answerConsent(user, true))}>
               Accept
             </button>
-            <button type="button" onClick={() => void session.answerConsent(user, false)}>
+            <button type="button" onClick={() => void session.attempt(() => session.answerConsent(user, false))}>
               Refuse
             </button>
           </div>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { Conversation } from '../model/chat';
-import { keyOf } from '../model/names';
+import type { Conversation } from '../sdk';
+import { displayKey } from '../sdk';
 import { Composer } from './Composer';
 import { useSession } from './context';
 import { MembersPanel } from './MembersPanel';
@@ -13,12 +13,12 @@ export function ConversationView({ conv, me }: { conv: Conversation; me: string 
   const [editing, setEditing] = useState(false);
   const [topic, setTopic] = useState(conv.topic);
   const isRoom = conv.kind === 'room';
-  const operator = conv.members.some((m) => keyOf(m.name) === keyOf(me) && m.operator);
+  const operator = conv.members.some((m) => displayKey(m.name) === displayKey(me) && m.operator);
   const online = conv.members.filter((m) => m.online).length;
 
   const saveTopic = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    if (!(await session.setTopic(conv.name, topic))) setEditing(false);
+    if (!(await session.attempt(() => session.setTopic(conv.name, topic)))) setEditing(false);
   };
 
   return (
@@ -60,7 +60,7 @@ export function ConversationView({ conv, me }: { conv: Conversation; me: string 
                 Edit topic
               </button>
             )}
-            <button type="button" className="danger" onClick={() => void session.leaveRoom(conv.name)}>
+            <button type="button" className="danger" onClick={() => void session.attempt(() => session.leave(conv.name))}>
               Leave
             </button>
           </div>
@@ -70,7 +70,7 @@ export function ConversationView({ conv, me }: { conv: Conversation; me: string 
         <div className="conversation-main">
           <MessageList conv={conv} />
           <TypingIndicator conv={conv} />
-          <Composer convKey={conv.key} target={conv.name} />
+          <Composer convKey={conv.key} targets={conv.targets} label={conv.name} />
         </div>
         {isRoom && <MembersPanel conv={conv} me={me} onClose={() => setMembersOpen(false)} />}
       </div>

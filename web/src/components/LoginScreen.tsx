@@ -22,7 +22,7 @@ export function LoginScreen({ state }: { state: AppState }) {
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setError(undefined);
-    const problem = await session.signIn(mode, name.trim(), password);
+    const problem = await session.signIn({ mode, name: name.trim(), password: mode === 'guest' ? '' : password });
     if (problem) setError(problem);
     else setPassword('');
   };

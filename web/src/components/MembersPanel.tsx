@@ -1,5 +1,5 @@
-import type { Conversation } from '../model/chat';
-import { keyOf } from '../model/names';
+import type { Conversation } from '../sdk';
+import { displayKey } from '../sdk';
 import { useSession } from './context';
 
 export function MembersPanel({ conv, me, onClose }: { conv: Conversation; me: string; onClose: () => void }) {
@@ -17,10 +17,10 @@ export function MembersPanel({ conv, me, onClose }: { conv: Conversation; me: st
         {members.map((m) => (
           <li key={m.name} className={m.online ? 'online' : 'offline'} data-member={m.name}>
             <span className="presence" aria-hidden="true" />
-            {keyOf(m.name) === keyOf(me) ? (
+            {displayKey(m.name) === displayKey(me) ? (
               <span className="member-name">{m.name} (you)</span>
             ) : (
-              <button type="button" className="linklike member-name" title={`Message ${m.name}`} onClick={() => session.openDm(m.name)}>
+              <button type="button" className="linklike member-name" title={`Message ${m.name}`} onClick={() => session.openWith([m.name])}>
                 {m.name}
               </button>
             )}

@@ -1,6 +1,6 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
-import { markerIndex, type Conversation } from '../model/chat';
-import { oldestId } from '../model/messages';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { markerIndex, oldestId, type Conversation } from '../sdk';
+
 import { useSession } from './context';
 import { MessageRow } from './MessageRow';
 
@@ -13,6 +13,8 @@ const EDGE_PX = 48;
  */
 export function MessageList({ conv }: { conv: Conversation }) {
   const session = useSession();
+  // One function for every row, so a row that did not change is not drawn again.
+  const retry = useCallback((cid: string) => void session.retry(cid), [session]);
   const box = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const last = useRef({ oldest: 0, height: 0, top: 0, mounted: false });
@@ -79,7 +81,7 @@ export function MessageList({ conv }: { conv: Conversation }) {
       </div>
       <ol className="message-list">
         {conv.messages.map((m, i) => (
-          <MessageRow key={m.id > 0 ? `id-${m.id}` : `cid-${m.cid}`} message={m} marker={i === marker} conversationKind={conv.kind} onRetry={session.retry} />
+          <MessageRow key={m.id > 0 ? `id-${m.id}` : `cid-${m.cid}`} message={m} marker={i === marker} conversationKind={conv.kind} onRetry={retry} />
         ))}
       </ol>
     </div>

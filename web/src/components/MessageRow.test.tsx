@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import type { MessageItem } from '../model/messages';
+import type { ShownMessage as MessageItem } from '../sdk';
 import { MessageRow } from './MessageRow';
 
 const base: MessageItem = { id: 7, cid: 'c7', at: Date.UTC(2025, 0, 1, 12, 0), from: 'mallory', to: ['#general'], text: '', files: [], own: false };

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { DELIVERY_LABEL, formatTime } from '../model/format';
-import type { MessageItem } from '../model/messages';
+import type { ShownMessage as MessageItem } from '../sdk';
 import { Attachment } from './Attachment';
 
 interface Props {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { sidebarOf, type Conversation } from '../model/chat';
-import { keyOf } from '../model/names';
+import { sidebarOf, type Conversation } from '../sdk';
+import { displayKey } from '../sdk';
 import type { AppState } from '../session/session';
 import { useSession } from './context';
 
@@ -28,14 +28,14 @@ export function Sidebar({ state, composing, onNavigate, onCompose }: SidebarProp
   const joinRoom = async (e?: FormEvent): Promise<void> => {
     e?.preventDefault();
     if (room.trim() === '') return;
-    if (!(await session.joinRoom(asRoom(room.trim())))) {
+    if (!(await session.attempt(() => session.join(asRoom(room.trim()))))) {
       setRoom('');
       onNavigate();
     }
   };
   const createRoom = async (): Promise<void> => {
     if (room.trim() === '') return;
-    if (!(await session.createRoom(asRoom(room.trim())))) {
+    if (!(await session.attempt(() => session.create(asRoom(room.trim()))))) {
       setRoom('');
       onNavigate();
     }
@@ -43,7 +43,7 @@ export function Sidebar({ state, composing, onNavigate, onCompose }: SidebarProp
   const openDm = (e: FormEvent): void => {
     e.preventDefault();
     if (user.trim() === '') return;
-    session.openDm(user.trim().replace(/^@/, ''));
+    session.openWith([user.trim().replace(/^@/, '')]);
     setUser('');
     onNavigate();
   };
@@ -73,7 +73,7 @@ export function Sidebar({ state, composing, onNavigate, onCompose }: SidebarProp
         {browsing && (
           <ul id="room-directory" className="directory">
             {(state.directory ?? []).map((r) => {
-              const joined = state.chat.conversations[keyOf(r.name)] !== undefined;
+              const joined = state.chat.conversations[displayKey(r.name)] !== undefined;
               return (
                 <li key={r.name}>
                   <span className="directory-name">{r.name}</span>
@@ -82,14 +82,14 @@ export function Sidebar({ state, composing, onNavigate, onCompose }: SidebarProp
                     {r.topic && ` · ${r.topic}`}
                   </span>
                   {joined ? (
-                    <button type="button" onClick={() => open(keyOf(r.name))} aria-label={`Open ${r.name}`}>
+                    <button type="button" onClick={() => open(displayKey(r.name))} aria-label={`Open ${r.name}`}>
                       Open
                     </button>
                   ) : (
                     <button
                       type="button"
                       aria-label={`Join ${r.name}`}
-                      onClick={() => void session.joinRoom(r.name).then((failed) => failed || onNavigate())}
+                      onClick={() => void session.attempt(() => session.join(r.name)).then((failed) => failed || onNavigate())}
                     >
                       Join
                     </button>
@@ -119,14 +119,14 @@ export function Sidebar({ state, composing, onNavigate, onCompose }: SidebarProp
           New message to several…
         </button>
       </section>
-      {!state.guest && (
+      {!state.chat.guest && (
         <section>
           <h2>Privacy</h2>
           <label className="check">
             <input
               type="checkbox"
               checked={state.policy === 'consent'}
-              onChange={(e) => void session.setPolicy(e.target.checked ? 'consent' : 'open')}
+              onChange={(e) => void session.attempt(() => session.setPolicy(e.target.checked ? 'consent' : 'open'))}
             />
             Ask me before people can send me direct messages
           </label>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { typingNow, type Conversation } from '../model/chat';
+import { typingNow, type Conversation } from '../sdk';
 import { typingText } from '../model/format';
 
 export function TypingIndicator({ conv }: { conv: Conversation }) {

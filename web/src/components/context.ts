@@ -1,9 +1,9 @@
 import { createContext, useContext } from 'react';
-import type { ChatSession } from '../session/session';
+import type { WebSession } from '../session/session';
 
-export const SessionContext = createContext<ChatSession | null>(null);
+export const SessionContext = createContext<WebSession | null>(null);
 
-export function useSession(): ChatSession {
+export function useSession(): WebSession {
   const session = useContext(SessionContext);
   if (!session) throw new Error('useSession outside <SessionContext.Provider>');
   return session;

@@ -1,5 +1,5 @@
 // How times, sizes and delivery states read in the message view.
-import type { Delivery } from './messages';
+import type { Delivery } from '../sdk';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 

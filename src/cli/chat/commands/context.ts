@@ -8,8 +8,8 @@ export interface CommandContext {
   openConversation(): Conversation | undefined;
   /** Sends a message to rooms or users (several users: one message to all of them). */
   send(targets: readonly string[], text: string): void;
-  /** Sends again one's messages that failed in the open conversation; how many there were. */
-  retry(): number;
+  /** Sends again one's messages that failed in conversation `key`; how many there were. */
+  retryFailed(key: string): number;
   /** Opens the conversation with these targets (created if new). */
   openWith(targets: readonly string[]): void;
   /** Joins a room (creating it if it does not exist) and opens it. */

@@ -23,7 +23,8 @@ export const retry: ChatCommand = {
   summary: 'send again your messages that failed here (with the same id: never twice)',
   run(ctx, args) {
     if (args.trim() !== '') throw new UsageError('no arguments');
-    const n = ctx.retry();
+    const open = ctx.openConversation();
+    const n = open ? ctx.retryFailed(open.key) : 0;
     if (n === 0) ctx.info('no failed message here to send again');
     else ctx.info(`sending ${n} message${n === 1 ? '' : 's'} again`);
   },

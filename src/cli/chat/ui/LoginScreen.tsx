@@ -36,9 +36,9 @@ export function LoginScreen({ controller, screen, width, height }: LoginScreenPr
       if (busy && action.type !== 'quit') continue;
       const step = formStep(f, action);
       f = step.form;
-      if (step.quit) controller.quit();
+      if (step.quit) void controller.quit();
       if (step.dismiss) controller.dismissNotice();
-      if (step.signIn) controller.signIn(step.signIn);
+      if (step.signIn) void controller.signIn(step.signIn);
     }
     latest.current = f;
     setForm(f);

@@ -98,10 +98,10 @@ function onKey(controller: ChatController, v: View, action: KeyAction, layout: L
       return { ...v, editor: entered(v.editor), panelScroll: 0, scroll: active === undefined ? v.scroll : { ...v.scroll, [active]: AT_BOTTOM } };
     }
     case 'quit':
-      controller.quit();
+      void controller.quit();
       return v;
     case 'end-of-input':
-      if (lineText(v.editor) === '') controller.quit();
+      if (lineText(v.editor) === '') void controller.quit();
       return { ...v, editor: edit(v.editor, { type: 'delete-forward' }) };
     case 'next-conversation':
     case 'previous-conversation':

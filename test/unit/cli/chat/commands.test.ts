@@ -19,9 +19,9 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     openConversation: () => open,
     send: (targets, text) => void calls.push(['send', targets, text]),
     openWith: (targets) => void calls.push(['openWith', targets]),
-    retry: () => {
-      calls.push(['retry']);
-      return open?.messages.filter((m) => m.delivery === 'failed').length ?? 0;
+    retryFailed: (key) => {
+      calls.push(['retry', key]);
+      return open?.key === key ? open.messages.filter((m) => m.delivery === 'failed').length : 0;
     },
     join: (room) => act('join', room),
     leave: (room) => act('leave', room),
@@ -123,8 +123,8 @@ describe('runInput', () => {
 
   it('/retry sends the failed messages again and says how many', async () => {
     const failed = { ...withBob, messages: [{ id: 0, cid: 'c1', at: 1, from: 'alice', to: ['bob'], text: 'hi', files: [], own: true, delivery: 'failed' as const, error: 'no' }] };
-    assert.deepEqual(await run('/retry', failed), [['retry'], ['info', 'sending 1 message again']]);
-    assert.deepEqual(await run('/retry', withBob), [['retry'], ['info', 'no failed message here to send again']]);
+    assert.deepEqual(await run('/retry', failed), [['retry', 'bob'], ['info', 'sending 1 message again']]);
+    assert.deepEqual(await run('/retry', withBob), [['retry', 'bob'], ['info', 'no failed message here to send again']]);
     assert.deepEqual(await run('/retry now'), [['error', 'no arguments; usage: /retry']]);
   });
 
