@@ -17,6 +17,8 @@ import { spawnSync } from 'node:child_process';
 const PACKAGES = [
   { name: 'chromium', program: process.env.CONFAB_CHROMIUM || '/usr/bin/chromium', for: "the web client's browser tests" },
   { name: 'tmux', program: 'tmux', for: "the terminal client's tests" },
+  { name: 'postgresql', program: 'pg_ctlcluster', for: 'the PostgreSQL store contract suite and the cluster tests' },
+  { name: 'redis-server', program: 'redis-server', for: 'the Redis broker and presence contract suites and the cluster tests' },
 ];
 
 function executable(path) {

@@ -1,6 +1,9 @@
 import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, Membership, RoomRecord, RoomRole } from '../core/types.js';
 
-// Rows of the sqlite schema (migrations.ts) and their domain values.
+// Rows of the sqlite schema (migrations.ts) and their domain values; the PostgreSQL engine
+// shares those of its tables that are the same.
+
+export const STORE_NOT_OPEN = 'the store is not open';
 
 export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number; token_generation: number }
 export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number; creator: string }

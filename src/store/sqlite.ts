@@ -8,9 +8,11 @@ import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { WriteQueue } from './write-queue.js';
 import { migrate } from './migrations.js';
-import { encodeFiles, encodeList, toAccount, toFile, toListedRoom, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
+import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toFile, toListedRoom, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
 import { newestAfter } from './sorted-ids.js';
+
+export { STORE_NOT_OPEN };
 
 export interface SqliteStoreOptions {
   path: string;
@@ -45,7 +47,6 @@ const CHECKPOINT_PAGES = 10_000;
 /** The WAL file is truncated back to this size after a checkpoint. */
 const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
-export const STORE_NOT_OPEN = 'the store is not open';
 
 /** SQLite's own wait for a lock, which blocks the thread: only this long (then a timer retries). */
 const BUSY_TIMEOUT_MS = 5;

@@ -17,10 +17,13 @@ export interface GuardedPort {
   of: string;
 }
 
-/** Ports that gateways still to come will take by default (IRC, and IRC over TLS). */
+/** Ports that gateways still to come will take by default (IRC, and IRC over TLS), and the engines' defaults. */
 export const RESERVED_PORTS: readonly GuardedPort[] = [
   { port: 6667, protocol: 'tcp', of: 'a future IRC gateway' },
   { port: 6697, protocol: 'tcp', of: 'a future IRC gateway over TLS' },
+  // Tests start private PostgreSQL and Redis servers on free ports, never on a user's.
+  { port: 5432, protocol: 'tcp', of: "PostgreSQL's default (tests use private servers)" },
+  { port: 6379, protocol: 'tcp', of: "Redis's default (tests use private servers)" },
 ];
 
 /** Listeners on UDP; every other listener is TCP. */

@@ -1,0 +1,133 @@
+// Every statement of the PostgreSQL engine. Each write is one statement (data-modifying CTEs
+// where it touches several tables), so it is atomic without a transaction block and costs one
+// round trip.
+
+const MESSAGE_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files';
+const M = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ');
+
+/** One direction of a DM conversation, the newest or the oldest `limit` inside the bounds. */
+function dmSide(order: 'ASC' | 'DESC', to: string, from: string): string {
+  return `(SELECT message_id FROM message_targets
+           WHERE kind = 1 AND key = ${to} AND from_key = ${from} AND message_id > $3 AND message_id < $4
+           ORDER BY message_id ${order} LIMIT $5)`;
+}
+
+function dmPage(order: 'ASC' | 'DESC'): string {
+  // A note to oneself (a = b) matches both sides; IN keeps it once.
+  return `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id IN (${dmSide(order, '$2', '$1')} UNION ALL ${dmSide(order, '$1', '$2')})
+          ORDER BY id ${order} LIMIT $5`;
+}
+
+function roomPage(order: 'ASC' | 'DESC'): string {
+  return `SELECT ${M} FROM message_targets t JOIN messages m ON m.id = t.message_id
+          WHERE t.kind = 0 AND t.key = $1 AND t.message_id > $2 AND t.message_id < $3
+          ORDER BY t.message_id ${order} LIMIT $4`;
+}
+
+export const SQL = {
+  insertAccount: `INSERT INTO accounts (key, name, password_hash, dm_policy, created_at) VALUES ($1, $2, $3, $4, $5)
+                  ON CONFLICT (key) DO NOTHING`,
+  getAccount: 'SELECT * FROM accounts WHERE key = $1',
+  listAccounts: 'SELECT * FROM accounts ORDER BY key',
+  setPassword: 'UPDATE accounts SET password_hash = $1, token_generation = token_generation + 1 WHERE key = $2',
+  // A stronger hash of the same password: not a password change, so tokens stay valid.
+  upgradePasswordHash: 'UPDATE accounts SET password_hash = $1 WHERE key = $2 AND password_hash = $3',
+  setDmPolicy: 'UPDATE accounts SET dm_policy = $1 WHERE key = $2',
+  // Memberships cascade; the mailbox and consents go in the same statement.
+  deleteAccount: `WITH gone AS (DELETE FROM accounts WHERE key = $1 RETURNING key),
+                    mail AS (DELETE FROM mailbox WHERE user_key = $1 AND EXISTS (SELECT 1 FROM gone)),
+                    asks AS (DELETE FROM consents WHERE (to_key = $1 OR from_key = $1) AND EXISTS (SELECT 1 FROM gone))
+                  SELECT COUNT(*)::int AS n FROM gone`,
+  dropConsents: 'DELETE FROM consents WHERE to_key = $1 OR from_key = $1',
+
+  insertRoom: `INSERT INTO rooms (key, name, topic, created_by, created_at, creator) VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (key) DO NOTHING`,
+  getRoom: 'SELECT * FROM rooms WHERE key = $1',
+  listRooms: 'SELECT * FROM rooms ORDER BY key',
+  roomPage: `SELECT r.*, (SELECT COUNT(*)::int FROM memberships m WHERE m.room = r.key) AS members
+             FROM rooms r WHERE r.key > $1 ORDER BY r.key LIMIT $2`,
+  roomsCreatedBy: "SELECT COUNT(*)::int AS n FROM rooms WHERE creator = $1 AND creator <> ''",
+  setTopic: 'UPDATE rooms SET topic = $1 WHERE key = $2',
+
+  insertMember: `INSERT INTO memberships (room, user_key, name, role) SELECT $1, $2, $3, $4
+                 WHERE EXISTS (SELECT 1 FROM rooms WHERE key = $1) AND EXISTS (SELECT 1 FROM accounts WHERE key = $2)
+                 ON CONFLICT (room, user_key) DO NOTHING`,
+  removeMember: 'DELETE FROM memberships WHERE room = $1 AND user_key = $2',
+  members: 'SELECT * FROM memberships WHERE room = $1 ORDER BY user_key',
+  roomsOf: 'SELECT * FROM memberships WHERE user_key = $1 ORDER BY room',
+  setRole: 'UPDATE memberships SET role = $1 WHERE room = $2 AND user_key = $3',
+
+  /**
+   * A whole group commit in one statement: every message of the batch (a resend of a stored
+   * (sender, client id), even one earlier in the batch, inserts nothing), then the target index
+   * and the mailboxes of the messages inserted. Returns the ids inserted.
+   */
+  appendBatch: `
+    WITH m AS (
+      INSERT INTO messages (${MESSAGE_COLUMNS})
+      SELECT x.id, x.at, x.from_name, x.from_key, x.guest, x.text,
+             ARRAY(SELECT json_array_elements_text(x.rooms::json)), ARRAY(SELECT json_array_elements_text(x.users::json)),
+             ARRAY(SELECT json_array_elements_text(x.to_names::json)), x.client_id, x.files
+      FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+           AS x(id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files)
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    ), t AS (
+      INSERT INTO message_targets (kind, key, message_id, from_key)
+      SELECT y.kind, y.key, y.message_id, NULLIF(y.from_key, '')
+      FROM unnest($12::smallint[], $13::text[], $14::bigint[], $15::text[]) AS y(kind, key, message_id, from_key)
+      WHERE y.message_id IN (SELECT id FROM m)
+      ON CONFLICT DO NOTHING
+    ), b AS (
+      INSERT INTO mailbox (user_key, message_id)
+      SELECT z.user_key, z.message_id FROM unnest($16::text[], $17::bigint[]) AS z(user_key, message_id)
+      WHERE z.message_id IN (SELECT id FROM m)
+      ON CONFLICT DO NOTHING
+    )
+    SELECT id FROM m`,
+  findByClientIds: `SELECT ${M} FROM messages m
+                    JOIN unnest($1::text[], $2::text[]) AS k(from_key, client_id) ON m.from_key = k.from_key AND m.client_id = k.client_id
+                    WHERE m.client_id <> ''`,
+  findByClientId: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_key = $1 AND client_id = $2 AND client_id <> ''`,
+  getMessage: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`,
+  getMessages: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id`,
+  newestMessageId: 'SELECT COALESCE(MAX(id), 0) AS n FROM messages',
+
+  insertFile: `INSERT INTO files (id, name, size, type, sha256, owner, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+               ON CONFLICT (id) DO NOTHING`,
+  getFile: 'SELECT * FROM files WHERE id = $1',
+  fileUsageOf: 'SELECT COUNT(*)::int AS files, COALESCE(SUM(size), 0)::bigint AS bytes FROM files WHERE owner = $1',
+  fileUsage: 'SELECT COUNT(*)::int AS files, COALESCE(SUM(size), 0)::bigint AS bytes FROM files',
+
+  roomNewest: roomPage('DESC'),
+  roomOldest: roomPage('ASC'),
+  dmNewest: dmPage('DESC'),
+  dmOldest: dmPage('ASC'),
+
+  /**
+   * The newest `limit` ids after $3 among: DMs to the user, the user's rooms (a message in two of
+   * them once: DISTINCT before the limit), the user's own messages.
+   */
+  missedIds: `SELECT id FROM (
+                (SELECT message_id AS id FROM message_targets WHERE kind = 1 AND key = $1 AND message_id > $3 ORDER BY message_id DESC LIMIT $4)
+                UNION
+                (SELECT DISTINCT message_id FROM message_targets WHERE kind = 0 AND key = ANY($2::text[]) AND message_id > $3 ORDER BY message_id DESC LIMIT $4)
+                UNION
+                (SELECT id FROM messages WHERE from_key = $1 AND id > $3 ORDER BY id DESC LIMIT $4)
+              ) s ORDER BY id DESC LIMIT $4`,
+
+  // For each peer, the newest direct message either way; the newest peers first.
+  recentDirectIds: `SELECT MAX(message_id) AS last FROM (
+                      SELECT key AS peer, message_id FROM message_targets WHERE kind = 1 AND from_key = $1 AND key <> $1
+                      UNION ALL
+                      SELECT from_key AS peer, message_id FROM message_targets WHERE kind = 1 AND key = $1 AND from_key <> $1) s
+                    GROUP BY peer ORDER BY last DESC LIMIT $2`,
+
+  mailbox: `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id
+            WHERE b.user_key = $1 AND b.message_id > $2 ORDER BY b.message_id LIMIT $3`,
+  clearMailbox: 'DELETE FROM mailbox WHERE user_key = $1 AND message_id = ANY($2::bigint[])',
+
+  getConsent: 'SELECT state FROM consents WHERE to_key = $1 AND from_key = $2',
+  setConsent: `INSERT INTO consents (to_key, from_key, state) VALUES ($1, $2, $3)
+               ON CONFLICT (to_key, from_key) DO UPDATE SET state = excluded.state`,
+} as const;

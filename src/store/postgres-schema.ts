@@ -1,0 +1,148 @@
+import type { PoolClient } from 'pg';
+
+// The PostgreSQL schema as an ordered list of steps, like the sqlite one (migrations.ts) but
+// starting from that schema's latest version: a PostgreSQL database is never an upgraded sqlite
+// file. `confab_schema` records the last step applied; each step runs in one transaction with
+// its version bump, under an advisory lock, so several nodes starting at once migrate it once.
+// Steps are never edited once released: a change is a new step at the end.
+
+export interface PgMigration {
+  version: number;
+  sql: string;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE accounts (
+        key              TEXT PRIMARY KEY,
+        name             TEXT NOT NULL,
+        password_hash    TEXT NOT NULL,
+        dm_policy        TEXT NOT NULL CHECK (dm_policy IN ('open', 'consent')),
+        created_at       BIGINT NOT NULL,
+        token_generation INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE rooms (
+        key        TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        topic      TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        creator    TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX rooms_by_creator ON rooms (creator) WHERE creator <> '';
+
+      CREATE TABLE memberships (
+        room     TEXT NOT NULL REFERENCES rooms (key) ON DELETE CASCADE,
+        user_key TEXT NOT NULL REFERENCES accounts (key) ON DELETE CASCADE,
+        name     TEXT NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('operator', 'member')),
+        PRIMARY KEY (room, user_key)
+      );
+      CREATE INDEX memberships_by_user ON memberships (user_key, room);
+
+      -- One row per message whatever its number of targets; the target lists are kept here too,
+      -- so a message is read back from this row alone.
+      CREATE TABLE messages (
+        id        BIGINT PRIMARY KEY,
+        at        BIGINT NOT NULL,
+        from_name TEXT NOT NULL,
+        from_key  TEXT NOT NULL,
+        guest     BOOLEAN NOT NULL,
+        text      TEXT NOT NULL,
+        rooms     TEXT[] NOT NULL,
+        users     TEXT[] NOT NULL,
+        to_names  TEXT[] NOT NULL,
+        client_id TEXT NOT NULL,
+        -- The files a message carries, encoded by store/rows.ts; '' for none.
+        files     TEXT NOT NULL DEFAULT ''
+      );
+      -- Two nodes may receive the same resend: the database, not a node, keeps it once.
+      CREATE UNIQUE INDEX messages_by_client_id ON messages (from_key, client_id) WHERE client_id <> '';
+      CREATE INDEX messages_by_sender ON messages (from_key, id);
+
+      -- The index of targets: kind 0 = room, 1 = user (a direct message). from_key is set on
+      -- user rows only, for the DM conversation index.
+      CREATE TABLE message_targets (
+        kind       SMALLINT NOT NULL CHECK (kind IN (0, 1)),
+        key        TEXT NOT NULL,
+        message_id BIGINT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        from_key   TEXT,
+        PRIMARY KEY (kind, key, message_id)
+      );
+      CREATE INDEX message_targets_dm ON message_targets (key, from_key, message_id) WHERE kind = 1;
+      CREATE INDEX message_targets_dm_from ON message_targets (from_key, key, message_id) WHERE kind = 1;
+
+      CREATE TABLE mailbox (
+        user_key   TEXT NOT NULL,
+        message_id BIGINT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        PRIMARY KEY (user_key, message_id)
+      );
+
+      CREATE TABLE consents (
+        to_key   TEXT NOT NULL,
+        from_key TEXT NOT NULL,
+        state    TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'refused')),
+        PRIMARY KEY (to_key, from_key)
+      );
+      CREATE INDEX consents_by_asker ON consents (from_key);
+
+      -- Files: metadata here (docs/protocol.md §7.10).
+      CREATE TABLE files (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        size       BIGINT NOT NULL,
+        type       TEXT NOT NULL,
+        sha256     TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX files_by_owner ON files (owner);
+    `,
+  },
+];
+
+export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;
+
+/** Any number; all confab nodes on one database take the same advisory lock to migrate. */
+const MIGRATION_LOCK = 0x636f6e66; // 'conf'
+
+export class PgSchemaTooNewError extends Error {
+  constructor(readonly found: number, readonly known: number) {
+    super(`the PostgreSQL schema is at version ${found}, newer than this program's ${known}`);
+    this.name = 'PgSchemaTooNewError';
+  }
+}
+
+/** Brings the database up to the latest version; returns the versions applied. */
+export async function migratePg(client: PoolClient, steps: readonly PgMigration[] = PG_MIGRATIONS): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query('CREATE TABLE IF NOT EXISTS confab_schema (version INTEGER NOT NULL)');
+  for (const step of steps) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      const found = await versionOf(client);
+      const newest = steps.length ? steps[steps.length - 1].version : 0;
+      if (found > newest) throw new PgSchemaTooNewError(found, newest);
+      if (step.version > found) {
+        await client.query(step.sql);
+        await client.query('DELETE FROM confab_schema');
+        await client.query('INSERT INTO confab_schema (version) VALUES ($1)', [step.version]);
+        applied.push(step.version);
+      }
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    }
+  }
+  return applied;
+}
+
+async function versionOf(client: PoolClient): Promise<number> {
+  const r = await client.query<{ version: number }>('SELECT version FROM confab_schema');
+  return r.rows[0]?.version ?? 0;
+}
