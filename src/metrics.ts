@@ -23,6 +23,8 @@ export class Metrics {
   readonly messages: Counter;
   /** Message and event deliveries to sessions. */
   readonly deliveries: Counter;
+  /** Publications to the other nodes of a cluster that failed (their sessions missed an event). */
+  readonly publishFailures: Counter;
   /** Errors sent to clients, by error name (RATE_LIMITED, SLOW_CONSUMER, ...). */
   readonly errors: Counter<'code'>;
   /** Bytes queued towards clients, summed over the registered sources when scraped. */
@@ -41,6 +43,7 @@ export class Metrics {
     });
     this.messages = new Counter({ name: 'confab_messages_total', help: 'Messages stored', registers });
     this.deliveries = new Counter({ name: 'confab_deliveries_total', help: 'Messages and events delivered to sessions', registers });
+    this.publishFailures = new Counter({ name: 'confab_cluster_publish_failures_total', help: 'Publications to the other nodes of the cluster that failed', registers });
     this.errors = new Counter({ name: 'confab_errors_total', help: 'Errors sent to clients, by error name', labelNames: ['code'], registers });
     const sources = this.queueSources;
     this.sendQueueBytes = new Gauge({

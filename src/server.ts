@@ -20,7 +20,9 @@ import type { Connection } from './ports/connection.js';
 import type { Gateway } from './ports/gateway.js';
 import type { Store } from './ports/store.js';
 import { MemoryPresence } from './presence/memory.js';
-import { openStore } from './open-store.js';
+import { joinCluster, type ClusterMembership } from './open-cluster.js';
+import { openStore, openStoreNow } from './open-store.js';
+import { PostgresStore } from './store/postgres.js';
 import { DiskBlobStore } from './store/blobs-disk.js';
 import { MemoryBlobStore } from './store/blobs-memory.js';
 import { loadTokenKey } from './token-key.js';
@@ -60,6 +62,8 @@ export interface RunningServer {
   quic?: Address;
   /** Seed-protocol gateways that are listening. */
   gateways: Partial<Record<ForeignName, Address>>;
+  /** In a cluster: the node's id slot (docs/cluster.md). */
+  slot?: number;
   /** SHA-256 of the TLS certificate, upper-case hex with colons. */
   fingerprint: string;
   /** True when the certificate was made on this start. */
@@ -80,18 +84,42 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   prepareDataDir(config.dataDir);
   // First, before anything listens or opens: a missing key is made, a bad one stops the start,
   // and so does an expired pinned certificate.
-  const tokenKey = loadTokenKey(config.dataDir);
+  let tokenKey = loadTokenKey(config.dataDir);
   const cert = await ensureCertificate(config.dataDir, { certPath: config.tls.cert, keyPath: config.tls.key, renew: config.tls.renew });
   reportCertificate(cert, log);
   warnOfExposure(config, log);
   const metrics = new Metrics();
   const store = openStore(config, { onCommit: (seconds) => metrics.storeCommit.observe(seconds) });
+  // Reached before anything listens: a database or Redis that cannot be reached stops the start.
+  await openStoreNow(store, config);
+  let cluster: ClusterMembership | undefined;
+  try {
+    if (store instanceof PostgresStore) {
+      // One key for the cluster, so a client resumes on any node (docs/cluster.md).
+      tokenKey = await store.clusterSecret('resume-token-key', tokenKey);
+    }
+    if (config.brokerUrl !== undefined) {
+      cluster = await joinCluster(config, {
+        log,
+        onSlotLost: (slot) => {
+          // Ids made from now on could repeat another node's: stop rather than corrupt history.
+          log.fatal({ slot }, 'another node holds this node\'s id slot now; stopping');
+          void running.close().finally(() => process.exit(1));
+        },
+      });
+      log.info({ node: cluster.nodeId, slot: cluster.slot }, 'joined the cluster');
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   // File content beside the database: on disk with sqlite, in memory with the memory store.
   const blobs = config.store === 'memory' ? new MemoryBlobStore() : new DiskBlobStore(join(config.dataDir, 'files'));
   if (blobs instanceof DiskBlobStore) await blobs.sweep();
   const node = new ChatNode({
     store,
-    presence: new MemoryPresence(),
+    presence: cluster?.presence ?? new MemoryPresence(),
+    ...(cluster ? { broker: cluster.broker, nodeId: cluster.nodeId, nodeSlot: cluster.slot } : {}),
     tokenSecret: tokenKey,
     settings: {
       guests: config.guests,
@@ -113,10 +141,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     observer: {
       messageStored: () => metrics.messages.inc(),
       delivered: (n) => metrics.deliveries.inc(n),
-      publishFailed: (err) => log.warn({ err }, 'an event did not reach the other nodes'),
+      publishFailed: (err) => {
+        metrics.publishFailures.inc();
+        log.warn({ err }, 'an event did not reach the other nodes');
+      },
     },
   });
   await node.start();
+  cluster?.sweep((lost) => node.sessionsLost(lost));
 
   const extra = options.observer ?? {};
   const gateway = new NativeGateway(node, {
@@ -148,11 +180,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const running: RunningServer = {
     node, store, metrics, admission, fingerprint: cert.fingerprint, certificateGenerated: cert.generated, gateways: {},
+    ...(cluster ? { slot: cluster.slot } : {}),
     async close() {
       gateway.close();
       for (const g of foreign) g.close();
       await node.stop();
       for (const c of closers.reverse()) await c();
+      await cluster?.close();
       await store.close();
     },
   };

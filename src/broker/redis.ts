@@ -16,10 +16,18 @@ export const DEFAULT_REDIS_PREFIX = 'confab:';
 const MAX_RECONNECT_MS = 2_000;
 
 function newClient(options: RedisOptions) {
-  return createClient({
+  let connected = false;
+  const client = createClient({
     url: options.url,
-    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, MAX_RECONNECT_MS), connectTimeout: 5_000 },
+    socket: {
+      // The first connection fails at once (a node must not half-start on a wrong URL); once
+      // connected, a lost connection is tried again for as long as the node runs.
+      reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(50 * 2 ** retries, MAX_RECONNECT_MS) : cause),
+      connectTimeout: 5_000,
+    },
   });
+  client.on('ready', () => { connected = true; });
+  return client;
 }
 
 export type RedisClient = ReturnType<typeof newClient>;
@@ -38,6 +46,13 @@ export async function connectRedis(options: RedisOptions): Promise<RedisClient> 
   return client;
 }
 
+export interface RedisBrokerOptions extends RedisOptions {
+  /** A publication fails after this long without an answer (default 2 s); see publish. */
+  publishTimeoutMs?: number;
+}
+
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 2_000;
+
 /**
  * Fan-out through Redis pub/sub. A channel of the node (a room, a user) is a Redis channel of
  * its own, so a node receives only the channels it subscribed to. Publications go out on one
@@ -49,13 +64,18 @@ export class RedisBroker implements Broker {
   private readonly listeners = new Map<string, (message: Buffer) => void>();
   private closed = false;
 
-  private constructor(private readonly publisher: RedisClient, private readonly subscriber: RedisClient, private readonly prefix: string) {}
+  private constructor(
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
+    private readonly prefix: string,
+    private readonly publishTimeoutMs: number,
+  ) {}
 
-  static async connect(options: RedisOptions): Promise<RedisBroker> {
+  static async connect(options: RedisBrokerOptions): Promise<RedisBroker> {
     const publisher = await connectRedis(options);
     try {
       const subscriber = await connectRedis(options);
-      return new RedisBroker(publisher, subscriber, options.prefix ?? DEFAULT_REDIS_PREFIX);
+      return new RedisBroker(publisher, subscriber, options.prefix ?? DEFAULT_REDIS_PREFIX, options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS);
     } catch (e) {
       publisher.destroy();
       throw e;
@@ -66,9 +86,15 @@ export class RedisBroker implements Broker {
     this.handler = handler;
   }
 
+  /**
+   * Fails once publishTimeoutMs have passed, so the node counts the failure and goes on. While
+   * Redis is away a publication waits in the client's queue for the reconnect (a blip of the
+   * connection need not fail it), but no longer; and one sent to a Redis that stopped answering
+   * (paused, or a network that drops packets) would otherwise wait for ever.
+   */
   async publish(channel: string, payload: Uint8Array): Promise<void> {
     if (this.closed) throw new BrokerClosedError();
-    await this.publisher.publish(this.prefix + channel, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+    await this.publisher.withCommandOptions({ timeout: this.publishTimeoutMs, rejectInFlight: true }).publish(this.prefix + channel, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
   }
 
   async subscribe(channel: string): Promise<void> {

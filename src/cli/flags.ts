@@ -5,7 +5,8 @@ import { OPTIONS, type OptionSpec } from '../config/options.js';
 
 function group(spec: OptionSpec): string {
   const top = spec.key.split('.')[0];
-  if (top === 'dataDir' || top === 'store') return 'Storage:';
+  if (top === 'dataDir' || top === 'store' || top === 'storeUrl') return 'Storage:';
+  if (top === 'brokerUrl' || top === 'nodeSlot') return 'Cluster:';
   if (top === 'http' || top === 'tls' || top === 'tcp') return 'Listeners:';
   if (top === 'log') return 'Logging:';
   return 'Sessions and limits:';

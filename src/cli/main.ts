@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { isChatError } from '../core/errors.js';
 import { CertificateError } from '../tls/certificate.js';
+import { SlotError, UnreachableError } from '../startup-errors.js';
 import { TokenKeyError } from '../token-key.js';
 import { chatCommand } from './chat/command.js';
 import { processIo, type CliIo } from './io.js';
@@ -83,7 +84,7 @@ function report(err: unknown, io: CliIo): number {
     return err.exitCode;
   }
   if (err instanceof PromptCancelled) return 130;
-  if (err instanceof ConfigError || err instanceof CliError || err instanceof CertificateError || err instanceof TokenKeyError || isChatError(err)) {
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof CertificateError || err instanceof TokenKeyError || err instanceof UnreachableError || err instanceof SlotError || isChatError(err)) {
     io.stderr.write(`confab: ${(err as Error).message}\n`);
     return 1;
   }

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
 import type { RunningServer } from '../server.js';
+import { redactUrl } from '../startup-errors.js';
 import { addConfigFlags, flagValues } from './flags.js';
 import type { CliIo } from './io.js';
 
@@ -30,7 +31,8 @@ export function describeServer(server: RunningServer, config: Config): string {
     const at = server.gateways[name];
     if (at) lines.push(`  ${label.padEnd(18)}${at.host}:${at.port}  (plain TCP)`);
   }
-  lines.push(`  data              ${config.dataDir} (${config.store})`);
+  lines.push(config.storeUrl !== undefined ? `  data              ${redactUrl(config.storeUrl)} (postgres)` : `  data              ${config.dataDir} (${config.store})`);
+  if (config.brokerUrl !== undefined) lines.push(`  cluster           ${redactUrl(config.brokerUrl)}  (node slot ${server.slot ?? '?'})`);
   lines.push('Stop with Ctrl+C.');
   return `${lines.join('\n')}\n`;
 }

@@ -24,10 +24,12 @@ async function newPassword(io: CliIo, name: string, given: string | undefined): 
 async function withAdmin<T>(io: CliIo, cmd: Command, work: (admin: AccountAdmin) => Promise<T>): Promise<T> {
   const opts = cmd.optsWithGlobals<{ config?: string }>();
   const config = loadConfig({ file: opts.config, env: io.env, flags: { ...flagValues(cmd.parent ?? cmd), ...flagValues(cmd) } });
-  const [{ openAccountAdmin }, { openStore }, { securitySettings }] = await Promise.all([
+  const [{ openAccountAdmin }, { openStore, openStoreNow }, { securitySettings }] = await Promise.all([
     import('../core/accounts-admin.js'), import('../open-store.js'), import('../config/security.js'),
   ]);
-  const admin = await openAccountAdmin(openStore(config), { passwords: securitySettings(config).passwords });
+  const store = openStore(config);
+  await openStoreNow(store, config);
+  const admin = await openAccountAdmin(store, { passwords: securitySettings(config).passwords });
   try {
     return await work(admin);
   } finally {
@@ -40,7 +42,7 @@ export function userCommand(io: CliIo): Command {
   const user = new Command('user')
     .description('manage user accounts in the data directory (the server may be running)')
     .option('--config <file>', 'JSON config file [CONFAB_CONFIG]');
-  addConfigFlags(user, ['dataDir', 'store']);
+  addConfigFlags(user, ['dataDir', 'store', 'storeUrl']);
   user.configureHelp({ showGlobalOptions: true });
 
   user.command('add')

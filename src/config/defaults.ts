@@ -17,6 +17,7 @@ export const DEFAULT_CHATAPP_PORT = 1234; // seed 004
 export const DEFAULTS: Config = {
   dataDir: './data',
   store: 'sqlite',
+  livenessMs: 15_000,
   http: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_HTTP_PORT, origins: [], hosts: [] },
   tls: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_TLS_PORT, renew: false },
   tcp: { enabled: false, host: DEFAULT_HOST, port: DEFAULT_TCP_PORT },

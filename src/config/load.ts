@@ -73,6 +73,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
 
   const config = build(values);
   checkTogether(config);
+  // The URL's scheme picks the engine.
+  if (config.storeUrl !== undefined) (config as { store: string }).store = 'postgres';
   return deepFreeze(config);
 }
 
@@ -127,6 +129,18 @@ function parse(spec: OptionSpec, raw: unknown, origin: Origin): Value {
       }
       return names;
     }
+    case 'url': {
+      if (typeof raw === 'string') {
+        let url: URL | undefined;
+        try {
+          url = new URL(raw);
+        } catch {
+          url = undefined;
+        }
+        if (url && kind.schemes.includes(url.protocol) && url.hostname !== '') return raw;
+      }
+      return fail(`a URL such as ${kind.schemes[0]}//HOST:PORT`);
+    }
     case 'path': {
       if (typeof raw === 'string' && raw.trim() !== '') return resolve(origin.base, raw);
       return fail('a file or directory path');
@@ -153,9 +167,12 @@ function readConfigFile(path: string): [string, unknown][] {
   const walk = (obj: Record<string, unknown>, prefix: string): void => {
     for (const [name, value] of Object.entries(obj)) {
       const key = prefix + name;
-      if (OPTIONS.some((o) => o.key === key)) {
-        if (value !== null) out.push([key, value]);
-      } else if (isObject(value) && OPTIONS.some((o) => o.key.startsWith(`${key}.`))) {
+      const spec = OPTIONS.find((o) => fileKeyOf(o) === key);
+      const nested = OPTIONS.some((o) => fileKeyOf(o).startsWith(`${key}.`));
+      // `"store": "sqlite"` is the engine; `"store": {"url": ...}` holds the options beside it.
+      if (spec && !(nested && isObject(value))) {
+        if (value !== null) out.push([spec.key, value]);
+      } else if (isObject(value) && nested) {
         walk(value, `${key}.`);
       } else {
         throw new ConfigError(`config file ${path}: unknown option "${key}" (see docs/configuration.md)`);
@@ -164,6 +181,11 @@ function readConfigFile(path: string): [string, unknown][] {
   };
   walk(json, '');
   return out;
+}
+
+/** Where an option sits in the JSON config file. */
+export function fileKeyOf(spec: OptionSpec): string {
+  return spec.fileKey ?? spec.key;
 }
 
 function specOf(key: string): OptionSpec {
@@ -191,6 +213,12 @@ function checkTogether(c: Config): void {
   }
   if ((c.tls.cert === undefined) !== (c.tls.key === undefined)) {
     throw new ConfigError('tls.cert and tls.key must be given together');
+  }
+  if (c.storeUrl !== undefined && c.store === 'memory') {
+    throw new ConfigError('store is memory but store.url names a PostgreSQL database: give one or the other');
+  }
+  if (c.nodeSlot !== undefined && c.brokerUrl === undefined) {
+    throw new ConfigError('nodeSlot is for a cluster: it needs broker.url');
   }
   if (!c.http.enabled && !c.tls.enabled && !c.tcp.enabled) {
     throw new ConfigError('http.enabled, tls.enabled and tcp.enabled are all false: the server would not listen at all');

@@ -11,11 +11,15 @@ export type OptionKind =
   /** A list of web origins: comma-separated in text, an array in the config file. */
   | { readonly type: 'origins' }
   /** A list of host names: comma-separated in text, an array in the config file. */
-  | { readonly type: 'hosts' };
+  | { readonly type: 'hosts' }
+  /** A server's URL of one of these schemes (postgres:, redis:). */
+  | { readonly type: 'url'; readonly schemes: readonly string[] };
 
 export interface OptionSpec {
   /** Dotted path in Config and in the JSON config file, e.g. 'http.port'. */
   readonly key: string;
+  /** Its path in the JSON config file when that differs from `key` ('store.url' beside the scalar 'store'). */
+  readonly fileKey?: string;
   /** Environment variable. */
   readonly env: string;
   /** Long flag of `confab serve` without the dashes; a boolean also gets --no-<flag>. */
@@ -39,7 +43,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'dataDir', env: 'CONFAB_DATA_DIR', flag: 'data-dir', valueName: 'dir', kind: path,
     description: 'directory for the database, the self-signed certificate and the token key' },
   { key: 'store', env: 'CONFAB_STORE', flag: 'store', valueName: 'engine', kind: { type: 'enum', values: STORE_KINDS },
-    description: 'storage engine: sqlite (durable, in the data directory) or memory (lost on exit)' },
+    description: 'storage engine: sqlite (durable, in the data directory) or memory (lost on exit); --store-url picks PostgreSQL' },
+  { key: 'storeUrl', fileKey: 'store.url', env: 'CONFAB_STORE_URL', flag: 'store-url', valueName: 'url', kind: { type: 'url', schemes: ['postgres:', 'postgresql:'] },
+    description: 'PostgreSQL database of a cluster, postgres://USER[:PASSWORD]@HOST:PORT/DB: every node of one cluster names the same one (docs/cluster.md)' },
+  { key: 'brokerUrl', fileKey: 'broker.url', env: 'CONFAB_BROKER_URL', flag: 'broker-url', valueName: 'url', kind: { type: 'url', schemes: ['redis:', 'rediss:'] },
+    description: 'Redis server of a cluster, redis://[USER:PASSWORD@]HOST:PORT[/DB]: fan-out, presence and liveness between nodes (docs/cluster.md)' },
+  { key: 'nodeSlot', fileKey: 'cluster.nodeSlot', env: 'CONFAB_NODE_SLOT', flag: 'node-slot', valueName: 'n', kind: int(0, 15),
+    description: 'with --broker-url: the slot of message ids this node leases (0 to 15); without it the node leases a free one' },
+  { key: 'livenessMs', fileKey: 'cluster.livenessMs', env: 'CONFAB_LIVENESS_MS', flag: 'liveness-ms', valueName: 'ms', kind: int(1000, 20_000),
+    description: 'with --broker-url: a node that has not renewed its liveness for this long is dead; the others then announce its users as quit' },
   { key: 'http.enabled', env: 'CONFAB_HTTP_ENABLED', flag: 'http', kind: bool,
     description: 'serve HTTP (/healthz, /metrics) and WebSocket (/ws)' },
   { key: 'http.host', env: 'CONFAB_HTTP_HOST', flag: 'http-host', valueName: 'host', kind: host,

@@ -1,9 +1,11 @@
 // The server's configuration. Every option is described once in options.ts (its file key,
 // environment variable, flag and check) and documented in docs/configuration.md.
 
-export type StoreKind = 'sqlite' | 'memory';
+/** The engine of the store: 'postgres' when store.url names a database, else the `store` option. */
+export type StoreKind = 'sqlite' | 'memory' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** What the `store` option may say; PostgreSQL is picked by store.url. */
 export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'memory'];
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -83,6 +85,17 @@ export interface Config {
   /** Where the database, the self-signed certificate and the token key live. */
   readonly dataDir: string;
   readonly store: StoreKind;
+  /** A PostgreSQL URL: the store is then PostgreSQL (a cluster's shared database). */
+  readonly storeUrl?: string;
+  /** A Redis URL: fan-out, presence and node liveness go through it (a cluster). */
+  readonly brokerUrl?: string;
+  /** The id slot this node leases in the cluster; absent: any free one. */
+  readonly nodeSlot?: number;
+  /**
+   * A node that has not renewed its liveness in Redis for this long is dead: its sessions are
+   * gone cluster-wide within this plus a third of it. loadConfig always sets it.
+   */
+  readonly livenessMs?: number;
   /** HTTP: /healthz, /metrics and WebSocket at /ws. */
   readonly http: HttpConfig;
   /** The native protocol over TLS. */

@@ -42,7 +42,7 @@ export class Accounts {
   async register(rawName: string, password: string, address?: string): Promise<Identity> {
     const { key, name } = parseUserName(rawName);
     checkNewPassword(password);
-    this.refuseTaken(key, name);
+    await this.refuseTaken(key, name);
     if (await this.ctx.store.getAccount(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
     const quota = this.guard.beginRegistration(address, this.ctx.now());
     let passwordHash: string;
@@ -53,14 +53,19 @@ export class Accounts {
       throw err;
     }
     // The hash took a while: a guest may have taken the name meanwhile.
-    this.refuseTaken(key, name);
+    await this.refuseTaken(key, name);
     this.claims.add(key);
+    // Held in the cluster's registry while the account is made, so no guest on another node takes it meanwhile.
+    const registering = `!registering!${randomBytes(8).toString('hex')}`;
     try {
+      const holder = await this.ctx.presence.holdNick(key, { key: registering, name, consent: false });
+      if (holder.key !== registering) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
       const account: NewAccount = { key, name, passwordHash, dmPolicy: 'open', createdAt: this.ctx.now() };
       if (!(await this.ctx.store.createAccount(account))) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
       return accountIdentity({ ...account, tokenGeneration: 0 });
     } finally {
       this.claims.delete(key);
+      await this.ctx.presence.releaseNick(key, registering);
     }
   }
 
@@ -132,6 +137,8 @@ export class Accounts {
     const key = guestKey(nick.key, claims.identity);
     const id: Identity = { guest: true, key, name: nick.name, identity: claims.identity, startedAt: claims.startedAt };
     if (this.ctx.delivery.guestHolding(nick.key)?.key === key) return { id, release: () => undefined };
+    // Held by this same guest on another node (its old connection not known dead there yet): it may come back here.
+    if ((await this.ctx.presence.nickHolder(nick.key))?.key === key) return { id, release: () => undefined };
     const claim = await this.claimNick(claims.name);
     return { id, release: claim.release };
   }
@@ -146,7 +153,7 @@ export class Accounts {
   private async claimNick(rawNick: string): Promise<{ key: NameKey; name: string; release(): void }> {
     if (!this.ctx.settings.guests) throw new ChatError('GUESTS_DISABLED', 'this server does not allow guests');
     const { key, name } = parseUserName(rawNick);
-    this.refuseGuest(key, name);
+    await this.refuseGuest(key, name);
     this.claims.add(key);
     const release = (): void => void this.claims.delete(key);
     try {
@@ -158,14 +165,20 @@ export class Accounts {
     return { key, name, release };
   }
 
-  private refuseTaken(key: NameKey, name: string): void {
-    if (isReservedName(name)) throw new ChatError('NAME_TAKEN', `${name} is reserved`);
-    if (this.ctx.delivery.guestHolding(key) || this.claims.has(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+  /** Is the nickname held here (a session or a claim in progress) or by a guest on any node? */
+  private async held(key: NameKey): Promise<boolean> {
+    if (this.ctx.delivery.guestHolding(key) || this.claims.has(key)) return true;
+    return (await this.ctx.presence.nickHolder(key)) !== undefined;
   }
 
-  private refuseGuest(key: NameKey, name: string): void {
+  private async refuseTaken(key: NameKey, name: string): Promise<void> {
+    if (isReservedName(name)) throw new ChatError('NAME_TAKEN', `${name} is reserved`);
+    if (await this.held(key)) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
+  }
+
+  private async refuseGuest(key: NameKey, name: string): Promise<void> {
     if (isReservedName(name)) throw new ChatError('NAME_IN_USE', `${name} is reserved`);
-    if (this.ctx.delivery.guestHolding(key) || this.claims.has(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
+    if (await this.held(key)) throw new ChatError('NAME_IN_USE', `${name} is in use`);
   }
 }
 

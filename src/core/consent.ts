@@ -2,6 +2,7 @@ import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { ConsentThrottle, type ConsentLimits } from './consent-throttle.js';
 import type { Session } from './session.js';
+import { nickOfGuestKey } from './names.js';
 import type { DmPolicy, NameKey } from './types.js';
 
 /**
@@ -34,15 +35,16 @@ export class Consents {
 
   /** May `from` send a DM to `to` right now (its policy, and consent if it asks for it)? */
   async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
-    const policy = to.startsWith('~') ? this.guestPolicy(to) : (await this.ctx.store.getAccount(to))?.dmPolicy;
+    const policy = to.startsWith('~') ? await this.guestPolicy(to) : (await this.ctx.store.getAccount(to))?.dmPolicy;
     if (policy !== 'consent') return true;
     return this.allowed(from, to);
   }
 
-  /** A live guest's policy (kept with its sessions), undefined when the guest has none here. */
-  private guestPolicy(key: NameKey): DmPolicy | undefined {
+  /** A live guest's policy (kept with its sessions, and with its nickname for the other nodes); undefined when it is gone. */
+  private async guestPolicy(key: NameKey): Promise<DmPolicy | undefined> {
     for (const s of this.ctx.delivery.sessionsOf(key) ?? []) return s.guestDmPolicy;
-    return undefined;
+    const holder = await this.ctx.presence.nickHolder(nickOfGuestKey(key));
+    return holder?.key === key ? (holder.consent ? 'consent' : 'open') : undefined;
   }
 
   /** Consent exists between the two: either accepted a request of the other. */

@@ -1,3 +1,4 @@
+import type { Presence } from '../ports/presence.js';
 import type { Store } from '../ports/store.js';
 import type { Delivery, DeliveryObserver } from './delivery.js';
 import type { MessageIdGenerator } from './ids.js';
@@ -43,5 +44,7 @@ export interface NodeContext {
   readonly observer: NodeObserver;
   /** Every event reaches its sessions through here, on this node and the others. */
   readonly delivery: Delivery;
+  /** What every node sees of every node's sessions: online users, guest nicknames and memberships. */
+  readonly presence: Presence;
   now(): number;
 }

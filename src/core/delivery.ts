@@ -15,40 +15,60 @@ export interface DeliveryObserver {
   publishFailed?(err: unknown): void;
 }
 
-/** A publication between nodes: an event to fan out, or a membership change. */
+/**
+ * A publication between nodes: an event to fan out (`i` its id, for a node that receives it on
+ * several of its channels), or a membership change.
+ */
 type ClusterNote =
-  | { n: string; e: ChatEvent; r: readonly NameKey[]; u: readonly NameKey[]; a: boolean }
+  | { n: string; i: number; e: ChatEvent; r: readonly NameKey[]; u: readonly NameKey[]; a: boolean }
   | { n: string; m: [NameKey, NameKey, boolean] };
 
-const CLUSTER_CHANNEL = 'confab.cluster';
+/** Every node listens here: events for everyone, and room-level events (ChatApp shows them all). */
+const ALL = 'all';
+const roomChannel = (room: NameKey): string => `r:${room}`;
+const userChannel = (user: NameKey): string => `u:${user}`;
+/** Notes remembered to drop a second copy; a copy comes within moments of the first. */
+const RECENT_NOTES = 4096;
 
 /**
  * Who receives what: the sessions of this node (the Hub, indexed by user and room), the fan-out
  * of an event to them, and its publication to the other nodes through the Broker, whose notes
  * this module alone writes and reads. The node's parts deliver through here and nowhere else, so
  * nothing reaches only the local sessions by mistake.
+ *
+ * Between nodes a message goes on the channel of each room and user it is for, and a node
+ * subscribes to a room's or a user's channel while it has a session there: a node receives only
+ * what its sessions are to see (docs/cluster.md). Room-level events (joins, leaves, quits,
+ * topics, new rooms) are few and go to every node, as ChatApp's users see every room's.
  */
 export class Delivery implements BrokerEventHandler {
   private readonly hub = new Hub();
   private readonly watchers = new Set<RoomWatcher>();
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
+  /** Channels this node is subscribed to (or subscribing), with the subscription's promise. */
+  private readonly channels = new Map<string, Promise<void>>();
+  private readonly recent = new Set<string>();
+  private noteSeq = 0;
 
   constructor(
     private readonly nodeId: string,
     private readonly broker: Broker | undefined,
-    private readonly presence: Presence | undefined,
+    readonly presence: Presence,
     private readonly observer: DeliveryObserver = {},
   ) {}
 
   async start(): Promise<void> {
     if (!this.broker) return;
     this.broker.setHandler(this);
-    await this.broker.subscribe(CLUSTER_CHANNEL);
+    await this.broker.subscribe(ALL);
   }
 
   async stop(): Promise<void> {
-    if (this.broker) await this.broker.unsubscribe(CLUSTER_CHANNEL);
+    if (!this.broker) return;
+    const all = [ALL, ...this.channels.keys()];
+    this.channels.clear();
+    await Promise.allSettled(all.map((c) => this.broker?.unsubscribe(c)));
   }
 
   // ---- delivering ----
@@ -59,13 +79,22 @@ export class Delivery implements BrokerEventHandler {
    */
   deliver(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip?: Session, everyone = false): void {
     this.fanOut(event, rooms, users, skip, everyone);
-    this.publish({ n: this.nodeId, e: event, r: rooms, u: users, a: everyone });
+    if (!this.broker) return;
+    const note: ClusterNote = { n: this.nodeId, i: ++this.noteSeq, e: event, r: rooms, u: users, a: everyone };
+    const bytes = this.encoder.encode(JSON.stringify(note));
+    if (everyone || isRoomLevel(event)) {
+      this.publish(ALL, bytes);
+      return;
+    }
+    for (const r of rooms) this.publish(roomChannel(r), bytes);
+    for (const u of users) this.publish(userChannel(u), bytes);
   }
 
   /** The sessions of `key` enter or leave `room`, here and on every node. */
-  membershipChanged(key: NameKey, room: NameKey, joined: boolean): void {
-    this.applyMembership(key, room, joined);
-    this.publish({ n: this.nodeId, m: [key, room, joined] });
+  async membershipChanged(key: NameKey, room: NameKey, joined: boolean): Promise<void> {
+    const subscribed = this.applyMembership(key, room, joined);
+    if (this.broker) this.publish(ALL, this.encoder.encode(JSON.stringify({ n: this.nodeId, m: [key, room, joined] } satisfies ClusterNote)));
+    await subscribed;
   }
 
   /** Gateways whose users see every room's joins and leaves (ChatApp) watch here. */
@@ -76,19 +105,28 @@ export class Delivery implements BrokerEventHandler {
 
   // ---- the sessions of this node ----
 
-  /** A new session. True when it is its user's first here. */
-  add(session: Session): boolean {
-    return this.hub.add(session);
-  }
-
-  /** A new session receives the events of the rooms its user belongs to. */
-  enter(session: Session, rooms: readonly NameKey[]): void {
-    for (const room of rooms) this.hub.enter(session, room);
+  /**
+   * A new session, receiving from now on what is for its user and its rooms, on every node. True
+   * when it is its user's first here.
+   */
+  async add(session: Session, rooms: readonly NameKey[]): Promise<boolean> {
+    const first = this.hub.add(session);
+    const waits = [this.listen(userChannel(session.key))];
+    for (const room of rooms) {
+      this.hub.enter(session, room);
+      waits.push(this.listen(roomChannel(room)));
+    }
+    await Promise.all(waits);
+    return first;
   }
 
   /** A session is gone. True when it was its user's last here. */
   remove(session: Session): boolean {
-    return this.hub.remove(session);
+    const rooms = [...session.rooms];
+    const last = this.hub.remove(session);
+    for (const room of rooms) if (!this.hub.roomSessions(room)) this.forget(roomChannel(room));
+    if (last) this.forget(userChannel(session.key));
+    return last;
   }
 
   sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {
@@ -112,23 +150,22 @@ export class Delivery implements BrokerEventHandler {
 
   async isOnline(key: NameKey): Promise<boolean> {
     if (this.hub.sessionsOf(key)) return true;
-    return (await this.presence?.isOnline(key)) ?? false;
+    return this.presence.isOnline(key);
   }
 
-  /** Online through at least one session that receives messages as they happen (Session.live). */
+  /** Online through at least one session that receives messages as they happen (Session.live), on any node. */
   async receivesLive(key: NameKey): Promise<boolean> {
     const local = this.hub.sessionsOf(key);
     if (local) for (const s of local) if (s.live) return true;
-    // Sessions on other nodes are taken as live: the presence port does not say how they receive.
-    return local === undefined ? ((await this.presence?.isOnline(key)) ?? false) : false;
+    return this.presence.receivesLive(key);
   }
 
   online(session: Session): Promise<void> {
-    return this.presence?.online(session.key, session.id) ?? Promise.resolve();
+    return this.presence.online(session.key, session.id, session.live, session.name);
   }
 
   offline(session: Session): Promise<void> {
-    return this.presence?.offline(session.key, session.id) ?? Promise.resolve();
+    return this.presence.offline(session.key, session.id);
   }
 
   // ---- the cluster ----
@@ -141,20 +178,49 @@ export class Delivery implements BrokerEventHandler {
       return;
     }
     if (note.n === this.nodeId) return;
-    if ('m' in note) this.applyMembership(note.m[0], note.m[1], note.m[2]);
-    else this.fanOut(note.e, note.r, note.u, undefined, note.a);
+    if ('m' in note) {
+      void this.applyMembership(note.m[0], note.m[1], note.m[2]);
+      return;
+    }
+    // A note for several rooms or users may come on several of this node's channels: once is enough.
+    if (note.r.length + note.u.length > 1) {
+      const id = `${note.n}:${note.i}`;
+      if (this.recent.has(id)) return;
+      this.recent.add(id);
+      if (this.recent.size > RECENT_NOTES) this.recent.delete(this.recent.values().next().value as string);
+    }
+    this.fanOut(note.e, note.r, note.u, undefined, note.a);
   }
 
-  private publish(note: ClusterNote): void {
-    if (!this.broker) return;
-    this.broker.publish(CLUSTER_CHANNEL, this.encoder.encode(JSON.stringify(note))).catch((err: unknown) => {
+  private publish(channel: string, bytes: Uint8Array): void {
+    this.broker?.publish(channel, bytes).catch((err: unknown) => {
       // Local delivery already happened; the other nodes' sessions miss this one. Said, not swallowed.
       this.observer.publishFailed?.(err);
     });
   }
 
+  /** Subscribes to a channel unless already; resolves once publications on it reach this node. */
+  private listen(channel: string): Promise<void> {
+    if (!this.broker) return Promise.resolve();
+    let p = this.channels.get(channel);
+    if (!p) {
+      p = this.broker.subscribe(channel).catch((err: unknown) => {
+        // Not subscribed: the next session that needs it tries again.
+        if (this.channels.get(channel) === p) this.channels.delete(channel);
+        this.observer.publishFailed?.(err);
+      });
+      this.channels.set(channel, p);
+    }
+    return p;
+  }
+
+  private forget(channel: string): void {
+    if (!this.broker || !this.channels.delete(channel)) return;
+    this.broker.unsubscribe(channel).catch((err: unknown) => this.observer.publishFailed?.(err));
+  }
+
   private fanOut(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip: Session | undefined, everyone: boolean): void {
-    if (this.watchers.size > 0 && event.kind !== 'message' && event.kind !== 'consent' && event.kind !== 'consent-ask' && event.kind !== 'typing') {
+    if (this.watchers.size > 0 && isRoomLevel(event)) {
       for (const w of this.watchers) w(event);
     }
     let count = 0;
@@ -175,10 +241,20 @@ export class Delivery implements BrokerEventHandler {
     if (count) this.observer.delivered?.(count);
   }
 
-  private applyMembership(key: NameKey, room: NameKey, joined: boolean): void {
-    for (const s of this.hub.sessionsOf(key) ?? []) {
+  private applyMembership(key: NameKey, room: NameKey, joined: boolean): Promise<void> {
+    const sessions = this.hub.sessionsOf(key);
+    if (!sessions) return Promise.resolve();
+    for (const s of sessions) {
       if (joined) this.hub.enter(s, room);
       else this.hub.exit(s, room);
     }
+    if (joined) return this.listen(roomChannel(room));
+    if (!this.hub.roomSessions(room)) this.forget(roomChannel(room));
+    return Promise.resolve();
   }
+}
+
+/** Events about rooms rather than conversations: few, and seen by ChatApp's users in every room. */
+function isRoomLevel(event: ChatEvent): boolean {
+  return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created';
 }

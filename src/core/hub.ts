@@ -28,7 +28,11 @@ export class Hub {
 
   /** Returns true when it was the user's last session here. */
   remove(session: Session): boolean {
-    for (const room of session.rooms) this.byRoom.get(room)?.delete(session);
+    for (const room of session.rooms) {
+      const members = this.byRoom.get(room);
+      members?.delete(session);
+      if (members?.size === 0) this.byRoom.delete(room);
+    }
     const set = this.byUser.get(session.key);
     if (!set) return false;
     set.delete(session);

@@ -1,6 +1,6 @@
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
-import { parseRoomName, parseUserName } from './names.js';
+import { isGuestKey, parseRoomName, parseUserName } from './names.js';
 import { isRoomTarget } from '../vocabulary/names.js';
 import type { Session } from './session.js';
 import type { ChatMessage, FileRef, HistoryQuery, MessageId, NameKey } from './types.js';
@@ -133,6 +133,9 @@ export class Messaging {
     if (account) return { key: account.key, name: account.name, account: true, consent: account.dmPolicy === 'consent' };
     const guest = this.ctx.delivery.guestHolding(parsed.key);
     if (guest) return { key: guest.key, name: guest.name, account: false, consent: guest.guestDmPolicy === 'consent' };
+    // A guest on another node of the cluster.
+    const remote = await this.ctx.presence.nickHolder(parsed.key);
+    if (remote && isGuestKey(remote.key)) return { key: remote.key, name: remote.name, account: false, consent: remote.consent };
     throw new ChatError('NO_SUCH_USER', `no such user: ${raw}`);
   }
 
@@ -172,7 +175,10 @@ export class Messaging {
     const { key } = parseUserName(raw);
     const account = await this.ctx.store.getAccount(key);
     if (account) return account.key;
-    return this.ctx.delivery.guestHolding(key)?.key;
+    const local = this.ctx.delivery.guestHolding(key)?.key;
+    if (local) return local;
+    const remote = await this.ctx.presence.nickHolder(key);
+    return remote && isGuestKey(remote.key) ? remote.key : undefined;
   }
 
   /**

@@ -33,3 +33,8 @@ export function guestKey(nickKey: NameKey, identity: string): NameKey {
 export function nickOfGuestKey(key: NameKey): NameKey {
   return key.slice(1, key.indexOf('~', 1));
 }
+
+/** Is this user key a guest's (see guestKey)? Account keys never start with '~'. */
+export function isGuestKey(key: NameKey): boolean {
+  return key.startsWith('~');
+}

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Broker } from '../ports/broker.js';
 import type { Presence } from '../ports/presence.js';
+import { MemoryPresence } from '../presence/memory.js';
 import type { Store } from '../ports/store.js';
 import type { BlobReader, BlobStore } from '../ports/blobs.js';
 import { ErrorCode } from '../vocabulary/errors.js';
@@ -32,12 +33,16 @@ export type { RoomWatcher } from './delivery.js';
 export interface ChatNodeOptions {
   store: Store;
   broker?: Broker;
-  presence?: Presence;
   settings?: Partial<NodeSettings>;
   /** Signs resume tokens; keep it stable across restarts (the server keeps it in the data dir). */
   tokenSecret?: Uint8Array;
   observer?: NodeObserver;
   nodeId?: string;
+  /**
+   * Shared by the nodes of a cluster (presence/redis.ts); without it, one in memory. Nodes
+   * sharing a broker must share it too.
+   */
+  presence?: Presence;
   /** 0..15, distinct for each node sharing a store (part of every message id). */
   nodeSlot?: number;
   /** Where file content goes; without it the node refuses uploads (BAD_REQUEST). */
@@ -81,8 +86,10 @@ export class ChatNode {
     this.settings = { ...defaultSettings, ...options.settings };
     const now = options.now ?? Date.now;
     const observer = options.observer ?? {};
-    this.delivery = new Delivery(options.nodeId ?? randomUUID(), options.broker, options.presence, observer);
+    const presence = options.presence ?? new MemoryPresence();
+    this.delivery = new Delivery(options.nodeId ?? randomUUID(), options.broker, presence, observer);
     this.ctx = {
+      presence,
       store: this.store,
       settings: this.settings,
       ids: new MessageIdGenerator(options.nodeSlot ?? 0),
@@ -144,6 +151,13 @@ export class ChatNode {
   /** The session's connection is gone. Idempotent. */
   end(session: Session): Promise<void> {
     return this.sessions.end(session);
+  }
+  /**
+   * Sessions that ended with another node (it died; the presence engine's sweep found them):
+   * users with no session left anywhere are announced as quit, and guests leave their rooms.
+   */
+  sessionsLost(sessions: readonly { user: NameKey; name: string }[]): Promise<void> {
+    return this.sessions.lost(sessions);
   }
   /** This node's sessions of a user (tests, tools). */
   sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {

@@ -9,15 +9,11 @@ export interface RoomView { room: string; topic: string; members: MemberView[]; 
 /** A room in the room list; `key` orders the list and is where the next page starts. */
 export interface RoomSummary { key: NameKey; name: string; topic: string; members: number }
 
-interface GuestMember { key: NameKey; name: string; role: RoomRole }
-
 /**
  * Rooms and memberships. Accounts' memberships are durable (in the Store); guests' live only as
- * long as the guest's last session (IRC-like), kept here.
+ * long as the guest's last session (IRC-like), kept by the Presence engine so every node sees them.
  */
 export class Rooms {
-  private readonly guestMembers = new Map<NameKey, Map<NameKey, GuestMember>>();
-
   constructor(private readonly ctx: NodeContext) {}
 
   async ensureDefault(name: string, topic: string): Promise<void> {
@@ -57,36 +53,33 @@ export class Rooms {
   async leave(session: Session, raw: string): Promise<void> {
     const room = await this.require(raw);
     if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
-    if (session.guest) this.guestMembers.get(room.key)?.delete(session.key);
+    if (session.guest) await this.ctx.presence.guestLeft(room.key, session.key);
     else await this.ctx.store.removeMember(room.key, session.key);
     this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [room.key], [session.key]);
-    this.ctx.delivery.membershipChanged(session.key, room.key, false);
+    await this.ctx.delivery.membershipChanged(session.key, room.key, false);
   }
 
-  /** A guest's last session ended: it leaves every room it was in. */
-  async guestGone(session: Session, rooms: Iterable<NameKey>): Promise<void> {
-    for (const key of rooms) {
-      const members = this.guestMembers.get(key);
-      if (!members?.delete(session.key)) continue;
-      if (members.size === 0) this.guestMembers.delete(key);
+  /** A guest's last session ended (here or with a node that died): it leaves every room it was in. */
+  async guestGone(guest: NameKey, name: string): Promise<void> {
+    for (const key of await this.ctx.presence.guestRooms(guest)) {
+      if (!(await this.ctx.presence.guestLeft(key, guest))) continue;
       const room = await this.ctx.store.getRoom(key);
-      if (room) this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [key], []);
-      this.ctx.delivery.membershipChanged(session.key, key, false);
+      if (room) this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: name, event: 'leave' }, [key], []);
+      await this.ctx.delivery.membershipChanged(guest, key, false);
     }
   }
 
   /** Rooms the user of this session belongs to (for a new session of that user). */
   async roomsOf(session: Session): Promise<NameKey[]> {
     if (!session.guest) return (await this.ctx.store.roomsOf(session.key)).map((m) => m.room);
-    const out: NameKey[] = [];
-    for (const [room, members] of this.guestMembers) if (members.has(session.key)) out.push(room);
-    return out;
+    return this.ctx.presence.guestRooms(session.key);
   }
 
   /** Up to `limit` rooms whose key sorts after `after` ('' for the first), by key: one store query. */
   async page(after: NameKey, limit: number): Promise<RoomSummary[]> {
     const rooms = await this.ctx.store.roomPage(after, limit);
-    return rooms.map((r) => ({ key: r.key, name: r.name, topic: r.topic, members: r.members + (this.guestMembers.get(r.key)?.size ?? 0) }));
+    const guests = await Promise.all(rooms.map((r) => this.ctx.presence.guestMembers(r.key)));
+    return rooms.map((r, i) => ({ key: r.key, name: r.name, topic: r.topic, members: r.members + guests[i].length }));
   }
 
   /** A room's members, for its members only (docs/protocol.md §13.11): NOT_MEMBER otherwise. */
@@ -110,19 +103,14 @@ export class Rooms {
   }
 
   private async addMember(session: Session, room: RoomRecord, role: RoomRole): Promise<void> {
-    if (session.guest) {
-      let members = this.guestMembers.get(room.key);
-      if (!members) this.guestMembers.set(room.key, (members = new Map()));
-      members.set(session.key, { key: session.key, name: session.name, role });
-    } else {
-      await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role });
-    }
-    this.ctx.delivery.membershipChanged(session.key, room.key, true);
+    if (session.guest) await this.ctx.presence.guestJoined(room.key, { key: session.key, name: session.name, role });
+    else await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role });
+    await this.ctx.delivery.membershipChanged(session.key, room.key, true);
     this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'join' }, [room.key], []);
   }
 
   private async roleOf(session: Session, room: NameKey): Promise<RoomRole | undefined> {
-    if (session.guest) return this.guestMembers.get(room)?.get(session.key)?.role;
+    if (session.guest) return (await this.ctx.presence.guestMembers(room)).find((m) => m.key === session.key)?.role;
     return (await this.ctx.store.members(room)).find((m) => m.user === session.key)?.role;
   }
 
@@ -136,7 +124,7 @@ export class Rooms {
     for (const m of await this.ctx.store.members(room.key)) {
       out.push({ name: m.name, online: await this.ctx.delivery.isOnline(m.user), operator: m.role === 'operator' });
     }
-    for (const g of this.guestMembers.get(room.key)?.values() ?? []) {
+    for (const g of await this.ctx.presence.guestMembers(room.key)) {
       out.push({ name: g.name, online: true, operator: g.role === 'operator' });
     }
     return out;

@@ -5,12 +5,12 @@ import { ChatError } from './errors.js';
 import type { SessionSink } from './events.js';
 import type { Files } from './files.js';
 import { firstIdAt } from './ids.js';
-import { nickOfGuestKey } from './names.js';
+import { isGuestKey, nickOfGuestKey } from './names.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { Session } from './session.js';
 import type { TokenSigner } from './token.js';
-import type { DmPolicy } from './types.js';
+import type { DmPolicy, NameKey } from './types.js';
 
 export const DEFAULT_ROOM = '#general';
 
@@ -110,23 +110,45 @@ export class Sessions {
     session.ended = true;
     await this.files?.sessionEnded(session);
     const delivery = this.ctx.delivery;
+    const rooms = [...session.rooms];
     const last = delivery.remove(session);
     await delivery.offline(session);
     if (!last) return;
-    const rooms = [...session.rooms];
-    delivery.deliver({ kind: 'presence', room: '', user: session.name, event: 'quit' }, rooms, []);
-    if (session.guest) {
-      // A guest's rooms and private connections last as long as its sessions (protocol.md §7.1).
-      await this.rooms.guestGone(session, rooms);
-      await this.ctx.store.dropConsents(session.key);
+    // Its user may still be online through another node: then it has not quit.
+    if (await this.ctx.presence.isOnline(session.key)) return;
+    await this.userGone(session.key, session.name, session.guest, rooms);
+  }
+
+  /**
+   * A user's last session anywhere has ended (here, or on a node that died): it quit. A guest's
+   * rooms, nickname and private connections last as long as its sessions (protocol.md §7.1).
+   */
+  async userGone(key: NameKey, name: string, guest: boolean, rooms: readonly NameKey[]): Promise<void> {
+    this.ctx.delivery.deliver({ kind: 'presence', room: '', user: name, event: 'quit' }, rooms, []);
+    if (!guest) return;
+    // The nickname is free before the guest is seen leaving its rooms.
+    await this.ctx.presence.releaseNick(nickOfGuestKey(key), key);
+    await this.rooms.guestGone(key, name);
+    await this.ctx.store.dropConsents(key);
+  }
+
+  /** Sessions lost with a node that died, found by the presence engine's sweep. */
+  async lost(sessions: readonly { user: NameKey; name: string }[]): Promise<void> {
+    const users = new Map<NameKey, string>();
+    for (const s of sessions) users.set(s.user, s.name);
+    for (const [key, name] of users) {
+      if (await this.ctx.presence.isOnline(key)) continue;
+      const guest = isGuestKey(key);
+      const rooms = guest ? await this.ctx.presence.guestRooms(key) : (await this.ctx.store.roomsOf(key)).map((m) => m.room);
+      await this.userGone(key, name, guest, rooms);
     }
   }
 
   private async open(id: Identity, sink: SessionSink, protocol: string, opts: OpenOptions, replacing?: Session): Promise<Opened> {
     if (this.stopped()) throw new ChatError('SHUTTING_DOWN', 'server shutting down');
     const delivery = this.ctx.delivery;
-    // A guest nickname may have been taken while we awaited: check again now, and take it in the
-    // same turn (delivery.add), so no one else can between the two.
+    // A guest nickname may have been taken while we awaited: check again now; holdNick below is
+    // the atomic claim across the cluster.
     const holder = id.guest ? delivery.guestHolding(nickOfGuestKey(id.key)) : undefined;
     if (holder && holder !== replacing) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
     const now = this.ctx.now();
@@ -135,11 +157,21 @@ export class Sessions {
     if (id.guest) {
       session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
       session.startId = firstIdAt(id.startedAt);
+      // One holder of a nickname in the whole cluster (docs/cluster.md).
+      const held = await this.ctx.presence.holdNick(nickOfGuestKey(id.key), { key: id.key, name: id.name, consent: session.guestDmPolicy === 'consent' });
+      if (held.key !== id.key) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);
     }
-    const first = delivery.add(session);
-    const rooms = await this.rooms.roomsOf(session);
-    delivery.enter(session, rooms);
-    await delivery.online(session);
+    let first: boolean;
+    try {
+      const rooms = await this.rooms.roomsOf(session);
+      first = await delivery.add(session, rooms);
+      await delivery.online(session);
+    } catch (err) {
+      delivery.remove(session);
+      if (id.guest) await this.ctx.presence.releaseNick(nickOfGuestKey(id.key), id.key).catch(() => undefined);
+      throw err;
+    }
+    const rooms = [...session.rooms];
     if (first) delivery.deliver({ kind: 'presence', room: '', user: session.name, event: 'online' }, rooms, [], session);
     const names: string[] = [];
     for (const r of rooms) names.push(await this.rooms.nameOf(r));

@@ -102,6 +102,33 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX files_by_owner ON files (owner);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- File content for PostgresBlobStore (store/blobs-postgres.ts). A row per file; it is
+      -- readable once size is set (commit). While size is NULL it is an upload in progress, and
+      -- touched_at (the database's clock, the same for every node) says when it last grew, so a
+      -- sweep can remove what a crashed node left without cutting another node's live upload.
+      CREATE TABLE confab_blobs (
+        id         TEXT PRIMARY KEY,
+        size       BIGINT,
+        chunk_size INTEGER NOT NULL CHECK (chunk_size > 0),
+        touched_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE INDEX confab_blobs_uploading ON confab_blobs (touched_at) WHERE size IS NULL;
+
+      -- Every chunk but the last holds exactly chunk_size bytes, so a read finds its chunks by number.
+      CREATE TABLE confab_blob_chunks (
+        id    TEXT NOT NULL REFERENCES confab_blobs (id) ON DELETE CASCADE,
+        seq   INTEGER NOT NULL,
+        bytes BYTEA NOT NULL,
+        PRIMARY KEY (id, seq)
+      );
+      -- Out of line and uncompressed: a read of part of a chunk then fetches only that part, and
+      -- uploads are mostly compressed already.
+      ALTER TABLE confab_blob_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL;
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

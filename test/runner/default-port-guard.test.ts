@@ -56,10 +56,10 @@ async function tryBindUdp(port: number, type: 'udp4' | 'udp6', host: string): Pr
 }
 
 describe('README npm test beside npm start: the default port guard', { timeout: 60_000 }, () => {
-  it('holds every port of the default configuration, QUIC on UDP, and the IRC ports to come', () => {
+  it('holds every port of the default configuration, QUIC on UDP, the IRC ports to come, and PostgreSQL\'s and Redis\'s', () => {
     const names = defaultPorts().map((p) => `${p.port}/${p.protocol}`).sort();
     const expected = [
-      DEFAULT_HTTP_PORT, DEFAULT_TLS_PORT, DEFAULT_TCP_PORT, DEFAULT_CP_PORT, DEFAULT_CHATOS_PORT, DEFAULT_CHATAPP_PORT, 6667, 6697,
+      DEFAULT_HTTP_PORT, DEFAULT_TLS_PORT, DEFAULT_TCP_PORT, DEFAULT_CP_PORT, DEFAULT_CHATOS_PORT, DEFAULT_CHATAPP_PORT, 6667, 6697, 5432, 6379,
     ].map((p) => `${p}/tcp`);
     assert.deepEqual(names, [...expected, `${DEFAULT_QUIC_PORT}/udp`].sort());
     // Any listener added to the defaults later is held without a change here.

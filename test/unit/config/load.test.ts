@@ -71,6 +71,19 @@ describe('loadConfig', () => {
     assert.equal(c.log.level, 'debug');
   });
 
+  it('takes a cluster from store.url and broker.url: the URL picks the engine (docs/cluster.md)', () => {
+    const c = load({ file: file({ store: { url: 'postgres://confab@db.example:5432/chat' }, broker: { url: 'redis://cache.example:6379' }, cluster: { nodeSlot: 2 } }) });
+    assert.equal(c.store, 'postgres');
+    assert.equal(c.storeUrl, 'postgres://confab@db.example:5432/chat');
+    assert.equal(c.brokerUrl, 'redis://cache.example:6379');
+    assert.equal(c.nodeSlot, 2);
+    const e = load({ env: { CONFAB_STORE_URL: 'postgresql://u@h/d', CONFAB_BROKER_URL: 'rediss://h:1' }, flags: { nodeSlot: '15' } });
+    assert.deepEqual([e.store, e.storeUrl, e.brokerUrl, e.nodeSlot], ['postgres', 'postgresql://u@h/d', 'rediss://h:1', 15]);
+    // Without them nothing changes: one process on SQLite.
+    const d = load({});
+    assert.deepEqual([d.store, d.storeUrl, d.brokerUrl, d.nodeSlot], ['sqlite', undefined, undefined, undefined]);
+  });
+
   it('reads booleans from words in the environment and from flags', () => {
     assert.equal(load({ env: { CONFAB_GUESTS: 'no' } }).guests, false);
     assert.equal(load({ env: { CONFAB_GUESTS: 'off' } }).guests, false);
@@ -121,6 +134,10 @@ describe('loadConfig', () => {
     });
     it('enums', () => {
       rejects({ env: { CONFAB_STORE: 'postgres' } }, /^store \(environment CONFAB_STORE\): must be one of sqlite, memory, got "postgres"$/);
+      rejects({ env: { CONFAB_STORE_URL: 'mysql://db:3306/x' } }, /^storeUrl \(environment CONFAB_STORE_URL\): must be a URL such as postgres:\/\/HOST:PORT, got "mysql:\/\/db:3306\/x"$/);
+      rejects({ env: { CONFAB_BROKER_URL: 'localhost:6379' } }, /^brokerUrl \(environment CONFAB_BROKER_URL\): must be a URL such as redis:\/\/HOST:PORT/);
+      rejects({ env: { CONFAB_NODE_SLOT: '3' } }, /^nodeSlot is for a cluster: it needs broker.url$/);
+      rejects({ env: { CONFAB_STORE: 'memory', CONFAB_STORE_URL: 'postgres://u@db:5432/chat' } }, /^store is memory but store.url names a PostgreSQL database/);
       rejects({ flags: { 'log.level': 'loud' } }, /^log\.level \(flag --log-level\): must be one of fatal, error/);
     });
     it('booleans', () => {
@@ -186,7 +203,7 @@ describe('loadConfig', () => {
     while (!existsSync(join(root, 'package.json'))) root = dirname(root);
     const doc = readFileSync(join(root, 'docs/configuration.md'), 'utf8');
     for (const o of OPTIONS) {
-      const row = doc.split('\n').find((l) => l.startsWith(`| \`${o.key}\``));
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${o.fileKey ?? o.key}\``));
       assert.ok(row, `no table row for ${o.key}`);
       assert.ok(row.includes(`\`${o.env}\``), `${o.key}: ${o.env} missing`);
       assert.ok(row.includes(`\`--${o.flag}`), `${o.key}: --${o.flag} missing`);

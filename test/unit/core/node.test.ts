@@ -6,6 +6,7 @@ import type { ChatEvent, SessionSink } from '../../../src/core/events.js';
 import { ChatError } from '../../../src/core/errors.js';
 import { MemoryStore } from '../../../src/store/memory.js';
 import { MemoryBrokerHub } from '../../../src/broker/memory.js';
+import { MemoryPresence } from '../../../src/presence/memory.js';
 
 class Inbox implements SessionSink {
   events: ChatEvent[] = [];
@@ -112,9 +113,10 @@ describe('core: several nodes over one broker', () => {
   it('delivers messages and presence across nodes sharing a store and a broker', async () => {
     const store = new MemoryStore();
     const hub = new MemoryBrokerHub();
+    const presence = new MemoryPresence();
     const secret = new Uint8Array(32).fill(1);
-    const n1 = await node(store, { broker: hub.broker(), tokenSecret: secret });
-    const n2 = await node(store, { broker: hub.broker(), tokenSecret: secret, nodeSlot: 1 });
+    const n1 = await node(store, { broker: hub.broker(), presence, tokenSecret: secret });
+    const n2 = await node(store, { broker: hub.broker(), presence, tokenSecret: secret, nodeSlot: 1 });
     const a = new Inbox();
     const b = new Inbox();
     const alice = await n1.register('alice', 'pw-secret', a, 't');
