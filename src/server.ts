@@ -24,6 +24,7 @@ import { joinCluster, type ClusterMembership } from './open-cluster.js';
 import { openStore, openStoreNow } from './open-store.js';
 import { PostgresStore } from './store/postgres.js';
 import { DiskBlobStore } from './store/blobs-disk.js';
+import { PostgresBlobStore } from './store/blobs-postgres.js';
 import { MemoryBlobStore } from './store/blobs-memory.js';
 import { loadTokenKey } from './token-key.js';
 import { DAY_MS, ensureCertificate, RENEW_DAYS, type Certificate } from './tls/certificate.js';
@@ -113,9 +114,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await store.close();
     throw err;
   }
-  // File content beside the database: on disk with sqlite, in memory with the memory store.
-  const blobs = config.store === 'memory' ? new MemoryBlobStore() : new DiskBlobStore(join(config.dataDir, 'files'));
-  if (blobs instanceof DiskBlobStore) await blobs.sweep();
+  // File content beside the database: on disk with sqlite, in memory with the memory store, in
+  // the database with PostgreSQL (every node of a cluster serves every file).
+  const blobs = config.storeUrl !== undefined
+    ? await PostgresBlobStore.open({ url: config.storeUrl }).catch(async (err: unknown) => {
+      await cluster?.close();
+      await store.close();
+      throw err;
+    })
+    : config.store === 'memory' ? new MemoryBlobStore() : new DiskBlobStore(join(config.dataDir, 'files'));
+  if (blobs instanceof DiskBlobStore || blobs instanceof PostgresBlobStore) await blobs.sweep();
   const node = new ChatNode({
     store,
     presence: cluster?.presence ?? new MemoryPresence(),
@@ -187,6 +195,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await node.stop();
       for (const c of closers.reverse()) await c();
       await cluster?.close();
+      await blobs.close();
       await store.close();
     },
   };

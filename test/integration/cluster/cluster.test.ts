@@ -3,6 +3,8 @@
 // one server; then a node is killed with SIGKILL in mid-stream.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { connect } from '../../../src/client/node.js';
 import { encodeLogin, encodePrivateAsk } from '../../../src/gateways/chatos/codec.js';
 import { ChatosClient } from '../../conformance/chatos/chatos-client.js';
 import { ChatappClient } from '../../conformance/chatapp/chatapp-client.js';
@@ -10,7 +12,8 @@ import { CpClient } from '../../conformance/cp/cp-client.js';
 import { RawClient } from '../raw-client.js';
 import { startPostgres, type PostgresServer } from '../../servers/postgres.js';
 import { startRedis, type RedisServer } from '../../servers/redis.js';
-import { startNode, stopAll, type ClusterNode } from './nodes.js';
+import { freePort } from '../../servers/process.js';
+import { refusedStart, startNode, stopAll, type ClusterNode } from './nodes.js';
 
 /** The liveness of the nodes here: a killed node's users are announced as quit within 4/3 of it. */
 const LIVENESS_MS = 1500;
@@ -107,6 +110,42 @@ describe('cluster: three processes on one PostgreSQL and one Redis', () => {
     alice.close();
     bob.close();
     otto.close();
+  });
+
+  it('refuses to start, with a message naming the option and nothing half-started: a slot a live node holds, an unreachable Redis or PostgreSQL', async () => {
+    const held = await refusedStart({ storeUrl, brokerUrl: redis.url, livenessMs: LIVENESS_MS, extra: ['--node-slot', String(nodes[0].slot)] });
+    assert.equal(held.code, 1);
+    assert.match(held.stderr, new RegExp(`^confab: node slot ${nodes[0].slot} is held by another live node`, 'm'));
+    const nowhere = `redis://127.0.0.1:${await freePort()}`;
+    const noRedis = await refusedStart({ storeUrl, brokerUrl: nowhere, livenessMs: LIVENESS_MS });
+    assert.equal(noRedis.code, 1);
+    assert.match(noRedis.stderr, /^confab: cannot reach the Redis server of broker\.url \(redis:\/\/127\.0\.0\.1:\d+\): /m);
+    const noDb = await refusedStart({ storeUrl: `postgres://confab@127.0.0.1:${await freePort()}/none`, brokerUrl: redis.url, livenessMs: LIVENESS_MS });
+    assert.equal(noDb.code, 1);
+    assert.match(noDb.stderr, /^confab: cannot use the PostgreSQL database of store\.url \(postgres:\/\/confab@127\.0\.0\.1:\d+\/none\): /m);
+    // The refused ones left the slots of the live nodes as they were: all three still chat.
+    const probe = await RawClient.open(nodes[2].ws);
+    await probe.hello();
+    await probe.request({ type: 'REGISTER', ref: probe.nextRef(), name: 'probe', password: 'cluster-pw-1' }, 'SESSION');
+    probe.close();
+  });
+
+  it('a file uploaded on node A is downloaded on node B, the same bytes (its content is in PostgreSQL)', async () => {
+    const [a, b] = nodes;
+    const up = await connect(`ws://${a.ws.host}:${a.ws.port}/ws`, { reconnect: false });
+    const down = await connect(`ws://${b.ws.host}:${b.ws.port}/ws`, { reconnect: false });
+    await up.register('fran', 'cluster-pw-1');
+    await down.register('gina', 'cluster-pw-1');
+    const data = randomBytes(700_000);
+    const file = await up.upload({ name: 'map.png', type: 'image/png', data });
+    const arriving = down.once('message');
+    await up.send('gina', 'the map', { files: [file.id] });
+    const m = await arriving;
+    assert.equal(m.text, 'the map');
+    const got = await down.download(m.files![0]);
+    assert.equal(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(data).digest('hex'));
+    await up.close();
+    await down.close();
   });
 
   it('a node killed with SIGKILL in mid-stream: every acked message is in history once, its users are announced as quit, its clients resume on another node', async () => {
