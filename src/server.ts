@@ -157,6 +157,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   await node.start();
   cluster?.sweep((lost) => node.sessionsLost(lost));
+  cluster?.presence.onRestored(() => {
+    node.restatePresence().catch((err: unknown) => log.warn({ err }, 'stating this node\'s sessions to Redis again failed'));
+  });
 
   const extra = options.observer ?? {};
   const gateway = new NativeGateway(node, {

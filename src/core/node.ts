@@ -159,6 +159,10 @@ export class ChatNode {
   sessionsLost(sessions: readonly { user: NameKey; name: string }[]): Promise<void> {
     return this.sessions.lost(sessions);
   }
+  /** The Presence engine lost what it knew (a Redis restart): this node states its sessions again. */
+  restatePresence(): Promise<void> {
+    return this.sessions.restatePresence();
+  }
   /** This node's sessions of a user (tests, tools). */
   sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {
     return this.delivery.sessionsOf(key);

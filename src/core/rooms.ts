@@ -103,8 +103,12 @@ export class Rooms {
   }
 
   private async addMember(session: Session, room: RoomRecord, role: RoomRole): Promise<void> {
-    if (session.guest) await this.ctx.presence.guestJoined(room.key, { key: session.key, name: session.name, role });
-    else await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role });
+    if (session.guest) {
+      await this.ctx.presence.guestJoined(room.key, { key: session.key, name: session.name, role });
+      for (const s of this.ctx.delivery.sessionsOf(session.key) ?? []) s.guestRoles.set(room.key, role);
+    } else {
+      await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role });
+    }
     await this.ctx.delivery.membershipChanged(session.key, room.key, true);
     this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'join' }, [room.key], []);
   }

@@ -1,6 +1,6 @@
 import type { SessionSink } from './events.js';
 import type { TokenBucket } from './rate-limit.js';
-import type { MessageId, DmPolicy, NameKey } from './types.js';
+import type { MessageId, DmPolicy, NameKey, RoomRole } from './types.js';
 
 /** One logged-in client: an account (or guest) on one device, through one gateway. */
 export class Session {
@@ -9,6 +9,8 @@ export class Session {
   ended = false;
   /** When this session last sent a typing notice, by target key (see ChatNode.typing). */
   readonly typingAt = new Map<string, number>();
+  /** A guest's role in each of its rooms (an account's is in the store), to state again after a Presence engine lost it. */
+  readonly guestRoles = new Map<NameKey, RoomRole>();
   /** A guest's DM policy (an account's is in the store). */
   guestDmPolicy: DmPolicy = 'open';
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Accounts, Identity } from './accounts.js';
 import type { NodeContext } from './context.js';
+import { ErrorCode } from '../vocabulary/errors.js';
 import { ChatError } from './errors.js';
 import type { SessionSink } from './events.js';
 import type { Files } from './files.js';
@@ -130,6 +131,27 @@ export class Sessions {
     await this.ctx.presence.releaseNick(nickOfGuestKey(key), key);
     await this.rooms.guestGone(key, name);
     await this.ctx.store.dropConsents(key);
+  }
+
+  /**
+   * States this node's sessions to the Presence engine again, after it lost them (a Redis restart):
+   * who is online, the guests' nicknames and memberships. A guest whose nickname another guest
+   * took meanwhile loses its session (NAME_IN_USE), as there cannot be two.
+   */
+  async restatePresence(): Promise<void> {
+    const presence = this.ctx.presence;
+    for (const s of [...this.ctx.delivery.all()]) {
+      if (s.ended) continue;
+      await this.ctx.delivery.online(s);
+      if (!s.guest) continue;
+      const held = await presence.holdNick(nickOfGuestKey(s.key), { key: s.key, name: s.name, consent: s.guestDmPolicy === 'consent' });
+      if (held.key !== s.key) {
+        s.sink.terminate(ErrorCode.NAME_IN_USE, `${s.name} was taken while the cluster was apart`);
+        await this.end(s);
+        continue;
+      }
+      for (const room of s.rooms) await presence.guestJoined(room, { key: s.key, name: s.name, role: s.guestRoles.get(room) ?? 'member' });
+    }
   }
 
   /** Sessions lost with a node that died, found by the presence engine's sweep. */

@@ -38,6 +38,7 @@ return 0`;
  */
 export class RedisPresence implements Presence {
   private renewTimer: ReturnType<typeof setInterval> | undefined;
+  private restored: (() => void) | undefined;
 
   private constructor(private readonly client: RedisClient, private readonly options: Required<Pick<RedisPresenceOptions, 'node' | 'ttlMs' | 'prefix'>>) {}
 
@@ -52,7 +53,20 @@ export class RedisPresence implements Presence {
     }
     p.renewTimer = setInterval(() => void p.renew().catch(() => undefined), Math.max(100, Math.floor(p.options.ttlMs / 3)));
     p.renewTimer.unref();
+    // Connected again after a loss: Redis may have restarted with nothing of this node's.
+    client.on('ready', () => {
+      void p.renew().catch(() => undefined);
+      p.restored?.();
+    });
     return p;
+  }
+
+  /**
+   * Told each time the connection comes back after a loss: Redis may have restarted empty, so
+   * the node states its sessions, nicknames and guest memberships again (ChatNode.restatePresence).
+   */
+  onRestored(listener: () => void): void {
+    this.restored = listener;
   }
 
   get ttlMs(): number {

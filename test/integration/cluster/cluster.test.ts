@@ -148,6 +148,44 @@ describe('cluster: three processes on one PostgreSQL and one Redis', () => {
     await down.close();
   });
 
+  it('Redis restarted: nodes connect and subscribe again, state their sessions again, fan-out resumes, nothing acked is lost', async () => {
+    const [a, b, c] = nodes;
+    const ann = (await native(a, 'ann')).c;
+    await ann.request({ type: 'JOIN', ref: ann.nextRef(), room: '#general' }, 'JOINED');
+    const hugo = await ChatappClient.connect(b.chatapp, 'hugo');
+    hugo.msg('JoinMessage', 'Server', 'general');
+    await ann.next('PRESENCE', (p) => p.user === 'hugo' && p.event === 'join');
+
+    await redis.kill();
+    // Acked means stored in PostgreSQL: Redis being away does not stop it.
+    await ann.request({ type: 'SEND', ref: ann.nextRef(), cid: 'o1', to: ['#general'], text: 'during the outage' }, 'ACK');
+    await redis.start();
+
+    // The nodes state their sessions again: the guest on B is a member again as seen from C.
+    const viewer = (await native(c, 'vic')).c;
+    await pollUntil(async () => {
+      const list = await viewer.request({ type: 'MEMBERS', ref: viewer.nextRef(), room: '#general' }, 'MEMBER_LIST');
+      return list.members.some((m) => m.name === 'hugo');
+    }, 'hugo listed again');
+    // ...and holds its nickname: nobody takes it on another node.
+    const thief = await ChatappClient.open(c.chatapp);
+    thief.msg('ConnectionMessage', 'Server', 'CONNECT', 'hugo');
+    await thief.expectError(3); // NAME_IN_USE
+    thief.destroy();
+    // Fan-out resumes: a message from A reaches the ChatApp user on B.
+    let n = 0;
+    await pollUntil(async () => {
+      await ann.request({ type: 'SEND', ref: ann.nextRef(), cid: `p${++n}`, to: ['#general'], text: `after ${n}` }, 'ACK');
+      return hugo.bodies.some((x) => x.type === 'ChatMessage' && x.sender === 'ann' && x.data.startsWith('after '));
+    }, 'fan-out after the restart');
+    // What was acked during the outage is in the history, read on B.
+    const reader = (await native(b, 'rita')).c;
+    const page = await reader.request({ type: 'HISTORY', ref: reader.nextRef(), with: '#general', before: 0, after: 0, limit: 100 }, 'MESSAGES');
+    assert.ok(page.messages.some((m) => m.text === 'during the outage'));
+    for (const x of [ann, viewer, reader]) x.close();
+    hugo.close();
+  });
+
   it('a node killed with SIGKILL in mid-stream: every acked message is in history once, its users are announced as quit, its clients resume on another node', async () => {
     const [a, b, c] = nodes;
     const watcher = (await native(a, 'wendy')).c;
@@ -231,3 +269,12 @@ describe('cluster: three processes on one PostgreSQL and one Redis', () => {
     guestOnC.destroy();
   });
 });
+
+/** Asks `probe` (a round trip to a server each time) until it answers true; fails after 100 tries. */
+async function pollUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`never: ${what}`);
+}
