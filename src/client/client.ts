@@ -44,7 +44,7 @@ export class ChatClient extends ClientConnection {
    * Resumes a session from an earlier connection (e.g. after a page reload): the server replays
    * the messages after `since` as 'message' events (or reports a 'gap').
    */
-  resume(token: string, since: number = this.inbound.highestId): Promise<SessionInfo> {
+  resume(token: string, since: number = this.inbound.resumePoint): Promise<SessionInfo> {
     return this.request('LOGIN', ['SESSION'], (ref) => ({ type: 'LOGIN', ref, name: '', password: '', guest: false, token, since })).then(
       sessionOf,
     );

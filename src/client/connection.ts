@@ -94,9 +94,14 @@ export class ClientConnection extends Emitter<ClientEvents> {
     return this.lastErr;
   }
 
-  /** The highest message id seen; a resume asks for what came after it. */
+  /** The highest message id seen. */
   get lastMessageId(): number {
     return this.inbound.highestId;
+  }
+
+  /** Where a resume asks to start: nothing up to it is missing (see Inbound.resumePoint). */
+  get resumePoint(): number {
+    return this.inbound.resumePoint;
   }
 
   /** A reconnect is scheduled. */
@@ -297,7 +302,7 @@ export class ClientConnection extends Emitter<ClientEvents> {
       link.phase = 'resume';
       link.resumeRef = this.nextRef();
       const { token } = this.inbound.session;
-      writeFrame(link, { type: 'LOGIN', ref: link.resumeRef, name: '', password: '', guest: false, token, since: this.inbound.highestId });
+      writeFrame(link, { type: 'LOGIN', ref: link.resumeRef, name: '', password: '', guest: false, token, since: this.inbound.resumePoint });
       return;
     }
     this.becomeConnected(link);

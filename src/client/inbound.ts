@@ -59,11 +59,27 @@ export class Inbound {
     if (id > this.highestId) this.highestId = id;
   }
 
+  /**
+   * The server's resume watermark on a live MSG (docs/protocol.md §7.6.1): every message up to it
+   * has come already. 0 until a server sends one.
+   */
+  safeId = 0;
+
+  /**
+   * Where a resume starts: the watermark when the server sends one (a cluster's nodes publish out
+   * of id order, so a message below the highest id seen may still be on its way), else the highest
+   * id seen. What comes again between the two is dropped as seen.
+   */
+  get resumePoint(): number {
+    return this.safeId > 0 ? Math.min(this.safeId, this.highestId) : this.highestId;
+  }
+
   /** A new session: a login's answer, or a resume's. */
   applySession(f: FrameOf<'SESSION'>): void {
     if (this.idsOwner !== undefined && this.idsOwner !== f.name) {
       // Someone else logged in on this client: the old high-water mark is not theirs.
       this.highestId = 0;
+      this.safeId = 0;
       this.seen.clear();
     }
     this.idsOwner = f.name;
@@ -141,7 +157,10 @@ const handlers: Table = {
     t.host.requests.settle(f.ref, f);
   },
   ACK: (t, _link, f) => t.ack(f),
-  MSG: (t, _link, f) => t.message(f.files && f.files.length > 0 ? { ...f.msg, files: f.files } : f.msg),
+  MSG: (t, _link, f) => {
+    t.message(f.files && f.files.length > 0 ? { ...f.msg, files: f.files } : f.msg);
+    if (f.safe !== undefined && f.safe > t.safeId) t.safeId = f.safe;
+  },
   FILE_TICKET: settle,
   FILE_STORED: settle,
   FILE_PROGRESS: (t, _link, f) => t.host.transfers.progress(f),

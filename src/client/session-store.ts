@@ -76,7 +76,7 @@ export class SessionStore<V extends SessionView> {
     const s = this.client.session;
     if (!s) return;
     const rooms = Object.values(this.state.chat.conversations).filter((c) => c.kind === 'room').map((c) => c.name);
-    this.remember({ token: s.token, since: this.client.lastMessageId, rooms });
+    this.remember({ token: s.token, since: this.client.resumePoint, rooms });
   }
 
   protected redrawAtTypingExpiry(): void {

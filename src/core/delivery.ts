@@ -3,7 +3,8 @@ import type { Presence } from '../ports/presence.js';
 import type { ChatEvent } from './events.js';
 import { Hub } from './hub.js';
 import type { Session } from './session.js';
-import type { NameKey } from './types.js';
+import type { MessageIdGenerator } from './ids.js';
+import type { MessageId, NameKey } from './types.js';
 
 /** Sees every room-level event (joins, leaves, quits, new rooms, topics), whoever it is for. */
 export type RoomWatcher = (event: ChatEvent) => void;
@@ -21,7 +22,9 @@ export interface DeliveryObserver {
  */
 type ClusterNote =
   | { n: string; i: number; e: ChatEvent; r: readonly NameKey[]; u: readonly NameKey[]; a: boolean }
-  | { n: string; m: [NameKey, NameKey, boolean] };
+  | { n: string; m: [NameKey, NameKey, boolean] }
+  /** The node's watermark: every message it made with an id up to `w` is published already. */
+  | { n: string; w: number };
 
 /** Every node listens here: events for everyone, and room-level events (ChatApp shows them all). */
 const ALL = 'all';
@@ -29,6 +32,15 @@ const roomChannel = (room: NameKey): string => `r:${room}`;
 const userChannel = (user: NameKey): string => `u:${user}`;
 /** Notes remembered to drop a second copy; a copy comes within moments of the first. */
 const RECENT_NOTES = 4096;
+/** How often a node publishes its watermark; a resume replays about this much more than it must. */
+export const WATERMARK_INTERVAL_MS = 100;
+
+/** Options of the watermark (docs/protocol.md §7.6.1). */
+export interface WatermarkSettings {
+  /** A node not heard from for this long is dead: its watermark no longer holds the others back. */
+  nodeLivenessMs: number;
+  now: () => number;
+}
 
 /**
  * Who receives what: the sessions of this node (the Hub, indexed by user and room), the fan-out
@@ -50,21 +62,37 @@ export class Delivery implements BrokerEventHandler {
   private readonly channels = new Map<string, Promise<void>>();
   private readonly recent = new Set<string>();
   private noteSeq = 0;
+  /** Ids this node made whose messages are not published yet, in the order made (so ascending). */
+  private readonly pending: MessageId[] = [];
+  private pendingHead = 0;
+  private readonly settledEarly = new Set<MessageId>();
+  /** The other nodes' watermarks, as last heard, and when. */
+  private readonly marks = new Map<string, { w: MessageId; at: number }>();
+  private markTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly nodeId: string,
     private readonly broker: Broker | undefined,
     readonly presence: Presence,
+    private readonly ids: MessageIdGenerator,
     private readonly observer: DeliveryObserver = {},
+    private readonly marking: WatermarkSettings = { nodeLivenessMs: 15_000, now: Date.now },
   ) {}
 
   async start(): Promise<void> {
     if (!this.broker) return;
     this.broker.setHandler(this);
     await this.broker.subscribe(ALL);
+    // Hear every node's watermark before making an id: this node's ids then lie above what any
+    // node has told its clients is safe, whatever the clocks say (docs/protocol.md §7.6.1).
+    await new Promise((resolve) => setTimeout(resolve, WATERMARK_INTERVAL_MS * 2.5));
+    this.publishMark();
+    this.markTimer = setInterval(() => this.publishMark(), WATERMARK_INTERVAL_MS);
+    this.markTimer.unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.markTimer);
     if (!this.broker) return;
     const all = [ALL, ...this.channels.keys()];
     this.channels.clear();
@@ -168,6 +196,48 @@ export class Delivery implements BrokerEventHandler {
     return this.presence.offline(session.key, session.id);
   }
 
+  // ---- the resume watermark (docs/protocol.md §7.6.1) ----
+
+  /** This node made `id`: until settled(), the watermark stays below it. */
+  assigned(id: MessageId): void {
+    this.pending.push(id);
+  }
+
+  /** The message of `id` is published (or will never be: its append failed). */
+  settled(id: MessageId): void {
+    if (this.pending[this.pendingHead] !== id) {
+      this.settledEarly.add(id);
+      return;
+    }
+    this.pendingHead++;
+    while (this.pendingHead < this.pending.length && this.settledEarly.delete(this.pending[this.pendingHead])) this.pendingHead++;
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  /**
+   * Every message with an id up to the watermark has been handed to this node's sessions already:
+   * this node's own (none of its ids below is unpublished) and every other node's (their notes
+   * came before their watermarks, on one ordered connection each). A resume from it misses nothing.
+   */
+  watermark(): MessageId {
+    const now = this.marking.now();
+    let w = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] - 1 : this.ids.madeUpTo(now);
+    for (const [node, mark] of this.marks) {
+      // A node silent past its liveness is dead: it makes no more ids to wait for.
+      if (now - mark.at > this.marking.nodeLivenessMs) this.marks.delete(node);
+      else if (mark.w < w) w = mark.w;
+    }
+    return w;
+  }
+
+  private publishMark(): void {
+    const w = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] - 1 : this.ids.madeUpTo(this.marking.now());
+    this.publish(ALL, this.encoder.encode(JSON.stringify({ n: this.nodeId, w } satisfies ClusterNote)));
+  }
+
   // ---- the cluster ----
 
   handlePublication(_channel: string, payload: Uint8Array): void {
@@ -178,6 +248,12 @@ export class Delivery implements BrokerEventHandler {
       return;
     }
     if (note.n === this.nodeId) return;
+    if ('w' in note) {
+      this.marks.set(note.n, { w: note.w, at: this.marking.now() });
+      // Ids made here from now on lie above it.
+      this.ids.observe(note.w);
+      return;
+    }
     if ('m' in note) {
       void this.applyMembership(note.m[0], note.m[1], note.m[2]);
       return;
@@ -220,6 +296,7 @@ export class Delivery implements BrokerEventHandler {
   }
 
   private fanOut(event: ChatEvent, rooms: readonly NameKey[], users: readonly NameKey[], skip: Session | undefined, everyone: boolean): void {
+    if (event.kind === 'message') event.safe = this.watermark();
     if (this.watchers.size > 0 && isRoomLevel(event)) {
       for (const w of this.watchers) w(event);
     }

@@ -5,7 +5,11 @@ import type { ChatMessage } from './types.js';
  * encode it once and reuse the bytes for all its connections (see gateways/native/encode-cache.ts).
  */
 export type ChatEvent =
-  | { kind: 'message'; message: ChatMessage }
+  /**
+   * `safe`: set by delivery as it hands the event to this node's sessions: every message with an
+   * id up to it has been handed to them already (the resume watermark, docs/protocol.md §7.6.1).
+   */
+  | { kind: 'message'; message: ChatMessage; safe?: number }
   | { kind: 'presence'; room: string; user: string; event: 'join' | 'leave' | 'online' | 'quit' }
   | { kind: 'topic'; room: string; topic: string; by: string }
   | { kind: 'consent-ask'; from: string }

@@ -25,6 +25,15 @@ export class MessageIdGenerator {
     return this.last;
   }
 
+  /**
+   * Every id this generator makes from now on is above the returned one (the resume watermark,
+   * docs/protocol.md §7.6.1): ids of this node at or below it are all made already.
+   */
+  madeUpTo(now: number = Date.now()): MessageId {
+    this.observe(firstIdAt(now));
+    return this.last;
+  }
+
   /** Continue after an id seen elsewhere (e.g. the newest stored one after a restart). */
   observe(id: MessageId): void {
     if (id > this.last) this.last = id - ((((id - this.slot) % NODE_SLOTS) + NODE_SLOTS) % NODE_SLOTS);

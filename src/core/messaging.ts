@@ -69,8 +69,22 @@ export class Messaging {
   private async queueForStorage(session: Session, req: SendRequest, now: number): Promise<{ durable: Promise<ChatMessage> }> {
     const t = await this.resolve(session, req.to);
     const files = req.files && req.files.length > 0 ? await this.attachments(req.files) : undefined;
+    const id = this.ctx.ids.next(now);
+    // Until its message is published (or failed), the resume watermark stays below this id.
+    this.ctx.delivery.assigned(id);
+    try {
+      const { durable } = await this.append(session, t, id, now, req, files);
+      return { durable: durable.finally(() => this.ctx.delivery.settled(id)) };
+    } catch (err) {
+      this.ctx.delivery.settled(id);
+      throw err;
+    }
+  }
+
+  /** Queues the append (resolves once queued); the inner promise settles at commit, after delivery. */
+  private async append(session: Session, t: ResolvedTargets, id: MessageId, now: number, req: SendRequest, files: ChatMessage['files']): Promise<{ durable: Promise<ChatMessage> }> {
     const message: ChatMessage = {
-      id: this.ctx.ids.next(now),
+      id,
       at: now,
       from: session.name,
       fromKey: session.key,

@@ -43,6 +43,8 @@ export interface ChatNodeOptions {
    * sharing a broker must share it too.
    */
   presence?: Presence;
+  /** With a broker: a node not heard from for this long is dead (its watermark is dropped). */
+  nodeLivenessMs?: number;
   /** 0..15, distinct for each node sharing a store (part of every message id). */
   nodeSlot?: number;
   /** Where file content goes; without it the node refuses uploads (BAD_REQUEST). */
@@ -87,12 +89,13 @@ export class ChatNode {
     const now = options.now ?? Date.now;
     const observer = options.observer ?? {};
     const presence = options.presence ?? new MemoryPresence();
-    this.delivery = new Delivery(options.nodeId ?? randomUUID(), options.broker, presence, observer);
+    const ids = new MessageIdGenerator(options.nodeSlot ?? 0);
+    this.delivery = new Delivery(options.nodeId ?? randomUUID(), options.broker, presence, ids, observer, { nodeLivenessMs: options.nodeLivenessMs ?? 15_000, now });
     this.ctx = {
       presence,
       store: this.store,
       settings: this.settings,
-      ids: new MessageIdGenerator(options.nodeSlot ?? 0),
+      ids,
       observer,
       delivery: this.delivery,
       now,

@@ -99,7 +99,8 @@ export type Frame =
   | { type: 'TOPIC'; ref: number; room: string; topic: string; by: string }
   | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string; files?: string[] }
   | { type: 'ACK'; ref: number; cid: string; id: number; at: number }
-  | { type: 'MSG'; msg: WireMessage; files?: WireFile[] }
+  /** `safe`: every message up to this id has been sent on this connection already (§7.6.1). */
+  | { type: 'MSG'; msg: WireMessage; files?: WireFile[]; safe?: number }
   | { type: 'HISTORY'; ref: number; with: string; before: number; after: number; limit: number }
   | { type: 'MESSAGES'; ref: number; with: string; messages: WireMessage[]; more: boolean; files?: WireFile[] }
   | { type: 'PRESENCE'; room: string; user: string; event: PresenceEvent }

@@ -79,7 +79,7 @@ export const bodies = {
   TOPIC: [['ref', uint], ['room', str], ['topic', str], ['by', str]],
   SEND: [['ref', uint], ['cid', str], ['to', list(str)], ['text', str], ['files', fileIds]],
   ACK: [['ref', uint], ['cid', str], ['id', uint], ['at', uint]],
-  MSG: [['msg', wireMessage], ['files', files]],
+  MSG: [['msg', wireMessage], ['files', files], ['safe', trailing(uint)]],
   HISTORY: [['ref', uint], ['with', str], ['before', uint], ['after', uint], ['limit', uint]],
   MESSAGES: [['ref', uint], ['with', str], ['messages', list(wireMessage)], ['more', bool], ['files', files]],
   PRESENCE: [['room', str], ['user', str], ['event', presenceEvent]],

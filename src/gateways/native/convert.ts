@@ -26,9 +26,13 @@ export function filesOf(messages: readonly ChatMessage[]): { files?: WireFile[] 
   return files ? { files } : {};
 }
 
-/** A message as a MSG frame. */
-export function msgFrame(m: ChatMessage): Frame {
-  return { type: 'MSG', msg: wireMessage(m), ...filesOf([m]) };
+/**
+ * A message as a MSG frame; `safe`, for a live one, is the resume watermark (docs/protocol.md
+ * §7.6.1). It follows `files`, which it then needs (empty when the message has none).
+ */
+export function msgFrame(m: ChatMessage, safe?: number): Frame {
+  if (safe === undefined) return { type: 'MSG', msg: wireMessage(m), ...filesOf([m]) };
+  return { type: 'MSG', msg: wireMessage(m), files: filesOf([m]).files ?? [], safe };
 }
 
 export function wireMembers(members: MemberView[]): WireMember[] {
@@ -38,7 +42,7 @@ export function wireMembers(members: MemberView[]): WireMember[] {
 /** The frame a core event becomes, or undefined for events native v1 does not carry. */
 export function eventFrame(event: ChatEvent): Frame | undefined {
   switch (event.kind) {
-    case 'message': return msgFrame(event.message);
+    case 'message': return msgFrame(event.message, event.safe);
     case 'presence': return { type: 'PRESENCE', room: event.room, user: event.user, event: event.event };
     case 'topic': return { type: 'TOPIC', ref: 0, room: event.room, topic: event.topic, by: event.by };
     case 'consent-ask': return { type: 'CONSENT_ASK', ref: 0, user: event.from };

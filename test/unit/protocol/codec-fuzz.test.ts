@@ -49,7 +49,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('TOPIC'), ref: uint, room: str, topic: str, by: str }),
   rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str, files: list(str) }),
   rec({ type: fc.constant('ACK'), ref: uint, cid: str, id: uint, at: uint }),
-  rec({ type: fc.constant('MSG'), msg: wireMessage, files: list(wireFile) }),
+  rec({ type: fc.constant('MSG'), msg: wireMessage, files: list(wireFile), safe: uint }),
   rec({ type: fc.constant('HISTORY'), ref: uint, with: str, before: uint, after: uint, limit: uint }),
   rec({ type: fc.constant('MESSAGES'), ref: uint, with: str, messages: list(wireMessage), more: fc.boolean(), files: list(wireFile) }),
   rec({ type: fc.constant('PRESENCE'), room: str, user: str, event: fc.constantFrom(...PRESENCE_EVENTS) }),

@@ -104,7 +104,7 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   TOPIC: { type: 'TOPIC', ref: 0, room: '#dev', topic: 'new topic', by: 'alice' },
   SEND: { type: 'SEND', ref: 8, cid: 'cid-1', to: ['#general', 'bob'], text: 'hello', files: ['0'.repeat(32)] },
   ACK: { type: 'ACK', ref: 8, cid: 'cid-1', id: 6963200000000001, at: 1700000000000 },
-  MSG: { type: 'MSG', msg: msgA, files: [fileA] },
+  MSG: { type: 'MSG', msg: msgA, files: [fileA], safe: 6963200000000001 },
   HISTORY: { type: 'HISTORY', ref: 10, with: '#general', before: 6963200000000001, after: 0, limit: 100 },
   MESSAGES: { type: 'MESSAGES', ref: 10, with: 'bob', messages: [msgA, msgB], more: true, files: [] },
   PRESENCE: { type: 'PRESENCE', room: '', user: 'alice', event: 'online' },
