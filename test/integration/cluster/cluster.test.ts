@@ -186,6 +186,29 @@ describe('cluster: three processes on one PostgreSQL and one Redis', () => {
     hugo.close();
   });
 
+  it('PostgreSQL unreachable for a while: a send gets a clear error and no ACK, the nodes stay up and recover by themselves', async () => {
+    const [a, b] = nodes;
+    const pat = (await native(a, 'pat')).c;
+    await pat.request({ type: 'JOIN', ref: pat.nextRef(), room: '#general' }, 'JOINED');
+    const quinn = (await native(b, 'quinn')).c;
+    await quinn.request({ type: 'JOIN', ref: quinn.nextRef(), room: '#general' }, 'JOINED');
+    await pg.kill();
+    const code = await pat.expectError({ type: 'SEND', ref: pat.nextRef(), cid: 'x1', to: ['#general'], text: 'while the database is away' });
+    assert.equal(code, 50); // INTERNAL: not stored, so not acknowledged
+    await pg.start();
+    // The pools connect again by themselves; the same client id is sent again, as a client would.
+    await pollUntil(async () => {
+      pat.send({ type: 'SEND', ref: pat.nextRef(), cid: 'x1', to: ['#general'], text: 'while the database is away' });
+      const answer = await pat.nextWhere((x) => x.type === 'ACK' || x.type === 'ERROR', 'an answer', 10_000);
+      return answer.type === 'ACK';
+    }, 'a send stored after PostgreSQL is back');
+    await quinn.next('MSG', (f) => f.msg.text === 'while the database is away');
+    assert.equal(a.child.exitCode, null, 'node A is still running');
+    assert.equal(b.child.exitCode, null, 'node B is still running');
+    pat.close();
+    quinn.close();
+  });
+
   it('a node killed with SIGKILL in mid-stream: every acked message is in history once, its users are announced as quit, its clients resume on another node', async () => {
     const [a, b, c] = nodes;
     const watcher = (await native(a, 'wendy')).c;
