@@ -129,6 +129,17 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE confab_blob_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Secrets the nodes of a cluster share, made by the first node that needs one (the resume
+      -- token key: a client resumes on any node).
+      CREATE TABLE confab_secrets (
+        name  TEXT PRIMARY KEY,
+        value BYTEA NOT NULL
+      );
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

@@ -105,7 +105,6 @@ export class PostgresStore implements Store {
    * Every node gets the same (the resume token key, so a client resumes on any node).
    */
   async clusterSecret(name: string, candidate: Uint8Array): Promise<Uint8Array> {
-    await this.write('CREATE TABLE IF NOT EXISTS confab_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL)', []);
     await this.write('INSERT INTO confab_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, Buffer.from(candidate)]);
     const r = await this.write<{ value: Buffer }>('SELECT value FROM confab_secrets WHERE name = $1', [name]);
     return new Uint8Array(r.rows[0].value);
