@@ -69,6 +69,8 @@ export class Delivery implements BrokerEventHandler {
   /** The other nodes' watermarks, as last heard, and when. */
   private readonly marks = new Map<string, { w: MessageId; at: number }>();
   private markTimer: ReturnType<typeof setInterval> | undefined;
+  /** How every note of this node begins (JSON.stringify keeps `n` first, as the notes are written). */
+  private readonly ownPrefix: Uint8Array;
 
   constructor(
     private readonly nodeId: string,
@@ -77,7 +79,9 @@ export class Delivery implements BrokerEventHandler {
     private readonly ids: MessageIdGenerator,
     private readonly observer: DeliveryObserver = {},
     private readonly marking: WatermarkSettings = { nodeLivenessMs: 15_000, now: Date.now },
-  ) {}
+  ) {
+    this.ownPrefix = this.encoder.encode(`{"n":${JSON.stringify(nodeId)},`);
+  }
 
   async start(): Promise<void> {
     if (!this.broker) return;
@@ -241,6 +245,8 @@ export class Delivery implements BrokerEventHandler {
   // ---- the cluster ----
 
   handlePublication(_channel: string, payload: Uint8Array): void {
+    // This node's own notes come back to it too: known by their first bytes, without a parse.
+    if (startsWith(payload, this.ownPrefix)) return;
     let note: ClusterNote;
     try {
       note = JSON.parse(this.decoder.decode(payload)) as ClusterNote;
@@ -334,4 +340,10 @@ export class Delivery implements BrokerEventHandler {
 /** Events about rooms rather than conversations: few, and seen by ChatApp's users in every room. */
 function isRoomLevel(event: ChatEvent): boolean {
   return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created';
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }

@@ -22,6 +22,8 @@ export type HandedOver = (ids: MessageId[]) => Promise<void>;
 export const MAILBOX_SLICE = 64;
 
 const MAX_CID_BYTES = 64;
+/** Room names remembered at most; past it the memory starts over (rooms are few next to messages). */
+const ROOM_NAMES_KEPT = 100_000;
 const encoder = new TextEncoder();
 
 interface ResolvedTargets { rooms: NameKey[]; users: NameKey[]; display: string[]; accounts: NameKey[] }
@@ -30,6 +32,7 @@ interface ResolvedTargets { rooms: NameKey[]; users: NameKey[]; display: string[
 export class Messaging {
   /** Sends in flight by (sender key, cid): a resend while the first is being stored waits for it. */
   private readonly inFlight = new Map<string, Promise<ChatMessage>>();
+  private readonly roomNames = new Map<NameKey, string>();
 
   constructor(private readonly ctx: NodeContext, private readonly consents: Consents, private readonly files?: Files) {}
 
@@ -56,9 +59,19 @@ export class Messaging {
     const flightKey = `${session.key}\u0000${req.cid}`;
     const pending = this.inFlight.get(flightKey);
     if (pending) return { durable: pending };
-    const earlier = await this.ctx.store.findByClientId(session.key, req.cid);
-    if (earlier) return { durable: Promise.resolve(earlier) };
-    const { durable } = await this.queueForStorage(session, req, now);
+    let queued: { durable: Promise<ChatMessage> };
+    try {
+      // A resend of a stored message is found by the append itself (the store keeps one message
+      // per sender and client id), so the usual send costs no read for it.
+      queued = await this.queueForStorage(session, req, now);
+    } catch (err) {
+      // ...but a resend the targets now refuse (the sender left the room since) is still the
+      // stored message, not an error.
+      const earlier = await this.ctx.store.findByClientId(session.key, req.cid);
+      if (earlier) return { durable: Promise.resolve(earlier) };
+      throw err;
+    }
+    const { durable } = queued;
     this.inFlight.set(flightKey, durable);
     const forget = (): void => { this.inFlight.delete(flightKey); };
     durable.then(forget, forget);
@@ -98,8 +111,9 @@ export class Messaging {
     };
     const mailboxFor: NameKey[] = [];
     for (const key of t.accounts) if (key !== session.key && !(await this.ctx.delivery.receivesLive(key))) mailboxFor.push(key);
-    // The sender's other devices receive it too: they are sessions of the sender's key.
-    const users = t.users.includes(session.key) ? t.users : [...t.users, session.key];
+    // The sender's other devices receive it too: they are sessions of the sender's key. (In a
+    // room they are members already: a room message needs no extra channel for them.)
+    const users = t.users.length === 0 || t.users.includes(session.key) ? t.users : [...t.users, session.key];
     const durable = this.ctx.store.append(message, mailboxFor).then((stored) => {
       if (stored.id !== message.id) return stored; // a duplicate that raced into the same batch
       this.ctx.observer.messageStored?.();
@@ -107,6 +121,20 @@ export class Messaging {
       return message;
     });
     return { durable };
+  }
+
+  /**
+   * A room's display name, or undefined when there is no such room. Rooms are never deleted or
+   * renamed, so a room once found is remembered: a message to a room then costs no store read.
+   */
+  private async roomName(key: NameKey): Promise<string | undefined> {
+    const known = this.roomNames.get(key);
+    if (known !== undefined) return known;
+    const room = await this.ctx.store.getRoom(key);
+    if (!room) return undefined;
+    if (this.roomNames.size >= ROOM_NAMES_KEPT) this.roomNames.clear();
+    this.roomNames.set(key, room.name);
+    return room.name;
   }
 
   private async resolve(session: Session, targets: readonly string[]): Promise<ResolvedTargets> {
@@ -118,11 +146,11 @@ export class Messaging {
       if (isRoomTarget(raw)) {
         const { key } = parseRoomName(raw);
         if (rooms.includes(key)) continue;
-        const room = await this.ctx.store.getRoom(key);
-        if (!room) throw new ChatError('NO_SUCH_ROOM', `no such room: ${raw}`);
-        if (!session.rooms.has(key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
+        const name = await this.roomName(key);
+        if (name === undefined) throw new ChatError('NO_SUCH_ROOM', `no such room: ${raw}`);
+        if (!session.rooms.has(key)) throw new ChatError('NOT_MEMBER', `not a member of ${name}`);
         rooms.push(key);
-        display.push(room.name);
+        display.push(name);
       } else {
         const who = await this.resolveUser(raw);
         if (users.includes(who.key)) continue;
