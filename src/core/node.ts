@@ -132,7 +132,11 @@ export class ChatNode {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.filesSweep);
-    for (const s of [...this.delivery.all()]) s.sink.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+    const sessions = [...this.delivery.all()];
+    for (const s of sessions) s.sink.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
+    // Ended here, while the broker and presence are still there: the other nodes of a cluster see
+    // the quits at once, and nothing reaches for Redis after its clients are closed.
+    for (const s of sessions) await this.sessions.end(s).catch(() => undefined);
     await this.delivery.stop();
   }
 

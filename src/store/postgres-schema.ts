@@ -157,7 +157,17 @@ export class PgSchemaTooNewError extends Error {
 /** Brings the database up to the latest version; returns the versions applied. */
 export async function migratePg(client: PoolClient, steps: readonly PgMigration[] = PG_MIGRATIONS): Promise<number[]> {
   const applied: number[] = [];
-  await client.query('CREATE TABLE IF NOT EXISTS confab_schema (version INTEGER NOT NULL)');
+  // Under the lock too: two nodes starting on a new database at once would both make the table,
+  // and IF NOT EXISTS does not keep the second from failing on the first's catalog entry.
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS confab_schema (version INTEGER NOT NULL)');
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  }
   for (const step of steps) {
     await client.query('BEGIN');
     try {
