@@ -1,12 +1,14 @@
 // `confab bench`: throughput and latency of confab and its comparison peers, memory per idle
 // connection (--idle), the store's durability measurement (--durable), connection set-up times
-// (--handshakes), the web client's size and speed (--web) or one pipelining sender's
-// acknowledgements per second on the seed gateways (--pipeline). JSON goes to stdout (and
+// (--handshakes), the web client's size and speed (--web), one pipelining sender's
+// acknowledgements per second on the seed gateways (--pipeline) or confab as a cluster beside
+// one node and a Socket.IO cluster (--cluster N). JSON goes to stdout (and
 // --json FILE), a table for people to stderr.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { capacityRatios, formatCapacity, searchCapacity, type CapacityResult } from './capacity.js';
+import { formatCluster, measureCluster, type ClusterReport } from './cluster.js';
 import { peerLabel } from './clients/types.js';
 import { measureDurable } from './durable.js';
 import { measureHandshakes, type HandshakeResult } from './handshake.js';
@@ -33,6 +35,7 @@ export interface BenchReport {
   handshakes?: HandshakeResult;
   web?: WebBenchResult;
   pipeline?: PipelineResult[];
+  cluster?: ClusterReport;
   notes: string[];
 }
 
@@ -72,14 +75,17 @@ export async function runBench(argv: string[]): Promise<void> {
 
 /** Throughput is what runs when no other measurement was asked for. */
 export function runsThroughput(o: BenchOptions): boolean {
-  return o.idle === undefined && !o.durable && o.handshakes === undefined && !o.web && !o.pipeline;
+  return o.idle === undefined && !o.durable && o.handshakes === undefined && !o.web && !o.pipeline && o.cluster === undefined;
 }
 
 export function hardTimeoutSeconds(o: BenchOptions): number {
   if (o.timeoutSeconds > 0) return o.timeoutSeconds;
   let s = 30;
   if (o.idle !== undefined) s += 120 + o.idle / 50;
-  if (o.durable) s += 600;
+  // A private PostgreSQL for --store postgres: initdb and start take seconds.
+  if (o.durable) s += 600 + (o.store === 'postgres' ? 60 : 0);
+  // The private PostgreSQL and Redis, then three configurations of up to 16 nodes started in turn.
+  if (o.cluster !== undefined) s += 60 + 3 * (o.quietWaitSeconds + o.warmupSeconds + o.seconds + o.drainSeconds + PER_PEER_SLACK_S + 10 * o.cluster);
   // Three series (confab QUIC and TLS, quicjs QUIC), each dial well under 50 ms on loopback.
   if (o.handshakes !== undefined) s += 60 + 3 * o.handshakes * 0.05;
   // A browser start, then per run two page loads and a login.
@@ -109,7 +115,7 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     const d = await measureDurable(o);
     if (d.ran) report.durable = d.result;
     else report.notes.push(d.note);
-    say(d.ran ? 'durable: done' : `durable: ${d.note}`);
+    say(d.ran ? `durable: done${describeDurable(d.result)}` : `durable: ${d.note}`);
   }
   if (o.handshakes !== undefined) {
     say(`handshakes: ${o.handshakes} set-ups per series, one at a time ...`);
@@ -133,6 +139,19 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     }
     report.pipeline = results;
     say(`\n${formatPipeline(results)}`);
+  }
+  if (o.cluster !== undefined) {
+    report.cluster = await measureCluster(o, say, (what) => quiet(o, what, report.notes));
+    say(`\n${formatCluster(report.cluster)}`);
+    for (const r of report.cluster.runs) {
+      const problems = [
+        r.lostConnections ? `${r.lostConnections} connections lost` : '',
+        Object.keys(r.errors).length ? `errors ${JSON.stringify(r.errors)}` : '',
+        r.stray ? `${r.stray} stray messages` : '',
+        ...r.problems,
+      ].filter(Boolean);
+      if (problems.length) say(`${r.run}: ${problems.join(', ')}`);
+    }
   }
   if (runsThroughput(o) && o.capacity) {
     if (o.pin) report.notes.push(pinGenerator());
@@ -170,6 +189,14 @@ async function run(o: BenchOptions): Promise<BenchReport> {
     }
   }
   return report;
+}
+
+/** The durable measurement's main figures in one line (the JSON has them all). */
+function describeDurable(result: unknown): string {
+  const r = result as { engine?: string; messagesPerSec?: number; avgBatch?: number; p50AckMs?: number; p99AckMs?: number; cpu?: { postgresCpuPercent: number; benchCpuPercent: number } };
+  if (typeof r?.messagesPerSec !== 'number') return '';
+  const cpu = r.cpu ? `, PostgreSQL ${r.cpu.postgresCpuPercent}% and bench ${r.cpu.benchCpuPercent}% of a core` : '';
+  return `: ${r.engine ?? 'sqlite'} ${r.messagesPerSec} messages/s, ${r.avgBatch} per commit, ack p50 ${r.p50AckMs} ms, p99 ${r.p99AckMs} ms${cpu}`;
 }
 
 /** --quiet-wait: wait for an idle machine before a measurement, and note it when it never came. */

@@ -16,8 +16,11 @@ export interface BenchOptions {
   size: number;
   /** In order; confab may appear once per transport. */
   peers: PeerEntry[];
-  /** confab's store: sqlite (the default, durable) or memory (to see what durability costs). */
-  store: 'sqlite' | 'memory';
+  /**
+   * confab's store: sqlite (the default, durable) or memory (to see what durability costs);
+   * postgres (a private PostgreSQL the bench starts) only with --durable or --cluster.
+   */
+  store: BenchStore;
   /** Load-generator worker threads; 0 runs it in the main thread. */
   workers: number;
   json?: string;
@@ -25,6 +28,12 @@ export interface BenchOptions {
   idle?: number;
   /** --durable: run the store's durability measurement (bench/store.ts) instead of throughput. */
   durable: boolean;
+  /**
+   * --cluster N: instead of the peers' throughput runs, N confab nodes on one private PostgreSQL
+   * and one private Redis, beside confab on one node (--store) and N Socket.IO nodes sharing
+   * rooms through @socket.io/redis-adapter on the same Redis (bench/cluster.ts).
+   */
+  cluster?: number;
   /** --handshakes N: connection set-up time (QUIC and TLS) instead of throughput. */
   handshakes?: number;
   /** --web: the web client's bundle size and time to first message instead of throughput. */
@@ -53,6 +62,11 @@ export interface BenchOptions {
   help: boolean;
 }
 
+export type BenchStore = 'sqlite' | 'memory' | 'postgres';
+export const BENCH_STORES: readonly BenchStore[] = ['sqlite', 'memory', 'postgres'];
+/** Nodes a cluster may have: confab's message ids have 16 node slots. */
+export const MAX_CLUSTER_NODES = 16;
+
 export const USAGE = `usage: confab bench [options]
 
 Throughput and latency of confab against a plain ws broadcast server, a Socket.IO chat server
@@ -74,11 +88,22 @@ and a broadcast server on @matrixai/quic's high-level API, each started as a chi
                          that protocol's clients); confab:ws, confab:tls and confab:quic pick
                          confab's transport per entry, so one run can compare them, e.g.
                          --peers confab:quic,quicjs,confab:tls
-  --store sqlite|memory  confab's store (default sqlite, commits with synchronous=FULL)
+  --store sqlite|memory|postgres
+                         confab's store (default sqlite, commits with synchronous=FULL);
+                         postgres (a private PostgreSQL the bench starts, synchronous_commit
+                         on) with --durable, or with --cluster for the single-node run
   --workers K            load generator in K worker threads (default 0: main thread)
   --json FILE            also write the JSON report to FILE
   --idle N               instead: server memory per idle (logged-in guest) confab connection
-  --durable              instead: the store durability measurement (bench/store.ts)
+  --durable              instead: the store durability measurement (bench/store.ts), into
+                         sqlite, or with --store postgres into a private PostgreSQL through
+                         the PostgreSQL store's group commit
+  --cluster N            instead of the peers: N confab nodes (1 to 16) on one private
+                         PostgreSQL and one private Redis, clients spread round robin over
+                         them, all in one room; beside it confab on one node (--store) and N
+                         Socket.IO nodes with @socket.io/redis-adapter on the same Redis.
+                         CPU per delivery counts every process (nodes, PostgreSQL, Redis).
+                         Not with --peers, --capacity or --pin
   --handshakes N         instead: N connection set-ups one after another, each timed from
                          dial to established: confab over QUIC (with its stateless Retry) and
                          over TLS (TCP + TLS 1.3), and the quicjs peer over QUIC
@@ -118,12 +143,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       warmup: { type: 'string', default: '1' },
       drain: { type: 'string', default: '5' },
       size: { type: 'string', default: '0' },
-      peers: { type: 'string', default: DEFAULT_PEERS.join(',') },
+      peers: { type: 'string' },
       store: { type: 'string', default: 'sqlite' },
       workers: { type: 'string', default: '0' },
       json: { type: 'string' },
       idle: { type: 'string' },
       durable: { type: 'boolean', default: false },
+      cluster: { type: 'string' },
       handshakes: { type: 'string' },
       web: { type: 'boolean', default: false },
       pipeline: { type: 'boolean', default: false },
@@ -140,9 +166,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   });
   const transport = values.transport as NativeTransport;
   if (!NATIVE_TRANSPORTS.includes(transport)) throw new UsageError(`--transport must be ${NATIVE_TRANSPORTS.join(', ')}, got ${transport}`);
-  const store = values.store;
-  if (store !== 'sqlite' && store !== 'memory') throw new UsageError(`--store must be sqlite or memory, got ${store}`);
-  const peers = parsePeers(values.peers, transport);
+  const store = values.store as BenchStore;
+  if (!BENCH_STORES.includes(store)) throw new UsageError(`--store must be ${BENCH_STORES.join(', ')}, got ${store}`);
+  const peers = parsePeers(values.peers ?? DEFAULT_PEERS.join(','), transport);
   const o: BenchOptions = {
     transport,
     clients: int('clients', values.clients, 1),
@@ -158,6 +184,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     json: values.json,
     idle: values.idle === undefined ? undefined : int('idle', values.idle, 1),
     durable: values.durable,
+    cluster: values.cluster === undefined ? undefined : int('cluster', values.cluster, 1),
     handshakes: values.handshakes === undefined ? undefined : int('handshakes', values.handshakes, 1),
     web: values.web,
     pipeline: values.pipeline,
@@ -172,6 +199,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     help: values.help,
   };
   if (o.senders > o.clients) throw new UsageError(`--senders (${o.senders}) cannot exceed --clients (${o.clients})`);
+  if (o.cluster !== undefined) {
+    if (o.cluster > MAX_CLUSTER_NODES) throw new UsageError(`--cluster must be 1 to ${MAX_CLUSTER_NODES} nodes, got ${o.cluster}`);
+    const not = [values.peers !== undefined && '--peers', o.capacity && '--capacity', o.pin && '--pin'].filter(Boolean);
+    if (not.length) throw new UsageError(`--cluster runs its own three configurations: not with ${not.join(', ')}`);
+  }
+  if (o.store === 'postgres' && ((!o.durable && o.cluster === undefined) || o.pipeline)) {
+    throw new UsageError('--store postgres is for --durable or --cluster (the other runs use sqlite or memory)');
+  }
   return o;
 }
 
@@ -219,4 +254,14 @@ function int(name: string, raw: string, min: number): number {
   const n = num(name, raw, min);
   if (!Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got ${raw}`);
   return n;
+}
+
+/** The load every throughput-shaped run offers, as the options give it. */
+export function loadOf(o: BenchOptions): { clients: number; senders: number; rate: number; size: number } {
+  return { clients: o.clients, senders: o.senders, rate: o.rate, size: o.size };
+}
+
+/** The phases of such a run (warm-up, measured window, drain) and its load workers. */
+export function phasesOf(o: BenchOptions): { workers: number; warmupMs: number; windowMs: number; drainMs: number } {
+  return { workers: o.workers, warmupMs: o.warmupSeconds * 1000, windowMs: o.seconds * 1000, drainMs: o.drainSeconds * 1000 };
 }

@@ -11,7 +11,7 @@ import { Reply } from '../src/gateways/cp/replies.js';
 import { openPipe, type BytePipe } from './clients/byte-pipe.js';
 import { within } from './clients/types.js';
 import { Histogram } from './histogram.js';
-import type { BenchOptions } from './options.js';
+import type { BenchOptions, BenchStore } from './options.js';
 import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
 import { latencySummary, round, table, type LatencySummary } from './report.js';
 import { startServerProcess } from './server-process.js';
@@ -26,7 +26,7 @@ const ACCOUNT_PREFIX = 'pipe';
 
 export interface PipelineResult {
   peer: PipelinePeer;
-  store: 'sqlite' | 'memory';
+  store: BenchStore;
   /** Messages the sender keeps unanswered. */
   depth: number;
   windowMs: number;

@@ -1,6 +1,6 @@
 // CPU time and memory of another process, read from Linux's /proc.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticks: number | undefined;
 
@@ -58,4 +58,75 @@ export function cpuMicros(pid: number): number {
 export function memoryBytes(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return { rss: parseStatusBytes(status, 'VmRSS'), peak: parseStatusBytes(status, 'VmHWM') };
+}
+
+/** The fields of /proc/<pid>/stat that a process tree's CPU time needs (times in clock ticks). */
+export interface ProcStat {
+  ppid: number;
+  utime: number;
+  stime: number;
+  /** CPU time of children that exited and were waited for (reaped) by this process. */
+  cutime: number;
+  cstime: number;
+}
+
+/** ppid (field 4), utime, stime, cutime and cstime (fields 14 to 17) of a /proc/<pid>/stat line. */
+export function parseProcStat(stat: string): ProcStat {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const field = (n: number): number => Number(rest[n - 3]);
+  const s = { ppid: field(4), utime: field(14), stime: field(15), cutime: field(16), cstime: field(17) };
+  if (!Object.values(s).every(Number.isFinite)) throw new Error('unreadable /proc stat line');
+  return s;
+}
+
+/**
+ * CPU time of a process and all its descendants, µs, from the stat of every process on the
+ * machine: the root's own and reaped children's time (utime + stime + cutime + cstime) plus that
+ * of each living descendant. A child that exits between two samples moves from the second term to
+ * its parent's cutime/cstime once reaped, so the difference of two samples keeps counting it.
+ * (A PostgreSQL server is a postmaster and the backends and background workers it forks.)
+ */
+export function treeCpuTicks(root: number, stats: ReadonlyMap<number, ProcStat>): { ticks: number; systemTicks: number; processes: number } {
+  const own = stats.get(root);
+  if (!own) return { ticks: 0, systemTicks: 0, processes: 0 };
+  const children = new Map<number, number[]>();
+  for (const [pid, s] of stats) {
+    if (pid === root) continue;
+    const list = children.get(s.ppid);
+    if (list) list.push(pid);
+    else children.set(s.ppid, [pid]);
+  }
+  let ticks = 0;
+  let systemTicks = 0;
+  let processes = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    const s = stats.get(pid)!;
+    ticks += s.utime + s.stime + s.cutime + s.cstime;
+    systemTicks += s.stime + s.cstime;
+    processes++;
+    for (const c of children.get(pid) ?? []) stack.push(c);
+  }
+  return { ticks, systemTicks, processes };
+}
+
+/** Every process's stat now (processes that vanish while being read are left out). */
+export function allProcStats(): Map<number, ProcStat> {
+  const out = new Map<number, ProcStat>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      out.set(Number(name), parseProcStat(readFileSync(`/proc/${name}/stat`, 'utf8')));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU time of a process and its descendants, µs (see treeCpuTicks). */
+export function treeCpuMicros(root: number, stats: ReadonlyMap<number, ProcStat> = allProcStats()): { micros: number; processes: number } {
+  const t = treeCpuTicks(root, stats);
+  return { micros: (t.ticks * 1e6) / clockTicks(), processes: t.processes };
 }

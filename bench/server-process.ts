@@ -34,12 +34,20 @@ export interface ServerProcess {
   memory(): Promise<MemoryReport>;
   /** The server's cumulative event-loop idle and active time. */
   loop(): Promise<LoopReport>;
+  /** How it ended if it exited before stop() ('code 1', 'SIGKILL'); undefined while it runs. */
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
 export interface ServerProcessOptions {
-  /** confab: its store (the bench default, sqlite, is the production default). */
-  store?: 'sqlite' | 'memory';
+  /** confab: its store (the bench default, sqlite, is the production default); postgres needs storeUrl. */
+  store?: 'sqlite' | 'memory' | 'postgres';
+  /** confab: the PostgreSQL database (`--store-url` of `confab serve`); the store is then PostgreSQL. */
+  storeUrl?: string;
+  /** confab: the Redis server of a cluster (`--broker-url` of `confab serve`). */
+  brokerUrl?: string;
+  /** socketio: a Redis server to share rooms through with @socket.io/redis-adapter. */
+  redisUrl?: string;
   /** cp: accounts `<prefix>0` .. `<prefix><n-1>` the server makes before it announces itself. */
   accounts?: { prefix: string; count: number };
   /** CPUs the server may run on (taskset list, e.g. '0'); default: any. */
@@ -53,6 +61,9 @@ export async function startServerProcess(peer: PeerKind, options: ServerProcessO
   const loader = fromSource ? ['--import', import.meta.resolve('tsx')] : [];
   const extra = (process.env[SERVER_NODE_ARGS_ENV] ?? '').split(' ').filter((a) => a !== '');
   const args = dataDir ? [dataDir, options.store ?? 'sqlite', peer === 'confab' ? '' : peer, options.accounts ? `${options.accounts.prefix}:${options.accounts.count}` : ''] : [];
+  if (confab && options.storeUrl) args.push('--store-url', options.storeUrl);
+  if (confab && options.brokerUrl) args.push('--broker-url', options.brokerUrl);
+  if (peer === 'socketio' && options.redisUrl) args.push('--redis', options.redisUrl);
   const command = [process.execPath, ...loader, '--expose-gc', ...extra, file, ...args];
   // taskset execs the command in its own process: the pid (whose CPU time is sampled) is the server's.
   const [program, ...argv] = options.cpus ? ['taskset', '-c', options.cpus, ...command] : command;
@@ -60,8 +71,11 @@ export async function startServerProcess(peer: PeerKind, options: ServerProcessO
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const cleanup = (): void => {
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (!dataDir) return;
+    liveDataDirs.delete(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  if (dataDir) keepUntilExit(dataDir);
   let info: ServerInfo;
   try {
     info = await announcement(child, peer);
@@ -70,16 +84,33 @@ export async function startServerProcess(peer: PeerKind, options: ServerProcessO
     cleanup();
     throw err;
   }
+  let ended: string | undefined;
+  child.once('exit', (code, signal) => { ended = signal ?? `code ${code}`; });
   return {
     info,
     memory: () => probe<MemoryReport>(child, { cmd: 'memory', gc: true }),
     loop: () => probe<LoopReport>(child, { cmd: 'loop' }),
+    exited: () => ended,
     async stop() {
       await stopChild(child);
       cleanup();
     },
   };
 }
+
+// A bench that exits at its hard timeout (process.exit) never stops its servers; they stop when
+// their IPC channel closes, and their data directories are removed here on the way out.
+const liveDataDirs = new Set<string>();
+function keepUntilExit(dir: string): void {
+  if (liveDataDirs.size === 0 && !exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const d of liveDataDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  liveDataDirs.add(dir);
+}
+let exitHook = false;
 
 function announcement(child: ChildProcess, peer: PeerKind): Promise<ServerInfo> {
   return new Promise<ServerInfo>((resolve, reject) => {
@@ -116,8 +147,18 @@ function probe<R extends { cmd: string }>(child: ChildProcess, request: Probe): 
       child.off('message', onMessage);
       resolve(m);
     };
+    if (!child.connected) {
+      clearTimeout(timer);
+      reject(new Error(`server is gone: no ${request.cmd} probe`));
+      return;
+    }
     child.on('message', onMessage);
-    child.send(request);
+    child.send(request, (err) => {
+      if (!err) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      reject(err);
+    });
   });
 }
 

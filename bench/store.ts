@@ -1,8 +1,11 @@
-// Durable write throughput of the sqlite store: N producers (distinct senders) append messages
-// as fast as they are acknowledged, each keeping `window` appends in flight (1: a sender that
-// awaits every ACK; more: a client pipelining SENDs, as the native gateway allows), to a
-// SqliteStore with synchronous=FULL in a temporary directory, for a bounded number of seconds.
+// Durable write throughput of a store: N producers (distinct senders) append messages as fast as
+// they are acknowledged, each keeping `window` appends in flight (1: a sender that awaits every
+// ACK; more: a client pipelining SENDs, as the native gateway allows), for a bounded number of
+// seconds, to a SqliteStore with synchronous=FULL in a temporary directory or (engine postgres)
+// to a PostgresStore on the database `url` names: its group commit, one statement per batch on
+// its one writing connection, acknowledged after the commit with synchronous_commit on.
 //   npx tsx bench/store.ts --seconds 5 [--producers 1000] [--window 4] [--max-batch N] [--dm-every 10] [--normal]
+//   npx tsx bench/store.ts --seconds 5 --postgres postgres://USER@HOST:PORT/DB
 // Prints one JSON object: messagesPerSec, commits, avgBatch, ack latency percentiles (ms).
 //
 // The messages in flight bound the batch size, and the batch size drives throughput (a commit
@@ -17,12 +20,22 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import type { ChatMessage } from '../src/core/types.js';
 import { MessageIdGenerator } from '../src/core/ids.js';
+import type { Store } from '../src/ports/store.js';
+import { DEFAULT_PG_MAX_BATCH, PostgresStore } from '../src/store/postgres.js';
 import { DEFAULT_MAX_BATCH, SqliteStore } from '../src/store/sqlite.js';
 import { Histogram } from './histogram.js';
 
 export interface StoreBenchOptions {
+  /** sqlite (the default, in a temporary directory) or postgres (needs url). */
+  engine?: 'sqlite' | 'postgres';
+  /** postgres: the database, postgres://USER@HOST:PORT/DB (empty: its tables are made). */
+  url?: string;
+  /** Called when the producers start and when they have stopped (e.g. to sample CPU times). */
+  onStart?: () => void;
+  onEnd?: () => void;
   seconds?: number;
   producers?: number;
   /** Appends each producer keeps in flight. */
@@ -30,10 +43,12 @@ export interface StoreBenchOptions {
   maxBatch?: number;
   /** Every n-th message is a DM to another producer, kept in its mailbox too (0: none). */
   dmEvery?: number;
+  /** sqlite only; PostgreSQL always commits with synchronous_commit on. */
   synchronous?: 'FULL' | 'NORMAL';
 }
 
 export interface StoreBenchResult {
+  engine: 'sqlite' | 'postgres';
   messagesPerSec: number;
   messages: number;
   seconds: number;
@@ -45,9 +60,12 @@ export interface StoreBenchResult {
   producers: number;
   window: number;
   maxBatch: number;
-  synchronous: 'FULL' | 'NORMAL';
+  /** sqlite's PRAGMA synchronous, or PostgreSQL's synchronous_commit. */
+  synchronous: 'FULL' | 'NORMAL' | 'on';
   dbBytes: number;
 }
+
+type BenchedStore = Store & { readonly commits: number };
 
 const MAX_SECONDS = 120;
 const ROOMS = 20;
@@ -57,12 +75,17 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
   const seconds = Math.min(MAX_SECONDS, Math.max(0.5, options.seconds ?? 5));
   const producers = Math.max(1, Math.floor(options.producers ?? 1000));
   const perProducer = Math.max(1, Math.floor(options.window ?? 4));
-  const maxBatch = Math.max(1, Math.floor(options.maxBatch ?? DEFAULT_MAX_BATCH));
+  const engine = options.engine ?? 'sqlite';
+  const url = options.url;
+  if (engine === 'postgres' && !url) throw new Error('the postgres engine needs the database URL');
+  const maxBatch = Math.max(1, Math.floor(options.maxBatch ?? (engine === 'postgres' ? DEFAULT_PG_MAX_BATCH : DEFAULT_MAX_BATCH)));
   const dmEvery = Math.max(0, Math.floor(options.dmEvery ?? 10));
-  const synchronous = options.synchronous ?? 'FULL';
-  const dir = mkdtempSync(join(tmpdir(), 'confab-bench-store-'));
-  const path = join(dir, 'confab.db');
-  const store = new SqliteStore({ path, synchronous, maxBatch });
+  const synchronous = engine === 'postgres' ? 'on' : options.synchronous ?? 'FULL';
+  const dir = engine === 'sqlite' ? mkdtempSync(join(tmpdir(), 'confab-bench-store-')) : undefined;
+  const path = dir ? join(dir, 'confab.db') : '';
+  const store: BenchedStore = engine === 'postgres'
+    ? new PostgresStore({ url: url!, maxBatch })
+    : new SqliteStore({ path, synchronous: synchronous === 'NORMAL' ? 'NORMAL' : 'FULL', maxBatch });
   try {
     await store.open();
     const ids = new MessageIdGenerator();
@@ -89,11 +112,15 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
     };
 
     const commitsBefore = store.commits;
+    options.onStart?.();
     await Promise.all(Array.from({ length: producers * perProducer }, (_, n) => produce(n % producers, Math.floor(n / producers))));
     const elapsed = (performance.now() - start) / 1000;
+    options.onEnd?.();
     const commits = store.commits - commitsBefore;
+    const dbBytes = engine === 'postgres' ? await databaseBytes(url!) : fileSize(path) + fileSize(`${path}-wal`);
     await store.close();
     return {
+      engine,
       messagesPerSec: Math.round(sent / elapsed),
       messages: sent,
       seconds: Number(elapsed.toFixed(2)),
@@ -106,11 +133,23 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
       window: perProducer,
       maxBatch,
       synchronous,
-      dbBytes: fileSize(path) + fileSize(`${path}-wal`),
+      dbBytes,
     };
   } finally {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The size of the database `url` names (pg_database_size), bytes. */
+async function databaseBytes(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n');
+    return Number(r.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
   }
 }
 
@@ -151,9 +190,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       'max-batch': { type: 'string' },
       'dm-every': { type: 'string' },
       normal: { type: 'boolean', default: false },
+      postgres: { type: 'string' },
     },
   });
   const result = await runStoreBench({
+    ...(values.postgres ? { engine: 'postgres' as const, url: values.postgres } : {}),
     seconds: number(values.seconds, 'seconds'),
     producers: number(values.producers, 'producers'),
     window: number(values.window, 'window'),

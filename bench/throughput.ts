@@ -4,7 +4,7 @@ import { receiversPerMessage } from './clients/open.js';
 import { closeBenchQuic } from './clients/byte-pipe.js';
 import { isGatewayPeer, transportOf, type PeerEntry, type PeerKind } from './clients/types.js';
 import { runLoad } from './load/generator.js';
-import type { BenchOptions } from './options.js';
+import { loadOf, phasesOf, type BenchOptions } from './options.js';
 import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
 import { summarize, type PeerResult } from './report.js';
 import { startServerProcess } from './server-process.js';
@@ -48,18 +48,12 @@ export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions):
         peer,
         server: server.info,
         transport,
-        clients: o.clients,
-        senders: o.senders,
-        rate: o.rate,
-        size: o.size,
+        ...loadOf(o),
         room: roomOf(peer),
         namePrefix: NAME_PREFIX,
       },
       {
-        workers: o.workers,
-        warmupMs: o.warmupSeconds * 1000,
-        windowMs: o.seconds * 1000,
-        drainMs: o.drainSeconds * 1000,
+        ...phasesOf(o),
         onWindowStart: () => {
           cpuStart = cpuMicros(pid);
           busyStart = machineBusyMicros();

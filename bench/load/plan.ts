@@ -6,6 +6,11 @@ import type { PeerKind, ServerInfo, Transport } from '../clients/types.js';
 export interface LoadPlan {
   peer: PeerKind;
   server: ServerInfo;
+  /**
+   * Several servers of one cluster: client i connects to servers[i % servers.length] (round
+   * robin, so every node has senders and receivers); absent: every client to `server`.
+   */
+  servers?: ServerInfo[];
   transport: Transport;
   clients: number;
   senders: number;

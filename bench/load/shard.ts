@@ -2,7 +2,7 @@
 // accounts for everything its receivers get. Runs in the main thread or in a worker thread.
 import { closeBenchQuic } from '../clients/byte-pipe.js';
 import { FANOUT, OPENERS, partnerOf } from '../clients/open.js';
-import type { BenchClient, Inbox } from '../clients/types.js';
+import type { BenchClient, Inbox, ServerInfo } from '../clients/types.js';
 import { Histogram } from '../histogram.js';
 import { DeliveryLedger } from '../ledger.js';
 import { formatPayload, nowMs, parsePayload } from '../payload.js';
@@ -20,6 +20,11 @@ interface Sender {
   next: number; // next sequence number to send
   end: number; // sequence numbers >= end are after the window: never sent
   first: number; // first sequence number inside the window
+}
+
+/** The server client `global` connects to: round robin over a cluster's nodes. */
+export function serverOf(plan: Pick<ShardPlan, 'server' | 'servers'>, global: number): ServerInfo {
+  return plan.servers?.length ? plan.servers[global % plan.servers.length] : plan.server;
 }
 
 export class Shard {
@@ -50,7 +55,7 @@ export class Shard {
         const global = plan.first + local;
         const name = `${plan.namePrefix}${global}`;
         const partner = `${plan.namePrefix}${partnerOf(global, plan.clients)}`;
-        clients[local] = await open({ server: plan.server, transport: plan.transport, name, room: plan.room, partner }, this.inbox(local));
+        clients[local] = await open({ server: serverOf(plan, global), transport: plan.transport, name, room: plan.room, partner }, this.inbox(local));
       }
     };
     try {

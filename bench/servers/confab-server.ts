@@ -4,10 +4,15 @@
 // connection limits above the thousands of connections the bench opens from one address.
 // With a gateway name it also listens for that seed protocol and announces where; with
 // `prefix:count` it first makes that many accounts (CP logs in to accounts, it cannot register).
-// Usage: node confab-server.js <data dir> [sqlite|memory] [chatos|chatapp|cp] [prefix:count]
+// With --store-url (a PostgreSQL database) and --broker-url (a Redis server) it is one node of a
+// cluster, as `confab serve --store-url ... --broker-url ...` makes it: several such processes
+// on the same two URLs form one cluster (bench/cluster.ts).
+// Usage: node confab-server.js <data dir> [sqlite|memory|postgres] [chatos|chatapp|cp] [prefix:count]
+//          [--store-url postgres://...] [--broker-url redis://...]
+import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import type { Config, SecurityConfig } from '../../src/config/schema.js';
+import type { Config, SecurityConfig, StoreKind } from '../../src/config/schema.js';
 import { hashPassword } from '../../src/core/password.js';
 import { nameKey } from '../../src/vocabulary/name-keys.js';
 import { createLogger } from '../../src/log.js';
@@ -23,11 +28,20 @@ const BENCH_CONNECTIONS = 1_000_000;
 const BENCH_PASSWORD = 'bench-pw';
 const BENCH_SECURITY = DEFAULTS.security as SecurityConfig;
 
-const [dataDir, store = 'sqlite', gatewayArg = '', accountsArg = ''] = process.argv.slice(2);
+const { positionals, values: urls } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: { 'store-url': { type: 'string' }, 'broker-url': { type: 'string' } },
+});
+const [dataDir, storeArg = 'sqlite', gatewayArg = '', accountsArg = ''] = positionals;
 const gateway: GatewayPeer | undefined = gatewayArg === '' ? undefined : isGatewayPeer(gatewayArg as GatewayPeer) ? (gatewayArg as GatewayPeer) : undefined;
 const accounts = /^([a-z][a-z0-9]*):(\d{1,6})$/.exec(accountsArg);
-if (!dataDir || (store !== 'sqlite' && store !== 'memory') || (gatewayArg !== '' && !gateway) || (accountsArg !== '' && !accounts)) {
-  process.stderr.write('usage: confab-server <data dir> [sqlite|memory] [chatos|chatapp|cp] [prefix:count]\n');
+const storeUrl = urls['store-url'];
+const brokerUrl = urls['broker-url'];
+// A store URL picks PostgreSQL, as it does for `confab serve`.
+const store: StoreKind | undefined = storeUrl !== undefined ? 'postgres' : storeArg === 'sqlite' || storeArg === 'memory' ? storeArg : undefined;
+if (!dataDir || !store || (storeArg === 'postgres' && storeUrl === undefined) || (gatewayArg !== '' && !gateway) || (accountsArg !== '' && !accounts)) {
+  process.stderr.write('usage: confab-server <data dir> [sqlite|memory|postgres] [chatos|chatapp|cp] [prefix:count] [--store-url URL] [--broker-url URL]\n');
   process.exit(2);
 }
 
@@ -37,6 +51,8 @@ const config: Config = {
   ...DEFAULTS,
   dataDir,
   store,
+  ...(storeUrl !== undefined ? { storeUrl } : {}),
+  ...(brokerUrl !== undefined ? { brokerUrl } : {}),
   http: { enabled: true, host: HOST, port: 0 },
   tls: { enabled: true, host: HOST, port: 0 },
   tcp: { enabled: false, host: HOST, port: 0 },

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBenchArgs, parsePeers, UsageError } from '../../../bench/options.js';
+import { parseBenchArgs, parsePeers, USAGE, UsageError } from '../../../bench/options.js';
 import { hardTimeoutSeconds, runsThroughput } from '../../../bench/cli.js';
 import { peerLabel } from '../../../bench/clients/types.js';
 
@@ -92,6 +92,44 @@ describe('bench options', () => {
     // A capacity search may run every step for every peer.
     const steps = hardTimeoutSeconds(parseBenchArgs(['--seconds', '1', '--peers', 'ws', '--capacity', '1,2,4,8']));
     assert.ok(steps >= 4 * (small - 30), `${steps} ${small}`);
+  });
+
+  it('reads a cluster run (--cluster N), which replaces the peers\' throughput runs', () => {
+    const c = parseBenchArgs(['--cluster', '3', '--clients', '200', '--rate', '25', '--transport', 'tls']);
+    assert.equal(c.cluster, 3);
+    assert.equal(c.transport, 'tls');
+    assert.equal(c.store, 'sqlite', 'the single node runs on sqlite unless --store says otherwise');
+    assert.equal(runsThroughput(c), false);
+    assert.equal(parseBenchArgs([]).cluster, undefined);
+    assert.equal(parseBenchArgs(['--cluster', '1']).cluster, 1);
+    assert.equal(parseBenchArgs(['--cluster', '16']).cluster, 16);
+    // The single node on PostgreSQL too, to tell the store's cost from the broker's.
+    assert.equal(parseBenchArgs(['--cluster', '2', '--store', 'postgres']).store, 'postgres');
+    // Three configurations, each with its nodes to start: more time than one peer's run.
+    const one = hardTimeoutSeconds(parseBenchArgs(['--peers', 'confab', '--seconds', '10']));
+    assert.ok(hardTimeoutSeconds(c) >= 3 * (1 + 10 + 5) + 60, `${hardTimeoutSeconds(c)}`);
+    assert.ok(hardTimeoutSeconds(c) > one, `${hardTimeoutSeconds(c)} ${one}`);
+    for (const argv of [
+      ['--cluster', '0'], ['--cluster', '17'], ['--cluster', '2.5'], ['--cluster', 'three'],
+      ['--cluster', '3', '--peers', 'confab'], ['--cluster', '3', '--capacity', '1,2'], ['--cluster', '3', '--pin'],
+    ]) assert.throws(() => parseBenchArgs(argv), UsageError, argv.join(' '));
+  });
+
+  it('reads the durable measurement into PostgreSQL (--durable --store postgres) and keeps postgres to the runs that start one', () => {
+    const d = parseBenchArgs(['--durable', '--store', 'postgres', '--seconds', '5']);
+    assert.deepEqual({ durable: d.durable, store: d.store, seconds: d.seconds }, { durable: true, store: 'postgres', seconds: 5 });
+    assert.equal(runsThroughput(d), false);
+    assert.ok(hardTimeoutSeconds(d) > hardTimeoutSeconds(parseBenchArgs(['--durable', '--seconds', '5'])));
+    assert.equal(parseBenchArgs(['--durable']).store, 'sqlite');
+    for (const argv of [['--store', 'postgres'], ['--store', 'postgres', '--peers', 'confab'], ['--durable', '--pipeline', '--store', 'postgres'], ['--store', 'postgresql']]) {
+      assert.throws(() => parseBenchArgs(argv), UsageError, argv.join(' '));
+    }
+  });
+
+  it('lists the cluster and PostgreSQL options in --help', () => {
+    assert.match(USAGE, /--cluster N/);
+    assert.match(USAGE, /--store sqlite\|memory\|postgres/);
+    assert.match(USAGE, /--durable[\s\S]*--store postgres/);
   });
 
   it('reads a capacity search, which replaces the run at one rate', () => {
