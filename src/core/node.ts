@@ -134,9 +134,10 @@ export class ChatNode {
     clearInterval(this.filesSweep);
     const sessions = [...this.delivery.all()];
     for (const s of sessions) s.sink.terminate(ErrorCode.SHUTTING_DOWN, 'server shutting down');
-    // Ended here, while the broker and presence are still there: the other nodes of a cluster see
-    // the quits at once, and nothing reaches for Redis after its clients are closed.
-    for (const s of sessions) await this.sessions.end(s).catch(() => undefined);
+    // Ended here (or waited for, where a gateway began it), while the broker and presence are
+    // still there: the other nodes see the quits at once, and nothing reaches for Redis or the
+    // store after they are closed.
+    await this.sessions.endAll(sessions);
     await this.delivery.stop();
   }
 

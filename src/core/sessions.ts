@@ -45,6 +45,9 @@ export interface Opened {
  * §7.6), the resume token of each session, and the presence a session's start and end announce.
  */
 export class Sessions {
+  /** Ends under way (see end). */
+  private readonly ending = new Map<Session, Promise<void>>();
+
   constructor(
     private readonly ctx: NodeContext,
     private readonly accounts: Accounts,
@@ -106,9 +109,26 @@ export class Sessions {
   }
 
   /** The session's connection is gone. Idempotent. */
-  async end(session: Session): Promise<void> {
-    if (session.ended) return;
-    session.ended = true;
+  end(session: Session): Promise<void> {
+    // Asked again while it runs (the gateway saw the connection close, and the node stops): the
+    // second caller waits for the same end, so a stopping node closes its engines after it.
+    let ending = this.ending.get(session);
+    if (!ending) {
+      if (session.ended) return Promise.resolve();
+      session.ended = true;
+      ending = this.finish(session).finally(() => this.ending.delete(session));
+      this.ending.set(session, ending);
+    }
+    return ending;
+  }
+
+  /** Ends these sessions and every end under way; failures are the ends' own, not the caller's. */
+  async endAll(sessions: Iterable<Session>): Promise<void> {
+    for (const s of sessions) await this.end(s).catch(() => undefined);
+    await Promise.allSettled([...this.ending.values()]);
+  }
+
+  private async finish(session: Session): Promise<void> {
     await this.files?.sessionEnded(session);
     const delivery = this.ctx.delivery;
     const rooms = [...session.rooms];
