@@ -49,10 +49,21 @@ export function userCommand(io: CliIo): Command {
     .description('create a user account (also joins #general); asks for the password when --password is not given')
     .argument('<name>', 'user name: 1-32 letters, digits, "_", "-", "." starting with a letter or digit')
     .option('--password <password>', 'the password (visible to other local users in the process list; prefer the prompt or stdin)')
-    .action(async (name: string, opts: { password?: string }, cmd: Command) => {
+    .option('--admin', 'make the user a server admin')
+    .action(async (name: string, opts: { password?: string; admin?: boolean }, cmd: Command) => {
       const password = await newPassword(io, name, opts.password);
-      await withAdmin(io, cmd, (admin) => admin.add(name, password));
-      io.stdout.write(`added user ${name}\n`);
+      await withAdmin(io, cmd, (admin) => admin.add(name, password, { admin: opts.admin === true }));
+      io.stdout.write(`added user ${name}${opts.admin ? ' (admin)' : ''}\n`);
+    });
+
+  user.command('admin')
+    .description('make a user a server admin (on) or not (off); only this command can')
+    .argument('<name>', 'user name')
+    .argument('<on|off>', 'on or off')
+    .action(async (name: string, state: string, _opts: unknown, cmd: Command) => {
+      if (state !== 'on' && state !== 'off') throw new CliError(`say on or off, not ${JSON.stringify(state)}`);
+      await withAdmin(io, cmd, (admin) => admin.setAdmin(name, state === 'on'));
+      io.stdout.write(`${name} is ${state === 'on' ? 'now' : 'no longer'} a server admin\n`);
     });
 
   user.command('passwd')
@@ -66,12 +77,12 @@ export function userCommand(io: CliIo): Command {
     });
 
   user.command('list')
-    .description('list user accounts with their creation time (UTC)')
+    .description('list user accounts with their creation time (UTC), and which are server admins')
     .action(async (_opts: unknown, cmd: Command) => {
       const users = await withAdmin(io, cmd, (admin) => admin.list());
       if (users.length === 0) io.stderr.write('no users\n');
       const width = Math.max(0, ...users.map((u) => u.name.length));
-      for (const u of users) io.stdout.write(`${u.name.padEnd(width)}  ${new Date(u.createdAt).toISOString()}\n`);
+      for (const u of users) io.stdout.write(`${u.name.padEnd(width)}  ${new Date(u.createdAt).toISOString()}${u.admin ? '  admin' : ''}\n`);
     });
 
   user.command('delete')

@@ -10,11 +10,13 @@ export interface AccountAdmin {
    * INVALID_NAME, INVALID_PASSWORD, NAME_TAKEN (also for a look-alike of a taken name). Reserved
    * names are the operator's to give (docs/protocol.md §7.8).
    */
-  add(name: string, password: string): Promise<void>;
+  add(name: string, password: string, opts?: { admin?: boolean }): Promise<void>;
+  /** Makes a user a server admin or not (docs/protocol.md §13.12); NO_SUCH_USER. */
+  setAdmin(name: string, admin: boolean): Promise<void>;
   /** INVALID_NAME, INVALID_PASSWORD, NO_SUCH_USER. */
   passwd(name: string, password: string): Promise<void>;
   /** Every account, by name. */
-  list(): Promise<{ name: string; createdAt: number }[]>;
+  list(): Promise<{ name: string; createdAt: number; admin: boolean }[]>;
   /**
    * False when there is no such account. The name must be the account's as listed, up to letter
    * case: a look-alike never deletes the account it looks like.
@@ -43,7 +45,7 @@ export async function openAccountAdmin(store: Store, options: AccountAdminOption
   const general = parseRoomName(DEFAULT_ROOM).key;
 
   return {
-    async add(rawName, password) {
+    async add(rawName, password, opts = {}) {
       const { key, name } = parseUserName(rawName);
       checkNewPassword(password);
       const passwordHash = await passwords.hash(password);
@@ -51,6 +53,11 @@ export async function openAccountAdmin(store: Store, options: AccountAdminOption
         throw new ChatError('NAME_TAKEN', `there is already a user ${name}`);
       }
       await db.addMember({ room: general, user: key, name, role: 'member' });
+      if (opts.admin) await db.setAdmin(key, true);
+    },
+    async setAdmin(rawName, admin) {
+      const { key, name } = parseUserName(rawName);
+      if (!(await db.setAdmin(key, admin))) throw new ChatError('NO_SUCH_USER', `there is no user ${name}`);
     },
     async passwd(rawName, password) {
       const { key, name } = parseUserName(rawName);
@@ -62,7 +69,7 @@ export async function openAccountAdmin(store: Store, options: AccountAdminOption
     async list() {
       const accounts = await db.listAccounts();
       accounts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      return accounts.map((a) => ({ name: a.name, createdAt: a.createdAt }));
+      return accounts.map((a) => ({ name: a.name, createdAt: a.createdAt, admin: a.admin }));
     },
     async remove(rawName) {
       // Compared as names were before docs/protocol.md §7.8 keyed look-alikes together: NFC,

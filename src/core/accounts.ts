@@ -62,7 +62,7 @@ export class Accounts {
       if (holder.key !== registering) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
       const account: NewAccount = { key, name, passwordHash, dmPolicy: 'open', createdAt: this.ctx.now() };
       if (!(await this.ctx.store.createAccount(account))) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
-      return accountIdentity({ ...account, tokenGeneration: 0 });
+      return accountIdentity({ ...account, tokenGeneration: 0, admin: false });
     } finally {
       this.claims.delete(key);
       await this.ctx.presence.releaseNick(key, registering);

@@ -20,10 +20,12 @@ export interface Account {
    * account's: a password change moves it on, which revokes them all (docs/protocol.md §13.5).
    */
   tokenGeneration: number;
+  /** A server admin (`confab user admin NAME on`); accounts are made without it. */
+  admin: boolean;
 }
 
-/** An account as it is created: its token generation starts at 0. */
-export type NewAccount = Omit<Account, 'tokenGeneration'>;
+/** An account as it is created: its token generation starts at 0, and it is no admin. */
+export type NewAccount = Omit<Account, 'tokenGeneration' | 'admin'>;
 
 export type RoomRole = 'operator' | 'member';
 

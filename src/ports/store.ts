@@ -33,6 +33,8 @@ export interface Store {
    */
   upgradePasswordHash(key: NameKey, oldHash: string, newHash: string): Promise<boolean>;
   setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean>;
+  /** Makes the account a server admin or not; false when there is no such account. */
+  setAdmin(key: NameKey, admin: boolean): Promise<boolean>;
   /** Deletes the account, its memberships, mailbox and consents; its messages stay in history. */
   deleteAccount(key: NameKey): Promise<boolean>;
 

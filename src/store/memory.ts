@@ -91,7 +91,7 @@ export class MemoryStore implements Store {
 
   async createAccount(account: NewAccount): Promise<boolean> {
     if (this.accounts.has(account.key)) return false;
-    this.accounts.set(account.key, { ...account, tokenGeneration: 0 });
+    this.accounts.set(account.key, { ...account, tokenGeneration: 0, admin: false });
     return true;
   }
 
@@ -109,6 +109,13 @@ export class MemoryStore implements Store {
     if (!a) return false;
     a.passwordHash = passwordHash;
     a.tokenGeneration++;
+    return true;
+  }
+
+  async setAdmin(key: NameKey, admin: boolean): Promise<boolean> {
+    const a = this.accounts.get(key);
+    if (!a) return false;
+    a.admin = admin;
     return true;
   }
 

@@ -145,6 +145,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX files_by_owner ON files (owner);
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- Server admins (docs/protocol.md §13.12): set from the shell, never by a client.
+      ALTER TABLE accounts ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

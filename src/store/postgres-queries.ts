@@ -33,6 +33,7 @@ export const SQL = {
   // A stronger hash of the same password: not a password change, so tokens stay valid.
   upgradePasswordHash: 'UPDATE accounts SET password_hash = $1 WHERE key = $2 AND password_hash = $3',
   setDmPolicy: 'UPDATE accounts SET dm_policy = $1 WHERE key = $2',
+  setAdmin: 'UPDATE accounts SET admin = $1 WHERE key = $2',
   // Memberships cascade; the mailbox and consents go in the same statement.
   deleteAccount: `WITH gone AS (DELETE FROM accounts WHERE key = $1 RETURNING key),
                     mail AS (DELETE FROM mailbox WHERE user_key = $1 AND EXISTS (SELECT 1 FROM gone)),

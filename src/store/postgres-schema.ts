@@ -140,6 +140,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Server admins (docs/protocol.md §13.12): set from the shell, never by a client.
+      ALTER TABLE accounts ADD COLUMN admin BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

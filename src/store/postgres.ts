@@ -137,6 +137,10 @@ export class PostgresStore implements Store {
     return this.changed(SQL.setDmPolicy, [policy, key]);
   }
 
+  async setAdmin(key: NameKey, admin: boolean): Promise<boolean> {
+    return this.changed(SQL.setAdmin, [admin, key]);
+  }
+
   async deleteAccount(key: NameKey): Promise<boolean> {
     const r = await this.write<{ n: number }>(SQL.deleteAccount, [key]);
     return (r.rows[0]?.n ?? 0) > 0;

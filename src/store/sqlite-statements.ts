@@ -47,6 +47,7 @@ export function prepareStatements(db: Database.Database) {
     // A stronger hash of the same password: not a password change, so tokens stay valid.
     upgradePasswordHash: db.prepare<[string, string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ? AND password_hash = ?'),
     setDmPolicy: db.prepare<[string, string]>('UPDATE accounts SET dm_policy = ? WHERE key = ?'),
+    setAdmin: db.prepare<[number, string]>('UPDATE accounts SET admin = ? WHERE key = ?'),
     deleteAccount: db.prepare<[string]>('DELETE FROM accounts WHERE key = ?'), // memberships cascade
     deleteMailboxOf: db.prepare<[string]>('DELETE FROM mailbox WHERE user = ?'),
     deleteConsentsTo: db.prepare<[string]>('DELETE FROM consents WHERE to_key = ?'),

@@ -80,8 +80,25 @@ export function storeContract(name: string, make: StoreFactory): void {
         const alice = account('alice', { dmPolicy: 'consent', createdAt: 1_700_000_000_123 });
         assert.equal(await store.createAccount(alice), true);
         assert.equal(await store.createAccount(account('alice', { name: 'Other', passwordHash: 'x' })), false);
-        assert.deepEqual(await store.getAccount('alice'), { ...alice, tokenGeneration: 0 });
+        assert.deepEqual(await store.getAccount('alice'), { ...alice, tokenGeneration: 0, admin: false });
         assert.equal(await store.getAccount('bob'), undefined);
+      });
+
+      it('makes an account a server admin and back; no one else, and no account that does not exist', async () => {
+        await store.createAccount(account('alice'));
+        await store.createAccount(account('bob'));
+        assert.equal(await store.setAdmin('alice', true), true);
+        assert.equal((await store.getAccount('alice'))?.admin, true);
+        assert.equal((await store.getAccount('bob'))?.admin, false);
+        assert.deepEqual((await store.listAccounts()).map((a) => [a.key, a.admin]), [['alice', true], ['bob', false]]);
+        assert.equal(await store.setAdmin('alice', false), true);
+        assert.equal((await store.getAccount('alice'))?.admin, false);
+        assert.equal(await store.setAdmin('nobody', true), false);
+        assert.equal(await store.getAccount('nobody'), undefined);
+        // A password change leaves it as it is.
+        await store.setAdmin('bob', true);
+        await store.setPassword('bob', 'other-hash');
+        assert.equal((await store.getAccount('bob'))?.admin, true);
       });
 
       it('treats keys as opaque strings: case folding is the caller\'s job', async () => {

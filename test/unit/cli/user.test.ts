@@ -121,6 +121,26 @@ describe('confab user', () => {
     for (const l of lines) assert.match(l, /\s\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
+  it('admin makes a user a server admin and back, add --admin makes one at once; only the shell can (protocol.md §13.12)', async () => {
+    let r = await run(['user', 'admin', 'bob', 'on', '--data-dir', dataDir]);
+    assert.deepEqual(r, { code: 0, out: 'bob is now a server admin\n', err: '' });
+    r = await run(['user', 'list', '--data-dir', dataDir]);
+    assert.deepEqual(r.out.trim().split('\n').filter((l) => l.endsWith('  admin')).map((l) => l.split(/\s+/)[0]), ['bob']);
+    r = await run(['user', 'admin', 'bob', 'off', '--data-dir', dataDir]);
+    assert.equal(r.out, 'bob is no longer a server admin\n');
+    r = await run(['user', 'list', '--data-dir', dataDir]);
+    assert.ok(!r.out.includes('admin'), r.out);
+    r = await run(['user', 'admin', 'zed', 'on', '--data-dir', dataDir]);
+    assert.deepEqual([r.code, r.err], [1, 'confab: there is no user zed\n']);
+    r = await run(['user', 'admin', 'bob', 'yes', '--data-dir', dataDir]);
+    assert.deepEqual([r.code, r.err], [1, 'confab: say on or off, not "yes"\n']);
+    r = await run(['user', 'add', 'dana', '--admin', '--password', 'long-enough', '--data-dir', dataDir]);
+    assert.deepEqual([r.code, r.out], [0, 'added user dana (admin)\n']);
+    r = await run(['user', 'list', '--data-dir', dataDir]);
+    assert.deepEqual(r.out.trim().split('\n').filter((l) => l.endsWith('  admin')).map((l) => l.split(/\s+/)[0]), ['dana']);
+    assert.equal((await run(['user', 'delete', 'dana', '--data-dir', dataDir])).code, 0);
+  });
+
   it('passwd changes a password', async () => {
     const r = await run(['user', 'passwd', 'Bob', '--data-dir', dataDir], Readable.from(['new-bobby\n']));
     assert.equal(r.code, 0, r.err);
