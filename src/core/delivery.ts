@@ -339,7 +339,7 @@ export class Delivery implements BrokerEventHandler {
 
 /** Events about rooms rather than conversations: few, and seen by ChatApp's users in every room. */
 function isRoomLevel(event: ChatEvent): boolean {
-  return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created';
+  return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created' || event.kind === 'kick';
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

@@ -15,6 +15,8 @@ export type ChatEvent =
   | { kind: 'consent-ask'; from: string }
   | { kind: 'consent'; from: string; accept: boolean }
   | { kind: 'room-created'; room: string; topic: string; by: string }
+  /** `user` was removed from `room` by `by` (a kick, or a ban of a member; docs/protocol.md §7.12). */
+  | { kind: 'kick'; room: string; user: string; by: string; reason: string }
   /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
   | { kind: 'typing'; room: string; user: string };
 

@@ -15,6 +15,7 @@ import type { SessionSink } from './events.js';
 import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 import { MessageIdGenerator } from './ids.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
+import { Moderation } from './moderation.js';
 import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
 import { parseRoomName, parseUserName } from './names.js';
 import { defaultPasswordSettings, Passwords, type PasswordSettings } from './passwords.js';
@@ -23,7 +24,7 @@ import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms
 import type { Session } from './session.js';
 import { DEFAULT_ROOM, Sessions, type Opened, type OpenOptions } from './sessions.js';
 import { TokenSigner } from './token.js';
-import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey } from './types.js';
+import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan } from './types.js';
 import { Typing } from './typing.js';
 
 export { DEFAULT_ROOM, type Opened, type OpenOptions } from './sessions.js';
@@ -73,6 +74,7 @@ export class ChatNode {
   private readonly delivery: Delivery;
   private readonly sessions: Sessions;
   private readonly rooms: Rooms;
+  private readonly moderation: Moderation;
   private readonly consents: Consents;
   private readonly messaging: Messaging;
   private readonly typingNotices: Typing;
@@ -103,6 +105,8 @@ export class ChatNode {
     this.passwords = new Passwords({ ...defaultPasswordSettings, ...options.passwords }, now);
     const accounts = new Accounts(this.ctx, this.passwords, new LoginGuard({ ...defaultThrottleSettings, ...options.throttle }));
     this.rooms = new Rooms(this.ctx);
+    this.moderation = new Moderation(this.ctx, this.rooms);
+    this.rooms.checkJoin = (session, room) => this.moderation.checkJoin(session, room);
     this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.files);
@@ -221,6 +225,24 @@ export class ChatNode {
   async setTopic(session: Session, room: string, topic: string): Promise<void> {
     this.act(session);
     return this.rooms.setTopic(session, room, topic);
+  }
+
+  // ---- moderation (docs/protocol.md §7.12) ----
+
+  async kick(session: Session, room: string, user: string, reason: string): Promise<void> {
+    this.act(session);
+    return this.moderation.kick(session, room, user, reason);
+  }
+  async ban(session: Session, room: string, user: string, reason: string): Promise<void> {
+    this.act(session);
+    return this.moderation.ban(session, room, user, reason);
+  }
+  async unban(session: Session, room: string, user: string): Promise<void> {
+    this.act(session);
+    return this.moderation.unban(session, room, user);
+  }
+  bans(session: Session, room: string): Promise<RoomBan[]> {
+    return this.moderation.bans(session, room);
   }
 
   /**

@@ -44,9 +44,15 @@ export class Rooms {
     return this.view(record);
   }
 
+  /** Set by the node: BANNED for a session its room's bans keep out (moderation.ts). */
+  checkJoin: (session: Session, room: RoomRecord) => Promise<void> = async () => undefined;
+
   async join(session: Session, raw: string): Promise<RoomView> {
     const room = await this.require(raw);
-    if (!session.rooms.has(room.key)) await this.addMember(session, room, 'member');
+    if (!session.rooms.has(room.key)) {
+      await this.checkJoin(session, room);
+      await this.addMember(session, room, 'member');
+    }
     return this.view(room);
   }
 

@@ -60,7 +60,8 @@ export class Sessions {
   async register(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions): Promise<Opened> {
     const id = await this.accounts.register(name, password, opts.address);
     const general = await this.rooms.require(DEFAULT_ROOM);
-    await this.ctx.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
+    // A name banned from the default room (as a guest nickname, say) is not let in by registering it.
+    if (!(await this.ctx.store.getBan(general.key, id.key))) await this.ctx.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
     return this.open(id, sink, protocol, opts);
   }
 

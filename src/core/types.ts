@@ -29,6 +29,19 @@ export type NewAccount = Omit<Account, 'tokenGeneration' | 'admin'>;
 
 export type RoomRole = 'operator' | 'member';
 
+/**
+ * A ban from a room (docs/protocol.md §7.12): `target` is an account's key, or for guests a
+ * nickname's key (every guest of that nickname).
+ */
+export interface RoomBan {
+  room: NameKey;
+  target: NameKey;
+  /** Display name of who banned. */
+  by: string;
+  reason: string;
+  at: number;
+}
+
 export interface RoomRecord {
   key: NameKey;          // canonical name, including the leading '#'
   name: string;          // display form, e.g. '#General'

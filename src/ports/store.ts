@@ -1,6 +1,6 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  RoomRecord, RoomRole,
+  RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 
 /**
@@ -57,6 +57,13 @@ export interface Store {
   members(room: NameKey): Promise<Membership[]>;
   roomsOf(user: NameKey): Promise<Membership[]>;
   setRole(room: NameKey, user: NameKey, role: RoomRole): Promise<boolean>;
+  /** Bans `ban.target` from `ban.room`, or replaces its ban (the newer reason wins). */
+  addBan(ban: RoomBan): Promise<void>;
+  /** False when there was no such ban. */
+  removeBan(room: NameKey, target: NameKey): Promise<boolean>;
+  getBan(room: NameKey, target: NameKey): Promise<RoomBan | undefined>;
+  /** A room's bans, oldest first. */
+  bans(room: NameKey): Promise<RoomBan[]>;
 
   // ---- messages ----
   /**

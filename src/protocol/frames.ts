@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages'] as const;
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation'] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
@@ -28,6 +28,9 @@ export const FrameType = {
   MEMBERS: 0x26,      // c->s
   MEMBER_LIST: 0x27,  // s->c
   TOPIC: 0x28,        // c->s: set topic; s->c: topic changed (ref 0)
+  KICK: 0x29,         // c->s: remove a member; s->c: a member was removed (ref 0)
+  BAN: 0x2a,          // c->s: keep a user (or a guest nickname) out of a room
+  UNBAN: 0x2b,        // c->s: lift a ban
   SEND: 0x30,         // c->s: message to one or more targets
   ACK: 0x31,          // s->c: message is durable, with its server id
   MSG: 0x32,          // s->c: a delivered message
@@ -97,6 +100,9 @@ export type Frame =
   | { type: 'MEMBERS'; ref: number; room: string }
   | { type: 'MEMBER_LIST'; ref: number; room: string; members: WireMember[] }
   | { type: 'TOPIC'; ref: number; room: string; topic: string; by: string }
+  | { type: 'KICK'; ref: number; room: string; user: string; reason: string; by: string }
+  | { type: 'BAN'; ref: number; room: string; user: string; reason: string }
+  | { type: 'UNBAN'; ref: number; room: string; user: string }
   | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string; files?: string[] }
   | { type: 'ACK'; ref: number; cid: string; id: number; at: number }
   /** `safe`: every message up to this id has been sent on this connection already (§7.6.1). */

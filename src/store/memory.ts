@@ -1,6 +1,6 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  RoomRecord, RoomRole,
+  RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { insertSorted, newestAfter, page, removeSorted, upperBound } from './sorted-ids.js';
@@ -71,6 +71,7 @@ export class MemoryStore implements Store {
   private readonly rooms = new Map<NameKey, RoomRecord>();
   private readonly byRoom = new Table2<Membership>();   // room -> user
   private readonly byUser = new Table2<Membership>();   // user -> room
+  private readonly banTable = new Table2<RoomBan>();    // room -> target
   private readonly messages = new Map<MessageId, ChatMessage>();
   private newestId: MessageId = 0;
   private readonly clientIds = new Table2<MessageId>(); // sender -> client id
@@ -195,6 +196,23 @@ export class MemoryStore implements Store {
     this.byRoom.set(m.room, m.user, stored);
     this.byUser.set(m.user, m.room, stored);
     return true;
+  }
+
+  async addBan(ban: RoomBan): Promise<void> {
+    this.banTable.set(ban.room, ban.target, { ...ban });
+  }
+
+  async removeBan(room: NameKey, target: NameKey): Promise<boolean> {
+    return this.banTable.delete(room, target);
+  }
+
+  async getBan(room: NameKey, target: NameKey): Promise<RoomBan | undefined> {
+    const b = this.banTable.get(room, target);
+    return b && { ...b };
+  }
+
+  async bans(room: NameKey): Promise<RoomBan[]> {
+    return [...this.banTable.row(room).values()].map((b) => ({ ...b })).sort((a, b) => a.at - b.at || compareKeys(a.target, b.target));
   }
 
   async removeMember(room: NameKey, user: NameKey): Promise<boolean> {

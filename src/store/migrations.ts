@@ -152,6 +152,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE accounts ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- Bans from rooms (docs/protocol.md §7.12): an account's key, or a guest nickname's.
+      CREATE TABLE bans (
+        room   TEXT NOT NULL REFERENCES rooms (key),
+        target TEXT NOT NULL,
+        by     TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at     INTEGER NOT NULL,
+        PRIMARY KEY (room, target)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -34,6 +34,11 @@ export const SQL = {
   upgradePasswordHash: 'UPDATE accounts SET password_hash = $1 WHERE key = $2 AND password_hash = $3',
   setDmPolicy: 'UPDATE accounts SET dm_policy = $1 WHERE key = $2',
   setAdmin: 'UPDATE accounts SET admin = $1 WHERE key = $2',
+  addBan: `INSERT INTO bans (room, target, by_name, reason, at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (room, target) DO UPDATE SET by_name = excluded.by_name, reason = excluded.reason, at = excluded.at`,
+  removeBan: 'DELETE FROM bans WHERE room = $1 AND target = $2',
+  getBan: 'SELECT room, target, by_name AS by, reason, at FROM bans WHERE room = $1 AND target = $2',
+  bans: 'SELECT room, target, by_name AS by, reason, at FROM bans WHERE room = $1 ORDER BY at, target',
   // Memberships cascade; the mailbox and consents go in the same statement.
   deleteAccount: `WITH gone AS (DELETE FROM accounts WHERE key = $1 RETURNING key),
                     mail AS (DELETE FROM mailbox WHERE user_key = $1 AND EXISTS (SELECT 1 FROM gone)),

@@ -147,6 +147,20 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE accounts ADD COLUMN admin BOOLEAN NOT NULL DEFAULT false;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- Bans from rooms (docs/protocol.md §7.12): an account's key, or a guest nickname's.
+      CREATE TABLE bans (
+        room   TEXT NOT NULL REFERENCES rooms (key),
+        target TEXT NOT NULL,
+        by_name TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at     BIGINT NOT NULL,
+        PRIMARY KEY (room, target)
+      );
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

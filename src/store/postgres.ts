@@ -1,13 +1,13 @@
 import pg from 'pg';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileRef, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey,
-  NewAccount, RoomRecord, RoomRole,
+  NewAccount, RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { SQL } from './postgres-queries.js';
 import { migratePg } from './postgres-schema.js';
-import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toFile, toListedRoom, toRoom, type AccountRow, type FileRow, type ListedRoomRow, type RoomRow } from './rows.js';
+import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toBan, toFile, toListedRoom, toRoom, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type RoomRow } from './rows.js';
 
 export interface PostgresStoreOptions {
   /** postgres://USER[:PASSWORD]@HOST:PORT/DB */
@@ -175,6 +175,23 @@ export class PostgresStore implements Store {
 
   async addMember(m: Membership): Promise<boolean> {
     return this.changed(SQL.insertMember, [m.room, m.user, m.name, m.role]);
+  }
+
+  async addBan(ban: RoomBan): Promise<void> {
+    await this.write(SQL.addBan, [ban.room, ban.target, ban.by, ban.reason, ban.at]);
+  }
+
+  async removeBan(room: NameKey, target: NameKey): Promise<boolean> {
+    return this.changed(SQL.removeBan, [room, target]);
+  }
+
+  async getBan(room: NameKey, target: NameKey): Promise<RoomBan | undefined> {
+    const row = (await this.read<BanRow>(SQL.getBan, [room, target]))[0];
+    return row && toBan(row);
+  }
+
+  async bans(room: NameKey): Promise<RoomBan[]> {
+    return (await this.read<BanRow>(SQL.bans, [room])).map(toBan);
   }
 
   async removeMember(room: NameKey, user: NameKey): Promise<boolean> {

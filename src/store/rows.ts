@@ -1,4 +1,4 @@
-import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, Membership, RoomRecord, RoomRole } from '../core/types.js';
+import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, Membership, RoomBan, RoomRecord, RoomRole } from '../core/types.js';
 
 // Rows of the sqlite schema (migrations.ts) and their domain values; the PostgreSQL engine
 // shares those of its tables that are the same.
@@ -13,6 +13,7 @@ export interface MessageRow {
   id: number; at: number; from_name: string; from_key: string; guest: number; text: string;
   rooms: string; users: string; to_names: string; client_id: string; files: string;
 }
+export interface BanRow { room: string; target: string; by: string; reason: string; at: number }
 export interface FileRow { id: string; name: string; size: number; type: string; sha256: string; owner: string; created_at: number }
 
 export const MESSAGE_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files';
@@ -31,6 +32,10 @@ export function toAccount(r: AccountRow): Account {
     key: r.key, name: r.name, passwordHash: r.password_hash, dmPolicy: r.dm_policy as DmPolicy, createdAt: r.created_at,
     tokenGeneration: r.token_generation, admin: r.admin === true || r.admin === 1,
   };
+}
+
+export function toBan(r: BanRow): RoomBan {
+  return { room: r.room, target: r.target, by: r.by, reason: r.reason, at: r.at };
 }
 
 export function toRoom(r: RoomRow): RoomRecord {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MESSAGE_COLUMNS, type AccountRow, type FileRow, type ListedRoomRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
+import { MESSAGE_COLUMNS, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
 
 // Every statement of the sqlite engine, prepared once when the store opens.
 
@@ -48,6 +48,12 @@ export function prepareStatements(db: Database.Database) {
     upgradePasswordHash: db.prepare<[string, string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ? AND password_hash = ?'),
     setDmPolicy: db.prepare<[string, string]>('UPDATE accounts SET dm_policy = ? WHERE key = ?'),
     setAdmin: db.prepare<[number, string]>('UPDATE accounts SET admin = ? WHERE key = ?'),
+    addBan: db.prepare<[string, string, string, string, number]>(
+      `INSERT INTO bans (room, target, by, reason, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (room, target) DO UPDATE SET by = excluded.by, reason = excluded.reason, at = excluded.at`),
+    removeBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room = ? AND target = ?'),
+    getBan: db.prepare<[string, string], BanRow>('SELECT * FROM bans WHERE room = ? AND target = ?'),
+    bans: db.prepare<[string], BanRow>('SELECT * FROM bans WHERE room = ? ORDER BY at, target'),
     deleteAccount: db.prepare<[string]>('DELETE FROM accounts WHERE key = ?'), // memberships cascade
     deleteMailboxOf: db.prepare<[string]>('DELETE FROM mailbox WHERE user = ?'),
     deleteConsentsTo: db.prepare<[string]>('DELETE FROM consents WHERE to_key = ?'),

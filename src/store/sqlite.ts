@@ -2,13 +2,13 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  RoomRecord, RoomRole,
+  RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { WriteQueue } from './write-queue.js';
 import { migrate } from './migrations.js';
-import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toFile, toListedRoom, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
+import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toBan, toFile, toListedRoom, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
 import { newestAfter } from './sorted-ids.js';
 
@@ -238,6 +238,23 @@ export class SqliteStore implements Store {
   /** False when already a member, or when the room or the account does not exist. */
   async addMember(m: Membership): Promise<boolean> {
     return this.write((s) => s.insertMember.run({ room: m.room, user: m.user, name: m.name, role: m.role }).changes > 0);
+  }
+
+  async addBan(ban: RoomBan): Promise<void> {
+    await this.write((s) => s.addBan.run(ban.room, ban.target, ban.by, ban.reason, ban.at));
+  }
+
+  async removeBan(room: NameKey, target: NameKey): Promise<boolean> {
+    return this.write((s) => s.removeBan.run(room, target).changes > 0);
+  }
+
+  async getBan(room: NameKey, target: NameKey): Promise<RoomBan | undefined> {
+    const row = this.s.getBan.get(room, target);
+    return row && toBan(row);
+  }
+
+  async bans(room: NameKey): Promise<RoomBan[]> {
+    return this.s.bans.all(room).map(toBan);
   }
 
   async removeMember(room: NameKey, user: NameKey): Promise<boolean> {

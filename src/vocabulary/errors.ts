@@ -27,6 +27,7 @@ export const ErrorCode = {
   ALREADY_MEMBER: 23,
   NOT_OPERATOR: 24,
   TOO_MANY_ROOMS: 25,       // the user has created as many rooms as it may
+  BANNED: 26,               // the user (or the guest's nickname) is banned from the room
   NO_SUCH_USER: 30,
   CONSENT_REQUIRED: 31,     // recipient accepts DMs only after consent; a request was sent
   CONSENT_REFUSED: 32,

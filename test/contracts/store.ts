@@ -325,6 +325,26 @@ export function storeContract(name: string, make: StoreFactory): void {
       });
     });
 
+    describe('bans (protocol.md §7.12)', () => {
+      it('keeps a ban per room and target, replaces it, lists a room\'s oldest first, lifts it once', async () => {
+        for (const k of ['#a', '#b']) await store.createRoom(room(k));
+        const ban = { room: '#a', target: 'mallory', by: 'Alice', reason: 'spam', at: 1_700_000_000_001 };
+        await store.addBan(ban);
+        await store.addBan({ room: '#a', target: 'eve', by: 'Alice', reason: '', at: 1_700_000_000_002 });
+        assert.deepEqual(await store.getBan('#a', 'mallory'), ban);
+        assert.equal(await store.getBan('#b', 'mallory'), undefined, 'a ban is for its room only');
+        assert.equal(await store.getBan('#a', 'Mallory'), undefined, 'keys are opaque');
+        await store.addBan({ ...ban, by: 'Bob', reason: 'again', at: 1_700_000_000_003 });
+        assert.deepEqual(await store.getBan('#a', 'mallory'), { ...ban, by: 'Bob', reason: 'again', at: 1_700_000_000_003 });
+        assert.deepEqual((await store.bans('#a')).map((b) => b.target), ['eve', 'mallory']);
+        assert.deepEqual(await store.bans('#b'), []);
+        assert.equal(await store.removeBan('#a', 'mallory'), true);
+        assert.equal(await store.removeBan('#a', 'mallory'), false);
+        assert.equal(await store.getBan('#a', 'mallory'), undefined);
+        assert.deepEqual((await store.bans('#a')).map((b) => b.target), ['eve']);
+      });
+    });
+
     describe('messages', () => {
       it('returns the appended message and reads it back by id', async () => {
         const m = mk({ from: 'alice', rooms: ['#a'], cid: 'c1', guest: true, text: 'héllo 👋' });

@@ -115,7 +115,7 @@ export class ChatappConnection implements SessionSink, ChatappClient {
    * the room's members only (docs/chatapp.md C13), the user who joins or leaves included.
    */
   announce(event: ChatEvent): void {
-    if (event.kind === 'presence' && (event.event === 'join' || event.event === 'leave')) {
+    if ((event.kind === 'presence' && (event.event === 'join' || event.event === 'leave')) || event.kind === 'kick') {
       this.joining.get(nameKey(event.room))?.add(nameKey(event.user));
     }
     if (this.state === 'connecting') {
@@ -130,7 +130,7 @@ export class ChatappConnection implements SessionSink, ChatappClient {
 
   /** Whether this user may learn of the event: who is in a room is for the room's members. */
   mayHear(event: ChatEvent): boolean {
-    if (event.kind !== 'presence') return true;
+    if (event.kind !== 'presence' && event.kind !== 'kick') return true;
     const s = this.session;
     return s !== undefined && (s.rooms.has(nameKey(event.room)) || nameKey(event.user) === nameKey(s.name));
   }

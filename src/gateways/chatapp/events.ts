@@ -18,6 +18,8 @@ export function announcement(event: ChatEvent): Uint8Array | null {
   if (event.kind === 'room-created') bytes = encodeMessage('CreateRoomMessage', SERVER, 'ALL', appRoom(event.room), now);
   else if (event.kind === 'presence' && event.event === 'join') bytes = encodeMessage('JoinMessage', event.user, SERVER, appRoom(event.room), now);
   else if (event.kind === 'presence' && event.event === 'leave') bytes = encodeMessage('LeaveMessage', event.user, SERVER, appRoom(event.room), now);
+  // A removal (docs/protocol.md §7.12) is a leave as far as ChatApp can say (docs/chatapp.md).
+  else if (event.kind === 'kick') bytes = encodeMessage('LeaveMessage', event.user, SERVER, appRoom(event.room), now);
   announced.set(event, bytes);
   return bytes;
 }

@@ -48,6 +48,7 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'consent-ask': return { type: 'CONSENT_ASK', ref: 0, user: event.from };
     case 'consent': return { type: 'CONSENT', ref: 0, user: event.from, accept: event.accept };
     case 'room-created': return undefined;
+    case 'kick': return { type: 'KICK', ref: 0, room: event.room, user: event.user, reason: event.reason, by: event.by };
     case 'typing': return { type: 'TYPING', to: event.room, user: event.user };
   }
 }

@@ -113,6 +113,29 @@ export const handlers: Table = {
     },
   },
 
+  // KICK / BAN / UNBAN {ref, room, user, ...} -> OK (§7.12; the room, and the user, get KICK with ref 0)
+  KICK: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.kick(requireSession(c), f.room, f.user, f.reason);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+  BAN: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.ban(requireSession(c), f.room, f.user, f.reason);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+  UNBAN: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.unban(requireSession(c), f.room, f.user);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+
   // SEND {ref, cid, to[], text} -> ACK once durable. The next frame is read as soon as this one is
   // queued for storage, so one commit serves many sends; acks still leave in order.
   SEND: {

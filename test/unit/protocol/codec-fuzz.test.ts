@@ -47,6 +47,9 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('MEMBERS'), ref: uint, room: str }),
   rec({ type: fc.constant('MEMBER_LIST'), ref: uint, room: str, members: list(wireMember) }),
   rec({ type: fc.constant('TOPIC'), ref: uint, room: str, topic: str, by: str }),
+  rec({ type: fc.constant('KICK'), ref: uint, room: str, user: str, reason: str, by: str }),
+  rec({ type: fc.constant('BAN'), ref: uint, room: str, user: str, reason: str }),
+  rec({ type: fc.constant('UNBAN'), ref: uint, room: str, user: str }),
   rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str, files: list(str) }),
   rec({ type: fc.constant('ACK'), ref: uint, cid: str, id: uint, at: uint }),
   rec({ type: fc.constant('MSG'), msg: wireMessage, files: list(wireFile), safe: uint }),
@@ -129,7 +132,7 @@ function assertWellFormed(items: Decoded[]): void {
 
 describe('protocol.md §3.6 Streams and message boundaries (properties)', () => {
   it('arbitrary valid frames round-trip through encode/decode under arbitrary splits', () => {
-    assert.equal(frameTypeCount, 38, 'the arbitrary covers every frame type');
+    assert.equal(frameTypeCount, 41, 'the arbitrary covers every frame type');
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 12 }), cuts, (frames, fractions) => {
         const bytes = encodeFrames(frames);

@@ -1,0 +1,59 @@
+// protocol.md §7.12 Moderation over the wire: native operators remove and ban a native member and
+// a ChatApp user; ChatApp shows a removal as its LeaveMessage and a ban as an error on JoinMessage.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ErrorCode } from '../../src/vocabulary/errors.js';
+import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
+import { RawClient } from './raw-client.js';
+import { startTestServer, type TestServer } from './test-server.js';
+
+let srv: TestServer;
+before(async () => { srv = await startTestServer({ gateways: ['chatapp'] }); });
+after(() => srv.close());
+
+async function user(name: string): Promise<RawClient> {
+  const c = await RawClient.open(srv.endpoint('tls'));
+  await c.hello();
+  await c.request({ type: 'REGISTER', ref: c.nextRef(), name, password: 'secret-pw-1' }, 'SESSION');
+  return c;
+}
+
+describe('protocol.md §7.12 Moderation', () => {
+  it('KICK and BAN from the wire: a member may not, the owner may; the room, the removed user and ChatApp see it; a ban holds', async () => {
+    const opal = await user('opal');
+    await opal.request({ type: 'CREATE', ref: opal.nextRef(), room: '#mod', topic: '' }, 'JOINED');
+    const nia = await user('nia');
+    await nia.request({ type: 'JOIN', ref: nia.nextRef(), room: '#mod' }, 'JOINED');
+    const cal = await ChatappClient.connect(chatappAddress(srv), 'cal');
+    cal.msg('JoinMessage', 'Server', 'mod');
+    await cal.nextOf('JoinMessage', (m) => m.sender === 'cal' && m.data === 'mod');
+
+    // A member tries first.
+    assert.equal(await nia.expectError({ type: 'KICK', ref: nia.nextRef(), room: '#mod', user: 'cal', reason: '', by: '' }), ErrorCode.NOT_OPERATOR);
+    assert.equal(await nia.expectError({ type: 'BAN', ref: nia.nextRef(), room: '#mod', user: 'opal', reason: '' }), ErrorCode.NOT_OPERATOR);
+
+    // The owner removes the ChatApp user: the native member gets KICK, ChatApp its LeaveMessage.
+    await opal.request({ type: 'KICK', ref: opal.nextRef(), room: '#mod', user: 'cal', reason: 'off topic', by: '' }, 'OK');
+    const k = await nia.next('KICK');
+    assert.deepEqual({ room: k.room, user: k.user, reason: k.reason, by: k.by, ref: k.ref }, { room: '#mod', user: 'cal', reason: 'off topic', by: 'opal', ref: 0 });
+    await cal.nextOf('LeaveMessage', (m) => m.sender === 'cal' && m.data === 'mod');
+    opal.send({ type: 'SEND', ref: opal.nextRef(), cid: 'x', to: ['#mod'], text: 'cal is gone' });
+    await nia.next('MSG', (f) => f.msg.text === 'cal is gone');
+    assert.ok(await cal.none((b) => b.type === 'ChatMessage' && b.data === 'cal is gone'));
+
+    // A ban: ChatApp's JoinMessage is refused; the native member banned too, over its session.
+    await opal.request({ type: 'BAN', ref: opal.nextRef(), room: '#mod', user: 'cal', reason: '' }, 'OK');
+    cal.msg('JoinMessage', 'Server', 'mod');
+    await cal.expectError(99);
+    await opal.request({ type: 'BAN', ref: opal.nextRef(), room: '#mod', user: 'nia', reason: 'spam' }, 'OK');
+    const kn = await nia.next('KICK', (f) => f.user === 'nia');
+    assert.equal(kn.reason, 'spam');
+    assert.equal(await nia.expectError({ type: 'JOIN', ref: nia.nextRef(), room: '#mod' }), ErrorCode.BANNED);
+    // Lifted, she is back.
+    await opal.request({ type: 'UNBAN', ref: opal.nextRef(), room: '#mod', user: 'nia' }, 'OK');
+    await nia.request({ type: 'JOIN', ref: nia.nextRef(), room: '#mod' }, 'JOINED');
+    assert.equal(await opal.expectError({ type: 'UNBAN', ref: opal.nextRef(), room: '#mod', user: 'nia' }), ErrorCode.NO_SUCH_USER);
+    for (const c of [opal, nia]) c.close();
+    cal.close();
+  });
+});
