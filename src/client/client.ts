@@ -94,6 +94,20 @@ export class ChatClient extends ClientConnection {
     await this.request('TOPIC', ['OK'], (ref) => ({ type: 'TOPIC', ref, room, topic, by: '' }));
   }
 
+  /** Removes `user` from `room` (operators; docs/protocol.md §7.12). */
+  async kick(room: string, user: string, reason = ''): Promise<void> {
+    await this.request('KICK', ['OK'], (ref) => ({ type: 'KICK', ref, room, user, reason, by: '' }));
+  }
+
+  /** Keeps `user` (an account, or a guest nickname) out of `room`, removing it if there. */
+  async ban(room: string, user: string, reason = ''): Promise<void> {
+    await this.request('BAN', ['OK'], (ref) => ({ type: 'BAN', ref, room, user, reason }));
+  }
+
+  async unban(room: string, user: string): Promise<void> {
+    await this.request('UNBAN', ['OK'], (ref) => ({ type: 'UNBAN', ref, room, user }));
+  }
+
   /**
    * Sends a message to rooms ('#name') and/or users; resolves once the server has stored it.
    * While a lost session is being resumed the message waits and goes out after the resume.

@@ -180,6 +180,10 @@ const handlers: Table = {
     if (f.ref !== 0 && t.host.requests.settle(f.ref, f)) return;
     t.host.emit('topic', { room: f.room, topic: f.topic, by: f.by });
   },
+  KICK(t, _link, f) {
+    if (f.ref !== 0 && t.host.requests.settle(f.ref, f)) return;
+    t.host.emit('kick', { room: f.room, user: f.user, by: f.by, reason: f.reason });
+  },
   PRESENCE: (t, _link, f) => t.host.emit('presence', { room: f.room, user: f.user, event: f.event }),
   CONSENT_ASK: (t, _link, f) => t.host.emit('consent-ask', { user: f.user }),
   CONSENT: (t, _link, f) => t.host.emit('consent', { user: f.user, accept: f.accept }),

@@ -56,5 +56,7 @@ export type SessionNotice =
   /** The server no longer knows the session: log in again. */
   | { kind: 'session-ended' }
   | { kind: 'topic'; room: string; topic: string; by: string }
+  /** Someone, or (`me`) this user, was removed from a room. */
+  | { kind: 'kick'; room: string; user: string; by: string; reason: string; me: boolean }
   | { kind: 'consent-ask'; user: string }
   | { kind: 'consent-answer'; user: string; accept: boolean };

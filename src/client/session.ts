@@ -80,6 +80,13 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
       this.dispatch({ type: 'topic', room: t.room, topic: t.topic });
       this.notify({ kind: 'topic', room: t.room, topic: t.topic, by: t.by });
     });
+    c.on('kick', (k) => {
+      const me = displayKey(k.user) === displayKey(this.state.chat.me);
+      // The removed user's view leaves the room; the others' sees one member fewer.
+      this.dispatch(me ? { type: 'left', room: k.room } : { type: 'presence', room: k.room, user: k.user, event: 'leave' });
+      if (me) this.rememberNow();
+      this.notify({ kind: 'kick', ...k, me });
+    });
     c.on('consent-ask', ({ user }) => {
       this.dispatch({ type: 'consent-ask', user, at: Date.now() });
       this.notify({ kind: 'consent-ask', user });
@@ -307,6 +314,18 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     await this.client.leave(room);
     this.dispatch({ type: 'left', room });
     this.rememberNow();
+  }
+
+  async kick(room: string, user: string, reason = ''): Promise<void> {
+    await this.client.kick(room, user, reason);
+  }
+
+  async ban(room: string, user: string, reason = ''): Promise<void> {
+    await this.client.ban(room, user, reason);
+  }
+
+  async unban(room: string, user: string): Promise<void> {
+    await this.client.unban(room, user);
   }
 
   async setTopic(room: string, topic: string): Promise<void> {

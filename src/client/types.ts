@@ -113,6 +113,14 @@ export interface TopicChange {
   by: string;
 }
 
+/** Someone was removed from a room (KICK, or a ban of a member; docs/protocol.md §7.12). */
+export interface Removal {
+  room: string;
+  user: string;
+  by: string;
+  reason: string;
+}
+
 export interface ConsentAsk {
   /** Who asks to send you direct messages. */
   user: string;
@@ -135,6 +143,7 @@ export interface ClientEvents {
   message: IncomingMessage;
   presence: PresenceNotice;
   topic: TopicChange;
+  kick: Removal;
   'consent-ask': ConsentAsk;
   consent: ConsentAnswer;
   gap: Gap;

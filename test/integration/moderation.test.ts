@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
+import { connect } from '../../src/client/node.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -55,5 +56,26 @@ describe('protocol.md §7.12 Moderation', () => {
     assert.equal(await opal.expectError({ type: 'UNBAN', ref: opal.nextRef(), room: '#mod', user: 'nia' }), ErrorCode.NO_SUCH_USER);
     for (const c of [opal, nia]) c.close();
     cal.close();
+  });
+
+  it('the client SDK: kick() and ban() answer, the removed client hears kick, a refused one fails with the server\'s code', async () => {
+    const e = srv.endpoint('tls');
+    const url = `tls://${e.host}:${e.port}`;
+    const owner = await connect(url, { fingerprint: e.fingerprint, reconnect: false });
+    const member = await connect(url, { fingerprint: e.fingerprint, reconnect: false });
+    await owner.register('sdkowner', 'secret-pw-1');
+    await member.register('sdkmember', 'secret-pw-1');
+    await owner.create('#sdk', '');
+    await member.join('#sdk');
+    await assert.rejects(member.kick('#sdk', 'sdkowner'), (err: { code?: number }) => err.code === ErrorCode.NOT_OPERATOR);
+    const heard = member.once('kick');
+    await owner.kick('#sdk', 'sdkmember', 'bye');
+    assert.deepEqual(await heard, { room: '#sdk', user: 'sdkmember', by: 'sdkowner', reason: 'bye' });
+    await owner.ban('#sdk', 'sdkmember');
+    await assert.rejects(member.join('#sdk'), (err: { code?: number }) => err.code === ErrorCode.BANNED);
+    await owner.unban('#sdk', 'sdkmember');
+    await member.join('#sdk');
+    await owner.close();
+    await member.close();
   });
 });

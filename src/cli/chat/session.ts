@@ -97,6 +97,10 @@ export class TerminalSession extends ChatSession<ChatScreen> {
         return this.update({ loginError: 'your session has ended: log in again' });
       case 'topic':
         return this.info(`${n.by} set the topic of ${n.room}: ${n.topic}`);
+      case 'kick': {
+        const why = n.reason === '' ? '' : `: ${n.reason}`;
+        return n.me ? this.error(`${n.by} removed you from ${n.room}${why}`) : this.info(`${n.by} removed ${n.user} from ${n.room}${why}`);
+      }
       case 'consent-ask':
         return this.info(`${n.user} asks to send you direct messages: /accept ${n.user} or /refuse ${n.user}`);
       case 'consent-answer':

@@ -164,6 +164,10 @@ export class WebSession extends ChatSession<AppState> {
         return this.notice('error', 'Your session has ended: please log in again.');
       case 'consent-answer':
         return this.notice('info', n.accept ? `${n.user} accepted your direct messages.` : `${n.user} refused your direct messages.`);
+      case 'kick': {
+        const why = n.reason === '' ? '' : `: ${n.reason}`;
+        return n.me ? this.notice('error', `${n.by} removed you from ${n.room}${why}.`) : this.notice('info', `${n.by} removed ${n.user} from ${n.room}${why}.`);
+      }
       // The page shows these as they are: the connection in the top bar, topics in the header,
       // consent requests in their own panel.
       case 'connection-lost':

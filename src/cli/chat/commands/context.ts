@@ -22,6 +22,10 @@ export interface CommandContext {
   roomPage(more: boolean): Promise<{ rooms: readonly WireRoom[]; more: boolean }>;
   members(room: string): Promise<readonly WireMember[]>;
   setTopic(room: string, topic: string): Promise<void>;
+  /** Room moderation (docs/protocol.md §7.12); the server says who may. */
+  kick(room: string, user: string, reason: string): Promise<void>;
+  ban(room: string, user: string, reason: string): Promise<void>;
+  unban(room: string, user: string): Promise<void>;
   answerConsent(user: string, accept: boolean): Promise<void>;
   askConsent(user: string): Promise<void>;
   setPolicy(policy: 'open' | 'consent'): Promise<void>;

@@ -7,6 +7,7 @@ import type { ChatCommand, CommandContext } from './context.js';
 import { get, send } from './files.js';
 import { msg, retry } from './messages.js';
 import { join, leave, rooms, topic, who } from './rooms.js';
+import { ban, kick, unban } from './moderation.js';
 
 const help: ChatCommand = {
   name: 'help',
@@ -42,7 +43,7 @@ const quit: ChatCommand = {
   },
 };
 
-export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, msg, retry, accept, refuse, ask, policy, send, get, help, quit];
+export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, kick, ban, unban, msg, retry, accept, refuse, ask, policy, send, get, help, quit];
 
 export function findCommand(name: string, table: readonly ChatCommand[] = COMMANDS): ChatCommand | undefined {
   return table.find((c) => c.name === name || c.aliases?.includes(name));

@@ -36,6 +36,9 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
       return [{ name: 'alice', online: true, operator: true }, { name: 'bob', online: false, operator: false }];
     },
     setTopic: (room, topic) => act('setTopic', room, topic),
+    kick: (room, user, reason) => act('kick', room, user, reason),
+    ban: (room, user, reason) => act('ban', room, user, reason),
+    unban: (room, user) => act('unban', room, user),
     answerConsent: (user, accept) => act('answerConsent', user, accept),
     askConsent: (user) => act('askConsent', user),
     setPolicy: (p) => act('setPolicy', p),
@@ -139,6 +142,14 @@ describe('runInput', () => {
 
   it('/topic sets the open room\'s topic', async () => {
     assert.deepEqual(await run('/topic Rust and more'), [['setTopic', '#general', 'Rust and more'], ['info', 'topic of #general set']]);
+  });
+
+  it('/kick, /ban and /unban act in the open room, with the rest of the line as the reason', async () => {
+    assert.deepEqual(await run('/kick mallory  spamming links'), [['kick', '#general', 'mallory', 'spamming links']]);
+    assert.deepEqual(await run('/ban mallory'), [['ban', '#general', 'mallory', ''], ['info', 'mallory is banned from #general']]);
+    assert.deepEqual(await run('/unban mallory'), [['unban', '#general', 'mallory'], ['info', 'mallory may join #general again']]);
+    assert.deepEqual(await run('/kick'), [['error', 'whom?; usage: /kick USER [REASON]']]);
+    assert.deepEqual(await run('/ban mallory', withBob), [['error', 'open a room first; usage: /ban USER [REASON]']]);
   });
 
   it('/accept and /refuse answer a consent request', async () => {
