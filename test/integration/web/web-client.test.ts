@@ -175,6 +175,38 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     await alice.sees('hi from node');
   });
 
+  it('lets a room operator remove and ban a user who is chatting in another browser (protocol.md §7.12)', async () => {
+    const a = alice.page;
+    const b = bob.page;
+    // alice makes a room, so she is its operator; bob joins and chats.
+    await alice.sidebar();
+    await a.getByLabel('Room name').fill('#patrol');
+    await a.getByRole('button', { name: 'Create', exact: true }).click();
+    await alice.title().filter({ hasText: '#patrol' }).waitFor();
+    await bob.joinRoom('#patrol');
+    await bob.send('buy cheap pills');
+    await alice.sees('buy cheap pills');
+    // bob, a plain member, has no moderation buttons; alice has them.
+    // On a desktop-wide page the member list is always shown.
+    await b.locator('#members li[data-member="alice"]').waitFor();
+    assert.equal(await b.getByRole('button', { name: 'Ban alice from #patrol' }).count(), 0);
+    // Removed: bob sees why and the room leaves his list; alice's list loses him.
+    await a.getByRole('button', { name: 'Remove bob from #patrol' }).click();
+    await b.locator('.notice').filter({ hasText: 'alice removed you from #patrol' }).waitFor();
+    await b.locator('nav button.conversation[data-key="#patrol"]').waitFor({ state: 'detached' });
+    await a.locator('#members li[data-member="bob"]').waitFor({ state: 'detached' });
+    // He may come back; banned, he is removed again and cannot.
+    await bob.joinRoom('#patrol');
+    await a.locator('#members li[data-member="bob"]').waitFor();
+    await a.getByRole('button', { name: 'Ban bob from #patrol' }).click();
+    await b.locator('nav button.conversation[data-key="#patrol"]').waitFor({ state: 'detached' });
+    await bob.sidebar();
+    await b.getByLabel('Room name').fill('#patrol');
+    await b.getByRole('button', { name: 'Join', exact: true }).click();
+    await b.locator('.notice').filter({ hasText: /banned/i }).waitFor();
+    await a.locator('#members li[data-member="bob"]').waitFor({ state: 'detached' });
+  });
+
   it('loads older history page by page when scrolling back', async () => {
     await carol.create('#archive');
     for (let i = 1; i <= ARCHIVE_SIZE; i++) await carol.send('#archive', `archive ${i}`);

@@ -5,6 +5,8 @@ import { useSession } from './context';
 export function MembersPanel({ conv, me, onClose }: { conv: Conversation; me: string; onClose: () => void }) {
   const session = useSession();
   const members = [...conv.members].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+  // Operators get the moderation buttons (protocol.md §7.12); the server decides who may what.
+  const moderator = conv.members.some((m) => m.operator && displayKey(m.name) === displayKey(me));
   return (
     <aside id="members" className="members" aria-label={`Members of ${conv.name}`}>
       <div className="members-header">
@@ -25,6 +27,16 @@ export function MembersPanel({ conv, me, onClose }: { conv: Conversation; me: st
               </button>
             )}
             {m.operator && <span className="tag" title="room operator">op</span>}
+            {moderator && displayKey(m.name) !== displayKey(me) && (
+              <span className="member-actions">
+                <button type="button" className="linklike" aria-label={`Remove ${m.name} from ${conv.name}`} onClick={() => void session.attempt(() => session.kick(conv.name, m.name))}>
+                  remove
+                </button>
+                <button type="button" className="linklike" aria-label={`Ban ${m.name} from ${conv.name}`} onClick={() => void session.attempt(() => session.ban(conv.name, m.name))}>
+                  ban
+                </button>
+              </span>
+            )}
             <span className="sr-only">{m.online ? ', online' : ', offline'}</span>
           </li>
         ))}
