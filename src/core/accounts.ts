@@ -62,7 +62,7 @@ export class Accounts {
       if (holder.key !== registering) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
       const account: NewAccount = { key, name, passwordHash, dmPolicy: 'open', createdAt: this.ctx.now() };
       if (!(await this.ctx.store.createAccount(account))) throw new ChatError('NAME_TAKEN', `name taken: ${name}`);
-      return accountIdentity({ ...account, tokenGeneration: 0, admin: false });
+      return accountIdentity({ ...account, tokenGeneration: 0, admin: false, suspended: false });
     } finally {
       this.claims.delete(key);
       await this.ctx.presence.releaseNick(key, registering);
@@ -92,6 +92,8 @@ export class Accounts {
       // (Not a password change: the account's tokens stay valid.)
       if (checked.upgrade) await this.ctx.store.upgradePasswordHash(account.key, account.passwordHash, checked.upgrade);
       attempt.succeeded();
+      // Told only to whoever knows the password: a suspension is no way to probe names.
+      if (account.suspended) throw new ChatError('SUSPENDED', 'this account is suspended');
       return accountIdentity(account);
     } catch (err) {
       // Only a checked password counts as a failure: not a busy server or a fault of its own.
@@ -119,6 +121,7 @@ export class Accounts {
     if (!account || account.createdAt !== claims.createdAt || account.tokenGeneration !== claims.generation) {
       throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     }
+    if (account.suspended) throw new ChatError('SUSPENDED', 'this account is suspended');
     return accountIdentity(account);
   }
 

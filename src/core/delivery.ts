@@ -23,6 +23,8 @@ export interface DeliveryObserver {
 type ClusterNote =
   | { n: string; i: number; e: ChatEvent; r: readonly NameKey[]; u: readonly NameKey[]; a: boolean }
   | { n: string; m: [NameKey, NameKey, boolean] }
+  /** The sessions of a user end, on every node, with this code and text. */
+  | { n: string; x: [NameKey, number, string] }
   /** The node's watermark: every message it made with an id up to `w` is published already. */
   | { n: string; w: number };
 
@@ -127,6 +129,16 @@ export class Delivery implements BrokerEventHandler {
     const subscribed = this.applyMembership(key, room, joined);
     if (this.broker) this.publish(ALL, this.encoder.encode(JSON.stringify({ n: this.nodeId, m: [key, room, joined] } satisfies ClusterNote)));
     await subscribed;
+  }
+
+  /** Ends every session of `key`, here and on every node (a suspension). */
+  endSessionsOf(key: NameKey, code: number, text: string): void {
+    this.terminate(key, code, text);
+    if (this.broker) this.publish(userChannel(key), this.encoder.encode(JSON.stringify({ n: this.nodeId, x: [key, code, text] } satisfies ClusterNote)));
+  }
+
+  private terminate(key: NameKey, code: number, text: string): void {
+    for (const s of [...(this.hub.sessionsOf(key) ?? [])]) s.sink.terminate(code, text);
   }
 
   /** Gateways whose users see every room's joins and leaves (ChatApp) watch here. */
@@ -262,6 +274,10 @@ export class Delivery implements BrokerEventHandler {
     }
     if ('m' in note) {
       void this.applyMembership(note.m[0], note.m[1], note.m[2]);
+      return;
+    }
+    if ('x' in note) {
+      this.terminate(note.x[0], note.x[1], note.x[2]);
       return;
     }
     // A note for several rooms or users may come on several of this node's channels: once is enough.

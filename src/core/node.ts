@@ -246,6 +246,21 @@ export class ChatNode {
   }
 
   /**
+   * A server admin suspends an account, or lifts it (docs/protocol.md §7.13): its sessions end at
+   * once on every node, and it cannot log in or resume through any protocol until lifted.
+   */
+  async suspend(session: Session, user: string, reason: string, suspended: boolean): Promise<void> {
+    this.act(session);
+    if (session.guest || !(await this.store.getAccount(session.key))?.admin) throw new ChatError('NOT_OPERATOR', 'only a server admin may suspend an account');
+    if ([...reason].length > 300) throw new ChatError('BAD_REQUEST', 'a reason has at most 300 characters');
+    const who = await this.messaging.resolveUser(user);
+    if (!who.account) throw new ChatError('NO_SUCH_USER', `${who.name} is a guest, not an account: ban its nickname instead`);
+    if (who.key === session.key) throw new ChatError('BAD_REQUEST', 'an admin does not suspend itself');
+    await this.store.setSuspended(who.key, suspended);
+    if (suspended) this.delivery.endSessionsOf(who.key, ErrorCode.SUSPENDED, reason === '' ? 'your account is suspended' : `your account is suspended: ${reason}`);
+  }
+
+  /**
    * Charges a state-changing request other than a message to the session's action bucket, whatever
    * the protocol it came by (docs/protocol.md §9.1); RATE_LIMITED when it is empty.
    */

@@ -22,10 +22,12 @@ export interface Account {
   tokenGeneration: number;
   /** A server admin (`confab user admin NAME on`); accounts are made without it. */
   admin: boolean;
+  /** Suspended by a server admin: it cannot log in, through any protocol (docs/protocol.md §7.13). */
+  suspended: boolean;
 }
 
-/** An account as it is created: its token generation starts at 0, and it is no admin. */
-export type NewAccount = Omit<Account, 'tokenGeneration' | 'admin'>;
+/** An account as it is created: its token generation starts at 0; no admin, not suspended. */
+export type NewAccount = Omit<Account, 'tokenGeneration' | 'admin' | 'suspended'>;
 
 export type RoomRole = 'operator' | 'member';
 

@@ -35,6 +35,8 @@ export interface Store {
   setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean>;
   /** Makes the account a server admin or not; false when there is no such account. */
   setAdmin(key: NameKey, admin: boolean): Promise<boolean>;
+  /** Suspends the account or lifts it; false when there is no such account. */
+  setSuspended(key: NameKey, suspended: boolean): Promise<boolean>;
   /** Deletes the account, its memberships, mailbox and consents; its messages stay in history. */
   deleteAccount(key: NameKey): Promise<boolean>;
 

@@ -19,6 +19,7 @@ export const FrameType = {
   LOGIN: 0x11,        // c->s (guest flag: guest nickname; token present: resume)
   SESSION: 0x12,      // s->c: login succeeded
   OK: 0x13,           // s->c: generic success for a request
+  SUSPEND: 0x14,      // c->s: a server admin suspends an account, or lifts it
   CREATE: 0x20,       // c->s: create room
   JOIN: 0x21,         // c->s
   JOINED: 0x22,       // s->c: answer to JOIN/CREATE: room, topic, members, recent history
@@ -91,6 +92,7 @@ export type Frame =
   | { type: 'LOGIN'; ref: number; name: string; password: string; guest: boolean; token: string; since: number }
   | { type: 'SESSION'; ref: number; name: string; guest: boolean; token: string; resumed: boolean; rooms: string[] }
   | { type: 'OK'; ref: number }
+  | { type: 'SUSPEND'; ref: number; user: string; reason: string; suspended: boolean }
   | { type: 'CREATE'; ref: number; room: string; topic: string }
   | { type: 'JOIN'; ref: number; room: string }
   | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[]; files?: WireFile[] }

@@ -68,6 +68,7 @@ export const bodies = {
   LOGIN: [['ref', uint], ['name', str], ['password', str], ['guest', bool], ['token', str], ['since', uint]],
   SESSION: [['ref', uint], ['name', str], ['guest', bool], ['token', str], ['resumed', bool], ['rooms', list(str)]],
   OK: [['ref', uint]],
+  SUSPEND: [['ref', uint], ['user', str], ['reason', str], ['suspended', bool]],
   CREATE: [['ref', uint], ['room', str], ['topic', str]],
   JOIN: [['ref', uint], ['room', str]],
   JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)], ['files', files]],

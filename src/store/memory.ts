@@ -92,7 +92,7 @@ export class MemoryStore implements Store {
 
   async createAccount(account: NewAccount): Promise<boolean> {
     if (this.accounts.has(account.key)) return false;
-    this.accounts.set(account.key, { ...account, tokenGeneration: 0, admin: false });
+    this.accounts.set(account.key, { ...account, tokenGeneration: 0, admin: false, suspended: false });
     return true;
   }
 
@@ -117,6 +117,13 @@ export class MemoryStore implements Store {
     const a = this.accounts.get(key);
     if (!a) return false;
     a.admin = admin;
+    return true;
+  }
+
+  async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {
+    const a = this.accounts.get(key);
+    if (!a) return false;
+    a.suspended = suspended;
     return true;
   }
 

@@ -166,6 +166,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- Accounts a server admin suspended (docs/protocol.md §7.13).
+      ALTER TABLE accounts ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -34,6 +34,7 @@ export const SQL = {
   upgradePasswordHash: 'UPDATE accounts SET password_hash = $1 WHERE key = $2 AND password_hash = $3',
   setDmPolicy: 'UPDATE accounts SET dm_policy = $1 WHERE key = $2',
   setAdmin: 'UPDATE accounts SET admin = $1 WHERE key = $2',
+  setSuspended: 'UPDATE accounts SET suspended = $1 WHERE key = $2',
   addBan: `INSERT INTO bans (room, target, by_name, reason, at) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (room, target) DO UPDATE SET by_name = excluded.by_name, reason = excluded.reason, at = excluded.at`,
   removeBan: 'DELETE FROM bans WHERE room = $1 AND target = $2',

@@ -161,6 +161,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Accounts a server admin suspended (docs/protocol.md §7.13).
+      ALTER TABLE accounts ADD COLUMN suspended BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

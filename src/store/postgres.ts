@@ -141,6 +141,10 @@ export class PostgresStore implements Store {
     return this.changed(SQL.setAdmin, [admin, key]);
   }
 
+  async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {
+    return this.changed(SQL.setSuspended, [suspended, key]);
+  }
+
   async deleteAccount(key: NameKey): Promise<boolean> {
     const r = await this.write<{ n: number }>(SQL.deleteAccount, [key]);
     return (r.rows[0]?.n ?? 0) > 0;

@@ -5,7 +5,7 @@ import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, M
 
 export const STORE_NOT_OPEN = 'the store is not open';
 
-export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number; token_generation: number; admin: number | boolean }
+export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number; token_generation: number; admin: number | boolean; suspended: number | boolean }
 export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number; creator: string }
 export interface ListedRoomRow extends RoomRow { members: number }
 export interface MembershipRow { room: string; user: string; name: string; role: string }
@@ -30,7 +30,7 @@ export function encodeFiles(files: readonly FileRef[] | undefined): string {
 export function toAccount(r: AccountRow): Account {
   return {
     key: r.key, name: r.name, passwordHash: r.password_hash, dmPolicy: r.dm_policy as DmPolicy, createdAt: r.created_at,
-    tokenGeneration: r.token_generation, admin: r.admin === true || r.admin === 1,
+    tokenGeneration: r.token_generation, admin: r.admin === true || r.admin === 1, suspended: r.suspended === true || r.suspended === 1,
   };
 }
 

@@ -48,6 +48,7 @@ export function prepareStatements(db: Database.Database) {
     upgradePasswordHash: db.prepare<[string, string, string]>('UPDATE accounts SET password_hash = ? WHERE key = ? AND password_hash = ?'),
     setDmPolicy: db.prepare<[string, string]>('UPDATE accounts SET dm_policy = ? WHERE key = ?'),
     setAdmin: db.prepare<[number, string]>('UPDATE accounts SET admin = ? WHERE key = ?'),
+    setSuspended: db.prepare<[number, string]>('UPDATE accounts SET suspended = ? WHERE key = ?'),
     addBan: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO bans (room, target, by, reason, at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (room, target) DO UPDATE SET by = excluded.by, reason = excluded.reason, at = excluded.at`),

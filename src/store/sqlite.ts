@@ -177,6 +177,10 @@ export class SqliteStore implements Store {
     return this.write((s) => s.setAdmin.run(admin ? 1 : 0, key).changes > 0);
   }
 
+  async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {
+    return this.write((s) => s.setSuspended.run(suspended ? 1 : 0, key).changes > 0);
+  }
+
   async deleteAccount(key: NameKey): Promise<boolean> {
     return this.write((s) => this.tx(() => {
       if (s.deleteAccount.run(key).changes === 0) return false;

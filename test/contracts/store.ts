@@ -80,8 +80,20 @@ export function storeContract(name: string, make: StoreFactory): void {
         const alice = account('alice', { dmPolicy: 'consent', createdAt: 1_700_000_000_123 });
         assert.equal(await store.createAccount(alice), true);
         assert.equal(await store.createAccount(account('alice', { name: 'Other', passwordHash: 'x' })), false);
-        assert.deepEqual(await store.getAccount('alice'), { ...alice, tokenGeneration: 0, admin: false });
+        assert.deepEqual(await store.getAccount('alice'), { ...alice, tokenGeneration: 0, admin: false, suspended: false });
         assert.equal(await store.getAccount('bob'), undefined);
+      });
+
+      it('suspends an account and lifts it; no other, and no account that does not exist', async () => {
+        await store.createAccount(account('alice'));
+        await store.createAccount(account('bob'));
+        assert.equal(await store.setSuspended('bob', true), true);
+        assert.deepEqual((await store.listAccounts()).map((a) => [a.key, a.suspended]), [['alice', false], ['bob', true]]);
+        await store.setPassword('bob', 'new-hash');
+        assert.equal((await store.getAccount('bob'))?.suspended, true, 'a password change does not lift it');
+        assert.equal(await store.setSuspended('bob', false), true);
+        assert.equal((await store.getAccount('bob'))?.suspended, false);
+        assert.equal(await store.setSuspended('nobody', true), false);
       });
 
       it('makes an account a server admin and back; no one else, and no account that does not exist', async () => {

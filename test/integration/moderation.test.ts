@@ -4,12 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
+import { CpClient, cpAddress } from '../conformance/cp/cp-client.js';
 import { connect } from '../../src/client/node.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 let srv: TestServer;
-before(async () => { srv = await startTestServer({ gateways: ['chatapp'] }); });
+before(async () => { srv = await startTestServer({ gateways: ['chatapp', 'cp'] }); });
 after(() => srv.close());
 
 async function user(name: string): Promise<RawClient> {
@@ -77,5 +78,41 @@ describe('protocol.md §7.12 Moderation', () => {
     await member.join('#sdk');
     await owner.close();
     await member.close();
+  });
+
+  it('protocol.md §7.13 SUSPEND: only an admin may; the account\'s sessions end at once over every protocol, and its logins and resumes are refused until lifted', async () => {
+    const sam = await user('suspect');
+    const mod = await user('moddy');
+    // Not an admin yet: refused, and nothing happens to the account.
+    assert.equal(await mod.expectError({ type: 'SUSPEND', ref: mod.nextRef(), user: 'suspect', reason: '', suspended: true }), ErrorCode.NOT_OPERATOR);
+    await srv.server.store.setAdmin('moddy', true);
+    // A second session of the account, over CP.
+    const cp = await CpClient.open(cpAddress(srv));
+    await cp.login('suspect', 'secret-pw-1');
+    const fresh = await RawClient.open(srv.endpoint('tls'));
+    await fresh.hello();
+    const resumable = await fresh.request({ type: 'LOGIN', ref: fresh.nextRef(), name: 'suspect', password: 'secret-pw-1', guest: false, token: '', since: 0 }, 'SESSION');
+    await mod.request({ type: 'SUSPEND', ref: mod.nextRef(), user: 'suspect', reason: 'abuse', suspended: true }, 'OK');
+    const bye = await fresh.next('BYE');
+    assert.deepEqual([bye.code, bye.text], [ErrorCode.SUSPENDED, 'your account is suspended: abuse']);
+    await fresh.closed;
+    await sam.closed;
+    await srv.quiet('suspect');
+    // Refused through every way in: password, token, CP.
+    const again = await RawClient.open(srv.endpoint('tls'));
+    await again.hello();
+    assert.equal(await again.expectError({ type: 'LOGIN', ref: again.nextRef(), name: 'suspect', password: 'secret-pw-1', guest: false, token: '', since: 0 }), ErrorCode.SUSPENDED);
+    assert.equal(await again.expectError({ type: 'LOGIN', ref: again.nextRef(), name: '', password: '', guest: false, token: resumable.token, since: 0 }), ErrorCode.SUSPENDED);
+    // A wrong password is told as any wrong password: a suspension gives nothing away.
+    assert.equal(await again.expectError({ type: 'LOGIN', ref: again.nextRef(), name: 'suspect', password: 'wrong-pw-1', guest: false, token: '', since: 0 }), ErrorCode.BAD_CREDENTIALS);
+    const cp2 = await CpClient.open(cpAddress(srv));
+    await cp2.expect('USER suspect', 220);
+    await cp2.expect('PASS secret-pw-1', 565);
+    // Lifted: in again.
+    await mod.request({ type: 'SUSPEND', ref: mod.nextRef(), user: 'suspect', reason: '', suspended: false }, 'OK');
+    await again.request({ type: 'LOGIN', ref: again.nextRef(), name: 'suspect', password: 'secret-pw-1', guest: false, token: '', since: 0 }, 'SESSION');
+    for (const c of [mod, again]) c.close();
+    cp.destroy();
+    cp2.destroy();
   });
 });

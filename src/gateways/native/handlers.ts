@@ -113,6 +113,14 @@ export const handlers: Table = {
     },
   },
 
+  // SUSPEND {ref, user, reason, suspended} -> OK (server admins; §7.13)
+  SUSPEND: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.suspend(requireSession(c), f.user, f.reason, f.suspended);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
   // KICK / BAN / UNBAN {ref, room, user, ...} -> OK (§7.12; the room, and the user, get KICK with ref 0)
   KICK: {
     needs: 'session',

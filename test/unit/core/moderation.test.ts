@@ -6,6 +6,9 @@ import { ChatError } from '../../../src/core/errors.js';
 import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
 import { MemoryStore } from '../../../src/store/memory.js';
+import { MemoryBrokerHub } from '../../../src/broker/memory.js';
+import { MemoryPresence } from '../../../src/presence/memory.js';
+import { ErrorCode } from '../../../src/vocabulary/errors.js';
 
 class Inbox implements SessionSink {
   readonly events: ChatEvent[] = [];
@@ -132,5 +135,40 @@ describe('protocol.md §7.12 Moderation', () => {
     await rejects(node.kick(oscar.session, '#den', 'max', 'x'.repeat(301)), 'BAD_REQUEST');
     await rejects(node.kick(oscar.session, '#den', 'no spaces', ''), 'NO_SUCH_USER');
     await rejects(node.kick(oscar.session, '#nowhere', 'max', ''), 'NO_SUCH_ROOM');
+  });
+
+  it('§7.13 a suspension by an admin on one node ends the account\'s sessions on another at once; a guest or a non-admin cannot suspend', async () => {
+    const store = new MemoryStore();
+    const hub = new MemoryBrokerHub();
+    const presence = new MemoryPresence();
+    const opts = { store, presence, passwords: { scryptLog2N: 10 } };
+    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
+    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
+    await a.start();
+    await b.start();
+    try {
+      const ada = await a.register('ada', 'pw-secret-1', new Inbox(), 't');
+      const ends: number[] = [];
+      const sink: SessionSink = { notify: () => undefined, terminate: (code) => void ends.push(code) };
+      const vic = await b.register('vic', 'pw-secret-1', sink, 't');
+      const guest = await a.guest('gil', new Inbox(), 't');
+      await rejects(a.suspend(ada.session, 'vic', '', true), 'NOT_OPERATOR');
+      await rejects(a.suspend(guest.session, 'vic', '', true), 'NOT_OPERATOR');
+      await store.setAdmin('ada', true);
+      await rejects(a.suspend(ada.session, 'gil', '', true), 'NO_SUCH_USER');
+      await rejects(a.suspend(ada.session, 'ada', '', true), 'BAD_REQUEST');
+      await a.suspend(ada.session, 'vic', 'abuse', true);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(ends, [ErrorCode.SUSPENDED]);
+      await b.end(vic.session);
+      await rejects(b.login('vic', 'pw-secret-1', new Inbox(), 't'), 'SUSPENDED');
+      await rejects(b.resume(vic.token, new Inbox(), 't'), 'SUSPENDED');
+      await rejects(b.login('vic', 'wrong-pw-1', new Inbox(), 't'), 'BAD_CREDENTIALS');
+      await a.suspend(ada.session, 'vic', '', false);
+      await b.login('vic', 'pw-secret-1', new Inbox(), 't');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 });
