@@ -76,13 +76,23 @@ export function userCommand(io: CliIo): Command {
       io.stdout.write(`changed the password of ${name}\n`);
     });
 
+  user.command('suspend')
+    .description('suspend an account (on) or lift it (off): it cannot log in; sessions open now go on until they end (an admin\'s SUSPEND from a client ends them at once)')
+    .argument('<name>', 'user name')
+    .argument('<on|off>', 'on or off')
+    .action(async (name: string, state: string, _opts: unknown, cmd: Command) => {
+      if (state !== 'on' && state !== 'off') throw new CliError(`say on or off, not ${JSON.stringify(state)}`);
+      await withAdmin(io, cmd, (admin) => admin.setSuspended(name, state === 'on'));
+      io.stdout.write(`${name} is ${state === 'on' ? 'now suspended' : 'no longer suspended'}\n`);
+    });
+
   user.command('list')
     .description('list user accounts with their creation time (UTC), and which are server admins')
     .action(async (_opts: unknown, cmd: Command) => {
       const users = await withAdmin(io, cmd, (admin) => admin.list());
       if (users.length === 0) io.stderr.write('no users\n');
       const width = Math.max(0, ...users.map((u) => u.name.length));
-      for (const u of users) io.stdout.write(`${u.name.padEnd(width)}  ${new Date(u.createdAt).toISOString()}${u.admin ? '  admin' : ''}\n`);
+      for (const u of users) io.stdout.write(`${u.name.padEnd(width)}  ${new Date(u.createdAt).toISOString()}${u.admin ? '  admin' : ''}${u.suspended ? '  suspended' : ''}\n`);
     });
 
   user.command('delete')

@@ -13,10 +13,12 @@ export interface AccountAdmin {
   add(name: string, password: string, opts?: { admin?: boolean }): Promise<void>;
   /** Makes a user a server admin or not (docs/protocol.md §13.12); NO_SUCH_USER. */
   setAdmin(name: string, admin: boolean): Promise<void>;
+  /** Suspends an account or lifts it (docs/protocol.md §7.13); NO_SUCH_USER. */
+  setSuspended(name: string, suspended: boolean): Promise<void>;
   /** INVALID_NAME, INVALID_PASSWORD, NO_SUCH_USER. */
   passwd(name: string, password: string): Promise<void>;
   /** Every account, by name. */
-  list(): Promise<{ name: string; createdAt: number; admin: boolean }[]>;
+  list(): Promise<{ name: string; createdAt: number; admin: boolean; suspended: boolean }[]>;
   /**
    * False when there is no such account. The name must be the account's as listed, up to letter
    * case: a look-alike never deletes the account it looks like.
@@ -59,6 +61,10 @@ export async function openAccountAdmin(store: Store, options: AccountAdminOption
       const { key, name } = parseUserName(rawName);
       if (!(await db.setAdmin(key, admin))) throw new ChatError('NO_SUCH_USER', `there is no user ${name}`);
     },
+    async setSuspended(rawName, suspended) {
+      const { key, name } = parseUserName(rawName);
+      if (!(await db.setSuspended(key, suspended))) throw new ChatError('NO_SUCH_USER', `there is no user ${name}`);
+    },
     async passwd(rawName, password) {
       const { key, name } = parseUserName(rawName);
       checkNewPassword(password);
@@ -69,7 +75,7 @@ export async function openAccountAdmin(store: Store, options: AccountAdminOption
     async list() {
       const accounts = await db.listAccounts();
       accounts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      return accounts.map((a) => ({ name: a.name, createdAt: a.createdAt, admin: a.admin }));
+      return accounts.map((a) => ({ name: a.name, createdAt: a.createdAt, admin: a.admin, suspended: a.suspended }));
     },
     async remove(rawName) {
       // Compared as names were before docs/protocol.md §7.8 keyed look-alikes together: NFC,

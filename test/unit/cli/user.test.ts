@@ -141,6 +141,17 @@ describe('confab user', () => {
     assert.equal((await run(['user', 'delete', 'dana', '--data-dir', dataDir])).code, 0);
   });
 
+  it('suspend suspends an account and lifts it (protocol.md §7.13)', async () => {
+    let r = await run(['user', 'suspend', 'bob', 'on', '--data-dir', dataDir]);
+    assert.deepEqual(r, { code: 0, out: 'bob is now suspended\n', err: '' });
+    r = await run(['user', 'list', '--data-dir', dataDir]);
+    assert.deepEqual(r.out.trim().split('\n').filter((l) => l.endsWith('  suspended')).map((l) => l.split(/\s+/)[0]), ['bob']);
+    r = await run(['user', 'suspend', 'bob', 'off', '--data-dir', dataDir]);
+    assert.equal(r.out, 'bob is no longer suspended\n');
+    r = await run(['user', 'suspend', 'zed', 'on', '--data-dir', dataDir]);
+    assert.deepEqual([r.code, r.err], [1, 'confab: there is no user zed\n']);
+  });
+
   it('passwd changes a password', async () => {
     const r = await run(['user', 'passwd', 'Bob', '--data-dir', dataDir], Readable.from(['new-bobby\n']));
     assert.equal(r.code, 0, r.err);

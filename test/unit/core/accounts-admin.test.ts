@@ -36,8 +36,8 @@ describe('account administration (SQLite in the data directory)', () => {
     await admin.close();
     const again = await open();
     assert.deepEqual(await again.list(), [
-      { name: 'Alice', createdAt: 1_700_000_000_000, admin: false },
-      { name: 'bob', createdAt: 1_700_000_000_000, admin: false },
+      { name: 'Alice', createdAt: 1_700_000_000_000, admin: false, suspended: false },
+      { name: 'bob', createdAt: 1_700_000_000_000, admin: false, suspended: false },
     ]);
     await again.close();
     const store = new SqliteStore({ path: join(dataDir, 'confab.db') });
