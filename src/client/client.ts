@@ -104,6 +104,11 @@ export class ChatClient extends ClientConnection {
     await this.request('BAN', ['OK'], (ref) => ({ type: 'BAN', ref, room, user, reason }));
   }
 
+  /** Blocks `user`, or unblocks (docs/protocol.md §7.4.1): no DMs, requests or typing from it. */
+  async block(user: string, blocked = true): Promise<void> {
+    await this.request('BLOCK', ['OK'], (ref) => ({ type: 'BLOCK', ref, user, blocked }));
+  }
+
   async unban(room: string, user: string): Promise<void> {
     await this.request('UNBAN', ['OK'], (ref) => ({ type: 'UNBAN', ref, room, user }));
   }

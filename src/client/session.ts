@@ -328,6 +328,10 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     await this.client.unban(room, user);
   }
 
+  async block(user: string, blocked = true): Promise<void> {
+    await this.client.block(user, blocked);
+  }
+
   async setTopic(room: string, topic: string): Promise<void> {
     await this.client.setTopic(room, topic);
     this.dispatch({ type: 'topic', room, topic });

@@ -25,6 +25,8 @@ export class Consents {
 
   /** Throws unless `session` may DM `to`. The first refused attempt sends the request for the sender. */
   async checkDm(session: Session, to: NameKey, toName: string, toRequiresConsent: boolean): Promise<void> {
+    // A block is told as a refusal: the blocked user learns no more than that (§7.4.1).
+    if (await this.ctx.store.isBlocked(to, session.key)) throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
     if (!toRequiresConsent) return;
     if (await this.allowed(session.key, to)) return;
     const state = await this.ctx.store.getConsent(to, session.key);
@@ -35,6 +37,7 @@ export class Consents {
 
   /** May `from` send a DM to `to` right now (its policy, and consent if it asks for it)? */
   async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
+    if (await this.ctx.store.isBlocked(to, from)) return false;
     const policy = to.startsWith('~') ? await this.guestPolicy(to) : (await this.ctx.store.getAccount(to))?.dmPolicy;
     if (policy !== 'consent') return true;
     return this.allowed(from, to);
@@ -58,6 +61,7 @@ export class Consents {
    * user who missed it, but not sooner than the repeat interval.
    */
   async request(session: Session, to: NameKey, toName: string): Promise<void> {
+    if (await this.ctx.store.isBlocked(to, session.key)) throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
     if (await this.allowed(session.key, to)) return;
     const state = await this.ctx.store.getConsent(to, session.key);
     if (state === 'refused') throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);

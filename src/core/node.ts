@@ -322,6 +322,25 @@ export class ChatNode {
     const who = await this.messaging.resolveUser(user).catch(() => ({ key: parseUserName(user).key, name: user }));
     await this.consents.answer(session, who.key, who.name, accept);
   }
+  /**
+   * The session's account blocks `user` or no longer (docs/protocol.md §7.4.1): no DMs, consent
+   * requests or typing notices from it reach this account, through any protocol.
+   */
+  async block(session: Session, user: string, on: boolean): Promise<void> {
+    this.act(session);
+    if (session.guest) throw new ChatError('BAD_REQUEST', 'guests cannot block: a guest leaves no account to keep it with');
+    const who = await this.messaging.resolveUser(user).catch((err: unknown) => {
+      // Unblocking a guest gone since still works.
+      if (!on) return { key: parseUserName(user).key };
+      throw err;
+    });
+    if (who.key === session.key) throw new ChatError('BAD_REQUEST', 'not yourself');
+    await this.store.setBlock(session.key, who.key, on);
+  }
+  /** Whom the session's account blocks (names as keys). */
+  blocked(session: Session): Promise<NameKey[]> {
+    return this.store.blocked(session.key);
+  }
   /** May `from` send a DM to `to` right now (policy and consent)? */
   mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
     return this.consents.mayMessage(from, to);

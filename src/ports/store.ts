@@ -35,6 +35,11 @@ export interface Store {
   setDmPolicy(key: NameKey, policy: DmPolicy): Promise<boolean>;
   /** Makes the account a server admin or not; false when there is no such account. */
   setAdmin(key: NameKey, admin: boolean): Promise<boolean>;
+  /** `by` blocks `user` (on) or no longer (off): no DMs, consent requests or typing from it. */
+  setBlock(by: NameKey, user: NameKey, on: boolean): Promise<void>;
+  isBlocked(by: NameKey, user: NameKey): Promise<boolean>;
+  /** Whom `by` blocks, by key. */
+  blocked(by: NameKey): Promise<NameKey[]>;
   /** Suspends the account or lifts it; false when there is no such account. */
   setSuspended(key: NameKey, suspended: boolean): Promise<boolean>;
   /** Deletes the account, its memberships, mailbox and consents; its messages stay in history. */

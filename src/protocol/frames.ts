@@ -44,6 +44,7 @@ export const FrameType = {
   SET_POLICY: 0x40,   // c->s: own DM policy
   CONSENT_ASK: 0x41,  // c->s: ask to DM a user; s->c: someone asks you
   CONSENT: 0x42,      // c->s: answer a request; s->c: your request was answered
+  BLOCK: 0x43,        // c->s: block a user (no DMs, requests or typing from it), or unblock
   FILE_OFFER: 0x50,   // c->s: announce an upload (name, size, type, SHA-256)
   FILE_TICKET: 0x51,  // s->c: the upload's ticket and the file id it will have
   FILE_PUT: 0x52,     // c->s: bytes of an upload, by ticket
@@ -118,6 +119,7 @@ export type Frame =
   | { type: 'SET_POLICY'; ref: number; policy: 'open' | 'consent' }
   | { type: 'CONSENT_ASK'; ref: number; user: string }
   | { type: 'CONSENT'; ref: number; user: string; accept: boolean }
+  | { type: 'BLOCK'; ref: number; user: string; blocked: boolean }
   | { type: 'FILE_OFFER'; ref: number; name: string; size: number; mediaType: string; sha256: string }
   | { type: 'FILE_TICKET'; ref: number; ticket: string; file: string; chunk: number; window: number }
   | { type: 'FILE_PUT'; ticket: string; offset: number; last: boolean; data: Uint8Array }

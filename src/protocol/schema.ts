@@ -92,6 +92,7 @@ export const bodies = {
   DIRECTS: [['ref', uint], ['limit', uint]],
   SET_POLICY: [['ref', uint], ['policy', dmPolicy]],
   CONSENT_ASK: [['ref', uint], ['user', str]],
+  BLOCK: [['ref', uint], ['user', str], ['blocked', bool]],
   CONSENT: [['ref', uint], ['user', str], ['accept', bool]],
   FILE_OFFER: [['ref', uint], ['name', str], ['size', uint], ['mediaType', str], ['sha256', str]],
   FILE_TICKET: [['ref', uint], ['ticket', str], ['file', str], ['chunk', uint], ['window', uint]],

@@ -72,6 +72,7 @@ export class MemoryStore implements Store {
   private readonly byRoom = new Table2<Membership>();   // room -> user
   private readonly byUser = new Table2<Membership>();   // user -> room
   private readonly banTable = new Table2<RoomBan>();    // room -> target
+  private readonly blockTable = new Table2<true>();     // blocker -> blocked
   private readonly messages = new Map<MessageId, ChatMessage>();
   private newestId: MessageId = 0;
   private readonly clientIds = new Table2<MessageId>(); // sender -> client id
@@ -118,6 +119,19 @@ export class MemoryStore implements Store {
     if (!a) return false;
     a.admin = admin;
     return true;
+  }
+
+  async setBlock(by: NameKey, user: NameKey, on: boolean): Promise<void> {
+    if (on) this.blockTable.set(by, user, true);
+    else this.blockTable.delete(by, user);
+  }
+
+  async isBlocked(by: NameKey, user: NameKey): Promise<boolean> {
+    return this.blockTable.get(by, user) === true;
+  }
+
+  async blocked(by: NameKey): Promise<NameKey[]> {
+    return [...this.blockTable.row(by).keys()].sort(compareKeys);
   }
 
   async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {

@@ -173,6 +173,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE accounts ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 11,
+    sql: `
+      -- Whom a user blocks (docs/protocol.md §7.4.1): no DMs, consent requests or typing from them.
+      CREATE TABLE blocks (
+        by_user TEXT NOT NULL,
+        blocked TEXT NOT NULL,
+        PRIMARY KEY (by_user, blocked)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -35,6 +35,10 @@ export const SQL = {
   setDmPolicy: 'UPDATE accounts SET dm_policy = $1 WHERE key = $2',
   setAdmin: 'UPDATE accounts SET admin = $1 WHERE key = $2',
   setSuspended: 'UPDATE accounts SET suspended = $1 WHERE key = $2',
+  addBlock: 'INSERT INTO blocks (by_user, blocked) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  removeBlock: 'DELETE FROM blocks WHERE by_user = $1 AND blocked = $2',
+  isBlocked: 'SELECT 1 AS one FROM blocks WHERE by_user = $1 AND blocked = $2',
+  blocked: 'SELECT blocked FROM blocks WHERE by_user = $1 ORDER BY blocked',
   addBan: `INSERT INTO bans (room, target, by_name, reason, at) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (room, target) DO UPDATE SET by_name = excluded.by_name, reason = excluded.reason, at = excluded.at`,
   removeBan: 'DELETE FROM bans WHERE room = $1 AND target = $2',

@@ -168,6 +168,17 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE accounts ADD COLUMN suspended BOOLEAN NOT NULL DEFAULT false;
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- Whom a user blocks (docs/protocol.md §7.4.1): no DMs, consent requests or typing from them.
+      CREATE TABLE blocks (
+        by_user TEXT NOT NULL,
+        blocked TEXT NOT NULL,
+        PRIMARY KEY (by_user, blocked)
+      );
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

@@ -141,6 +141,18 @@ export class PostgresStore implements Store {
     return this.changed(SQL.setAdmin, [admin, key]);
   }
 
+  async setBlock(by: NameKey, user: NameKey, on: boolean): Promise<void> {
+    await this.write(on ? SQL.addBlock : SQL.removeBlock, [by, user]);
+  }
+
+  async isBlocked(by: NameKey, user: NameKey): Promise<boolean> {
+    return (await this.read(SQL.isBlocked, [by, user])).length > 0;
+  }
+
+  async blocked(by: NameKey): Promise<NameKey[]> {
+    return (await this.read<{ blocked: string }>(SQL.blocked, [by])).map((r) => r.blocked);
+  }
+
   async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {
     return this.changed(SQL.setSuspended, [suspended, key]);
   }

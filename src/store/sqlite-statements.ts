@@ -49,6 +49,10 @@ export function prepareStatements(db: Database.Database) {
     setDmPolicy: db.prepare<[string, string]>('UPDATE accounts SET dm_policy = ? WHERE key = ?'),
     setAdmin: db.prepare<[number, string]>('UPDATE accounts SET admin = ? WHERE key = ?'),
     setSuspended: db.prepare<[number, string]>('UPDATE accounts SET suspended = ? WHERE key = ?'),
+    addBlock: db.prepare<[string, string]>('INSERT INTO blocks (by_user, blocked) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    removeBlock: db.prepare<[string, string]>('DELETE FROM blocks WHERE by_user = ? AND blocked = ?'),
+    isBlocked: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blocks WHERE by_user = ? AND blocked = ?'),
+    blocked: db.prepare<[string], { blocked: string }>('SELECT blocked FROM blocks WHERE by_user = ? ORDER BY blocked'),
     addBan: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO bans (room, target, by, reason, at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (room, target) DO UPDATE SET by = excluded.by, reason = excluded.reason, at = excluded.at`),

@@ -177,6 +177,18 @@ export class SqliteStore implements Store {
     return this.write((s) => s.setAdmin.run(admin ? 1 : 0, key).changes > 0);
   }
 
+  async setBlock(by: NameKey, user: NameKey, on: boolean): Promise<void> {
+    await this.write((s) => (on ? s.addBlock.run(by, user) : s.removeBlock.run(by, user)));
+  }
+
+  async isBlocked(by: NameKey, user: NameKey): Promise<boolean> {
+    return this.s.isBlocked.get(by, user) !== undefined;
+  }
+
+  async blocked(by: NameKey): Promise<NameKey[]> {
+    return this.s.blocked.all(by).map((r) => r.blocked);
+  }
+
   async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {
     return this.write((s) => s.setSuspended.run(suspended ? 1 : 0, key).changes > 0);
   }

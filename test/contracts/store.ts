@@ -84,6 +84,20 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal(await store.getAccount('bob'), undefined);
       });
 
+      it('keeps whom a user blocks, one way only, and lets it go (protocol.md §7.4.1)', async () => {
+        await store.setBlock('alice', 'mallory', true);
+        await store.setBlock('alice', 'mallory', true);
+        await store.setBlock('alice', '~troll~ab', true);
+        assert.equal(await store.isBlocked('alice', 'mallory'), true);
+        assert.equal(await store.isBlocked('mallory', 'alice'), false, 'one way');
+        assert.deepEqual(await store.blocked('alice'), ['mallory', '~troll~ab']);
+        await store.setBlock('alice', 'mallory', false);
+        await store.setBlock('alice', 'nobody', false);
+        assert.equal(await store.isBlocked('alice', 'mallory'), false);
+        assert.deepEqual(await store.blocked('alice'), ['~troll~ab']);
+        assert.deepEqual(await store.blocked('bob'), []);
+      });
+
       it('suspends an account and lifts it; no other, and no account that does not exist', async () => {
         await store.createAccount(account('alice'));
         await store.createAccount(account('bob'));

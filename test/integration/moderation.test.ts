@@ -115,4 +115,31 @@ describe('protocol.md §7.12 Moderation', () => {
     cp.destroy();
     cp2.destroy();
   });
+
+  it('protocol.md §7.4.1 BLOCK: a blocked user cannot reach the blocker by DM from any protocol; unblocked, it can', async () => {
+    const bea = await user('bea');
+    const carl = await user('carl');
+    carl.close();
+    await srv.quiet('carl');
+    assert.equal(await bea.expectError({ type: 'BLOCK', ref: bea.nextRef(), user: 'bea', blocked: true }), ErrorCode.BAD_REQUEST);
+    await bea.request({ type: 'BLOCK', ref: bea.nextRef(), user: 'carl', blocked: true }, 'OK');
+    // Through CP: the SMSG is refused with CP's 540, as any refusal.
+    const cp = await CpClient.open(cpAddress(srv));
+    await cp.login('carl', 'secret-pw-1');
+    const refused = await cp.expect('SMSG bea:let me in', 540);
+    assert.match(refused.text, /refuses your messages/);
+    // Natively, from another session of the same account.
+    const carl2 = await RawClient.open(srv.endpoint('tls'));
+    await carl2.hello();
+    await carl2.request({ type: 'LOGIN', ref: carl2.nextRef(), name: 'carl', password: 'secret-pw-1', guest: false, token: '', since: 0 }, 'SESSION');
+    assert.equal(await carl2.expectError({ type: 'SEND', ref: carl2.nextRef(), cid: 'b1', to: ['bea'], text: 'hello?' }), ErrorCode.CONSENT_REFUSED);
+    assert.equal(await carl2.expectError({ type: 'CONSENT_ASK', ref: carl2.nextRef(), user: 'bea' }), ErrorCode.CONSENT_REFUSED);
+    assert.ok(await bea.none('MSG'));
+    assert.ok(await bea.none('CONSENT_ASK'));
+    await bea.request({ type: 'BLOCK', ref: bea.nextRef(), user: 'carl', blocked: false }, 'OK');
+    await carl2.request({ type: 'SEND', ref: carl2.nextRef(), cid: 'b2', to: ['bea'], text: 'now?' }, 'ACK');
+    await bea.next('MSG', (f) => f.msg.text === 'now?');
+    for (const c of [bea, carl2]) c.close();
+    cp.destroy();
+  });
 });

@@ -113,6 +113,14 @@ export const handlers: Table = {
     },
   },
 
+  // BLOCK {ref, user, blocked} -> OK (§7.4.1)
+  BLOCK: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.block(requireSession(c), f.user, f.blocked);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
   // SUSPEND {ref, user, reason, suspended} -> OK (server admins; §7.13)
   SUSPEND: {
     needs: 'session',

@@ -171,4 +171,28 @@ describe('protocol.md §7.12 Moderation', () => {
       await b.stop();
     }
   });
+
+  it('§7.4.1 a blocked user\'s DMs, consent requests and typing do not reach the blocker, told as a refusal; room messages still do', async () => {
+    const { node, mia, max, gus } = await setup();
+    await node.block(mia.session, 'max', true);
+    await rejects(node.send(max.session, { cid: '', to: ['mia'], text: 'hi' }), 'CONSENT_REFUSED');
+    await rejects(node.send(max.session, { cid: '', to: ['olive', 'mia'], text: 'to both' }), 'CONSENT_REFUSED');
+    await rejects(node.askConsent(max.session, 'mia'), 'CONSENT_REFUSED');
+    await node.typing(max.session, 'mia');
+    assert.deepEqual(mia.inbox.events.filter((e) => e.kind === 'typing' || e.kind === 'consent-ask' || (e.kind === 'message' && e.message.users.includes('mia'))), []);
+    await node.send(max.session, { cid: '', to: ['#den'], text: 'in the room' });
+    assert.ok(mia.inbox.texts().includes('in the room'));
+    // One way only: mia may still write to max.
+    await node.send(mia.session, { cid: '', to: ['max'], text: 'I can write you' });
+    // A guest is blocked as the guest it is; a guest cannot block; nobody blocks themselves.
+    await node.block(mia.session, 'gus', true);
+    await rejects(node.send(gus.session, { cid: '', to: ['mia'], text: 'guest' }), 'CONSENT_REFUSED');
+    await rejects(node.block(gus.session, 'mia', true), 'BAD_REQUEST');
+    await rejects(node.block(mia.session, 'mia', true), 'BAD_REQUEST');
+    await rejects(node.block(mia.session, 'nobody-here', true), 'NO_SUCH_USER');
+    assert.deepEqual(await node.blocked(mia.session), ['max', gus.session.key].sort());
+    await node.block(mia.session, 'max', false);
+    await node.send(max.session, { cid: '', to: ['mia'], text: 'unblocked' });
+    assert.ok(mia.inbox.texts().includes('unblocked'));
+  });
 });

@@ -105,6 +105,7 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   KICK: { type: 'KICK', ref: 0, room: '#dev', user: 'mallory', reason: 'spam', by: 'alice' },
   BAN: { type: 'BAN', ref: 12, room: '#dev', user: 'mallory', reason: '' },
   SUSPEND: { type: 'SUSPEND', ref: 14, user: 'mallory', reason: 'abuse', suspended: true },
+  BLOCK: { type: 'BLOCK', ref: 15, user: 'mallory', blocked: true },
   UNBAN: { type: 'UNBAN', ref: 13, room: '#dev', user: 'mallory' },
   SEND: { type: 'SEND', ref: 8, cid: 'cid-1', to: ['#general', 'bob'], text: 'hello', files: ['0'.repeat(32)] },
   ACK: { type: 'ACK', ref: 8, cid: 'cid-1', id: 6963200000000001, at: 1700000000000 },

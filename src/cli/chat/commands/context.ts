@@ -26,6 +26,8 @@ export interface CommandContext {
   kick(room: string, user: string, reason: string): Promise<void>;
   ban(room: string, user: string, reason: string): Promise<void>;
   unban(room: string, user: string): Promise<void>;
+  /** Blocks a user, or unblocks (docs/protocol.md §7.4.1). */
+  block(user: string, blocked: boolean): Promise<void>;
   answerConsent(user: string, accept: boolean): Promise<void>;
   askConsent(user: string): Promise<void>;
   setPolicy(policy: 'open' | 'consent'): Promise<void>;

@@ -40,6 +40,28 @@ export const ban: ChatCommand = {
   },
 };
 
+export const block: ChatCommand = {
+  name: 'block',
+  usage: '/block USER',
+  summary: 'no more direct messages, requests or typing from a user',
+  async run(ctx, args) {
+    const { user } = userAndReason(args);
+    await ctx.block(user, true);
+    ctx.info(`${user} is blocked: nothing of theirs reaches you directly (/unblock ${user} to undo)`);
+  },
+};
+
+export const unblock: ChatCommand = {
+  name: 'unblock',
+  usage: '/unblock USER',
+  summary: 'let a blocked user write to you again',
+  async run(ctx, args) {
+    const { user } = userAndReason(args);
+    await ctx.block(user, false);
+    ctx.info(`${user} is no longer blocked`);
+  },
+};
+
 export const unban: ChatCommand = {
   name: 'unban',
   usage: '/unban USER',

@@ -39,6 +39,7 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     kick: (room, user, reason) => act('kick', room, user, reason),
     ban: (room, user, reason) => act('ban', room, user, reason),
     unban: (room, user) => act('unban', room, user),
+    block: (user, blocked) => act('block', user, blocked),
     answerConsent: (user, accept) => act('answerConsent', user, accept),
     askConsent: (user) => act('askConsent', user),
     setPolicy: (p) => act('setPolicy', p),
@@ -149,6 +150,8 @@ describe('runInput', () => {
     assert.deepEqual(await run('/ban mallory'), [['ban', '#general', 'mallory', ''], ['info', 'mallory is banned from #general']]);
     assert.deepEqual(await run('/unban mallory'), [['unban', '#general', 'mallory'], ['info', 'mallory may join #general again']]);
     assert.deepEqual(await run('/kick'), [['error', 'whom?; usage: /kick USER [REASON]']]);
+    assert.deepEqual(await run('/block mallory', null), [['block', 'mallory', true], ['info', 'mallory is blocked: nothing of theirs reaches you directly (/unblock mallory to undo)']]);
+    assert.deepEqual(await run('/unblock mallory', null), [['block', 'mallory', false], ['info', 'mallory is no longer blocked']]);
     assert.deepEqual(await run('/ban mallory', withBob), [['error', 'open a room first; usage: /ban USER [REASON]']]);
   });
 
