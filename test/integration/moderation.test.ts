@@ -5,12 +5,14 @@ import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
 import { CpClient, cpAddress } from '../conformance/cp/cp-client.js';
+import { ChatosClient, chatosAddress } from '../conformance/chatos/chatos-client.js';
+import { encodeLogin } from '../../src/gateways/chatos/codec.js';
 import { connect } from '../../src/client/node.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 let srv: TestServer;
-before(async () => { srv = await startTestServer({ gateways: ['chatapp', 'cp'] }); });
+before(async () => { srv = await startTestServer({ gateways: ['chatapp', 'cp', 'chatos'] }); });
 after(() => srv.close());
 
 async function user(name: string): Promise<RawClient> {
@@ -141,5 +143,25 @@ describe('protocol.md §7.12 Moderation', () => {
     await bea.next('MSG', (f) => f.msg.text === 'now?');
     for (const c of [bea, carl2]) c.close();
     cp.destroy();
+  });
+
+  it('a ChatOS guest banned from #general by an admin is removed from the general chat and cannot log in over ChatOS again (docs/chatos.md §5.6)', async () => {
+    const admin = await user('warden');
+    await srv.server.store.setAdmin('warden', true);
+    await admin.request({ type: 'JOIN', ref: admin.nextRef(), room: '#general' }, 'JOINED');
+    const olaf = await ChatosClient.login(chatosAddress(srv), 'olaf');
+    await admin.next('PRESENCE', (p) => p.user === 'olaf' && p.event === 'join');
+    await admin.request({ type: 'BAN', ref: admin.nextRef(), room: '#general', user: 'olaf', reason: 'spam' }, 'OK');
+    await admin.next('KICK', (f) => f.user === 'olaf');
+    admin.send({ type: 'SEND', ref: admin.nextRef(), cid: 'g', to: ['#general'], text: 'olaf cannot read this' });
+    await admin.next('ACK');
+    assert.ok(await olaf.none((p) => p.op === 'CHAT' && p.text.endsWith('olaf cannot read this')));
+    olaf.destroy();
+    await srv.quiet('olaf');
+    const again = await ChatosClient.open(chatosAddress(srv));
+    again.send(encodeLogin('olaf'));
+    await again.expectError(7);
+    again.destroy();
+    admin.close();
   });
 });
