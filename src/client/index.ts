@@ -9,3 +9,4 @@ export type * from './types.js';
 export * from './conversations.js';
 export * from './session.js';
 export { displayKey, isRoomTarget } from '../vocabulary/names.js';
+export { mentions, parseMarkup, plainLines, type Block, type Inline } from './markup.js';

@@ -4,6 +4,7 @@
 // the words and signs, never in colour alone (NO_COLOR terminals read the same).
 import type { WireFile } from '../../client/node.js';
 import type { ShownMessage } from '../../client/conversations.js';
+import { mentions, parseMarkup, plainLines } from '../../client/markup.js';
 import { textWidth, wrap } from './text-width.js';
 
 /** Indent of a message's later lines when the sender's name is long. */
@@ -33,7 +34,12 @@ export interface MessageLine {
   /** The sender's part of the line (drawn bold); empty on continuation lines. */
   sender: string;
   own: boolean;
+  /** The message names the reader: its first line is marked (» before the sender) and drawn inverse. */
+  mention?: boolean;
 }
+
+/** Where a message names the reader, a sign between the time and the sender says so. */
+export const MENTION_SIGN = '»';
 
 /** Why one's own message is not (yet) stored, in words. */
 function deliveryNote(m: ShownMessage): string {
@@ -43,25 +49,28 @@ function deliveryNote(m: ShownMessage): string {
 }
 
 /**
- * The lines of one message in a pane `width` columns wide. `fileNumber` gives the number a file
- * is fetched by with /get.
+ * The lines of one message in a pane `width` columns wide, for the reader `me`. `fileNumber`
+ * gives the number a file is fetched by with /get. Light formatting (src/client/markup.ts) shows
+ * as plain text: emphasis signs dropped, quotes and code blocks marked at the start of their lines.
  */
-export function messageLines(m: ShownMessage, width: number, fileNumber: (f: WireFile) => number): MessageLine[] {
+export function messageLines(m: ShownMessage, width: number, fileNumber: (f: WireFile) => number, me = ''): MessageLine[] {
   const time = clock(m.at);
-  const head = `${time} ${m.from}: `;
+  const mention = !m.own && me !== '' && mentions(m.text, me);
+  const head = mention ? `${time} ${MENTION_SIGN} ${m.from}: ` : `${time} ${m.from}: `;
   const headWidth = textWidth(head);
-  const body = wrap(`${m.text}${deliveryNote(m)}`, width - (headWidth <= width / 2 ? headWidth : CONTINUATION));
+  const text = plainLines(parseMarkup(m.text, me)).join('\n');
+  const body = wrap(`${text}${deliveryNote(m)}`, width - (headWidth <= width / 2 ? headWidth : CONTINUATION));
   const out: MessageLine[] = [];
   let indent: number;
   if (headWidth <= width / 2) {
     // Later lines start under the text.
     indent = headWidth;
-    out.push({ text: head + (body[0] ?? ''), sender: head.trimEnd(), own: m.own });
+    out.push({ text: head + (body[0] ?? ''), sender: head.trimEnd(), own: m.own, mention });
     body.shift();
   } else {
     // A sender's name that takes most of the line gets the line to itself.
     indent = CONTINUATION;
-    out.push({ text: head.trimEnd(), sender: head.trimEnd(), own: m.own });
+    out.push({ text: head.trimEnd(), sender: head.trimEnd(), own: m.own, mention });
   }
   for (const line of body) out.push({ text: ' '.repeat(indent) + line, sender: '', own: m.own });
   for (const f of m.files) {

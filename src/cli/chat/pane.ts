@@ -8,7 +8,7 @@ import { markerIndex, type Conversation } from '../../client/conversations.js';
 import { messageLines } from './format.js';
 import { cut } from './text-width.js';
 
-export type PaneLineKind = 'message' | 'own' | 'marker' | 'note';
+export type PaneLineKind = 'message' | 'own' | 'mention' | 'marker' | 'note';
 
 export interface PaneLine {
   kind: PaneLineKind;
@@ -51,7 +51,7 @@ function olderNote(conv: Conversation): string {
   }
 }
 
-export function allLines(conv: Conversation, width: number, fileNumber: (f: WireFile) => number): PaneLine[] {
+export function allLines(conv: Conversation, width: number, fileNumber: (f: WireFile) => number, me = ''): PaneLine[] {
   const lines: PaneLine[] = [{ kind: 'note', text: olderNote(conv), sender: '', message: '' }];
   const marker = markerIndex(conv);
   let hole = 0;
@@ -63,7 +63,9 @@ export function allLines(conv: Conversation, width: number, fileNumber: (f: Wire
     }
     if (i === marker) lines.push({ kind: 'marker', text: cut(`-- new messages ${'-'.repeat(width)}`, width), sender: '', message: '' });
     const key = messageKey(m);
-    for (const l of messageLines(m, width, fileNumber)) lines.push({ kind: m.own ? 'own' : 'message', text: l.text, sender: l.sender, message: key });
+    for (const l of messageLines(m, width, fileNumber, me)) {
+      lines.push({ kind: m.own ? 'own' : l.mention ? 'mention' : 'message', text: l.text, sender: l.sender, message: key });
+    }
   });
   return lines;
 }
@@ -82,8 +84,8 @@ function linesUp(lines: readonly PaneLine[], position: ScrollPosition): number {
 }
 
 /** The `height` lines in view at `position`. */
-export function paneView(conv: Conversation, width: number, height: number, position: ScrollPosition, fileNumber: (f: WireFile) => number): PaneView {
-  const lines = allLines(conv, width, fileNumber);
+export function paneView(conv: Conversation, width: number, height: number, position: ScrollPosition, fileNumber: (f: WireFile) => number, me = ''): PaneView {
+  const lines = allLines(conv, width, fileNumber, me);
   const maxScroll = Math.max(0, lines.length - height);
   const s = Math.min(Math.max(0, linesUp(lines, position)), maxScroll);
   const end = lines.length - s;

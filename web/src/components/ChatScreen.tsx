@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AppState } from '../session/session';
+import { AlertsButton } from './AlertsButton';
 import { ComposeView } from './ComposeView';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ConsentRequests } from './ConsentRequests';
@@ -37,6 +38,7 @@ export function ChatScreen({ state }: { state: AppState }) {
           {chat.me}
           {chat.guest && <span className="tag">guest</span>}
         </span>
+        <AlertsButton />
         <button type="button" className="quiet" onClick={() => void session.signOut()}>
           Log out
         </button>

@@ -68,7 +68,7 @@ export function ConversationView({ conv, me }: { conv: Conversation; me: string 
       </header>
       <div className="conversation-body">
         <div className="conversation-main">
-          <MessageList conv={conv} />
+          <MessageList conv={conv} me={me} />
           <TypingIndicator conv={conv} />
           <Composer convKey={conv.key} targets={conv.targets} label={conv.name} />
         </div>

@@ -11,7 +11,7 @@ const EDGE_PX = 48;
  * The messages of a conversation, oldest at the top. Scrolling to the top loads older pages and
  * keeps the view where it was; while at the bottom, new messages keep it at the bottom.
  */
-export function MessageList({ conv }: { conv: Conversation }) {
+export function MessageList({ conv, me }: { conv: Conversation; me: string }) {
   const session = useSession();
   // One function for every row, so a row that did not change is not drawn again.
   const retry = useCallback((cid: string) => void session.retry(cid), [session]);
@@ -81,7 +81,7 @@ export function MessageList({ conv }: { conv: Conversation }) {
       </div>
       <ol className="message-list">
         {conv.messages.map((m, i) => (
-          <MessageRow key={m.id > 0 ? `id-${m.id}` : `cid-${m.cid}`} message={m} marker={i === marker} conversationKind={conv.kind} onRetry={retry} />
+          <MessageRow key={m.id > 0 ? `id-${m.id}` : `cid-${m.cid}`} message={m} marker={i === marker} conversationKind={conv.kind} me={me} onRetry={retry} />
         ))}
       </ol>
     </div>

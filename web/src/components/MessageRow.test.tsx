@@ -8,7 +8,7 @@ const base: MessageItem = { id: 7, cid: 'c7', at: Date.UTC(2025, 0, 1, 12, 0), f
 const render = (m: MessageItem, marker = false): string =>
   renderToStaticMarkup(
     <ol>
-      <MessageRow message={m} marker={marker} conversationKind="room" onRetry={() => undefined} />
+      <MessageRow message={m} marker={marker} conversationKind="room" me="alice" onRetry={() => undefined} />
     </ol>,
   );
 

@@ -1,18 +1,23 @@
 import { memo } from 'react';
 import { DELIVERY_LABEL, formatTime } from '../model/format';
 import type { ShownMessage as MessageItem } from '../sdk';
+import { mentions } from '../sdk';
 import { Attachment } from './Attachment';
+import { Markup } from './Markup';
 
 interface Props {
   message: MessageItem;
   /** The first unread message: the "new messages" line goes above it. */
   marker: boolean;
   conversationKind: 'room' | 'dm';
+  /** The reader's name: mentions of it are highlighted. */
+  me: string;
   onRetry: (cid: string) => void;
 }
 
-/** One message. Its text is rendered as text: never as HTML. */
-export const MessageRow = memo(function MessageRow({ message: m, marker, conversationKind, onRetry }: Props) {
+/** One message. Its text is rendered as text with light formatting (Markup): never as HTML. */
+export const MessageRow = memo(function MessageRow({ message: m, marker, conversationKind, me, onRetry }: Props) {
+  const mentioned = !m.own && me !== '' && mentions(m.text, me);
   const several = m.to.length > 1 || (conversationKind === 'dm' && m.to.some((t) => t.startsWith('#')));
   return (
     <>
@@ -21,7 +26,7 @@ export const MessageRow = memo(function MessageRow({ message: m, marker, convers
           <span>New messages</span>
         </li>
       )}
-      <li className={`message${m.own ? ' own' : ''}`} data-id={m.id || undefined} data-cid={m.cid || undefined} data-delivery={m.delivery}>
+      <li className={`message${m.own ? ' own' : ''}${mentioned ? ' mentioned' : ''}`} data-id={m.id || undefined} data-cid={m.cid || undefined} data-delivery={m.delivery}>
         <div className="message-meta">
           <span className="from">{m.from}</span>
           <time dateTime={new Date(m.at).toISOString()} title={new Date(m.at).toLocaleString()}>
@@ -35,7 +40,11 @@ export const MessageRow = memo(function MessageRow({ message: m, marker, convers
             </span>
           )}
         </div>
-        {m.text !== '' && <p className="text">{m.text}</p>}
+        {m.text !== '' && (
+          <div className="body">
+            <Markup text={m.text} me={me} />
+          </div>
+        )}
         {m.files.length > 0 && (
           <ul className="files">
             {m.files.map((f) => (

@@ -5,6 +5,7 @@
 import { ChatClient, ChatSession, wsTransport, type ResumePoint, type SessionNotice, type SessionView, type WebSocketConstructor, type WireFile, type WireRoom } from '../sdk';
 import { describeError, errorNameOf } from '../model/errors';
 import { isPreviewable } from '../model/format';
+import { alertFor } from './alerts';
 import { PageStore } from './storage';
 
 export type { AuthState, Credentials, LoginMode } from '../sdk';
@@ -56,6 +57,7 @@ export class WebSession extends ChatSession<AppState> {
     super(client, { notices: [] }, stored ? { resume: { token: stored.token, since: stored.since, rooms: stored.rooms ?? [] } } : {});
     this.store = store;
     this.drafts = store.drafts();
+    client.on('message', (m) => alertFor(m, this.state.chat.me, (key) => this.open(key)));
   }
 
   override async signOut(): Promise<void> {

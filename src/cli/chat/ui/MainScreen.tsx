@@ -43,7 +43,7 @@ export function MainScreen({ controller, screen, columns, rows }: MainScreenProp
   const chat = screen.chat;
   const conv = chat.active === undefined ? undefined : chat.conversations[chat.active];
   const scroll = conv ? (view.scroll[conv.key] ?? AT_BOTTOM) : AT_BOTTOM;
-  const pane = conv ? paneView(conv, layout.pane, layout.body - 1, scroll, controller.files.numberOf) : undefined;
+  const pane = conv ? paneView(conv, layout.pane, layout.body - 1, scroll, controller.files.numberOf, chat.me) : undefined;
 
   // The member list is fetched afresh whenever it comes into view.
   const listedRoom = layout.members > 0 && conv?.kind === 'room' ? conv.name : undefined;
@@ -139,7 +139,7 @@ function scrolled(controller: ChatController, v: View, by: number, layout: Layou
   const key = screen.chat.active;
   const conv = key === undefined ? undefined : screen.chat.conversations[key];
   if (!conv || key === undefined) return v;
-  const current = paneView(conv, layout.pane, layout.body - 1, v.scroll[key] ?? AT_BOTTOM, controller.files.numberOf);
+  const current = paneView(conv, layout.pane, layout.body - 1, v.scroll[key] ?? AT_BOTTOM, controller.files.numberOf, screen.chat.me);
   const next = Math.max(0, Math.min(current.scroll + by, current.maxScroll));
   if (by > 0 && next >= current.maxScroll) void controller.loadOlder(key);
   return { ...v, scroll: { ...v.scroll, [key]: { ...current.position, fromBottom: next } } };

@@ -55,7 +55,9 @@ function PaneRow({ line, width, ownColour }: { line: PaneLine; width: number; ow
   const sender = line.sender === '' ? '' : text.slice(0, line.sender.length);
   return (
     <ScreenText wrap="truncate" color={line.kind === 'own' ? ownColour : undefined}>
-      <ScreenText bold>{sender}</ScreenText>
+      <ScreenText bold inverse={line.kind === 'mention'}>
+        {sender}
+      </ScreenText>
       {text.slice(sender.length)}
     </ScreenText>
   );
