@@ -86,6 +86,28 @@ export interface ChatMessage {
   to: Target[];          // the targets as the sender's client should see them (display names)
   clientId: string;      // the sender's client message id ('' if none); idempotency key with fromKey
   files?: FileRef[];     // attached files (absent: none)
+  replyTo?: MessageId;   // the message of the same conversation this one answers (absent: none)
+  editedAt?: number;     // when its text was last edited (absent: never; docs/protocol.md §7.14)
+  /** Deleted: its text and files are gone, this tombstone stays in history (§7.14). */
+  deleted?: { by: string; at: number };
+  /** Who reacted with what: filled by the core as it reads history; the store leaves it out. */
+  reactions?: ReactionGroup[];
+}
+
+/** One emoji's reactions to a message: the display names of who reacted, first reactor first. */
+export interface ReactionGroup {
+  emoji: string;
+  users: string[];
+}
+
+/** One user's reaction to one message, as the store keeps it. */
+export interface Reaction {
+  message: MessageId;
+  emoji: string;
+  user: NameKey;
+  /** The reactor's display name. */
+  name: string;
+  at: number;
 }
 
 /** A stored file as messages carry it. */

@@ -1,6 +1,6 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  RoomBan, RoomRecord, RoomRole,
+  Reaction, RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 
 /**
@@ -104,6 +104,20 @@ export interface Store {
    * `limit` match, the newest `limit` of them (a resume replays the latest and reports a gap before).
    */
   missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]>;
+
+  // ---- edits, deletions and reactions (docs/protocol.md §7.14) ----
+  /** Replaces the text of a message that is not deleted, marking when; false when there is none such. */
+  editMessage(id: MessageId, text: string, at: number): Promise<boolean>;
+  /**
+   * Empties a message's text and files and marks who deleted it and when, by an update of its row
+   * (the row stays: a tombstone in history), and drops its reactions. False when there is no such
+   * message or it is deleted already.
+   */
+  deleteMessage(id: MessageId, by: string, at: number): Promise<boolean>;
+  /** Adds (on) or takes back one user's reaction; false when nothing changed. */
+  setReaction(reaction: Reaction, on: boolean): Promise<boolean>;
+  /** The reactions to these messages: by message id, then oldest first. */
+  reactions(ids: readonly MessageId[]): Promise<Reaction[]>;
 
   // ---- offline mailbox ----
   /**

@@ -1,6 +1,6 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  RoomBan, RoomRecord, RoomRole,
+  Reaction, RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { insertSorted, newestAfter, page, removeSorted, upperBound } from './sorted-ids.js';
@@ -59,7 +59,11 @@ function byKey<T extends { key: string }>(a: T, b: T): number {
 }
 
 function copyMessage(m: ChatMessage): ChatMessage {
-  return { ...m, rooms: [...m.rooms], users: [...m.users], to: [...m.to] };
+  const copy = { ...m, rooms: [...m.rooms], users: [...m.users], to: [...m.to] };
+  if (m.deleted) copy.deleted = { ...m.deleted };
+  // Reactions are kept apart (Store.reactions), as the other engines keep them.
+  delete copy.reactions;
+  return copy;
 }
 
 /**
@@ -81,6 +85,7 @@ export class MemoryStore implements Store {
   private readonly sentIndex = new Map<NameKey, MessageId[]>();   // everything sent
   private readonly dmIndex = new Table2<MessageId[]>();           // conversation (lower key, higher key)
   private readonly mailboxes = new Map<NameKey, MessageId[]>();
+  private readonly reactionTable = new Map<MessageId, Reaction[]>(); // oldest first
   private readonly consents = new Table2<ConsentState>();         // to -> from
   private readonly files = new Map<string, FileRecord>();
   private readonly consentsFrom = new Table2<true>();             // from -> to, to sweep a deleted asker
@@ -324,6 +329,48 @@ export class MemoryStore implements Store {
     const sources = [this.inboxIndex.get(user) ?? [], this.sentIndex.get(user) ?? []];
     for (const room of rooms) sources.push(this.roomIndex.get(room) ?? []);
     return this.load(newestAfter(sources, after, limit));
+  }
+
+  // ---- edits, deletions and reactions ----
+
+  async editMessage(id: MessageId, text: string, at: number): Promise<boolean> {
+    const m = this.messages.get(id);
+    if (!m || m.deleted) return false;
+    m.text = text;
+    m.editedAt = at;
+    return true;
+  }
+
+  async deleteMessage(id: MessageId, by: string, at: number): Promise<boolean> {
+    const m = this.messages.get(id);
+    if (!m || m.deleted) return false;
+    m.text = '';
+    delete m.files;
+    m.deleted = { by, at };
+    this.reactionTable.delete(id);
+    return true;
+  }
+
+  async setReaction(r: Reaction, on: boolean): Promise<boolean> {
+    if (!this.messages.has(r.message)) return false;
+    const list = this.reactionTable.get(r.message) ?? [];
+    const i = list.findIndex((x) => x.emoji === r.emoji && x.user === r.user);
+    if (on === i >= 0) return false;
+    if (on) list.push({ ...r });
+    else list.splice(i, 1);
+    if (list.length === 0) this.reactionTable.delete(r.message);
+    else this.reactionTable.set(r.message, list);
+    return true;
+  }
+
+  async reactions(ids: readonly MessageId[]): Promise<Reaction[]> {
+    const out: Reaction[] = [];
+    for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
+      // Oldest first; ties (one millisecond) by emoji and user, as the SQL engines order them.
+      const list = [...(this.reactionTable.get(id) ?? [])].sort((a, b) => a.at - b.at || compareKeys(a.emoji, b.emoji) || compareKeys(a.user, b.user));
+      for (const r of list) out.push({ ...r });
+    }
+    return out;
   }
 
   // ---- offline mailbox ----

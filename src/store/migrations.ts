@@ -184,6 +184,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 12,
+    sql: `
+      -- Replies, edits and deletions (docs/protocol.md §7.14). A deletion empties the row's text
+      -- and files in place: the row stays as a tombstone, and whatever follows the text column
+      -- (an index of the text) follows the deletion by itself.
+      ALTER TABLE messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN deleted_by TEXT NOT NULL DEFAULT '';
+      -- One row per (message, emoji, user): a user reacts with an emoji once.
+      CREATE TABLE reactions (
+        message_id INTEGER NOT NULL REFERENCES messages (id),
+        emoji      TEXT NOT NULL,
+        user       TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        at         INTEGER NOT NULL,
+        PRIMARY KEY (message_id, emoji, user)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -2,7 +2,9 @@
 // where it touches several tables), so it is atomic without a transaction block and costs one
 // round trip.
 
-const MESSAGE_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files';
+/** The columns an append writes; the others of a message row start at their defaults. */
+const INSERT_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to';
+const MESSAGE_COLUMNS = `${INSERT_COLUMNS}, edited_at, deleted_at, deleted_by`;
 const M = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ');
 
 /** One direction of a DM conversation, the newest or the oldest `limit` inside the bounds. */
@@ -75,12 +77,13 @@ export const SQL = {
    */
   appendBatch: `
     WITH m AS (
-      INSERT INTO messages (${MESSAGE_COLUMNS})
+      INSERT INTO messages (${INSERT_COLUMNS})
       SELECT x.id, x.at, x.from_name, x.from_key, x.guest, x.text,
              ARRAY(SELECT json_array_elements_text(x.rooms::json)), ARRAY(SELECT json_array_elements_text(x.users::json)),
-             ARRAY(SELECT json_array_elements_text(x.to_names::json)), x.client_id, x.files
-      FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-           AS x(id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files)
+             ARRAY(SELECT json_array_elements_text(x.to_names::json)), x.client_id, x.files, x.reply_to
+      FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                  $18::bigint[])
+           AS x(id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to)
       ON CONFLICT DO NOTHING
       RETURNING id
     ), t AS (
@@ -102,6 +105,15 @@ export const SQL = {
   findByClientId: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_key = $1 AND client_id = $2 AND client_id <> ''`,
   getMessage: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`,
   getMessages: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id`,
+  editMessage: 'UPDATE messages SET text = $2, edited_at = $3 WHERE id = $1 AND deleted_at = 0',
+  deleteMessage: `WITH d AS (UPDATE messages SET text = '', files = '', deleted_by = $2, deleted_at = $3 WHERE id = $1 AND deleted_at = 0 RETURNING id),
+                    r AS (DELETE FROM reactions WHERE message_id IN (SELECT id FROM d))
+                  SELECT id FROM d`,
+  addReaction: `INSERT INTO reactions (message_id, emoji, user_key, name, at) SELECT $1, $2, $3, $4, $5
+                WHERE EXISTS (SELECT 1 FROM messages WHERE id = $1) ON CONFLICT DO NOTHING`,
+  removeReaction: 'DELETE FROM reactions WHERE message_id = $1 AND emoji = $2 AND user_key = $3',
+  reactions: `SELECT message_id, emoji, user_key AS user, name, at FROM reactions WHERE message_id = ANY($1::bigint[])
+              ORDER BY message_id, at, emoji COLLATE "C", user_key COLLATE "C"`,
   newestMessageId: 'SELECT COALESCE(MAX(id), 0) AS n FROM messages',
 
   insertFile: `INSERT INTO files (id, name, size, type, sha256, owner, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -179,6 +179,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- Replies, edits and deletions (docs/protocol.md §7.14). A deletion empties the row's text
+      -- and files in place: the row stays as a tombstone, and whatever follows the text column
+      -- (an index of the text) follows the deletion by itself.
+      ALTER TABLE messages ADD COLUMN reply_to BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN edited_at BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN deleted_at BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN deleted_by TEXT NOT NULL DEFAULT '';
+      -- One row per (message, emoji, user): a user reacts with an emoji once.
+      CREATE TABLE reactions (
+        message_id BIGINT NOT NULL REFERENCES messages (id),
+        emoji      TEXT NOT NULL,
+        user_key   TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        at         BIGINT NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_key)
+      );
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

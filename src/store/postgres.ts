@@ -1,13 +1,13 @@
 import pg from 'pg';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileRef, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey,
-  NewAccount, RoomBan, RoomRecord, RoomRole,
+  NewAccount, Reaction, RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { SQL } from './postgres-queries.js';
 import { migratePg } from './postgres-schema.js';
-import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toBan, toFile, toListedRoom, toRoom, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type RoomRow } from './rows.js';
+import { encodeFiles, encodeList, messageState, STORE_NOT_OPEN, toAccount, toBan, toReaction, type ReactionRow, toFile, toListedRoom, toRoom, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type RoomRow } from './rows.js';
 
 export interface PostgresStoreOptions {
   /** postgres://USER[:PASSWORD]@HOST:PORT/DB */
@@ -28,6 +28,7 @@ interface AppendRequest {
 interface MessageRow {
   id: number; at: number; from_name: string; from_key: string; guest: boolean; text: string;
   rooms: string[]; users: string[]; to_names: string[]; client_id: string; files: string;
+  reply_to: number; edited_at: number; deleted_at: number; deleted_by: string;
 }
 
 interface MembershipRow { room: string; user_key: string; name: string; role: string }
@@ -309,6 +310,25 @@ export class PostgresStore implements Store {
     await this.write(SQL.dropConsents, [key]);
   }
 
+  // ---- edits, deletions and reactions ----
+
+  async editMessage(id: MessageId, text: string, at: number): Promise<boolean> {
+    return this.changed(SQL.editMessage, [id, text, at]);
+  }
+
+  async deleteMessage(id: MessageId, by: string, at: number): Promise<boolean> {
+    return this.changed(SQL.deleteMessage, [id, by, at]);
+  }
+
+  async setReaction(r: Reaction, on: boolean): Promise<boolean> {
+    return on ? this.changed(SQL.addReaction, [r.message, r.emoji, r.user, r.name, r.at]) : this.changed(SQL.removeReaction, [r.message, r.emoji, r.user]);
+  }
+
+  async reactions(ids: readonly MessageId[]): Promise<Reaction[]> {
+    if (ids.length === 0) return [];
+    return (await this.read<ReactionRow>(SQL.reactions, [[...new Set(ids)]])).map(toReaction);
+  }
+
   // ---- internals ----
 
   private async read<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -359,17 +379,18 @@ export class PostgresStore implements Store {
 }
 
 function appendParams(batch: readonly AppendRequest[]): unknown[] {
-  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
   const targets: unknown[][] = [[], [], [], []];
   const mail: unknown[][] = [[], []];
   for (const { message: m, mailboxFor } of batch) {
-    const row = [m.id, m.at, m.from, m.fromKey, m.guest, m.text, encodeList(m.rooms), encodeList(m.users), encodeList(m.to), m.clientId, encodeFiles(m.files)];
+    const row = [m.id, m.at, m.from, m.fromKey, m.guest, m.text, encodeList(m.rooms), encodeList(m.users), encodeList(m.to), m.clientId, encodeFiles(m.files), m.replyTo ?? 0];
     for (let i = 0; i < row.length; i++) cols[i].push(row[i]);
     for (const room of m.rooms) pushRow(targets, [ROOM, room, m.id, '']);
     for (const user of m.users) pushRow(targets, [USER, user, m.id, m.fromKey]);
     for (const user of mailboxFor) pushRow(mail, [user, m.id]);
   }
-  return [...cols, ...targets, ...mail];
+  // reply_to came later than the rest: it is the last parameter ($18).
+  return [...cols.slice(0, 11), ...targets, ...mail, cols[11]];
 }
 
 function pushRow(columns: unknown[][], row: readonly unknown[]): void {
@@ -390,6 +411,7 @@ function toMessage(r: MessageRow): ChatMessage {
     id: r.id, at: r.at, from: r.from_name, fromKey: r.from_key, guest: r.guest, text: r.text,
     rooms: r.rooms, users: r.users, to: r.to_names, clientId: r.client_id,
     ...(r.files === '' ? {} : { files: JSON.parse(r.files) as FileRef[] }),
+    ...messageState(r),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, Membership, RoomBan, RoomRecord, RoomRole } from '../core/types.js';
+import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, Membership, Reaction, RoomBan, RoomRecord, RoomRole } from '../core/types.js';
 
 // Rows of the sqlite schema (migrations.ts) and their domain values; the PostgreSQL engine
 // shares those of its tables that are the same.
@@ -12,11 +12,15 @@ export interface MembershipRow { room: string; user: string; name: string; role:
 export interface MessageRow {
   id: number; at: number; from_name: string; from_key: string; guest: number; text: string;
   rooms: string; users: string; to_names: string; client_id: string; files: string;
+  reply_to: number; edited_at: number; deleted_at: number; deleted_by: string;
 }
+export interface ReactionRow { message_id: number; emoji: string; user: string; name: string; at: number }
 export interface BanRow { room: string; target: string; by: string; reason: string; at: number }
 export interface FileRow { id: string; name: string; size: number; type: string; sha256: string; owner: string; created_at: number }
 
-export const MESSAGE_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files';
+/** The columns an append writes; the others of a message row start at their defaults. */
+export const INSERT_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to';
+export const MESSAGE_COLUMNS = `${INSERT_COLUMNS}, edited_at, deleted_at, deleted_by`;
 
 export function toFile(r: FileRow): FileRecord {
   return { id: r.id, name: r.name, size: r.size, type: r.type, sha256: r.sha256, owner: r.owner, createdAt: r.created_at };
@@ -65,7 +69,21 @@ export function toMessage(r: MessageRow): ChatMessage {
     to: decodeList(r.to_names),
     clientId: r.client_id,
     ...(r.files === '' ? {} : { files: JSON.parse(r.files) as FileRef[] }),
+    ...messageState(r),
   };
+}
+
+/** The optional parts of a message that its row keeps in columns defaulting to 0 and ''. */
+export function messageState(r: Pick<MessageRow, 'reply_to' | 'edited_at' | 'deleted_at' | 'deleted_by'>): Partial<ChatMessage> {
+  const state: Partial<ChatMessage> = {};
+  if (Number(r.reply_to) !== 0) state.replyTo = Number(r.reply_to);
+  if (Number(r.edited_at) !== 0) state.editedAt = Number(r.edited_at);
+  if (Number(r.deleted_at) !== 0) state.deleted = { by: r.deleted_by, at: Number(r.deleted_at) };
+  return state;
+}
+
+export function toReaction(r: ReactionRow): Reaction {
+  return { message: Number(r.message_id), emoji: r.emoji, user: r.user, name: r.name, at: Number(r.at) };
 }
 
 export function encodeList(items: readonly string[]): string {

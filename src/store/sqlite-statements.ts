@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MESSAGE_COLUMNS, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type MembershipRow, type MessageRow, type RoomRow } from './rows.js';
+import { INSERT_COLUMNS, MESSAGE_COLUMNS, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type MembershipRow, type MessageRow, type ReactionRow, type RoomRow } from './rows.js';
 
 // Every statement of the sqlite engine, prepared once when the store opens.
 
@@ -85,8 +85,8 @@ export function prepareStatements(db: Database.Database) {
     roomsOf: db.prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE user = ? ORDER BY room'),
     setRole: db.prepare<[string, string, string]>('UPDATE memberships SET role = ? WHERE room = ? AND user = ?'),
 
-    insertMessage: db.prepare<[number, number, string, string, number, string, string, string, string, string, string]>(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    insertMessage: db.prepare<[number, number, string, string, number, string, string, string, string, string, string, number]>(
+      `INSERT INTO messages (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (from_key, client_id) WHERE client_id <> '' DO NOTHING`),
     insertTarget: db.prepare<[number, string, number, string | null]>(
       'INSERT OR IGNORE INTO message_targets (kind, key, message_id, from_key) VALUES (?, ?, ?, ?)'),
@@ -94,6 +94,14 @@ export function prepareStatements(db: Database.Database) {
     findByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE from_key = ? AND client_id = ? AND client_id <> ''`),
     getMessage: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`),
+    editMessage: db.prepare<[string, number, number]>('UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted_at = 0'),
+    deleteMessage: db.prepare<[string, number, number]>(
+      "UPDATE messages SET text = '', files = '', deleted_by = ?, deleted_at = ? WHERE id = ? AND deleted_at = 0"),
+    deleteReactionsOf: db.prepare<[number]>('DELETE FROM reactions WHERE message_id = ?'),
+    addReaction: db.prepare<[number, string, string, string, number, number]>(
+      'INSERT OR IGNORE INTO reactions (message_id, emoji, user, name, at) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)'),
+    removeReaction: db.prepare<[number, string, string]>('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user = ?'),
+    reactionsOf: db.prepare<[number], ReactionRow>('SELECT * FROM reactions WHERE message_id = ? ORDER BY at, emoji, user'),
     // The id is the rowid: the last entry of the table's own b-tree, no scan.
     newestMessageId: db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM messages').pluck(),
     insertFile: db.prepare<[string, string, number, string, string, string, number]>(

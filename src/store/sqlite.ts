@@ -2,13 +2,13 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  RoomBan, RoomRecord, RoomRole,
+  Reaction, RoomBan, RoomRecord, RoomRole,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { WriteQueue } from './write-queue.js';
 import { migrate } from './migrations.js';
-import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toBan, toFile, toListedRoom, toMembership, toMessage, toRoom, type MessageRow } from './rows.js';
+import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toBan, toFile, toListedRoom, toMembership, toMessage, toReaction, toRoom, type MessageRow } from './rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
 import { newestAfter } from './sorted-ids.js';
 
@@ -336,6 +336,31 @@ export class SqliteStore implements Store {
     return newestAfter(sources, after, n).map((id) => toMessage(s.getMessage.get(id) as MessageRow));
   }
 
+  // ---- edits, deletions and reactions ----
+
+  async editMessage(id: MessageId, text: string, at: number): Promise<boolean> {
+    return this.write((s) => s.editMessage.run(text, at, id).changes > 0);
+  }
+
+  async deleteMessage(id: MessageId, by: string, at: number): Promise<boolean> {
+    return this.write((s) => this.tx(() => {
+      if (s.deleteMessage.run(by, at, id).changes === 0) return false;
+      s.deleteReactionsOf.run(id);
+      return true;
+    }));
+  }
+
+  async setReaction(r: Reaction, on: boolean): Promise<boolean> {
+    return this.write((s) => (on
+      ? s.addReaction.run(r.message, r.emoji, r.user, r.name, r.at, r.message)
+      : s.removeReaction.run(r.message, r.emoji, r.user)).changes > 0);
+  }
+
+  async reactions(ids: readonly MessageId[]): Promise<Reaction[]> {
+    const s = this.s;
+    return [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => s.reactionsOf.all(id).map(toReaction));
+  }
+
   // ---- offline mailbox ----
 
   async mailbox(user: NameKey, limit: number, after = 0): Promise<ChatMessage[]> {
@@ -393,7 +418,7 @@ export class SqliteStore implements Store {
     return this.tx(() => batch.map(({ message: m, mailboxFor }) => {
       const inserted = s.insertMessage.run(
         m.id, m.at, m.from, m.fromKey, m.guest ? 1 : 0, m.text, encodeList(m.rooms), encodeList(m.users), encodeList(m.to), m.clientId,
-        encodeFiles(m.files),
+        encodeFiles(m.files), m.replyTo ?? 0,
       ).changes > 0;
       if (!inserted) return toMessage(s.findByClientId.get(m.fromKey, m.clientId) as MessageRow);
       for (const room of m.rooms) s.insertTarget.run(ROOM, room, m.id, null);

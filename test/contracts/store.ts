@@ -637,6 +637,71 @@ export function storeContract(name: string, make: StoreFactory): void {
       });
     });
 
+    describe('replies, edits, deletions and reactions (protocol.md §7.14)', () => {
+      it('keeps a reply\'s target; a message without one has none', async () => {
+        const first = mk({ from: 'alice', rooms: ['#a'] });
+        await store.append(first, []);
+        const reply = { ...mk({ from: 'bob', rooms: ['#a'], cid: 'r1' }), replyTo: first.id };
+        assert.deepEqual(await store.append(reply, []), reply);
+        assert.deepEqual(await store.getMessage(reply.id), reply);
+        assert.deepEqual((await store.roomHistory('#a', { limit: 10 })).map((m) => m.replyTo), [undefined, first.id]);
+        assert.deepEqual((await store.findByClientId('bob', 'r1'))?.replyTo, first.id);
+      });
+
+      it('replaces the text in place and marks when, in every query that reads it', async () => {
+        const m = mk({ from: 'alice', rooms: ['#a'], users: ['bob'], text: 'teh plan' });
+        await store.append(m, ['bob']);
+        assert.equal(await store.editMessage(m.id, 'the plan 👍', 1_700_000_000_500), true);
+        const edited = { ...m, text: 'the plan 👍', editedAt: 1_700_000_000_500 };
+        assert.deepEqual(await store.getMessage(m.id), edited);
+        assert.deepEqual(await store.roomHistory('#a', { limit: 10 }), [edited]);
+        assert.deepEqual(await store.dmHistory('bob', 'alice', { limit: 10 }), [edited]);
+        assert.deepEqual(await store.mailbox('bob', 10), [edited]);
+        assert.deepEqual(await store.missedSince('bob', [], 0, 10), [edited]);
+        assert.equal(await store.editMessage(m.id + 1, 'x', 1), false, 'no such message');
+      });
+
+      it('deletes by emptying the row: a tombstone with who and when stays in history; no edits after', async () => {
+        const files = [{ id: 'a'.repeat(32), name: 'plan.pdf', size: 1, type: 'application/pdf', sha256: '0'.repeat(64) }];
+        const m = { ...mk({ from: 'alice', rooms: ['#a'], text: 'secret' }), files };
+        const after = mk({ from: 'bob', rooms: ['#a'] });
+        await store.append(m, []);
+        await store.append(after, []);
+        await store.setReaction({ message: m.id, emoji: '👍', user: 'bob', name: 'BOB', at: 1 }, true);
+        assert.equal(await store.deleteMessage(m.id, 'CAROL', 1_700_000_000_900), true);
+        const { files: _gone, ...rest } = m;
+        const tombstone = { ...rest, text: '', deleted: { by: 'CAROL', at: 1_700_000_000_900 } };
+        assert.deepEqual(await store.getMessage(m.id), tombstone);
+        assert.deepEqual(await store.roomHistory('#a', { limit: 10 }), [tombstone, after], 'the row keeps its place');
+        assert.deepEqual(await store.reactions([m.id]), [], 'its reactions go with it');
+        assert.equal(await store.deleteMessage(m.id, 'CAROL', 1_700_000_000_901), false, 'once');
+        assert.equal(await store.editMessage(m.id, 'back', 1_700_000_000_902), false, 'a deleted message is not edited');
+        assert.equal((await store.getMessage(m.id))?.text, '');
+        assert.equal(await store.deleteMessage(after.id + 1, 'CAROL', 1), false, 'no such message');
+      });
+
+      it('keeps one reaction per (message, emoji, user), lists them by message then oldest first, takes them back', async () => {
+        const [a, b] = [mk({ from: 'alice', rooms: ['#a'] }), mk({ from: 'alice', rooms: ['#a'] })];
+        await store.append(a, []);
+        await store.append(b, []);
+        const r = (message: MessageId, emoji: string, user: string, at: number) => ({ message, emoji, user, name: user.toUpperCase(), at });
+        assert.equal(await store.setReaction(r(a.id, '👍', 'bob', 3), true), true);
+        assert.equal(await store.setReaction(r(a.id, '👍', 'bob', 4), true), false, 'twice is once');
+        assert.equal(await store.setReaction(r(a.id, '🎉', 'bob', 5), true), true);
+        assert.equal(await store.setReaction(r(a.id, '👍', 'carol', 2), true), true);
+        assert.equal(await store.setReaction(r(b.id, '👨‍👩‍👧', 'dave', 1), true), true);
+        assert.equal(await store.setReaction(r(b.id + 1, '👍', 'dave', 1), true), false, 'no such message');
+        assert.deepEqual(await store.reactions([b.id, a.id, b.id]), [
+          r(a.id, '👍', 'carol', 2), r(a.id, '👍', 'bob', 3), r(a.id, '🎉', 'bob', 5), r(b.id, '👨‍👩‍👧', 'dave', 1),
+        ]);
+        assert.deepEqual(await store.reactions([]), []);
+        assert.equal(await store.setReaction(r(a.id, '👍', 'bob', 6), false), true);
+        assert.equal(await store.setReaction(r(a.id, '👍', 'bob', 6), false), false, 'nothing to take back');
+        assert.deepEqual((await store.reactions([a.id])).map((x) => `${x.emoji}${x.user}`), ['👍carol', '🎉bob']);
+        assert.equal((await store.getMessage(a.id))?.reactions, undefined, 'messages do not carry them');
+      });
+    });
+
     describe('offline mailbox', () => {
       it('holds messages for the listed users, oldest first, until cleared', async () => {
         const m1 = mk({ from: 'alice', users: ['bob', 'carol'] });
