@@ -3,6 +3,7 @@ import { checkNewPassword } from './accounts.js';
 import { ChatError } from './errors.js';
 import { parseRoomName, parseUserName } from './names.js';
 import { ChatNode, DEFAULT_ROOM, type ChatNodeOptions } from './node.js';
+import { markJoined } from './markers.js';
 
 /** Account management for operators (`confab user ...`), straight on the store. */
 export interface AccountAdmin {
@@ -54,7 +55,7 @@ export async function openAccountAdmin(store: Store, options: AccountAdminOption
       if (!(await db.createAccount({ key, name, passwordHash, dmPolicy: 'open', createdAt: now() }))) {
         throw new ChatError('NAME_TAKEN', `there is already a user ${name}`);
       }
-      await db.addMember({ room: general, user: key, name, role: 'member' });
+      if (await db.addMember({ room: general, user: key, name, role: 'member' })) await markJoined(db, key, general);
       if (opts.admin) await db.setAdmin(key, true);
     },
     async setAdmin(rawName, admin) {

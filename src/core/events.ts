@@ -18,7 +18,9 @@ export type ChatEvent =
   /** `user` was removed from `room` by `by` (a kick, or a ban of a member; docs/protocol.md §7.12). */
   | { kind: 'kick'; room: string; user: string; by: string; reason: string }
   /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
-  | { kind: 'typing'; room: string; user: string };
+  | { kind: 'typing'; room: string; user: string }
+  /** The account's read marker of `conversation` ('#Room' or a user's name) is now `id` (docs/protocol.md §7.15). */
+  | { kind: 'read'; conversation: string; id: number };
 
 /** Implemented by each gateway for each of its live sessions. Must not throw and must not block. */
 export interface SessionSink {

@@ -16,6 +16,8 @@ import { defaultFileSettings, Files, type FileOffer, type FileSettings, type Put
 import { MessageIdGenerator } from './ids.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
 import { Moderation } from './moderation.js';
+import { ReadMarkers, type UnreadCount } from './markers.js';
+import { Search, type SearchPage } from './search.js';
 import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
 import { parseRoomName, parseUserName } from './names.js';
 import { defaultPasswordSettings, Passwords, type PasswordSettings } from './passwords.js';
@@ -78,6 +80,8 @@ export class ChatNode {
   private readonly consents: Consents;
   private readonly messaging: Messaging;
   private readonly typingNotices: Typing;
+  private readonly markers: ReadMarkers;
+  private readonly searching: Search;
   /** File transfer; undefined when the node has no blob store. */
   private readonly files: Files | undefined;
   private filesSweep: NodeJS.Timeout | undefined;
@@ -111,6 +115,8 @@ export class ChatNode {
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.files);
     this.typingNotices = new Typing(this.ctx, this.rooms, this.messaging, this.consents);
+    this.markers = new ReadMarkers(this.ctx, this.messaging);
+    this.searching = new Search(this.ctx);
     const tokens = new TokenSigner(options.tokenSecret ?? randomBytes(32), this.settings.tokenMaxAgeMs);
     this.sessions = new Sessions(this.ctx, accounts, this.rooms, tokens, this.files, () => this.stopped);
   }
@@ -292,6 +298,24 @@ export class ChatNode {
   }
   recentDirect(session: Session, limit: number): Promise<ChatMessage[]> {
     return this.messaging.recentDirect(session, limit);
+  }
+
+  // ---- read markers and search (docs/protocol.md §7.15, §7.16) ----
+
+  /**
+   * Moves the account's read marker of a conversation ('#room' or a user) forward to a message of
+   * it; the account's other sessions are told. Resolves with the marker now held.
+   */
+  markRead(session: Session, withWhom: string, id: MessageId): Promise<{ conversation: string; id: MessageId }> {
+    return this.markers.mark(session, withWhom, id);
+  }
+  /** Unread and mention counts of the session's rooms and its `limit` most recent direct conversations. */
+  unreads(session: Session, limit: number): Promise<UnreadCount[]> {
+    return this.markers.unreads(session, limit);
+  }
+  /** Messages the session may read that hold every word of `query`, newest first. */
+  search(session: Session, query: string, before: MessageId, limit: number): Promise<SearchPage> {
+    return this.searching.find(session, query, before, limit);
   }
   /** See Messaging.takeMailbox: `handedOver` says when a slice may leave the mailbox. */
   takeMailbox(session: Session, deliver: (m: ChatMessage) => void, handedOver: HandedOver): Promise<number> {

@@ -3,6 +3,7 @@ import { ChatError } from './errors.js';
 import { parseRoomName } from './names.js';
 import type { Session } from './session.js';
 import type { ChatMessage, NameKey, RoomRecord, RoomRole } from './types.js';
+import { markJoined } from './markers.js';
 
 export interface MemberView { name: string; online: boolean; operator: boolean }
 export interface RoomView { room: string; topic: string; members: MemberView[]; history: ChatMessage[] }
@@ -113,7 +114,7 @@ export class Rooms {
       await this.ctx.presence.guestJoined(room.key, { key: session.key, name: session.name, role });
       for (const s of this.ctx.delivery.sessionsOf(session.key) ?? []) s.guestRoles.set(room.key, role);
     } else {
-      await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role });
+      if (await this.ctx.store.addMember({ room: room.key, user: session.key, name: session.name, role })) await markJoined(this.ctx.store, session.key, room.key);
     }
     await this.ctx.delivery.membershipChanged(session.key, room.key, true);
     this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'join' }, [room.key], []);

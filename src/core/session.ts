@@ -23,6 +23,10 @@ export class Session {
    * one, as most sessions only chat.
    */
   actions: TokenBucket | undefined;
+  /** The bucket of the session's searches (docs/protocol.md §7.16); made on the first one. */
+  searches: TokenBucket | undefined;
+  /** The bucket of the session's read markers (docs/protocol.md §7.15); made on the first one. */
+  reads: TokenBucket | undefined;
 
   constructor(
     readonly id: string,

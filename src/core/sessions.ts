@@ -12,6 +12,7 @@ import type { Rooms } from './rooms.js';
 import { Session } from './session.js';
 import type { TokenSigner } from './token.js';
 import type { DmPolicy, NameKey } from './types.js';
+import { markJoined } from './markers.js';
 
 export const DEFAULT_ROOM = '#general';
 
@@ -61,7 +62,9 @@ export class Sessions {
     const id = await this.accounts.register(name, password, opts.address);
     const general = await this.rooms.require(DEFAULT_ROOM);
     // A name banned from the default room (as a guest nickname, say) is not let in by registering it.
-    if (!(await this.ctx.store.getBan(general.key, id.key))) await this.ctx.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' });
+    if (!(await this.ctx.store.getBan(general.key, id.key)) && await this.ctx.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' })) {
+      await markJoined(this.ctx.store, id.key, general.key);
+    }
     return this.open(id, sink, protocol, opts);
   }
 

@@ -131,3 +131,26 @@ export interface HistoryQuery {
 }
 
 export type ConsentState = 'pending' | 'accepted' | 'refused';
+
+/**
+ * A read marker (docs/protocol.md §7.15): the newest message of a conversation its account has
+ * read, shared by all the account's sessions. `conversation` is a room's key ('#…') or, for direct
+ * messages, the other user's key.
+ */
+export interface ReadMarker {
+  conversation: NameKey;
+  id: MessageId;
+}
+
+/**
+ * A search of message text (docs/protocol.md §7.16) within what `user` may read: the messages of
+ * `rooms` (those the user is a member of now) and the direct messages from or to `user`. `terms`
+ * are plain words (core/search.ts makes them), all of which a message must contain.
+ */
+export interface SearchQuery {
+  user: NameKey;
+  rooms: NameKey[];
+  terms: string[];
+  before?: MessageId;    // strictly older than this id
+  limit: number;
+}

@@ -1,6 +1,6 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  Reaction, RoomBan, RoomRecord, RoomRole,
+  Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
 } from '../core/types.js';
 
 /**
@@ -42,7 +42,7 @@ export interface Store {
   blocked(by: NameKey): Promise<NameKey[]>;
   /** Suspends the account or lifts it; false when there is no such account. */
   setSuspended(key: NameKey, suspended: boolean): Promise<boolean>;
-  /** Deletes the account, its memberships, mailbox and consents; its messages stay in history. */
+  /** Deletes the account, its memberships, mailbox, consents and read markers; its messages stay in history. */
   deleteAccount(key: NameKey): Promise<boolean>;
 
   // ---- rooms ----
@@ -141,4 +141,21 @@ export interface Store {
   setConsent(to: NameKey, from: NameKey, state: ConsentState): Promise<void>;
   /** Forgets every consent given to or by `key` (a guest's, when the guest is gone). */
   dropConsents(key: NameKey): Promise<void>;
+
+  // ---- read markers (docs/protocol.md §7.15) ----
+  /**
+   * Moves `user`'s marker of `conversation` to `id` if that is newer; a marker never moves back.
+   * Resolves with the marker now held.
+   */
+  setReadMarker(user: NameKey, conversation: NameKey, id: MessageId): Promise<MessageId>;
+  /** Every marker of `user`, by conversation key. */
+  readMarkers(user: NameKey): Promise<ReadMarker[]>;
+
+  // ---- search (docs/protocol.md §7.16) ----
+  /**
+   * Messages within `q.rooms` and the direct messages from or to `q.user` whose text holds every
+   * one of `q.terms` as a word (case-insensitively), newest first: the `q.limit` newest older than
+   * `q.before`. Nothing outside those conversations, whatever the terms.
+   */
+  search(q: SearchQuery): Promise<ChatMessage[]>;
 }

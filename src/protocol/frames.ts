@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation'] as const;
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'read-markers', 'search'] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
@@ -41,6 +41,10 @@ export const FrameType = {
   GAP: 0x36,          // s->c: resume could not replay everything; fetch history
   TYPING: 0x37,       // c->s: typing to a target; s->c: someone is typing (ephemeral)
   DIRECTS: 0x38,      // c->s: one's recent direct conversations; answered by MESSAGES
+  READ: 0x3c,         // c->s: move one's read marker of a conversation; s->c: it moved (ref 0: by another session)
+  UNREADS: 0x3d,      // c->s: the read state of one's conversations
+  UNREAD_LIST: 0x3e,  // s->c: per conversation its marker, unread and mention counts
+  SEARCH: 0x3f,       // c->s: search the text of what one may read; answered by MESSAGES, newest first
   SET_POLICY: 0x40,   // c->s: own DM policy
   CONSENT_ASK: 0x41,  // c->s: ask to DM a user; s->c: someone asks you
   CONSENT: 0x42,      // c->s: answer a request; s->c: your request was answered
@@ -73,6 +77,14 @@ export interface WireFile {
   size: number;      // bytes
   type: string;      // media type, e.g. 'image/png'
   sha256: string;    // lower-case hex
+}
+
+/** The read state of one conversation (§7.15). */
+export interface WireUnread {
+  with: string;      // '#room' or a user name
+  read: number;      // the marker: the newest message read (0: none)
+  unread: number;    // messages after it not sent by the account, at most 999
+  mentions: number;  // of those, the ones that mention the account's @name
 }
 
 export interface WireMember { name: string; online: boolean; operator: boolean }
@@ -116,6 +128,10 @@ export type Frame =
   | { type: 'GAP'; since: number; until: number }
   | { type: 'TYPING'; to: string; user: string }
   | { type: 'DIRECTS'; ref: number; limit: number }
+  | { type: 'READ'; ref: number; with: string; id: number }
+  | { type: 'UNREADS'; ref: number; limit: number }
+  | { type: 'UNREAD_LIST'; ref: number; unreads: WireUnread[] }
+  | { type: 'SEARCH'; ref: number; query: string; before: number; limit: number }
   | { type: 'SET_POLICY'; ref: number; policy: 'open' | 'consent' }
   | { type: 'CONSENT_ASK'; ref: number; user: string }
   | { type: 'CONSENT'; ref: number; user: string; accept: boolean }

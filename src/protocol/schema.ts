@@ -10,6 +10,7 @@ import {
   type WireMember,
   type WireMessage,
   type WireRoom,
+  type WireUnread,
 } from './frames.js';
 import { bool, bytes, enumeration, list, str, struct, trailing, uint, type FieldKind, type Fields } from './fields.js';
 
@@ -44,6 +45,12 @@ const wireRoomFields = [
   ['topic', str],
   ['members', uint],
 ] as const satisfies Fields<WireRoom>;
+const wireUnreadFields = [
+  ['with', str],
+  ['read', uint],
+  ['unread', uint],
+  ['mentions', uint],
+] as const satisfies Fields<WireUnread>;
 
 export const wireMessage = struct<WireMessage>('WireMessage', wireMessageFields);
 export const wireMember = struct<WireMember>('WireMember', wireMemberFields);
@@ -52,6 +59,7 @@ export const wireFile = struct<WireFile>('WireFile', wireFileFields);
 const fileIds = trailing(list(str));
 const files = trailing(list(wireFile));
 export const wireRoom = struct<WireRoom>('WireRoom', wireRoomFields);
+export const wireUnread = struct<WireUnread>('WireUnread', wireUnreadFields);
 const presenceEvent = enumeration<PresenceEvent>('PresenceEvent', PRESENCE_EVENTS);
 const dmPolicy = enumeration<(typeof DM_POLICIES)[number]>('Policy', DM_POLICIES);
 
@@ -90,6 +98,10 @@ export const bodies = {
   GAP: [['since', uint], ['until', uint]],
   TYPING: [['to', str], ['user', str]],
   DIRECTS: [['ref', uint], ['limit', uint]],
+  READ: [['ref', uint], ['with', str], ['id', uint]],
+  UNREADS: [['ref', uint], ['limit', uint]],
+  UNREAD_LIST: [['ref', uint], ['unreads', list(wireUnread)]],
+  SEARCH: [['ref', uint], ['query', str], ['before', uint], ['limit', uint]],
   SET_POLICY: [['ref', uint], ['policy', dmPolicy]],
   CONSENT_ASK: [['ref', uint], ['user', str]],
   BLOCK: [['ref', uint], ['user', str], ['blocked', bool]],
@@ -110,7 +122,8 @@ type MissingInStructs =
   | Missing<WireMessage, typeof wireMessageFields>
   | Missing<WireMember, typeof wireMemberFields>
   | Missing<WireRoom, typeof wireRoomFields>
-  | Missing<WireFile, typeof wireFileFields>;
+  | Missing<WireFile, typeof wireFileFields>
+  | Missing<WireUnread, typeof wireUnreadFields>;
 const complete: [MissingInBodies | MissingInStructs] extends [never] ? true : MissingInBodies | MissingInStructs = true;
 void complete;
 

@@ -1,7 +1,8 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  Reaction, RoomBan, RoomRecord, RoomRole,
+  Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
 } from '../core/types.js';
+import { holdsAll } from '../core/words.js';
 import type { Store } from '../ports/store.js';
 import { insertSorted, newestAfter, page, removeSorted, upperBound } from './sorted-ids.js';
 
@@ -89,6 +90,7 @@ export class MemoryStore implements Store {
   private readonly consents = new Table2<ConsentState>();         // to -> from
   private readonly files = new Map<string, FileRecord>();
   private readonly consentsFrom = new Table2<true>();             // from -> to, to sweep a deleted asker
+  private readonly markers = new Table2<MessageId>();             // user -> conversation
 
   async open(): Promise<void> {}
 
@@ -165,6 +167,7 @@ export class MemoryStore implements Store {
     this.byUser.deleteRow(key);
     this.mailboxes.delete(key);
     this.forgetConsents(key);
+    this.markers.deleteRow(key);
     return true;
   }
 
@@ -433,6 +436,34 @@ export class MemoryStore implements Store {
 
   private load(ids: readonly MessageId[]): ChatMessage[] {
     return ids.map((id) => copyMessage(this.messages.get(id) as ChatMessage));
+  }
+
+  // ---- read markers ----
+
+  async setReadMarker(user: NameKey, conversation: NameKey, id: MessageId): Promise<MessageId> {
+    const held = Math.max(this.markers.get(user, conversation) ?? 0, id);
+    this.markers.set(user, conversation, held);
+    return held;
+  }
+
+  async readMarkers(user: NameKey): Promise<ReadMarker[]> {
+    return [...this.markers.row(user)].map(([conversation, id]) => ({ conversation, id })).sort((a, b) => compareKeys(a.conversation, b.conversation));
+  }
+
+  // ---- search ----
+
+  /** A simple word match over the conversations the query may read, newest first. */
+  async search(q: SearchQuery): Promise<ChatMessage[]> {
+    const before = q.before ?? Number.MAX_SAFE_INTEGER;
+    const ids = new Set<MessageId>(this.inboxIndex.get(q.user) ?? []);
+    for (const id of this.sentIndex.get(q.user) ?? []) if ((this.messages.get(id) as ChatMessage).users.length > 0) ids.add(id);
+    for (const room of q.rooms) for (const id of this.roomIndex.get(room) ?? []) ids.add(id);
+    const found: MessageId[] = [];
+    for (const id of [...ids].filter((i) => i < before).sort((a, b) => b - a)) {
+      if (found.length >= q.limit) break;
+      if (holdsAll((this.messages.get(id) as ChatMessage).text, q.terms)) found.push(id);
+    }
+    return this.load(found);
   }
 }
 

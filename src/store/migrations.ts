@@ -205,6 +205,37 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    sql: `
+      -- Read markers (docs/protocol.md §7.15): per account and conversation (a room's key, or the
+      -- other user's for direct messages), the newest message read. Only ever moves forward.
+      CREATE TABLE read_markers (
+        user         TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        message_id   INTEGER NOT NULL,
+        PRIMARY KEY (user, conversation)
+      ) WITHOUT ROWID;
+
+      -- Search (docs/protocol.md §7.16): an index of the words of messages.text, kept by the
+      -- triggers below whatever changes the text (an edit, a deletion that empties it), and filled
+      -- here from the messages already stored. External content: the text is not stored twice.
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 0'
+      );
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+      END;
+      INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

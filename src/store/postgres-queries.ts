@@ -49,7 +49,8 @@ export const SQL = {
   // Memberships cascade; the mailbox and consents go in the same statement.
   deleteAccount: `WITH gone AS (DELETE FROM accounts WHERE key = $1 RETURNING key),
                     mail AS (DELETE FROM mailbox WHERE user_key = $1 AND EXISTS (SELECT 1 FROM gone)),
-                    asks AS (DELETE FROM consents WHERE (to_key = $1 OR from_key = $1) AND EXISTS (SELECT 1 FROM gone))
+                    asks AS (DELETE FROM consents WHERE (to_key = $1 OR from_key = $1) AND EXISTS (SELECT 1 FROM gone)),
+                    marks AS (DELETE FROM read_markers WHERE user_key = $1 AND EXISTS (SELECT 1 FROM gone))
                   SELECT COUNT(*)::int AS n FROM gone`,
   dropConsents: 'DELETE FROM consents WHERE to_key = $1 OR from_key = $1',
 
@@ -149,6 +150,21 @@ export const SQL = {
   mailbox: `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id
             WHERE b.user_key = $1 AND b.message_id > $2 ORDER BY b.message_id LIMIT $3`,
   clearMailbox: 'DELETE FROM mailbox WHERE user_key = $1 AND message_id = ANY($2::bigint[])',
+
+  setReadMarker: `INSERT INTO read_markers (user_key, conversation, message_id) VALUES ($1, $2, $3)
+                  ON CONFLICT (user_key, conversation) DO UPDATE SET message_id = GREATEST(read_markers.message_id, excluded.message_id)
+                  RETURNING message_id`,
+  readMarkers: 'SELECT conversation, message_id FROM read_markers WHERE user_key = $1 ORDER BY conversation',
+  /**
+   * Search (docs/protocol.md §7.16): $1 the words (plainto_tsquery reads no syntax in them), newest
+   * first below $2, kept only in one of the rooms $3 or a direct message to or from $4.
+   */
+  search: `SELECT ${M} FROM messages m
+           WHERE to_tsvector('simple', m.text) @@ plainto_tsquery('simple', $1) AND m.id < $2
+             AND (EXISTS (SELECT 1 FROM message_targets t WHERE t.kind = 0 AND t.key = ANY($3::text[]) AND t.message_id = m.id)
+               OR EXISTS (SELECT 1 FROM message_targets t WHERE t.kind = 1 AND t.key = $4 AND t.message_id = m.id)
+               OR (m.from_key = $4 AND cardinality(m.users) > 0))
+           ORDER BY m.id DESC LIMIT $5`,
 
   getConsent: 'SELECT state FROM consents WHERE to_key = $1 AND from_key = $2',
   setConsent: `INSERT INTO consents (to_key, from_key, state) VALUES ($1, $2, $3)

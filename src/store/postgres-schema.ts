@@ -200,6 +200,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- Read markers (docs/protocol.md §7.15): per account and conversation (a room's key, or the
+      -- other user's for direct messages), the newest message read. Only ever moves forward.
+      CREATE TABLE read_markers (
+        user_key     TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        message_id   BIGINT NOT NULL,
+        PRIMARY KEY (user_key, conversation)
+      );
+      -- Search (docs/protocol.md §7.16): the words of messages.text, by an expression index, so
+      -- whatever changes the text (an edit, a deletion that empties it) changes what is found.
+      CREATE INDEX messages_text_search ON messages USING GIN (to_tsvector('simple', text));
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileRef, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey,
-  NewAccount, Reaction, RoomBan, RoomRecord, RoomRole,
+  NewAccount, Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
@@ -268,6 +268,26 @@ export class PostgresStore implements Store {
   async missedSince(user: NameKey, rooms: NameKey[], after: MessageId, limit: number): Promise<ChatMessage[]> {
     const ids = (await this.read<{ id: number }>(SQL.missedIds, [user, rooms, after, count(limit)])).map((r) => r.id);
     return this.messages(ids);
+  }
+
+  // ---- read markers ----
+
+  async setReadMarker(user: NameKey, conversation: NameKey, id: MessageId): Promise<MessageId> {
+    const r = await this.write<{ message_id: number }>(SQL.setReadMarker, [user, conversation, id]);
+    return r.rows[0].message_id;
+  }
+
+  async readMarkers(user: NameKey): Promise<ReadMarker[]> {
+    const rows = await this.read<{ conversation: string; message_id: number }>(SQL.readMarkers, [user]);
+    return rows.map((r) => ({ conversation: r.conversation, id: r.message_id }));
+  }
+
+  // ---- search ----
+
+  async search(q: SearchQuery): Promise<ChatMessage[]> {
+    if (q.terms.length === 0) return [];
+    const rows = await this.read<MessageRow>(SQL.search, [q.terms.join(' '), q.before ?? NO_UPPER, q.rooms, q.user, count(q.limit)]);
+    return rows.map(toMessage);
   }
 
   // ---- offline mailbox ----

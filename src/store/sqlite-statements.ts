@@ -32,6 +32,18 @@ function roomPage(order: 'ASC' | 'DESC'): string {
           ORDER BY t.message_id ${order} LIMIT @limit`;
 }
 
+/**
+ * Search (docs/protocol.md §7.16): the FTS5 index drives, newest first; each hit is kept only if
+ * it is in one of @rooms (a JSON array) or a direct message to or from @user.
+ */
+const SEARCH = `SELECT ${M} FROM messages_fts f JOIN messages m ON m.id = f.rowid
+  WHERE messages_fts MATCH @match AND f.rowid < @before
+    AND (EXISTS (SELECT 1 FROM message_targets t WHERE t.kind = 0 AND t.key IN (SELECT value FROM json_each(@rooms)) AND t.message_id = m.id)
+      OR EXISTS (SELECT 1 FROM message_targets t WHERE t.kind = 1 AND t.key = @user AND t.message_id = m.id)
+      OR (m.from_key = @user AND m.users <> '[]'))
+  ORDER BY f.rowid DESC LIMIT @limit`;
+
+export interface SearchParams { match: string; before: Bound; rooms: string; user: string; limit: number }
 export interface RoomPageParams { key: string; lo: Bound; hi: Bound; limit: number }
 export interface DmPageParams { a: string; b: string; lo: Bound; hi: Bound; limit: number }
 
@@ -63,6 +75,7 @@ export function prepareStatements(db: Database.Database) {
     deleteMailboxOf: db.prepare<[string]>('DELETE FROM mailbox WHERE user = ?'),
     deleteConsentsTo: db.prepare<[string]>('DELETE FROM consents WHERE to_key = ?'),
     deleteConsentsFrom: db.prepare<[string]>('DELETE FROM consents WHERE from_key = ?'),
+    deleteMarkersOf: db.prepare<[string]>('DELETE FROM read_markers WHERE user = ?'),
 
     insertRoom: db.prepare<[string, string, string, string, number, string]>(
       `INSERT INTO rooms (key, name, topic, created_by, created_at, creator) VALUES (?, ?, ?, ?, ?, ?)
@@ -130,6 +143,14 @@ export function prepareStatements(db: Database.Database) {
     mailbox: db.prepare<[string, number, number], MessageRow>(
       `SELECT ${M} FROM mailbox b JOIN messages m ON m.id = b.message_id WHERE b.user = ? AND b.message_id > ? ORDER BY b.message_id LIMIT ?`),
     clearMailbox: db.prepare<[string, number]>('DELETE FROM mailbox WHERE user = ? AND message_id = ?'),
+
+    setReadMarker: db.prepare<[string, string, number], number>(
+      `INSERT INTO read_markers (user, conversation, message_id) VALUES (?, ?, ?)
+       ON CONFLICT (user, conversation) DO UPDATE SET message_id = max(message_id, excluded.message_id)
+       RETURNING message_id`).pluck(),
+    readMarkers: db.prepare<[string], { conversation: string; message_id: number }>(
+      'SELECT conversation, message_id FROM read_markers WHERE user = ? ORDER BY conversation'),
+    search: db.prepare<SearchParams, MessageRow>(SEARCH),
 
     getConsent: db.prepare<[string, string], string>('SELECT state FROM consents WHERE to_key = ? AND from_key = ?').pluck(),
     setConsent: db.prepare<[string, string, string]>(

@@ -2,7 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  Reaction, RoomBan, RoomRecord, RoomRole,
+  Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
@@ -199,6 +199,7 @@ export class SqliteStore implements Store {
       s.deleteMailboxOf.run(key);
       s.deleteConsentsTo.run(key);
       s.deleteConsentsFrom.run(key);
+      s.deleteMarkersOf.run(key);
       return true;
     }));
   }
@@ -383,6 +384,29 @@ export class SqliteStore implements Store {
     await this.write((s) => s.setConsent.run(to, from, state));
   }
 
+  // ---- read markers ----
+
+  async setReadMarker(user: NameKey, conversation: NameKey, id: MessageId): Promise<MessageId> {
+    return this.write((s) => s.setReadMarker.get(user, conversation, id) as MessageId);
+  }
+
+  async readMarkers(user: NameKey): Promise<ReadMarker[]> {
+    return this.s.readMarkers.all(user).map((r) => ({ conversation: r.conversation, id: r.message_id }));
+  }
+
+  // ---- search ----
+
+  async search(q: SearchQuery): Promise<ChatMessage[]> {
+    if (q.terms.length === 0) return [];
+    return this.s.search.all({
+      match: ftsPhrases(q.terms),
+      before: q.before ?? NO_UPPER,
+      rooms: encodeList(q.rooms),
+      user: q.user,
+      limit: Math.max(0, Math.floor(q.limit)),
+    }).map(toMessage);
+  }
+
   // ---- internals ----
 
   private get s(): Statements {
@@ -427,6 +451,14 @@ export class SqliteStore implements Store {
       return m;
     }));
   }
+}
+
+/**
+ * An FTS5 query that means only "all these words": each term a quoted string (a quote inside
+ * doubled), so nothing a user typed is ever read as FTS5 syntax (operators, columns, prefixes).
+ */
+function ftsPhrases(terms: readonly string[]): string {
+  return terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
 }
 
 function message(row: MessageRow | undefined): ChatMessage | undefined {

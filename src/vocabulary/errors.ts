@@ -52,6 +52,7 @@ export const ErrorCode = {
   TOO_MANY_UPLOADS: 64,     // more unfinished uploads than a session may have
   QUOTA_EXCEEDED: 65,       // an upload over the user's or the server's file quota
   STORAGE_FULL: 66,         // the server's disk is too full to take uploads
+  QUERY_TOO_LONG: 75,       // a search query over its length in bytes or in words
 } as const;
 
 export type ErrorName = keyof typeof ErrorCode;

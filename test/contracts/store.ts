@@ -702,6 +702,65 @@ export function storeContract(name: string, make: StoreFactory): void {
       });
     });
 
+    describe('read markers (protocol.md §7.15)', () => {
+      it('keeps one marker per account and conversation, only ever moving forward', async () => {
+        assert.deepEqual(await store.readMarkers('alice'), []);
+        assert.equal(await store.setReadMarker('alice', '#a', FIRST_ID + 50), FIRST_ID + 50);
+        assert.equal(await store.setReadMarker('alice', '#a', FIRST_ID + 20), FIRST_ID + 50, 'a stale device does not move it back');
+        assert.equal(await store.setReadMarker('alice', '#a', FIRST_ID + 70), FIRST_ID + 70);
+        assert.equal(await store.setReadMarker('alice', 'bob', FIRST_ID + 10), FIRST_ID + 10);
+        assert.equal(await store.setReadMarker('bob', '#a', FIRST_ID + 30), FIRST_ID + 30);
+        assert.deepEqual(await store.readMarkers('alice'), [{ conversation: '#a', id: FIRST_ID + 70 }, { conversation: 'bob', id: FIRST_ID + 10 }]);
+        assert.deepEqual(await store.readMarkers('bob'), [{ conversation: '#a', id: FIRST_ID + 30 }], 'each account its own');
+        assert.deepEqual(await store.readMarkers('carol'), []);
+      });
+
+      it('forgets the markers of a deleted account', async () => {
+        await store.createAccount(account('alice'));
+        await store.setReadMarker('alice', '#a', FIRST_ID + 50);
+        await store.setReadMarker('bob', '#a', FIRST_ID + 50);
+        assert.equal(await store.deleteAccount('alice'), true);
+        assert.deepEqual(await store.readMarkers('alice'), []);
+        assert.deepEqual(await store.readMarkers('bob'), [{ conversation: '#a', id: FIRST_ID + 50 }]);
+      });
+    });
+
+    describe('search (protocol.md §7.16)', () => {
+      const q = (terms: string[], over: { user?: NameKey; rooms?: NameKey[]; before?: MessageId; limit?: number } = {}) =>
+        store.search({ user: over.user ?? 'alice', rooms: over.rooms ?? ['#a'], terms, limit: over.limit ?? 50, ...(over.before === undefined ? {} : { before: over.before }) });
+
+      it('finds messages holding every word, in the rooms given and the user\'s own DMs, newest first', async () => {
+        const m = [
+          mk({ from: 'bob', rooms: ['#a'], text: 'The deploy is done' }),            // 0 yes
+          mk({ from: 'bob', rooms: ['#secret'], text: 'deploy the secret' }),        // 1 no: room not given
+          mk({ from: 'carol', users: ['dave'], text: 'deploy between others' }),     // 2 no: others' DM
+          mk({ from: 'bob', users: ['alice'], text: 'DEPLOY to alice' }),            // 3 yes: to her
+          mk({ from: 'alice', users: ['bob'], text: 'my deploy, to bob' }),          // 4 yes: from her
+          mk({ from: 'alice', rooms: ['#secret'], text: 'my deploy in a room left' }), // 5 no: her own, but the room is not given
+          mk({ from: 'bob', rooms: ['#a'], text: 'redeploy deployment' }),           // 6 no: not the word
+          mk({ from: 'carol', users: ['dave', 'alice'], text: 'deploy, all of us' }), // 7 yes: alice among the users
+          mk({ from: 'bob', rooms: ['#a'], text: 'nothing here' }),                  // 8 no
+        ];
+        await put(...m);
+        assert.deepEqual(ids(await q(['deploy'])), ids([m[7], m[4], m[3], m[0]]));
+        assert.deepEqual(ids(await q(['deploy', 'bob'])), ids([m[4]]), 'every word');
+        assert.deepEqual(ids(await q(['deploy'], { limit: 2 })), ids([m[7], m[4]]));
+        assert.deepEqual(ids(await q(['deploy'], { before: m[4].id, limit: 2 })), ids([m[3], m[0]]), 'the next page');
+        assert.deepEqual(ids(await q(['deploy'], { rooms: [] })), ids([m[7], m[4], m[3]]));
+        assert.deepEqual(ids(await q(['deploy'], { user: 'dave', rooms: [] })), ids([m[7], m[2]]));
+        assert.deepEqual(await q(['deploy'], { user: 'erin', rooms: ['#nothing'] }), []);
+        assert.deepEqual(await q(['absent']), []);
+        assert.deepEqual((await q(['done']))[0], m[0], 'whole messages');
+      });
+
+      it('reads nothing the words could say as query syntax', async () => {
+        await put(mk({ from: 'bob', rooms: ['#a'], text: 'text OR NEAR col:x "quoted" star* and NOT more' }));
+        for (const term of ['or', 'near', 'not', 'quoted', 'star']) assert.equal((await q([term])).length, 1, term);
+        for (const term of ['"', '*', 'OR', 'a"b', ')', 'text:', '^x', '-x']) await q([term]); // none throws
+        assert.deepEqual(await q(['col', 'absent']), []);
+      });
+    });
+
     describe('offline mailbox', () => {
       it('holds messages for the listed users, oldest first, until cleared', async () => {
         const m1 = mk({ from: 'alice', users: ['bob', 'carol'] });

@@ -50,5 +50,6 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'room-created': return undefined;
     case 'kick': return { type: 'KICK', ref: 0, room: event.room, user: event.user, reason: event.reason, by: event.by };
     case 'typing': return { type: 'TYPING', to: event.room, user: event.user };
+    case 'read': return { type: 'READ', ref: 0, with: event.conversation, id: event.id };
   }
 }

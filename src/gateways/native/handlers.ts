@@ -192,6 +192,31 @@ export const handlers: Table = {
     },
   },
 
+  // READ {ref, with, id} -> READ {ref, with, id}: the marker now held (§7.15)
+  READ: {
+    needs: 'session',
+    async run(c, f) {
+      const held = await c.gw.node.markRead(requireSession(c), f.with, f.id);
+      c.send({ type: 'READ', ref: f.ref, with: held.conversation, id: held.id });
+    },
+  },
+  // UNREADS {ref, limit} -> UNREAD_LIST: rooms and the `limit` most recent direct conversations (§7.15)
+  UNREADS: {
+    needs: 'session',
+    async run(c, f) {
+      const counts = await c.gw.node.unreads(requireSession(c), f.limit);
+      c.send({ type: 'UNREAD_LIST', ref: f.ref, unreads: counts.map((u) => ({ with: u.conversation, read: u.read, unread: u.unread, mentions: u.mentions })) });
+    },
+  },
+  // SEARCH {ref, query, before, limit} -> MESSAGES {with ''}, newest first (§7.16)
+  SEARCH: {
+    needs: 'session',
+    async run(c, f) {
+      const page = await c.gw.node.search(requireSession(c), f.query, f.before, f.limit);
+      c.send({ type: 'MESSAGES', ref: f.ref, with: '', messages: page.messages.map(wireMessage), more: page.more, ...filesOf(page.messages) });
+    },
+  },
+
   // SET_POLICY {ref, policy} -> OK
   SET_POLICY: {
     needs: 'session',

@@ -51,6 +51,10 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('BAN'), ref: uint, room: str, user: str, reason: str }),
   rec({ type: fc.constant('SUSPEND'), ref: uint, user: str, reason: str, suspended: fc.boolean() }),
   rec({ type: fc.constant('BLOCK'), ref: uint, user: str, blocked: fc.boolean() }),
+  rec({ type: fc.constant('READ'), ref: uint, with: str, id: uint }),
+  rec({ type: fc.constant('UNREADS'), ref: uint, limit: uint }),
+  rec({ type: fc.constant('UNREAD_LIST'), ref: uint, unreads: list(rec({ with: str, read: uint, unread: uint, mentions: uint })) }),
+  rec({ type: fc.constant('SEARCH'), ref: uint, query: str, before: uint, limit: uint }),
   rec({ type: fc.constant('UNBAN'), ref: uint, room: str, user: str }),
   rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str, files: list(str) }),
   rec({ type: fc.constant('ACK'), ref: uint, cid: str, id: uint, at: uint }),
@@ -134,7 +138,7 @@ function assertWellFormed(items: Decoded[]): void {
 
 describe('protocol.md §3.6 Streams and message boundaries (properties)', () => {
   it('arbitrary valid frames round-trip through encode/decode under arbitrary splits', () => {
-    assert.equal(frameTypeCount, 43, 'the arbitrary covers every frame type');
+    assert.equal(frameTypeCount, 47, 'the arbitrary covers every frame type');
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 12 }), cuts, (frames, fractions) => {
         const bytes = encodeFrames(frames);

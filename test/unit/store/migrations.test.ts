@@ -180,6 +180,39 @@ describe('schema migrations', () => {
     }
   });
 
+  it('protocol.md §7.16 version 13 indexes the words of the messages already stored, and its triggers follow every change of the text', async () => {
+    const v11 = new Database(path);
+    migrate(v11, 11);
+    v11.exec(`
+      INSERT INTO messages (id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id)
+        VALUES (${ID}, ${T}, 'Alice', 'alice', 0, 'old deploy notes', '["#general"]', '[]', '["#General"]', '');
+      INSERT INTO message_targets VALUES (0, '#general', ${ID}, NULL);
+    `);
+    v11.close();
+    const store = new SqliteStore({ path });
+    await store.open();
+    const found = async (word: string): Promise<number[]> =>
+      (await store.search({ user: 'bob', rooms: ['#general'], terms: [word], limit: 10 })).map((m) => m.id);
+    try {
+      assert.deepEqual(await found('deploy'), [ID], 'filled from the rows before it');
+      // Another connection changes the text as an edit or a deletion would: the index follows.
+      const other = new Database(path);
+      other.prepare("UPDATE messages SET text = 'new release notes' WHERE id = ?").run(ID);
+      assert.deepEqual(await found('deploy'), [], 'the old words are gone');
+      assert.deepEqual(await found('release'), [ID]);
+      other.prepare("UPDATE messages SET text = '' WHERE id = ?").run(ID);
+      assert.deepEqual(await found('release'), [], 'a deleted text finds nothing');
+      other.prepare("UPDATE messages SET text = 'back again' WHERE id = ?").run(ID);
+      other.prepare('DELETE FROM message_targets WHERE message_id = ?').run(ID);
+      other.prepare('DELETE FROM messages WHERE id = ?').run(ID);
+      assert.deepEqual(await found('back'), [], 'a deleted row finds nothing');
+      assert.equal(other.prepare<[], number>("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'back'").pluck().get(), 0);
+      other.close();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a database written by a newer program', async () => {
     const db = new Database(path);
     db.pragma(`user_version = ${LATEST_VERSION + 1}`);
