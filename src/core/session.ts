@@ -23,6 +23,8 @@ export class Session {
    * one, as most sessions only chat.
    */
   actions: TokenBucket | undefined;
+  /** The client's network address as its transport saw it, when known: address bans match it (§7.17). */
+  address: string | undefined;
 
   constructor(
     readonly id: string,
