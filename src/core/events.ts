@@ -1,4 +1,7 @@
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, RoomSettings } from './types.js';
+
+/** Room settings as members see them: whether there is a key, not the key (§7.17). */
+export type PublicRoomSettings = Omit<RoomSettings, 'key'> & { keyed: boolean };
 
 /**
  * What the core tells a session. One event object is shared by every recipient, so a gateway can
@@ -17,6 +20,14 @@ export type ChatEvent =
   | { kind: 'room-created'; room: string; topic: string; by: string }
   /** `user` was removed from `room` by `by` (a kick, or a ban of a member; docs/protocol.md §7.12). */
   | { kind: 'kick'; room: string; user: string; by: string; reason: string }
+  /** `user`'s role in `room` is now `role` (docs/protocol.md §7.17). */
+  | { kind: 'role'; room: string; user: string; role: 'member' | 'voiced' | 'operator'; by: string }
+  /** The room's settings changed; the key itself is never in the event, only whether there is one. */
+  | { kind: 'settings'; room: string; settings: PublicRoomSettings; by: string }
+  /** The recipient may now join invite-only `room`. */
+  | { kind: 'invite'; room: string; by: string }
+  /** `user` is muted in `room` for `seconds` (0: the mute is lifted). */
+  | { kind: 'mute'; room: string; user: string; seconds: number; reason: string; by: string }
   /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
   | { kind: 'typing'; room: string; user: string }
   /** The account's read marker of `conversation` ('#Room' or a user's name) is now `id` (docs/protocol.md §7.15). */

@@ -9,6 +9,12 @@ import type { Files } from './files.js';
 
 export interface SendRequest { cid: string; to: readonly string[]; text: string; files?: readonly string[] }
 export interface Page { messages: ChatMessage[]; more: boolean }
+
+/** The rules of a room a message to it must pass: membership, closing, mutes, moderation (room-admin.ts). */
+export interface RoomSendPolicy {
+  checkSend(session: Session, room: NameKey, name: string): Promise<void>;
+}
+
 /** `mailbox`: ids of the replay that waited in the mailbox, to clear once the replay has left. */
 export interface Missed { messages: ChatMessage[]; gap: { since: number; until: number } | undefined; mailbox: MessageId[] }
 
@@ -34,7 +40,12 @@ export class Messaging {
   private readonly inFlight = new Map<string, Promise<ChatMessage>>();
   private readonly roomNames = new Map<NameKey, string>();
 
-  constructor(private readonly ctx: NodeContext, private readonly consents: Consents, private readonly files?: Files) {}
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly consents: Consents,
+    private readonly rooms: RoomSendPolicy,
+    private readonly files?: Files,
+  ) {}
 
   /** Resolves once the message is durable (with the stored message: the earlier one for a resend). */
   async send(session: Session, req: SendRequest): Promise<ChatMessage> {
@@ -148,7 +159,7 @@ export class Messaging {
         if (rooms.includes(key)) continue;
         const name = await this.roomName(key);
         if (name === undefined) throw new ChatError('NO_SUCH_ROOM', `no such room: ${raw}`);
-        if (!session.rooms.has(key)) throw new ChatError('NOT_MEMBER', `not a member of ${name}`);
+        await this.rooms.checkSend(session, key, name);
         rooms.push(key);
         display.push(name);
       } else {

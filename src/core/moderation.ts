@@ -1,118 +1,128 @@
+import type { Audit } from './audit.js';
+import { isAddressBan, isNickPattern, matchesAddress, matchesPattern, parseAddressBan, parseNickPattern } from './ban-masks.js';
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
-import { isGuestKey, nickOfGuestKey, parseUserName } from './names.js';
+import { nickOfGuestKey, parseUserName } from './names.js';
+import type { Ranks } from './ranks.js';
 import type { Rooms } from './rooms.js';
 import type { Session } from './session.js';
+import { findTarget, isMember, membersAsTargets, type Target } from './targets.js';
 import type { NameKey, RoomBan, RoomRecord } from './types.js';
 
+export const MAX_REASON = 300;
+
 /**
- * Ranks in a room (docs/protocol.md §7.12): a server admin outranks the room's owner (its
- * creator), who outranks its operators, who outrank its members. An action on someone needs a
- * rank above theirs, so an operator cannot remove another operator, nor anyone the owner.
+ * Kicking, banning and unbanning in rooms (docs/protocol.md §7.12, §7.17). Rules live here;
+ * gateways only carry them. Each action is written to the audit log where it is decided.
  */
-const enum Rank { Member = 0, Operator = 1, Owner = 2, Admin = 3 }
-
-/** Whom a moderation action is about: who is a member now (its key), and what a ban names. */
-interface Target { name: string; member: NameKey; banKey: NameKey; guest: boolean }
-
-const MAX_REASON = 300;
-
-/** Kicking, banning and unbanning in rooms. Rules live here; gateways only carry them. */
 export class Moderation {
-  constructor(private readonly ctx: NodeContext, private readonly rooms: Rooms) {}
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly rooms: Rooms,
+    private readonly ranks: Ranks,
+    private readonly audit: Audit,
+  ) {}
 
   /** Removes `user` from the room; everyone there (and the user) sees why. */
   async kick(session: Session, rawRoom: string, user: string, reason: string): Promise<void> {
     const { room, target } = await this.authorise(session, rawRoom, user, reason);
-    if (!(await this.isMember(room.key, target))) throw new ChatError('NOT_MEMBER', `${target.name} is not in ${room.name}`);
-    await this.remove(session, room, target, reason);
+    if (!(await isMember(this.ctx, room.key, target))) throw new ChatError('NOT_MEMBER', `${target.name} is not in ${room.name}`);
+    await this.remove(session.name, room, target, reason);
+    await this.audit.record(session, 'kick', room.key, target.name, reason);
   }
 
-  /** Keeps `user` (an account, or every guest of a nickname) out of the room, and removes it if in. */
+  /**
+   * Keeps `user` out of the room, and removes it if in: an account, every guest of a nickname,
+   * every guest whose nickname matches a pattern (`*`, `?`), or everyone from an address ('@' and
+   * an IP or CIDR block).
+   */
   async ban(session: Session, rawRoom: string, user: string, reason: string): Promise<void> {
+    if (isNickPattern(user) || isAddressBan(user)) return this.banMask(session, rawRoom, user, reason);
     const { room, target } = await this.authorise(session, rawRoom, user, reason);
     await this.ctx.store.addBan({ room: room.key, target: target.banKey, by: session.name, reason, at: this.ctx.now() });
-    if (await this.isMember(room.key, target)) await this.remove(session, room, target, reason);
+    if (await isMember(this.ctx, room.key, target)) await this.remove(session.name, room, target, reason);
+    await this.audit.record(session, 'ban', room.key, target.name, reason);
   }
 
   async unban(session: Session, rawRoom: string, user: string): Promise<void> {
     const room = await this.rooms.require(rawRoom);
-    if ((await this.rankOf(session, room)) < Rank.Operator) throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
-    const key = keyOf(user);
+    await this.ranks.requireOperator(session.key, room);
+    const key = banKeyOf(user);
     if (!(await this.ctx.store.removeBan(room.key, key))) throw new ChatError('NO_SUCH_USER', `${user} is not banned from ${room.name}`);
+    await this.audit.record(session, 'unban', room.key, key, '');
   }
 
   /** The room's bans, for its operators. */
   async bans(session: Session, rawRoom: string): Promise<RoomBan[]> {
     const room = await this.rooms.require(rawRoom);
-    if ((await this.rankOf(session, room)) < Rank.Operator) throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
+    await this.ranks.requireOperator(session.key, room);
     return this.ctx.store.bans(room.key);
   }
 
-  /** BANNED when this session's user (or a guest's nickname) is banned from the room. */
+  /** BANNED when this session's user, its guest nickname (by name or pattern) or its address is banned. */
   async checkJoin(session: Session, room: RoomRecord): Promise<void> {
-    const key = session.guest ? nickOfGuestKey(session.key) : session.key;
-    if (await this.ctx.store.getBan(room.key, key)) throw new ChatError('BANNED', `you are banned from ${room.name}`);
+    if (this.isBanned(session, await this.ctx.store.bans(room.key))) throw new ChatError('BANNED', `you are banned from ${room.name}`);
   }
 
-  private async authorise(session: Session, rawRoom: string, user: string, reason: string): Promise<{ room: RoomRecord; target: Target }> {
-    if ([...reason].length > MAX_REASON) throw new ChatError('BAD_REQUEST', `a reason has at most ${MAX_REASON} characters`);
-    const room = await this.rooms.require(rawRoom);
-    const mine = await this.rankOf(session, room);
-    if (mine < Rank.Operator) throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
-    const target = await this.targetOf(user);
-    if (target.member === session.key) throw new ChatError('BAD_REQUEST', 'not on yourself: leave the room instead');
-    if ((await this.rankOfKey(target.member, room)) >= mine) throw new ChatError('NOT_OPERATOR', `${target.name} ranks as high as you in ${room.name}`);
-    return { room, target };
+  isBanned(session: Session, bans: readonly RoomBan[]): boolean {
+    const nick = session.guest ? nickOfGuestKey(session.key) : undefined;
+    return bans.some((b) => {
+      if (isAddressBan(b.target)) return matchesAddress(b.target, session.address);
+      if (isNickPattern(b.target)) return nick !== undefined && matchesPattern(b.target, nick);
+      return b.target === (nick ?? session.key);
+    });
   }
 
-  private async remove(session: Session, room: RoomRecord, target: Target, reason: string): Promise<void> {
+  /** Removes a member; the room and the member see KICK from `by`. */
+  async remove(by: string, room: RoomRecord, target: Target, reason: string): Promise<void> {
     if (target.guest) await this.ctx.presence.guestLeft(room.key, target.member);
     else await this.ctx.store.removeMember(room.key, target.member);
+    await this.ctx.store.setVoice(room.key, target.member, false);
     // The target's own sessions hear it on its user's channel, as they leave the room's.
-    this.ctx.delivery.deliver({ kind: 'kick', room: room.name, user: target.name, by: session.name, reason }, [room.key], [target.member]);
+    this.ctx.delivery.deliver({ kind: 'kick', room: room.name, user: target.name, by, reason }, [room.key], [target.member]);
     await this.ctx.delivery.membershipChanged(target.member, room.key, false);
   }
 
-  private async targetOf(user: string): Promise<Target> {
-    let parsed;
-    try {
-      parsed = parseUserName(user);
-    } catch {
-      throw new ChatError('NO_SUCH_USER', `no such user: ${user.slice(0, 40)}`);
+  private async banMask(session: Session, rawRoom: string, mask: string, reason: string): Promise<void> {
+    checkReason(reason);
+    const room = await this.rooms.require(rawRoom);
+    const mine = await this.ranks.requireOperator(session.key, room);
+    const target = isAddressBan(mask) ? parseAddressBan(mask) : parseNickPattern(mask);
+    if (target === undefined) throw new ChatError('BAD_REQUEST', 'not a nickname pattern or an address ban (@IP or @IP/prefix)');
+    await this.ctx.store.addBan({ room: room.key, target, by: session.name, reason, at: this.ctx.now() });
+    // Members it covers, below the banner's rank, go now; an address is known only for this node's sessions.
+    for (const member of await membersAsTargets(this.ctx, room.key)) {
+      const covered = isAddressBan(target)
+        ? [...(this.ctx.delivery.sessionsOf(member.member) ?? [])].some((s) => matchesAddress(target, s.address))
+        : member.guest && matchesPattern(target, member.banKey);
+      if (covered && member.member !== session.key && (await this.ranks.of(member.member, room)) < mine) await this.remove(session.name, room, member, reason);
     }
-    const account = await this.ctx.store.getAccount(parsed.key);
-    if (account) return { name: account.name, member: account.key, banKey: account.key, guest: false };
-    const guest = await this.ctx.presence.nickHolder(parsed.key);
-    // A nickname nobody holds may still be banned: the next guest to take it stays out.
-    if (guest && isGuestKey(guest.key)) return { name: guest.name, member: guest.key, banKey: parsed.key, guest: true };
-    return { name: parsed.name, member: parsed.key, banKey: parsed.key, guest: true };
+    await this.audit.record(session, 'ban', room.key, target, reason);
   }
 
-  private async isMember(room: NameKey, target: Target): Promise<boolean> {
-    if (target.guest) return (await this.ctx.presence.guestMembers(room)).some((m) => m.key === target.member);
-    return (await this.ctx.store.members(room)).some((m) => m.user === target.member);
-  }
-
-  private rankOf(session: Session, room: RoomRecord): Promise<Rank> {
-    return this.rankOfKey(session.key, room);
-  }
-
-  private async rankOfKey(key: NameKey, room: RoomRecord): Promise<Rank> {
-    if (!isGuestKey(key) && (await this.ctx.store.getAccount(key))?.admin) return Rank.Admin;
-    if (room.creator !== undefined && room.creator === key) return Rank.Owner;
-    const role = isGuestKey(key)
-      ? (await this.ctx.presence.guestMembers(room.key)).find((m) => m.key === key)?.role
-      : (await this.ctx.store.members(room.key)).find((m) => m.user === key)?.role;
-    return role === 'operator' ? Rank.Operator : Rank.Member;
+  private async authorise(session: Session, rawRoom: string, user: string, reason: string): Promise<{ room: RoomRecord; target: Target }> {
+    checkReason(reason);
+    const room = await this.rooms.require(rawRoom);
+    const mine = await this.ranks.requireOperator(session.key, room);
+    const target = await findTarget(this.ctx, user);
+    if (target.member === session.key) throw new ChatError('BAD_REQUEST', 'not on yourself: leave the room instead');
+    if ((await this.ranks.of(target.member, room)) >= mine) throw new ChatError('NOT_OPERATOR', `${target.name} ranks as high as you in ${room.name}`);
+    return { room, target };
   }
 }
 
-/** What a ban of this name is kept under: the name's key, for an account and a nickname alike. */
-function keyOf(user: string): NameKey {
+export function checkReason(reason: string): void {
+  if ([...reason].length > MAX_REASON) throw new ChatError('BAD_REQUEST', `a reason has at most ${MAX_REASON} characters`);
+}
+
+/** What a ban of this name, pattern or address is kept under. */
+function banKeyOf(user: string): NameKey {
+  if (isAddressBan(user)) return parseAddressBan(user) ?? user;
+  if (isNickPattern(user)) return parseNickPattern(user) ?? user;
   try {
     return parseUserName(user).key;
   } catch {
     throw new ChatError('NO_SUCH_USER', `no such user: ${user.slice(0, 40)}`);
   }
 }
+

@@ -15,9 +15,12 @@ import type { SessionSink } from './events.js';
 import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 import { MessageIdGenerator } from './ids.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
+import { Audit } from './audit.js';
 import { Moderation } from './moderation.js';
 import { ReadMarkers, type UnreadCount } from './markers.js';
 import { Search, type SearchPage } from './search.js';
+import { Ranks, type MemberRole } from './ranks.js';
+import { RoomAdmin, type SettingsChange } from './room-admin.js';
 import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
 import { parseRoomName, parseUserName } from './names.js';
 import { defaultPasswordSettings, Passwords, type PasswordSettings } from './passwords.js';
@@ -26,7 +29,7 @@ import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms
 import type { Session } from './session.js';
 import { DEFAULT_ROOM, Sessions, type Opened, type OpenOptions } from './sessions.js';
 import { TokenSigner } from './token.js';
-import type { ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan } from './types.js';
+import type { AuditRecord, ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan, RoomSettings } from './types.js';
 import { Typing } from './typing.js';
 
 export { DEFAULT_ROOM, type Opened, type OpenOptions } from './sessions.js';
@@ -77,6 +80,8 @@ export class ChatNode {
   private readonly sessions: Sessions;
   private readonly rooms: Rooms;
   private readonly moderation: Moderation;
+  private readonly roomAdmin: RoomAdmin;
+  private readonly audit: Audit;
   private readonly consents: Consents;
   private readonly messaging: Messaging;
   private readonly typingNotices: Typing;
@@ -109,11 +114,18 @@ export class ChatNode {
     this.passwords = new Passwords({ ...defaultPasswordSettings, ...options.passwords }, now);
     const accounts = new Accounts(this.ctx, this.passwords, new LoginGuard({ ...defaultThrottleSettings, ...options.throttle }));
     this.rooms = new Rooms(this.ctx);
-    this.moderation = new Moderation(this.ctx, this.rooms);
-    this.rooms.checkJoin = (session, room) => this.moderation.checkJoin(session, room);
+    const ranks = new Ranks(this.ctx);
+    this.audit = new Audit(this.ctx, ranks);
+    this.moderation = new Moderation(this.ctx, this.rooms, ranks, this.audit);
+    this.roomAdmin = new RoomAdmin(this.ctx, this.rooms, ranks, this.moderation, this.audit);
+    this.rooms.checkJoin = async (session, room, key) => {
+      await this.moderation.checkJoin(session, room);
+      await this.roomAdmin.checkJoin(session, room, key);
+    };
+    this.rooms.listed = (session, room) => this.roomAdmin.listed(session, room);
     this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
-    this.messaging = new Messaging(this.ctx, this.consents, this.files);
+    this.messaging = new Messaging(this.ctx, this.consents, this.roomAdmin, this.files);
     this.typingNotices = new Typing(this.ctx, this.rooms, this.messaging, this.consents);
     this.markers = new ReadMarkers(this.ctx, this.messaging);
     this.searching = new Search(this.ctx);
@@ -200,11 +212,12 @@ export class ChatNode {
     this.act(session);
     return this.rooms.create(session, room, topic);
   }
-  async join(session: Session, room: string): Promise<RoomView> {
+  /** `key`: the room's join key, when it has one (docs/protocol.md §7.17). */
+  async join(session: Session, room: string, key = ''): Promise<RoomView> {
     // A JOIN of a room the session is in changes nothing: clients send it to read a room's state
     // when they (re)connect, for every room they are in, so it takes no token.
     if (!session.rooms.has(parseRoomName(room).key)) this.act(session);
-    return this.rooms.join(session, room);
+    return this.rooms.join(session, room, key);
   }
   /**
    * Puts a new session in the default room as part of its protocol's login (ChatOS's general
@@ -221,9 +234,9 @@ export class ChatNode {
   async roomExists(key: NameKey): Promise<boolean> {
     return (await this.store.getRoom(key)) !== undefined;
   }
-  /** One page of the room list (docs/protocol.md §7.2): rooms after `after`, by name. */
-  roomPage(after: string, limit: number): Promise<RoomSummary[]> {
-    return this.rooms.page(after, limit);
+  /** One page of the room list (docs/protocol.md §7.2): rooms after `after`, by name; secret ones only to their members (§7.17). */
+  roomPage(after: string, limit: number, viewer?: Session): Promise<RoomSummary[]> {
+    return this.rooms.page(after, limit, viewer);
   }
   members(session: Session, room: string): Promise<MemberView[]> {
     return this.rooms.members(session, room);
@@ -251,6 +264,36 @@ export class ChatNode {
     return this.moderation.bans(session, room);
   }
 
+  // ---- room roles and settings (docs/protocol.md §7.17), the audit log (§7.18) ----
+
+  async setRole(session: Session, room: string, user: string, role: MemberRole): Promise<void> {
+    this.act(session);
+    return this.roomAdmin.setRole(session, room, user, role);
+  }
+  roomSettings(session: Session, room: string): Promise<RoomSettings> {
+    return this.roomAdmin.settings(session, room);
+  }
+  async setRoomSettings(session: Session, room: string, change: SettingsChange): Promise<void> {
+    this.act(session);
+    return this.roomAdmin.setSettings(session, room, change);
+  }
+  async invite(session: Session, room: string, user: string): Promise<void> {
+    this.act(session);
+    return this.roomAdmin.invite(session, room, user);
+  }
+  async mute(session: Session, room: string, user: string, seconds: number, reason: string): Promise<void> {
+    this.act(session);
+    return this.roomAdmin.mute(session, room, user, seconds, reason);
+  }
+  async closeRoom(session: Session, room: string, closed: boolean, reason: string): Promise<void> {
+    this.act(session);
+    return this.roomAdmin.close(session, room, closed, reason);
+  }
+  /** A page of the audit log, newest first (admins only); `room` '' for every room. */
+  auditLog(session: Session, room: string, before: number, limit: number): Promise<AuditRecord[]> {
+    return this.audit.page(session, room === '' ? undefined : parseRoomName(room).key, before, limit);
+  }
+
   /**
    * A server admin suspends an account, or lifts it (docs/protocol.md §7.13): its sessions end at
    * once on every node, and it cannot log in or resume through any protocol until lifted.
@@ -263,6 +306,7 @@ export class ChatNode {
     if (!who.account) throw new ChatError('NO_SUCH_USER', `${who.name} is a guest, not an account: ban its nickname instead`);
     if (who.key === session.key) throw new ChatError('BAD_REQUEST', 'an admin does not suspend itself');
     await this.store.setSuspended(who.key, suspended);
+    await this.audit.record(session, suspended ? 'suspend' : 'unsuspend', '', who.name, reason);
     if (suspended) this.delivery.endSessionsOf(who.key, ErrorCode.SUSPENDED, reason === '' ? 'your account is suspended' : `your account is suspended: ${reason}`);
   }
 

@@ -2,10 +2,12 @@ import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { parseRoomName } from './names.js';
 import type { Session } from './session.js';
-import type { ChatMessage, NameKey, RoomRecord, RoomRole } from './types.js';
 import { markJoined } from './markers.js';
+import { settingsOf } from './room-settings.js';
+import type { ChatMessage, ListedRoom, NameKey, RoomRecord, RoomRole } from './types.js';
 
-export interface MemberView { name: string; online: boolean; operator: boolean }
+/** `voiced`: may speak in a moderated room (docs/protocol.md §7.17). */
+export interface MemberView { name: string; online: boolean; operator: boolean; voiced: boolean }
 export interface RoomView { room: string; topic: string; members: MemberView[]; history: ChatMessage[] }
 /** A room in the room list; `key` orders the list and is where the next page starts. */
 export interface RoomSummary { key: NameKey; name: string; topic: string; members: number }
@@ -45,13 +47,15 @@ export class Rooms {
     return this.view(record);
   }
 
-  /** Set by the node: BANNED for a session its room's bans keep out (moderation.ts). */
-  checkJoin: (session: Session, room: RoomRecord) => Promise<void> = async () => undefined;
+  /** Set by the node: BANNED, ROOM_CLOSED, INVITE_ONLY, BAD_KEY, ROOM_FULL (moderation.ts, room-admin.ts). */
+  checkJoin: (session: Session, room: RoomRecord, key: string) => Promise<void> = async () => undefined;
+  /** Set by the node: whether a room is in this session's room list (secret rooms, room-admin.ts). */
+  listed: (session: Session | undefined, room: NameKey) => Promise<boolean> = async () => true;
 
-  async join(session: Session, raw: string): Promise<RoomView> {
+  async join(session: Session, raw: string, key = ''): Promise<RoomView> {
     const room = await this.require(raw);
     if (!session.rooms.has(room.key)) {
-      await this.checkJoin(session, room);
+      await this.checkJoin(session, room, key);
       await this.addMember(session, room, 'member');
     }
     return this.view(room);
@@ -62,6 +66,7 @@ export class Rooms {
     if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
     if (session.guest) await this.ctx.presence.guestLeft(room.key, session.key);
     else await this.ctx.store.removeMember(room.key, session.key);
+    await this.ctx.store.setVoice(room.key, session.key, false);
     this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [room.key], [session.key]);
     await this.ctx.delivery.membershipChanged(session.key, room.key, false);
   }
@@ -82,9 +87,20 @@ export class Rooms {
     return this.ctx.presence.guestRooms(session.key);
   }
 
-  /** Up to `limit` rooms whose key sorts after `after` ('' for the first), by key: one store query. */
-  async page(after: NameKey, limit: number): Promise<RoomSummary[]> {
-    const rooms = await this.ctx.store.roomPage(after, limit);
+  /**
+   * Up to `limit` rooms whose key sorts after `after` ('' for the first), by key: one store query,
+   * and more only when secret rooms the viewer may not see were left out of it.
+   */
+  async page(after: NameKey, limit: number, viewer?: Session): Promise<RoomSummary[]> {
+    const rooms: ListedRoom[] = [];
+    for (let cursor = after; rooms.length < limit;) {
+      const want = limit - rooms.length;
+      const found = await this.ctx.store.roomPage(cursor, want);
+      const shown = await Promise.all(found.map((r) => this.listed(viewer, r.key)));
+      found.forEach((r, i) => { if (shown[i]) rooms.push(r); });
+      if (found.length < want) break;
+      cursor = found[found.length - 1].key;
+    }
     const guests = await Promise.all(rooms.map((r) => this.ctx.presence.guestMembers(r.key)));
     return rooms.map((r, i) => ({ key: r.key, name: r.name, topic: r.topic, members: r.members + guests[i].length }));
   }
@@ -100,7 +116,10 @@ export class Rooms {
     const room = await this.require(raw);
     this.checkTopic(topic);
     if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
-    if ((await this.roleOf(session, room.key)) !== 'operator') throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
+    // A topic locked to operators is the default (docs/protocol.md §7.17).
+    if ((await settingsOf(this.ctx.store, room.key)).topicLocked && (await this.roleOf(session, room.key)) !== 'operator') {
+      throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
+    }
     await this.ctx.store.setTopic(room.key, topic);
     this.ctx.delivery.deliver({ kind: 'topic', room: room.name, topic, by: session.name }, [room.key], []);
   }
@@ -132,11 +151,12 @@ export class Rooms {
 
   private async memberViews(room: RoomRecord): Promise<MemberView[]> {
     const out: MemberView[] = [];
+    const voiced = new Set(await this.ctx.store.voiced(room.key));
     for (const m of await this.ctx.store.members(room.key)) {
-      out.push({ name: m.name, online: await this.ctx.delivery.isOnline(m.user), operator: m.role === 'operator' });
+      out.push({ name: m.name, online: await this.ctx.delivery.isOnline(m.user), operator: m.role === 'operator', voiced: voiced.has(m.user) });
     }
     for (const g of await this.ctx.presence.guestMembers(room.key)) {
-      out.push({ name: g.name, online: true, operator: g.role === 'operator' });
+      out.push({ name: g.name, online: true, operator: g.role === 'operator', voiced: voiced.has(g.key) });
     }
     return out;
   }

@@ -200,6 +200,7 @@ export class Sessions {
     const now = this.ctx.now();
     const { perSecond, burst } = this.ctx.settings.rateLimit;
     const session = new Session(randomUUID(), id.key, id.name, id.guest, sink, new TokenBucket(perSecond, burst, now), protocol, opts.live ?? true);
+    session.address = opts.address;
     if (id.guest) {
       session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
       session.startId = firstIdAt(id.startedAt);

@@ -44,6 +44,70 @@ export interface RoomBan {
   at: number;
 }
 
+/**
+ * A room's settings (docs/protocol.md §7.17), each enforced by the core. The defaults are how
+ * every room behaved before rooms had settings: open to all, topic for operators, members only.
+ */
+export interface RoomSettings {
+  /** Only invited users (and operators and above) may join. */
+  inviteOnly: boolean;
+  /** A shared secret a JOIN must carry; '' for none. Never shown to anyone below operator. */
+  key: string;
+  /** The most members the room takes; 0 for no limit. */
+  limit: number;
+  /** Only voiced members and operators and above may send. */
+  moderated: boolean;
+  /** Left out of the room list for those who are not members. */
+  secret: boolean;
+  /** Only operators and above set the topic. */
+  topicLocked: boolean;
+  /** Only members may send to the room. */
+  membersOnly: boolean;
+  /** Closed by a server admin: nobody joins or sends. */
+  closed: boolean;
+}
+
+export const DEFAULT_ROOM_SETTINGS: Readonly<RoomSettings> = Object.freeze({
+  inviteOnly: false, key: '', limit: 0, moderated: false, secret: false, topicLocked: true, membersOnly: true, closed: false,
+});
+
+/** A timed mute in a room: `target` is an account's key or a guest nickname's key. */
+export interface RoomMute {
+  room: NameKey;
+  target: NameKey;
+  /** ms since epoch; the mute is over from then on. */
+  until: number;
+  by: string;
+  reason: string;
+}
+
+/** One moderation action, as the audit log keeps it (docs/protocol.md §7.18). */
+export interface AuditRecord {
+  /** Increasing; pages of the log go by it. */
+  id: number;
+  at: number;
+  /** Display name of who acted. */
+  actor: string;
+  action: AuditAction;
+  /** The room's key; '' for a server-wide action (suspend). */
+  room: NameKey;
+  /** Whom or what the action was on: a user, a ban pattern, an address, or ''. */
+  target: string;
+  /** The reason, the new role, the duration or the settings changed. */
+  detail: string;
+}
+
+export type AuditAction =
+  | 'kick' | 'ban' | 'unban' | 'suspend' | 'unsuspend' | 'role' | 'settings' | 'invite' | 'mute' | 'unmute' | 'close' | 'reopen';
+
+/** A page of the audit log: newest first, older than `before` (0: from the newest). */
+export interface AuditQuery {
+  /** Only this room's records (its key). */
+  room?: NameKey;
+  before: number;
+  limit: number;
+}
+
 export interface RoomRecord {
   key: NameKey;          // canonical name, including the leading '#'
   name: string;          // display form, e.g. '#General'

@@ -1,6 +1,6 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
+  AuditQuery, AuditRecord, Reaction, ReadMarker, RoomBan, RoomMute, RoomRecord, RoomRole, RoomSettings, SearchQuery,
 } from '../core/types.js';
 
 /**
@@ -71,6 +71,28 @@ export interface Store {
   getBan(room: NameKey, target: NameKey): Promise<RoomBan | undefined>;
   /** A room's bans, oldest first. */
   bans(room: NameKey): Promise<RoomBan[]>;
+
+  /** A room's settings; undefined when they were never set (DEFAULT_ROOM_SETTINGS apply). */
+  getRoomSettings(room: NameKey): Promise<RoomSettings | undefined>;
+  setRoomSettings(room: NameKey, settings: RoomSettings): Promise<void>;
+  /** Voice in a moderated room (docs/protocol.md §7.17), by member key (a guest's own key). */
+  setVoice(room: NameKey, user: NameKey, on: boolean): Promise<void>;
+  /** The room's voiced members, by key, in key order. */
+  voiced(room: NameKey): Promise<NameKey[]>;
+  /** An invitation into an invite-only room, for an account's key or a guest nickname's key. */
+  addInvite(room: NameKey, user: NameKey): Promise<void>;
+  /** Uses up the invitation: false when there was none. */
+  takeInvite(room: NameKey, user: NameKey): Promise<boolean>;
+  /** Mutes `mute.target` in `mute.room`, or replaces its mute. */
+  setMute(mute: RoomMute): Promise<void>;
+  /** False when there was no such mute. */
+  removeMute(room: NameKey, target: NameKey): Promise<boolean>;
+  /** The target's mute, whether or not it has run out (the core compares `until` with its clock). */
+  getMute(room: NameKey, target: NameKey): Promise<RoomMute | undefined>;
+  /** Adds a record to the audit log; `id` is given by the store, increasing. */
+  appendAudit(record: Omit<AuditRecord, 'id'>): Promise<void>;
+  /** A page of the audit log (docs/protocol.md §7.18), newest first. */
+  auditLog(q: AuditQuery): Promise<AuditRecord[]>;
 
   // ---- messages ----
   /**

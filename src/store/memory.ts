@@ -1,6 +1,6 @@
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
+  AuditQuery, AuditRecord, Reaction, ReadMarker, RoomBan, RoomMute, RoomRecord, RoomRole, RoomSettings, SearchQuery,
 } from '../core/types.js';
 import { holdsAll } from '../core/words.js';
 import type { Store } from '../ports/store.js';
@@ -78,6 +78,11 @@ export class MemoryStore implements Store {
   private readonly byUser = new Table2<Membership>();   // user -> room
   private readonly banTable = new Table2<RoomBan>();    // room -> target
   private readonly blockTable = new Table2<true>();     // blocker -> blocked
+  private readonly roomSettings = new Map<NameKey, RoomSettings>();
+  private readonly voiceTable = new Table2<true>();     // room -> member
+  private readonly inviteTable = new Table2<true>();    // room -> invited
+  private readonly muteTable = new Table2<RoomMute>();  // room -> target
+  private readonly audit: AuditRecord[] = [];           // oldest first
   private readonly messages = new Map<MessageId, ChatMessage>();
   private newestId: MessageId = 0;
   private readonly clientIds = new Table2<MessageId>(); // sender -> client id
@@ -242,6 +247,58 @@ export class MemoryStore implements Store {
 
   async bans(room: NameKey): Promise<RoomBan[]> {
     return [...this.banTable.row(room).values()].map((b) => ({ ...b })).sort((a, b) => a.at - b.at || compareKeys(a.target, b.target));
+  }
+
+  async getRoomSettings(room: NameKey): Promise<RoomSettings | undefined> {
+    const s = this.roomSettings.get(room);
+    return s && { ...s };
+  }
+
+  async setRoomSettings(room: NameKey, settings: RoomSettings): Promise<void> {
+    this.roomSettings.set(room, { ...settings });
+  }
+
+  async setVoice(room: NameKey, user: NameKey, on: boolean): Promise<void> {
+    if (on) this.voiceTable.set(room, user, true);
+    else this.voiceTable.delete(room, user);
+  }
+
+  async voiced(room: NameKey): Promise<NameKey[]> {
+    return [...this.voiceTable.row(room).keys()].sort(compareKeys);
+  }
+
+  async addInvite(room: NameKey, user: NameKey): Promise<void> {
+    this.inviteTable.set(room, user, true);
+  }
+
+  async takeInvite(room: NameKey, user: NameKey): Promise<boolean> {
+    return this.inviteTable.delete(room, user);
+  }
+
+  async setMute(mute: RoomMute): Promise<void> {
+    this.muteTable.set(mute.room, mute.target, { ...mute });
+  }
+
+  async removeMute(room: NameKey, target: NameKey): Promise<boolean> {
+    return this.muteTable.delete(room, target);
+  }
+
+  async getMute(room: NameKey, target: NameKey): Promise<RoomMute | undefined> {
+    const m = this.muteTable.get(room, target);
+    return m && { ...m };
+  }
+
+  async appendAudit(record: Omit<AuditRecord, 'id'>): Promise<void> {
+    this.audit.push({ id: this.audit.length + 1, ...record });
+  }
+
+  async auditLog(q: AuditQuery): Promise<AuditRecord[]> {
+    const out: AuditRecord[] = [];
+    for (let i = this.audit.length - 1; i >= 0 && out.length < q.limit; i--) {
+      const r = this.audit[i];
+      if ((q.before === 0 || r.id < q.before) && (q.room === undefined || r.room === q.room)) out.push({ ...r });
+    }
+    return out;
   }
 
   async removeMember(room: NameKey, user: NameKey): Promise<boolean> {

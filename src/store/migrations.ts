@@ -236,6 +236,52 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
     `,
   },
+  {
+    version: 14,
+    sql: `
+      -- Room settings, voice, invitations, timed mutes (docs/protocol.md §7.17) and the audit log
+      -- of moderation actions (§7.18). A room without settings has the defaults.
+      CREATE TABLE room_settings (
+        room         TEXT PRIMARY KEY REFERENCES rooms (key),
+        invite_only  INTEGER NOT NULL,
+        join_key     TEXT NOT NULL,
+        member_limit INTEGER NOT NULL,
+        moderated    INTEGER NOT NULL,
+        secret       INTEGER NOT NULL,
+        topic_locked INTEGER NOT NULL,
+        members_only INTEGER NOT NULL,
+        closed       INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE voices (
+        room TEXT NOT NULL,
+        user TEXT NOT NULL,
+        PRIMARY KEY (room, user)
+      ) WITHOUT ROWID;
+      CREATE TABLE invites (
+        room TEXT NOT NULL,
+        user TEXT NOT NULL,
+        PRIMARY KEY (room, user)
+      ) WITHOUT ROWID;
+      CREATE TABLE mutes (
+        room    TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        until   INTEGER NOT NULL,
+        by_name TEXT NOT NULL,
+        reason  TEXT NOT NULL,
+        PRIMARY KEY (room, target)
+      ) WITHOUT ROWID;
+      CREATE TABLE audit (
+        id     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at     INTEGER NOT NULL,
+        actor  TEXT NOT NULL,
+        action TEXT NOT NULL,
+        room   TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_room ON audit (room, id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

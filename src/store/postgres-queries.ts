@@ -46,6 +46,24 @@ export const SQL = {
   removeBan: 'DELETE FROM bans WHERE room = $1 AND target = $2',
   getBan: 'SELECT room, target, by_name AS by, reason, at FROM bans WHERE room = $1 AND target = $2',
   bans: 'SELECT room, target, by_name AS by, reason, at FROM bans WHERE room = $1 ORDER BY at, target',
+  getRoomSettings: 'SELECT * FROM room_settings WHERE room = $1',
+  setRoomSettings: `INSERT INTO room_settings (room, invite_only, join_key, member_limit, moderated, secret, topic_locked, members_only, closed)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (room) DO UPDATE SET invite_only = excluded.invite_only, join_key = excluded.join_key, member_limit = excluded.member_limit,
+      moderated = excluded.moderated, secret = excluded.secret, topic_locked = excluded.topic_locked, members_only = excluded.members_only,
+      closed = excluded.closed`,
+  addVoice: 'INSERT INTO voices (room, user_key) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  removeVoice: 'DELETE FROM voices WHERE room = $1 AND user_key = $2',
+  voiced: 'SELECT user_key FROM voices WHERE room = $1 ORDER BY user_key COLLATE "C"',
+  addInvite: 'INSERT INTO invites (room, user_key) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  takeInvite: 'DELETE FROM invites WHERE room = $1 AND user_key = $2',
+  setMute: `INSERT INTO mutes (room, target, until, by_name, reason) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (room, target) DO UPDATE SET until = excluded.until, by_name = excluded.by_name, reason = excluded.reason`,
+  removeMute: 'DELETE FROM mutes WHERE room = $1 AND target = $2',
+  getMute: 'SELECT * FROM mutes WHERE room = $1 AND target = $2',
+  appendAudit: 'INSERT INTO audit (at, actor, action, room, target, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+  auditPage: 'SELECT * FROM audit WHERE id < $1 ORDER BY id DESC LIMIT $2',
+  auditRoomPage: 'SELECT * FROM audit WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
   // Memberships cascade; the mailbox and consents go in the same statement.
   deleteAccount: `WITH gone AS (DELETE FROM accounts WHERE key = $1 RETURNING key),
                     mail AS (DELETE FROM mailbox WHERE user_key = $1 AND EXISTS (SELECT 1 FROM gone)),

@@ -216,6 +216,52 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX messages_text_search ON messages USING GIN (to_tsvector('simple', text));
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- Room settings, voice, invitations, timed mutes (docs/protocol.md §7.17) and the audit log
+      -- of moderation actions (§7.18). A room without settings has the defaults.
+      CREATE TABLE room_settings (
+        room         TEXT PRIMARY KEY REFERENCES rooms (key),
+        invite_only  BOOLEAN NOT NULL,
+        join_key     TEXT NOT NULL,
+        member_limit INTEGER NOT NULL,
+        moderated    BOOLEAN NOT NULL,
+        secret       BOOLEAN NOT NULL,
+        topic_locked BOOLEAN NOT NULL,
+        members_only BOOLEAN NOT NULL,
+        closed       BOOLEAN NOT NULL
+      );
+      CREATE TABLE voices (
+        room     TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        PRIMARY KEY (room, user_key)
+      );
+      CREATE TABLE invites (
+        room     TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        PRIMARY KEY (room, user_key)
+      );
+      CREATE TABLE mutes (
+        room    TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        until   BIGINT NOT NULL,
+        by_name TEXT NOT NULL,
+        reason  TEXT NOT NULL,
+        PRIMARY KEY (room, target)
+      );
+      CREATE TABLE audit (
+        id     BIGSERIAL PRIMARY KEY,
+        at     BIGINT NOT NULL,
+        actor  TEXT NOT NULL,
+        action TEXT NOT NULL,
+        room   TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_room ON audit (room, id);
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

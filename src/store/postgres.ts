@@ -1,13 +1,14 @@
 import pg from 'pg';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileRef, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey,
-  NewAccount, Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
+  AuditQuery, AuditRecord, NewAccount, Reaction, ReadMarker, RoomBan, RoomMute, RoomRecord, RoomRole, RoomSettings, SearchQuery,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { SQL } from './postgres-queries.js';
 import { migratePg } from './postgres-schema.js';
 import { encodeFiles, encodeList, messageState, STORE_NOT_OPEN, toAccount, toBan, toReaction, type ReactionRow, toFile, toListedRoom, toRoom, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type RoomRow } from './rows.js';
+import { settingsColumns, toAudit, toMute, toRoomSettings, type AuditRow, type MuteRow, type RoomSettingsRow } from './room-admin-rows.js';
 
 export interface PostgresStoreOptions {
   /** postgres://USER[:PASSWORD]@HOST:PORT/DB */
@@ -209,6 +210,56 @@ export class PostgresStore implements Store {
 
   async bans(room: NameKey): Promise<RoomBan[]> {
     return (await this.read<BanRow>(SQL.bans, [room])).map(toBan);
+  }
+
+  async getRoomSettings(room: NameKey): Promise<RoomSettings | undefined> {
+    const row = (await this.read<RoomSettingsRow>(SQL.getRoomSettings, [room]))[0];
+    return row && toRoomSettings(row);
+  }
+
+  async setRoomSettings(room: NameKey, settings: RoomSettings): Promise<void> {
+    await this.write(SQL.setRoomSettings, [room, ...settingsColumns(settings, Boolean)]);
+  }
+
+  async setVoice(room: NameKey, user: NameKey, on: boolean): Promise<void> {
+    await this.write(on ? SQL.addVoice : SQL.removeVoice, [room, user]);
+  }
+
+  async voiced(room: NameKey): Promise<NameKey[]> {
+    return (await this.read<{ user_key: string }>(SQL.voiced, [room])).map((r) => r.user_key);
+  }
+
+  async addInvite(room: NameKey, user: NameKey): Promise<void> {
+    await this.write(SQL.addInvite, [room, user]);
+  }
+
+  async takeInvite(room: NameKey, user: NameKey): Promise<boolean> {
+    return this.changed(SQL.takeInvite, [room, user]);
+  }
+
+  async setMute(m: RoomMute): Promise<void> {
+    await this.write(SQL.setMute, [m.room, m.target, m.until, m.by, m.reason]);
+  }
+
+  async removeMute(room: NameKey, target: NameKey): Promise<boolean> {
+    return this.changed(SQL.removeMute, [room, target]);
+  }
+
+  async getMute(room: NameKey, target: NameKey): Promise<RoomMute | undefined> {
+    const row = (await this.read<MuteRow>(SQL.getMute, [room, target]))[0];
+    return row && toMute(row);
+  }
+
+  async appendAudit(r: Omit<AuditRecord, 'id'>): Promise<void> {
+    await this.write(SQL.appendAudit, [r.at, r.actor, r.action, r.room, r.target, r.detail]);
+  }
+
+  async auditLog(q: AuditQuery): Promise<AuditRecord[]> {
+    const before = q.before === 0 ? Number.MAX_SAFE_INTEGER : q.before;
+    const rows = q.room === undefined
+      ? await this.read<AuditRow>(SQL.auditPage, [before, q.limit])
+      : await this.read<AuditRow>(SQL.auditRoomPage, [q.room, before, q.limit]);
+    return rows.map(toAudit);
   }
 
   async removeMember(room: NameKey, user: NameKey): Promise<boolean> {

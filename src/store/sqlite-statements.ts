@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { INSERT_COLUMNS, MESSAGE_COLUMNS, type AccountRow, type BanRow, type FileRow, type ListedRoomRow, type MembershipRow, type MessageRow, type ReactionRow, type RoomRow } from './rows.js';
+import type { AuditRow, MuteRow, RoomSettingsRow } from './room-admin-rows.js';
 
 // Every statement of the sqlite engine, prepared once when the store opens.
 
@@ -71,6 +72,22 @@ export function prepareStatements(db: Database.Database) {
     removeBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room = ? AND target = ?'),
     getBan: db.prepare<[string, string], BanRow>('SELECT * FROM bans WHERE room = ? AND target = ?'),
     bans: db.prepare<[string], BanRow>('SELECT * FROM bans WHERE room = ? ORDER BY at, target'),
+    getRoomSettings: db.prepare<[string], RoomSettingsRow>('SELECT * FROM room_settings WHERE room = ?'),
+    setRoomSettings: db.prepare<(string | number | boolean)[]>(
+      `INSERT OR REPLACE INTO room_settings (room, invite_only, join_key, member_limit, moderated, secret, topic_locked, members_only, closed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    addVoice: db.prepare<[string, string]>('INSERT INTO voices (room, user) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    removeVoice: db.prepare<[string, string]>('DELETE FROM voices WHERE room = ? AND user = ?'),
+    voiced: db.prepare<[string], string>('SELECT user FROM voices WHERE room = ? ORDER BY user').pluck(),
+    addInvite: db.prepare<[string, string]>('INSERT INTO invites (room, user) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    takeInvite: db.prepare<[string, string]>('DELETE FROM invites WHERE room = ? AND user = ?'),
+    setMute: db.prepare<[string, string, number, string, string]>('INSERT OR REPLACE INTO mutes (room, target, until, by_name, reason) VALUES (?, ?, ?, ?, ?)'),
+    removeMute: db.prepare<[string, string]>('DELETE FROM mutes WHERE room = ? AND target = ?'),
+    getMute: db.prepare<[string, string], MuteRow>('SELECT * FROM mutes WHERE room = ? AND target = ?'),
+    appendAudit: db.prepare<[number, string, string, string, string, string]>(
+      'INSERT INTO audit (at, actor, action, room, target, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+    auditPage: db.prepare<[number, number], AuditRow>('SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?'),
+    auditRoomPage: db.prepare<[string, number, number], AuditRow>('SELECT * FROM audit WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?'),
     deleteAccount: db.prepare<[string]>('DELETE FROM accounts WHERE key = ?'), // memberships cascade
     deleteMailboxOf: db.prepare<[string]>('DELETE FROM mailbox WHERE user = ?'),
     deleteConsentsTo: db.prepare<[string]>('DELETE FROM consents WHERE to_key = ?'),

@@ -2,13 +2,14 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
-  Reaction, ReadMarker, RoomBan, RoomRecord, RoomRole, SearchQuery,
+  AuditQuery, AuditRecord, Reaction, ReadMarker, RoomBan, RoomMute, RoomRecord, RoomRole, RoomSettings, SearchQuery,
 } from '../core/types.js';
 import type { Store } from '../ports/store.js';
 import { GroupCommit } from './group-commit.js';
 import { WriteQueue } from './write-queue.js';
 import { migrate } from './migrations.js';
 import { encodeFiles, encodeList, STORE_NOT_OPEN, toAccount, toBan, toFile, toListedRoom, toMembership, toMessage, toReaction, toRoom, type MessageRow } from './rows.js';
+import { settingsColumns, toAudit, toMute, toRoomSettings } from './room-admin-rows.js';
 import { NO_LOWER, NO_UPPER, ROOM, USER, prepareStatements, type Statements } from './sqlite-statements.js';
 import { newestAfter } from './sorted-ids.js';
 
@@ -272,6 +273,54 @@ export class SqliteStore implements Store {
 
   async bans(room: NameKey): Promise<RoomBan[]> {
     return this.s.bans.all(room).map(toBan);
+  }
+
+  async getRoomSettings(room: NameKey): Promise<RoomSettings | undefined> {
+    const row = this.s.getRoomSettings.get(room);
+    return row && toRoomSettings(row);
+  }
+
+  async setRoomSettings(room: NameKey, settings: RoomSettings): Promise<void> {
+    await this.write((s) => s.setRoomSettings.run(room, ...settingsColumns(settings, Number)));
+  }
+
+  async setVoice(room: NameKey, user: NameKey, on: boolean): Promise<void> {
+    await this.write((s) => (on ? s.addVoice : s.removeVoice).run(room, user));
+  }
+
+  async voiced(room: NameKey): Promise<NameKey[]> {
+    return this.s.voiced.all(room);
+  }
+
+  async addInvite(room: NameKey, user: NameKey): Promise<void> {
+    await this.write((s) => s.addInvite.run(room, user));
+  }
+
+  async takeInvite(room: NameKey, user: NameKey): Promise<boolean> {
+    return this.write((s) => s.takeInvite.run(room, user).changes > 0);
+  }
+
+  async setMute(m: RoomMute): Promise<void> {
+    await this.write((s) => s.setMute.run(m.room, m.target, m.until, m.by, m.reason));
+  }
+
+  async removeMute(room: NameKey, target: NameKey): Promise<boolean> {
+    return this.write((s) => s.removeMute.run(room, target).changes > 0);
+  }
+
+  async getMute(room: NameKey, target: NameKey): Promise<RoomMute | undefined> {
+    const row = this.s.getMute.get(room, target);
+    return row && toMute(row);
+  }
+
+  async appendAudit(r: Omit<AuditRecord, 'id'>): Promise<void> {
+    await this.write((s) => s.appendAudit.run(r.at, r.actor, r.action, r.room, r.target, r.detail));
+  }
+
+  async auditLog(q: AuditQuery): Promise<AuditRecord[]> {
+    const before = q.before === 0 ? Number.MAX_SAFE_INTEGER : q.before;
+    const rows = q.room === undefined ? this.s.auditPage.all(before, q.limit) : this.s.auditRoomPage.all(q.room, before, q.limit);
+    return rows.map(toAudit);
   }
 
   async removeMember(room: NameKey, user: NameKey): Promise<boolean> {

@@ -28,7 +28,10 @@ export const ErrorCode = {
   ALREADY_MEMBER: 23,
   NOT_OPERATOR: 24,
   TOO_MANY_ROOMS: 25,       // the user has created as many rooms as it may
-  BANNED: 26,               // the user (or the guest's nickname) is banned from the room
+  BANNED: 26,               // the user (or the guest's nickname or address) is banned from the room
+  INVITE_ONLY: 27,          // the room is invite-only and the user has no invitation
+  BAD_KEY: 28,              // the room's key is missing or wrong
+  ROOM_FULL: 29,            // the room has as many members as its limit
   NO_SUCH_USER: 30,
   CONSENT_REQUIRED: 31,     // recipient accepts DMs only after consent; a request was sent
   CONSENT_REFUSED: 32,
@@ -45,6 +48,9 @@ export const ErrorCode = {
   TOO_MANY_CONNECTIONS: 44, // the server, or the peer's address, has as many connections as it admits
   INTERNAL: 50,
   SHUTTING_DOWN: 51,
+  MUTED: 80,                // the sender is muted in the room for a while
+  MODERATED: 81,            // the room is moderated and the sender has no voice
+  ROOM_CLOSED: 82,          // a server admin closed the room
   FILE_TOO_LARGE: 60,       // an offered file over the server's size limit
   NO_SUCH_FILE: 61,         // no stored file has that id
   FILE_CORRUPT: 62,         // an upload whose bytes do not match its offered size or SHA-256

@@ -371,6 +371,72 @@ export function storeContract(name: string, make: StoreFactory): void {
       });
     });
 
+    describe('room settings, voice, invitations, mutes (protocol.md §7.17)', () => {
+      it('keeps a room\'s settings whole, replaces them, and has none for a room never set', async () => {
+        for (const k of ['#a', '#b']) await store.createRoom(room(k));
+        assert.equal(await store.getRoomSettings('#a'), undefined);
+        const set = { inviteOnly: true, key: 'sésame', limit: 12, moderated: true, secret: false, topicLocked: false, membersOnly: true, closed: false };
+        await store.setRoomSettings('#a', set);
+        assert.deepEqual(await store.getRoomSettings('#a'), set);
+        const again = { inviteOnly: false, key: '', limit: 0, moderated: false, secret: true, topicLocked: true, membersOnly: false, closed: true };
+        await store.setRoomSettings('#a', again);
+        assert.deepEqual(await store.getRoomSettings('#a'), again);
+        assert.equal(await store.getRoomSettings('#b'), undefined, 'settings are per room');
+      });
+
+      it('voices a member once per room, lists them by key, takes voice back', async () => {
+        await store.setVoice('#a', 'mia', true);
+        await store.setVoice('#a', 'bob', true);
+        await store.setVoice('#a', 'bob', true);
+        await store.setVoice('#b', 'eve', true);
+        assert.deepEqual(await store.voiced('#a'), ['bob', 'mia']);
+        await store.setVoice('#a', 'bob', false);
+        await store.setVoice('#a', 'nobody', false);
+        assert.deepEqual(await store.voiced('#a'), ['mia']);
+        assert.deepEqual(await store.voiced('#c'), []);
+      });
+
+      it('an invitation is used up once', async () => {
+        await store.addInvite('#a', 'mia');
+        await store.addInvite('#a', 'mia');
+        assert.equal(await store.takeInvite('#b', 'mia'), false, 'an invitation is for its room only');
+        assert.equal(await store.takeInvite('#a', 'mia'), true);
+        assert.equal(await store.takeInvite('#a', 'mia'), false);
+      });
+
+      it('keeps a mute per room and target, replaces it, lifts it once', async () => {
+        const mute = { room: '#a', target: 'max', until: 1_700_000_060_000, by: 'Oscar', reason: 'flood' };
+        await store.setMute(mute);
+        assert.deepEqual(await store.getMute('#a', 'max'), mute);
+        assert.equal(await store.getMute('#b', 'max'), undefined);
+        await store.setMute({ ...mute, until: 1_700_000_120_000, reason: '' });
+        assert.deepEqual(await store.getMute('#a', 'max'), { ...mute, until: 1_700_000_120_000, reason: '' });
+        assert.equal(await store.removeMute('#a', 'max'), true);
+        assert.equal(await store.removeMute('#a', 'max'), false);
+        assert.equal(await store.getMute('#a', 'max'), undefined);
+      });
+    });
+
+    describe('audit log (protocol.md §7.18)', () => {
+      it('gives increasing ids, pages newest first, and filters by room', async () => {
+        const at = 1_700_000_000_000;
+        await store.appendAudit({ at, actor: 'Oscar', action: 'kick', room: '#a', target: 'max', detail: 'loud' });
+        await store.appendAudit({ at: at + 1, actor: 'Ada', action: 'suspend', room: '', target: 'eve', detail: '' });
+        await store.appendAudit({ at: at + 2, actor: 'Oscar', action: 'mute', room: '#a', target: 'mia', detail: '60 s: flood' });
+        await store.appendAudit({ at: at + 3, actor: 'Olive', action: 'settings', room: '#b', target: '', detail: '+moderated' });
+        const all = await store.auditLog({ before: 0, limit: 10 });
+        assert.deepEqual(all.map((r) => r.action), ['settings', 'mute', 'suspend', 'kick']);
+        assert.ok(all.every((r, i) => i === 0 || r.id < all[i - 1].id), 'ids increase with time');
+        assert.deepEqual(all[3], { id: all[3].id, at, actor: 'Oscar', action: 'kick', room: '#a', target: 'max', detail: 'loud' });
+        const first = await store.auditLog({ before: 0, limit: 2 });
+        const next = await store.auditLog({ before: first[1].id, limit: 2 });
+        assert.deepEqual([...first, ...next].map((r) => r.id), all.map((r) => r.id));
+        assert.deepEqual((await store.auditLog({ room: '#a', before: 0, limit: 10 })).map((r) => r.target), ['mia', 'max']);
+        assert.deepEqual((await store.auditLog({ room: '#a', before: all[1].id, limit: 10 })).map((r) => r.target), ['max']);
+        assert.deepEqual(await store.auditLog({ room: '#c', before: 0, limit: 10 }), []);
+      });
+    });
+
     describe('messages', () => {
       it('returns the appended message and reads it back by id', async () => {
         const m = mk({ from: 'alice', rooms: ['#a'], cid: 'c1', guest: true, text: 'héllo 👋' });
