@@ -1,4 +1,4 @@
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, MessageId } from './types.js';
 
 /**
  * What the core tells a session. One event object is shared by every recipient, so a gateway can
@@ -17,6 +17,12 @@ export type ChatEvent =
   | { kind: 'room-created'; room: string; topic: string; by: string }
   /** `user` was removed from `room` by `by` (a kick, or a ban of a member; docs/protocol.md §7.12). */
   | { kind: 'kick'; room: string; user: string; by: string; reason: string }
+  /** Message `id` has a new text, by its author `by` (docs/protocol.md §7.14). */
+  | { kind: 'edit'; id: MessageId; text: string; by: string; at: number }
+  /** Message `id` was deleted by `by` (its author, a moderator or an admin): only a tombstone stays. */
+  | { kind: 'delete'; id: MessageId; by: string; at: number }
+  /** `user` reacted to message `id` with `emoji` (on), or took it back. */
+  | { kind: 'react'; id: MessageId; emoji: string; user: string; on: boolean }
   /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
   | { kind: 'typing'; room: string; user: string };
 

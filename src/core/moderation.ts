@@ -49,6 +49,15 @@ export class Moderation {
     return this.ctx.store.bans(room.key);
   }
 
+  /**
+   * May this session remove a message `author` wrote in the room (docs/protocol.md §7.14)? The
+   * same rank rule as a removal of its author: an operator or above, ranking above the author.
+   */
+  async mayRemoveMessageOf(session: Session, room: RoomRecord, author: NameKey): Promise<boolean> {
+    const mine = await this.rankOf(session, room);
+    return mine >= Rank.Operator && mine > (await this.rankOfKey(author, room));
+  }
+
   /** BANNED when this session's user (or a guest's nickname) is banned from the room. */
   async checkJoin(session: Session, room: RoomRecord): Promise<void> {
     const key = session.guest ? nickOfGuestKey(session.key) : session.key;

@@ -15,6 +15,7 @@ import type { SessionSink } from './events.js';
 import { defaultFileSettings, Files, type FileOffer, type FileSettings, type PutResult, type UploadTicket } from './files.js';
 import { MessageIdGenerator } from './ids.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
+import { defaultEditLimits, MessageEdits, type EditLimits } from './message-edits.js';
 import { Moderation } from './moderation.js';
 import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
 import { parseRoomName, parseUserName } from './names.js';
@@ -57,6 +58,8 @@ export interface ChatNodeOptions {
   throttle?: Partial<ThrottleSettings>;
   /** Bounds on consent requests (docs/protocol.md §7.4). */
   consentLimits?: Partial<ConsentLimits>;
+  /** Bounds of edits and reactions (docs/protocol.md §7.14). */
+  editLimits?: Partial<EditLimits>;
   now?: () => number;
 }
 
@@ -75,6 +78,7 @@ export class ChatNode {
   private readonly sessions: Sessions;
   private readonly rooms: Rooms;
   private readonly moderation: Moderation;
+  private readonly edits: MessageEdits;
   private readonly consents: Consents;
   private readonly messaging: Messaging;
   private readonly typingNotices: Typing;
@@ -110,6 +114,9 @@ export class ChatNode {
     this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.files);
+    this.edits = new MessageEdits(this.ctx, this.moderation, { ...defaultEditLimits, ...options.editLimits });
+    this.messaging.state = this.edits;
+    this.rooms.withReactions = (messages) => this.edits.withReactions(messages);
     this.typingNotices = new Typing(this.ctx, this.rooms, this.messaging, this.consents);
     const tokens = new TokenSigner(options.tokenSecret ?? randomBytes(32), this.settings.tokenMaxAgeMs);
     this.sessions = new Sessions(this.ctx, accounts, this.rooms, tokens, this.files, () => this.stopped);
@@ -243,6 +250,21 @@ export class ChatNode {
   }
   bans(session: Session, room: string): Promise<RoomBan[]> {
     return this.moderation.bans(session, room);
+  }
+
+  // ---- edits, deletions and reactions (docs/protocol.md §7.14) ----
+
+  async editMessage(session: Session, id: MessageId, text: string): Promise<void> {
+    this.act(session);
+    return this.edits.edit(session, id, text);
+  }
+  async deleteMessage(session: Session, id: MessageId): Promise<void> {
+    this.act(session);
+    return this.edits.delete(session, id);
+  }
+  async react(session: Session, id: MessageId, emoji: string, on: boolean): Promise<void> {
+    this.act(session);
+    return this.edits.react(session, id, emoji, on);
   }
 
   /**

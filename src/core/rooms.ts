@@ -44,6 +44,9 @@ export class Rooms {
     return this.view(record);
   }
 
+  /** Set by the node: adds reactions to the history a JOIN shows (message-edits.ts). */
+  withReactions: (messages: ChatMessage[]) => Promise<ChatMessage[]> = async (messages) => messages;
+
   /** Set by the node: BANNED for a session its room's bans keep out (moderation.ts). */
   checkJoin: (session: Session, room: RoomRecord) => Promise<void> = async () => undefined;
 
@@ -125,7 +128,7 @@ export class Rooms {
   }
 
   private async view(room: RoomRecord): Promise<RoomView> {
-    const history = await this.ctx.store.roomHistory(room.key, { limit: this.ctx.settings.historyOnJoin });
+    const history = await this.withReactions(await this.ctx.store.roomHistory(room.key, { limit: this.ctx.settings.historyOnJoin }));
     return { room: room.name, topic: room.topic, members: await this.memberViews(room), history };
   }
 
