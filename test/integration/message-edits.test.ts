@@ -5,11 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
+import { CpClient, cpAddress } from '../conformance/cp/cp-client.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 let srv: TestServer;
-before(async () => { srv = await startTestServer({ gateways: ['chatapp'] }); });
+before(async () => { srv = await startTestServer({ gateways: ['chatapp', 'cp'] }); });
 after(() => srv.close());
 
 async function user(name: string, caps: string[] = ['message-edits']): Promise<RawClient> {
@@ -94,5 +95,22 @@ describe('protocol.md §7.14 Editing, deleting and reacting', () => {
     assert.ok(await app.none((b) => b.type === 'ChatMessage' && b.data !== 'stays'));
     app.close();
     for (const c of [cat, dan, eve]) c.close();
+  });
+
+  it('CP downloads the mailbox as it is now: an edited DM with its new text, a deleted one not at all', async () => {
+    const gil = await user('gil');
+    const hal = await user('hal');
+    hal.close();
+    await srv.quiet('hal');
+    const edited = await say(gil, 'hal', 'first draft');
+    const deleted = await say(gil, 'hal', 'oops');
+    await gil.request({ type: 'EDIT', ref: gil.nextRef(), id: edited, text: 'final words', by: '', at: 0 }, 'OK');
+    await gil.request({ type: 'DELETE', ref: gil.nextRef(), id: deleted, by: '', at: 0 }, 'OK');
+    const cp = await CpClient.open(cpAddress(srv));
+    await cp.login('hal', 'secret-pw-1');
+    assert.deepEqual(await cp.download(), ['gil:final words']);
+    await cp.expect('RMSG', 256);
+    cp.close();
+    gil.close();
   });
 });
