@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/vocabulary/errors.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
 import { CpClient, cpAddress } from '../conformance/cp/cp-client.js';
+import { connect } from '../../src/client/node.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -112,5 +113,38 @@ describe('protocol.md §7.14 Editing, deleting and reacting', () => {
     await cp.expect('RMSG', 256);
     cp.close();
     gil.close();
+  });
+
+  it('the client SDK: edit(), deleteMessage(), react() and a reply; the other client hears edit, delete and react; history has the state', async () => {
+    const e = srv.endpoint('tls');
+    const url = `tls://${e.host}:${e.port}`;
+    const a = await connect(url, { fingerprint: e.fingerprint, reconnect: false });
+    const b = await connect(url, { fingerprint: e.fingerprint, reconnect: false });
+    await a.register('sdkauthor', 'secret-pw-1');
+    await b.register('sdkreader', 'secret-pw-1');
+    await a.create('#sdkedits', '');
+    await b.join('#sdkedits');
+    const { id } = await a.send('#sdkedits', 'frist');
+    await assert.rejects(b.edit(id, 'mine'), (err: { code?: number }) => err.code === ErrorCode.NOT_AUTHOR);
+    const edited = b.once('edit');
+    await a.edit(id, 'first');
+    assert.deepEqual(await edited, { id, text: 'first', by: 'sdkauthor', at: (await edited).at });
+    const reacted = a.once('react');
+    await b.react(id, '🎉');
+    assert.deepEqual(await reacted, { id, emoji: '🎉', on: true, user: 'sdkreader' });
+    const replyHeard = a.once('message');
+    const reply = await b.send('#sdkedits', 'agreed', { replyTo: id });
+    const heard = await replyHeard;
+    assert.deepEqual([heard.id, heard.replyTo], [reply.id, id]);
+    const page = await b.history('#sdkedits');
+    const first = page.messages.find((m) => m.id === id);
+    assert.equal(first?.text, 'first');
+    assert.ok(first?.editedAt);
+    assert.deepEqual(first?.reactions, [{ emoji: '🎉', count: 1, users: ['sdkreader'] }]);
+    const deleted = b.once('delete');
+    await a.deleteMessage(id);
+    assert.equal((await deleted).id, id);
+    await a.close();
+    await b.close();
   });
 });
