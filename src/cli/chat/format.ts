@@ -42,15 +42,36 @@ function deliveryNote(m: ShownMessage): string {
   return '';
 }
 
+/** What a message's text shows: a tombstone for a deleted one, "(edited)" after an edited one. */
+function shownText(m: ShownMessage): string {
+  if (m.deleted) return `(message deleted by ${m.deleted.by})`;
+  return `${m.text}${m.editedAt !== undefined ? ' (edited)' : ''}${deliveryNote(m)}`;
+}
+
+/** The quote line of a reply: whom it answers and the start of what they said. */
+export function quoteLine(target: ShownMessage | undefined): string {
+  if (!target) return '> (a reply to an earlier message)';
+  if (target.deleted) return `> ${target.from}: (deleted)`;
+  const text = target.text.replace(/\s+/g, ' ');
+  return `> ${target.from}: ${text.length > 60 ? `${text.slice(0, 60)}...` : text}`;
+}
+
+/** The reactions of a message on one line: "[👍 2  🎉 1]". */
+export function reactionLine(m: ShownMessage): string {
+  if (!m.reactions || m.reactions.length === 0) return '';
+  return `[${m.reactions.map((r) => `${r.emoji} ${r.count}`).join('  ')}]`;
+}
+
 /**
  * The lines of one message in a pane `width` columns wide. `fileNumber` gives the number a file
- * is fetched by with /get.
+ * is fetched by with /get; `quoted` is the message a reply answers (undefined: not loaded).
  */
-export function messageLines(m: ShownMessage, width: number, fileNumber: (f: WireFile) => number): MessageLine[] {
+export function messageLines(m: ShownMessage, width: number, fileNumber: (f: WireFile) => number, quoted?: ShownMessage): MessageLine[] {
   const time = clock(m.at);
   const head = `${time} ${m.from}: `;
   const headWidth = textWidth(head);
-  const body = wrap(`${m.text}${deliveryNote(m)}`, width - (headWidth <= width / 2 ? headWidth : CONTINUATION));
+  const body = wrap(shownText(m), width - (headWidth <= width / 2 ? headWidth : CONTINUATION));
+  if (m.replyTo !== undefined) body.unshift(...wrap(quoteLine(quoted), width - (headWidth <= width / 2 ? headWidth : CONTINUATION)));
   const out: MessageLine[] = [];
   let indent: number;
   if (headWidth <= width / 2) {
@@ -68,5 +89,7 @@ export function messageLines(m: ShownMessage, width: number, fileNumber: (f: Wir
     const line = `[file ${fileNumber(f)}] ${f.name} (${byteSize(f.size)})`;
     for (const part of wrap(line, width - indent)) out.push({ text: ' '.repeat(indent) + part, sender: '', own: m.own });
   }
+  const reactions = reactionLine(m);
+  if (reactions !== '') for (const part of wrap(reactions, width - indent)) out.push({ text: ' '.repeat(indent) + part, sender: '', own: m.own });
   return out;
 }
