@@ -4,7 +4,7 @@ import { Limits, type WireFile, type WireMember, type WireRoom, type FrameOf } f
 import { ClientConnection } from './connection.js';
 import { sessionOf } from './inbound.js';
 import { ClientError } from './errors.js';
-import { withFiles, type IncomingMessage } from './files.js';
+import { withFiles, withStates, type IncomingMessage } from './files.js';
 import { writeFrame } from './link.js';
 import type { OutgoingMessage } from './outbox.js';
 import { randomId } from './random-id.js';
@@ -109,6 +109,21 @@ export class ChatClient extends ClientConnection {
     await this.request('BLOCK', ['OK'], (ref) => ({ type: 'BLOCK', ref, user, blocked }));
   }
 
+  /** Replaces the text of one's own message (docs/protocol.md §7.14). */
+  async edit(id: number, text: string): Promise<void> {
+    await this.request('EDIT', ['OK'], (ref) => ({ type: 'EDIT', ref, id, text, by: '', at: 0 }));
+  }
+
+  /** Deletes a message: one's own, or as an operator or server admin (§7.14). */
+  async deleteMessage(id: number): Promise<void> {
+    await this.request('DELETE', ['OK'], (ref) => ({ type: 'DELETE', ref, id, by: '', at: 0 }));
+  }
+
+  /** Reacts to a message with an emoji (on), or takes the reaction back (§7.14). */
+  async react(id: number, emoji: string, on = true): Promise<void> {
+    await this.request('REACT', ['OK'], (ref) => ({ type: 'REACT', ref, id, emoji, on, user: '' }));
+  }
+
   async unban(room: string, user: string): Promise<void> {
     await this.request('UNBAN', ['OK'], (ref) => ({ type: 'UNBAN', ref, room, user }));
   }
@@ -123,6 +138,7 @@ export class ChatClient extends ClientConnection {
       to: typeof to === 'string' ? [to] : [...to],
       text,
       ...(options.files && options.files.length > 0 ? { files: [...options.files] } : {}),
+      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
     };
     const link = this.readyLink();
     if (!link && !this.willResume()) return Promise.reject(ClientError.local('NOT_CONNECTED', 'SEND: not connected'));
@@ -146,7 +162,7 @@ export class ChatClient extends ClientConnection {
       after: options.after ?? 0,
       limit: options.limit ?? DEFAULT_HISTORY_LIMIT,
     }));
-    return { with: f.with, messages: withFiles(f.messages, f.files), more: f.more };
+    return { with: f.with, messages: withStates(withFiles(f.messages, f.files), f.states), more: f.more };
   }
 
   /**
@@ -157,7 +173,7 @@ export class ChatClient extends ClientConnection {
   async recentDirect(limit = DEFAULT_HISTORY_LIMIT): Promise<IncomingMessage[]> {
     if (!this.welcomeInfo?.caps.includes('directs')) return [];
     const f = await this.request('DIRECTS', ['MESSAGES'], (ref) => ({ type: 'DIRECTS', ref, limit }));
-    return withFiles(f.messages, f.files);
+    return withStates(withFiles(f.messages, f.files), f.states);
   }
 
   async setPolicy(policy: 'open' | 'consent'): Promise<void> {
@@ -211,5 +227,5 @@ export class ChatClient extends ClientConnection {
 }
 
 function joinedOf(f: FrameOf<'JOINED'>): JoinedRoom {
-  return { room: f.room, topic: f.topic, members: f.members, history: withFiles(f.history, f.files) };
+  return { room: f.room, topic: f.topic, members: f.members, history: withStates(withFiles(f.history, f.files), f.states) };
 }

@@ -208,7 +208,9 @@ export class ClientConnection extends Emitter<ClientEvents> {
 
   protected transmit(link: Link, m: OutgoingMessage): void {
     const ref = this.nextRef();
-    const problem = writeFrame(link, { type: 'SEND', ref, cid: m.cid, to: m.to, text: m.text, ...(m.files ? { files: m.files } : {}) });
+    // replyTo is the last field: it needs files before it (an empty list says none).
+    const extra = m.replyTo ? { files: m.files ?? [], replyTo: m.replyTo } : m.files ? { files: m.files } : {};
+    const problem = writeFrame(link, { type: 'SEND', ref, cid: m.cid, to: m.to, text: m.text, ...extra });
     if (problem) this.outbox.fail(m.cid, problem);
     else this.outbox.sent(m.cid, ref);
   }

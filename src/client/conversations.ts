@@ -10,19 +10,21 @@ import type { IncomingMessage } from './files.js';
 import {
   acknowledge,
   addHole,
+  changeMessage,
   coverRange,
   mergeMessages,
   newestId,
   oldestId,
   setDelivery,
   type Hole,
+  type MessageChange,
   type ShownMessage,
 } from './message-list.js';
 import { TYPING_SHOWN_MS, type TypingUsers } from './typing.js';
 
 export * from './typing.js';
 export { conversationsOf, dmRef, historyTarget, parseTargets, refForTargets, roomRef, type ConversationKind, type ConversationRef } from './conversation-keys.js';
-export { acknowledge, mergeMessages, newestId, oldestId, setDelivery, type Delivery, type Hole, type Merged, type ShownMessage } from './message-list.js';
+export { acknowledge, changeMessage, mergeMessages, newestId, oldestId, setDelivery, type Delivery, type Hole, type Merged, type MessageChange, type ShownMessage } from './message-list.js';
 
 /** What is known about messages older than the oldest one loaded. */
 export type OlderState = 'unknown' | 'more' | 'loading' | 'none';
@@ -75,7 +77,7 @@ export type ChatAction =
   | { type: 'gap'; since: number; until: number }
   | { type: 'older-loading'; key: string }
   | { type: 'older-failed'; key: string }
-  | { type: 'sending'; cid: string; to: readonly string[]; text: string; files: readonly WireFile[]; at: number }
+  | { type: 'sending'; cid: string; to: readonly string[]; text: string; files: readonly WireFile[]; at: number; replyTo?: number }
   | { type: 'ack'; cid: string; id: number; at: number }
   | { type: 'send-failed'; cid: string; error: string }
   | { type: 'resending'; cid: string }
@@ -92,6 +94,8 @@ export type ChatAction =
   | { type: 'open'; key: string | undefined }
   /** Opens the conversation for these targets ('#room', or users), creating it if need be. */
   | { type: 'open-with'; targets: readonly string[] }
+  /** A stored message was edited, deleted or reacted to (docs/protocol.md §7.14). */
+  | MessageChange
   | { type: 'consent-ask'; user: string; at: number }
   | { type: 'consent-answered'; user: string };
 
@@ -165,6 +169,7 @@ export function reduceChat(model: ChatModel, event: ChatAction): ChatModel {
     case 'sending': {
       const item: ShownMessage = {
         id: 0, cid: event.cid, at: event.at, from: model.me, to: event.to, text: event.text, files: event.files, own: true, delivery: 'sending',
+        ...(event.replyTo ? { replyTo: event.replyTo } : {}),
       };
       let next = model;
       for (const ref of conversationsOf(model.me, event.to, model.me)) {
@@ -202,6 +207,14 @@ export function reduceChat(model: ChatModel, event: ChatAction): ChatModel {
       const ref = refForTargets(event.targets, model.me);
       return open(model.conversations[ref.key] ? model : put(model, newConversation(ref)), ref.key);
     }
+    case 'edited':
+    case 'deleted':
+    case 'reacted':
+      // Ids are unique on the server: the message is in whichever conversations show it.
+      return mapConversations(model, (c) => {
+        const messages = changeMessage(c.messages, event);
+        return messages === c.messages ? c : { ...c, messages };
+      });
     case 'consent-ask':
       if (model.consentRequests.some((r) => displayKey(r.user) === displayKey(event.user))) return model;
       return { ...model, consentRequests: [...model.consentRequests, { user: event.user, at: event.at }] };
@@ -332,6 +345,10 @@ export function shownOf(m: IncomingMessage, me: string): ShownMessage {
     files: m.files ?? [],
     own,
     ...(own ? { delivery: 'acknowledged' as const } : {}),
+    ...(m.replyTo !== undefined ? { replyTo: m.replyTo } : {}),
+    ...(m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
+    ...(m.deleted ? { deleted: m.deleted } : {}),
+    ...(m.reactions ? { reactions: m.reactions } : {}),
   };
 }
 

@@ -2,11 +2,19 @@
 // Web Crypto where the page has it, and a JavaScript SHA-256 where it does not.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { WireFile, WireMessage } from '../protocol/frames.js';
+import type { WireFile, WireMessage, WireReaction, WireState } from '../protocol/frames.js';
 
-/** A message as the SDK hands it out: the wire message and the files it carries, if any. */
+/**
+ * A message as the SDK hands it out: the wire message and the files it carries, if any, and what
+ * is known of it beyond (docs/protocol.md §7.14): the message it answers, its last edit, its
+ * deletion, its reactions.
+ */
 export interface IncomingMessage extends WireMessage {
   files?: WireFile[];
+  replyTo?: number;
+  editedAt?: number;
+  deleted?: { by: string; at: number };
+  reactions?: WireReaction[];
 }
 
 /**
@@ -34,6 +42,25 @@ export function withFiles(messages: readonly WireMessage[], files: readonly Wire
     const mine = files.filter((f) => f.message === m.id);
     return mine.length > 0 ? { ...m, files: mine } : m;
   });
+}
+
+/** Puts each item of a frame's trailing `states` list on the message it is about. */
+export function withStates(messages: readonly IncomingMessage[], states: readonly WireState[] | undefined): IncomingMessage[] {
+  if (!states || states.length === 0) return [...messages];
+  const byId = new Map(states.map((s) => [s.message, s]));
+  return messages.map((m) => {
+    const s = byId.get(m.id);
+    return s ? { ...m, ...stateOf(s) } : m;
+  });
+}
+
+function stateOf(s: WireState): Partial<IncomingMessage> {
+  const out: Partial<IncomingMessage> = {};
+  if (s.replyTo !== 0) out.replyTo = s.replyTo;
+  if (s.edited !== 0) out.editedAt = s.edited;
+  if (s.deleted !== 0) out.deleted = { by: s.deletedBy, at: s.deleted };
+  if (s.reactions.length > 0) out.reactions = s.reactions;
+  return out;
 }
 
 /** Joins the pieces of a download. */

@@ -5,7 +5,7 @@
 import { ErrorCode } from '../vocabulary/errors.js';
 import type { FrameOf, FrameTypeName } from '../protocol/frames.js';
 import { ClientError } from './errors.js';
-import type { IncomingMessage } from './files.js';
+import { withStates, type IncomingMessage } from './files.js';
 import { writeFrame, type Link } from './link.js';
 import type { Outbox } from './outbox.js';
 import { RecentIds } from './recent-ids.js';
@@ -158,7 +158,8 @@ const handlers: Table = {
   },
   ACK: (t, _link, f) => t.ack(f),
   MSG: (t, _link, f) => {
-    t.message(f.files && f.files.length > 0 ? { ...f.msg, files: f.files } : f.msg);
+    const [m] = withStates([f.files && f.files.length > 0 ? { ...f.msg, files: f.files } : f.msg], f.states);
+    t.message(m);
     if (f.safe !== undefined && f.safe > t.safeId) t.safeId = f.safe;
   },
   FILE_TICKET: settle,
@@ -184,6 +185,9 @@ const handlers: Table = {
     if (f.ref !== 0 && t.host.requests.settle(f.ref, f)) return;
     t.host.emit('kick', { room: f.room, user: f.user, by: f.by, reason: f.reason });
   },
+  EDIT: (t, _link, f) => t.host.emit('edit', { id: f.id, text: f.text, by: f.by, at: f.at }),
+  DELETE: (t, _link, f) => t.host.emit('delete', { id: f.id, by: f.by, at: f.at }),
+  REACT: (t, _link, f) => t.host.emit('react', { id: f.id, emoji: f.emoji, on: f.on, user: f.user }),
   PRESENCE: (t, _link, f) => t.host.emit('presence', { room: f.room, user: f.user, event: f.event }),
   CONSENT_ASK: (t, _link, f) => t.host.emit('consent-ask', { user: f.user }),
   CONSENT: (t, _link, f) => t.host.emit('consent', { user: f.user, accept: f.accept }),

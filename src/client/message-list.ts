@@ -1,7 +1,7 @@
 // The messages of one conversation: stored ones in server-id order, each once, then one's own
 // messages still waiting for their acknowledgement in the order they were sent; and the holes
 // known to lie between loaded messages. Pure functions over immutable arrays.
-import type { WireFile } from '../protocol/frames.js';
+import type { WireFile, WireReaction } from '../protocol/frames.js';
 
 /** The delivery state of one's own message. */
 export type Delivery = 'sending' | 'acknowledged' | 'failed';
@@ -23,6 +23,55 @@ export interface ShownMessage {
   delivery?: Delivery;
   /** Why sending failed. */
   error?: string;
+  /** The id of the message this one answers (shown as a quote). */
+  replyTo?: number;
+  /** When its text was last edited. */
+  editedAt?: number;
+  /** Deleted: its text is gone; show a tombstone. */
+  deleted?: { by: string; at: number };
+  /** Per emoji, how many reacted and (the first) who. */
+  reactions?: readonly WireReaction[];
+}
+
+/** A change to a stored message (docs/protocol.md §7.14). */
+export type MessageChange =
+  | { type: 'edited'; id: number; text: string; at: number }
+  | { type: 'deleted'; id: number; by: string; at: number }
+  | { type: 'reacted'; id: number; emoji: string; user: string; on: boolean };
+
+/** The list with the change applied to message `id`; the same list when it is not there or nothing changed. */
+export function changeMessage(list: readonly ShownMessage[], change: MessageChange): readonly ShownMessage[] {
+  const i = list.findIndex((m) => m.id === change.id && m.id > 0);
+  if (i < 0) return list;
+  const m = list[i];
+  const next = changed(m, change);
+  if (next === m) return list;
+  return list.map((x, j) => (j === i ? next : x));
+}
+
+function changed(m: ShownMessage, c: MessageChange): ShownMessage {
+  switch (c.type) {
+    case 'edited':
+      return m.deleted ? m : { ...m, text: c.text, editedAt: c.at };
+    case 'deleted': {
+      if (m.deleted) return m;
+      const { reactions: _gone, ...rest } = m;
+      return { ...rest, text: '', files: [], deleted: { by: c.by, at: c.at } };
+    }
+    case 'reacted': {
+      const list = m.reactions ?? [];
+      const at = list.findIndex((r) => r.emoji === c.emoji);
+      const group = at >= 0 ? list[at] : { emoji: c.emoji, count: 0, users: [] };
+      const has = group.users.includes(c.user);
+      if (c.on === has) return m;
+      const users = c.on ? [...group.users, c.user] : group.users.filter((u) => u !== c.user);
+      const updated = { emoji: c.emoji, count: Math.max(0, group.count + (c.on ? 1 : -1)), users };
+      const reactions = at < 0 ? [...list, updated] : updated.count === 0 ? list.filter((_, j) => j !== at) : list.map((r, j) => (j === at ? updated : r));
+      if (reactions.length > 0) return { ...m, reactions };
+      const { reactions: _none, ...rest } = m;
+      return rest;
+    }
+  }
 }
 
 /** Messages with after < id < before may exist but are not loaded. */

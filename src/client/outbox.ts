@@ -7,6 +7,8 @@ export interface OutgoingMessage {
   text: string;
   /** Ids of stored files the message carries. */
   files?: string[];
+  /** The id of the message this one answers (docs/protocol.md §7.14). */
+  replyTo?: number;
 }
 
 interface Entry extends OutgoingMessage {

@@ -87,6 +87,9 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
       if (me) this.rememberNow();
       this.notify({ kind: 'kick', ...k, me });
     });
+    c.on('edit', (e) => this.dispatch({ type: 'edited', id: e.id, text: e.text, at: e.at }));
+    c.on('delete', (d) => this.dispatch({ type: 'deleted', id: d.id, by: d.by, at: d.at }));
+    c.on('react', (r) => this.dispatch({ type: 'reacted', id: r.id, emoji: r.emoji, user: r.user, on: r.on }));
     c.on('consent-ask', ({ user }) => {
       this.dispatch({ type: 'consent-ask', user, at: Date.now() });
       this.notify({ kind: 'consent-ask', user });
@@ -372,10 +375,39 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
       const m = conv.messages.find((x) => x.cid === cid && x.own && x.delivery === 'failed');
       if (!m) continue;
       this.dispatch({ type: 'resending', cid });
-      this.transmit(cid, m.to, m.text, m.files);
+      this.transmit(cid, m.to, m.text, m.files, m.replyTo);
       return true;
     }
     return false;
+  }
+
+  /** Answers message `replyTo` in the one conversation of `to` (protocol.md §7.14). Returns the cid. */
+  reply(to: readonly string[], text: string, replyTo: number): string {
+    const cid = randomId();
+    this.dispatch({ type: 'sending', cid, to, text, files: [], at: Date.now(), replyTo });
+    this.transmit(cid, to, text, [], replyTo);
+    return cid;
+  }
+
+  /** Replaces the text of one's own message; this view shows it once the server agreed. */
+  async edit(id: number, text: string): Promise<void> {
+    await this.client.edit(id, text);
+    this.dispatch({ type: 'edited', id, text, at: Date.now() });
+  }
+
+  /** Deletes a message (one's own, or as a moderator); a tombstone stays. */
+  async deleteMessage(id: number): Promise<void> {
+    await this.client.deleteMessage(id);
+    this.dispatch({ type: 'deleted', id, by: this.state.chat.me, at: Date.now() });
+  }
+
+  /** Adds this user's reaction with `emoji`, or takes it back when it is there (a toggle). */
+  async toggleReaction(id: number, emoji: string): Promise<void> {
+    const me = this.state.chat.me;
+    const m = Object.values(this.state.chat.conversations).flatMap((c) => c.messages).find((x) => x.id === id);
+    const on = !(m?.reactions?.find((r) => r.emoji === emoji)?.users.includes(me) ?? false);
+    await this.client.react(id, emoji, on);
+    this.dispatch({ type: 'reacted', id, emoji, user: me, on });
   }
 
   /** Every failed message of a conversation again; how many. */
@@ -419,8 +451,8 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     this.rememberNow();
   }
 
-  private transmit(cid: string, to: readonly string[], text: string, files: readonly WireFile[]): void {
-    this.client.send(to, text, { cid, files: files.map((f) => f.id) }).then(
+  private transmit(cid: string, to: readonly string[], text: string, files: readonly WireFile[], replyTo?: number): void {
+    this.client.send(to, text, { cid, files: files.map((f) => f.id), ...(replyTo ? { replyTo } : {}) }).then(
       (ack) => {
         this.dispatch({ type: 'ack', cid, id: ack.id, at: ack.at });
         this.rememberNow();

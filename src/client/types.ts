@@ -76,6 +76,8 @@ export interface RoomPage {
 export interface SendOptions {
   /** Client message id; a resend with the same cid is stored only once. Default: random. */
   cid?: string;
+  /** The id of a message of the same conversation this one answers (one target only). */
+  replyTo?: number;
   /** Ids of files uploaded with upload(): the message carries them (the text may then be ''). */
   files?: string[];
 }
@@ -121,6 +123,13 @@ export interface Removal {
   reason: string;
 }
 
+/** A message was edited by its author (EDIT, docs/protocol.md §7.14). */
+export interface MessageEdit { id: number; text: string; by: string; at: number }
+/** A message was deleted (DELETE): only its tombstone is left. */
+export interface MessageDeletion { id: number; by: string; at: number }
+/** Someone reacted to a message (on), or took the reaction back (REACT). */
+export interface ReactionChange { id: number; emoji: string; on: boolean; user: string }
+
 export interface ConsentAsk {
   /** Who asks to send you direct messages. */
   user: string;
@@ -144,6 +153,9 @@ export interface ClientEvents {
   presence: PresenceNotice;
   topic: TopicChange;
   kick: Removal;
+  edit: MessageEdit;
+  delete: MessageDeletion;
+  react: ReactionChange;
   'consent-ask': ConsentAsk;
   consent: ConsentAnswer;
   gap: Gap;

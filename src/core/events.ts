@@ -1,4 +1,4 @@
-import type { ChatMessage, RoomSettings } from './types.js';
+import type { ChatMessage, MessageId, RoomSettings } from './types.js';
 
 /** Room settings as members see them: whether there is a key, not the key (§7.17). */
 export type PublicRoomSettings = Omit<RoomSettings, 'key'> & { keyed: boolean };
@@ -28,6 +28,12 @@ export type ChatEvent =
   | { kind: 'invite'; room: string; by: string }
   /** `user` is muted in `room` for `seconds` (0: the mute is lifted). */
   | { kind: 'mute'; room: string; user: string; seconds: number; reason: string; by: string }
+  /** Message `id` has a new text, by its author `by` (docs/protocol.md §7.14). */
+  | { kind: 'edit'; id: MessageId; text: string; by: string; at: number }
+  /** Message `id` was deleted by `by` (its author, a moderator or an admin): only a tombstone stays. */
+  | { kind: 'delete'; id: MessageId; by: string; at: number }
+  /** `user` reacted to message `id` with `emoji` (on), or took it back. */
+  | { kind: 'react'; id: MessageId; emoji: string; user: string; on: boolean }
   /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
   | { kind: 'typing'; room: string; user: string }
   /** The account's read marker of `conversation` ('#Room' or a user's name) is now `id` (docs/protocol.md §7.15). */

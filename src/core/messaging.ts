@@ -7,7 +7,14 @@ import type { ChatMessage, FileRef, HistoryQuery, MessageId, NameKey } from './t
 import type { Consents } from './consent.js';
 import type { Files } from './files.js';
 
-export interface SendRequest { cid: string; to: readonly string[]; text: string; files?: readonly string[] }
+/** `replyTo`: the id of a message of the same (one) conversation this one answers; 0 or absent: none. */
+export interface SendRequest { cid: string; to: readonly string[]; text: string; files?: readonly string[]; replyTo?: MessageId }
+
+/** What checks a reply's target, and what adds reactions to history (set by the node: message-edits.ts). */
+export interface MessageState {
+  replyTarget(session: Session, id: MessageId, to: { room?: NameKey; user?: NameKey }): Promise<MessageId>;
+  withReactions(messages: ChatMessage[]): Promise<ChatMessage[]>;
+}
 export interface Page { messages: ChatMessage[]; more: boolean }
 
 /** The rules of a room a message to it must pass: membership, closing, mutes, moderation (room-admin.ts). */
@@ -47,6 +54,9 @@ export class Messaging {
     private readonly files?: Files,
   ) {}
 
+  /** Set by the node; without it a reply is refused and history carries no reactions. */
+  state: MessageState | undefined;
+
   /** Resolves once the message is durable (with the stored message: the earlier one for a resend). */
   async send(session: Session, req: SendRequest): Promise<ChatMessage> {
     return (await this.submit(session, req)).durable;
@@ -60,7 +70,8 @@ export class Messaging {
   async submit(session: Session, req: SendRequest): Promise<{ durable: Promise<ChatMessage> }> {
     const now = this.ctx.now();
     if (!session.bucket.take(now)) throw new ChatError('RATE_LIMITED', 'too many messages; slow down');
-    this.checkText(req.text, (req.files?.length ?? 0) > 0);
+    checkMessageText(this.ctx.settings.maxTextBytes, req.text, (req.files?.length ?? 0) > 0);
+    if (req.replyTo !== undefined && req.replyTo !== 0 && req.to.length !== 1) throw new ChatError('BAD_REQUEST', 'a reply goes to one conversation');
     if (encoder.encode(req.cid).length > MAX_CID_BYTES) throw new ChatError('BAD_REQUEST', 'client message id too long');
     if (req.to.length === 0) throw new ChatError('NO_TARGETS', 'a message needs at least one target');
     if (req.to.length > this.ctx.settings.maxTargets) {
@@ -93,11 +104,12 @@ export class Messaging {
   private async queueForStorage(session: Session, req: SendRequest, now: number): Promise<{ durable: Promise<ChatMessage> }> {
     const t = await this.resolve(session, req.to);
     const files = req.files && req.files.length > 0 ? await this.attachments(req.files) : undefined;
+    const replyTo = req.replyTo ? await this.replyTarget(session, req.replyTo, t) : undefined;
     const id = this.ctx.ids.next(now);
     // Until its message is published (or failed), the resume watermark stays below this id.
     this.ctx.delivery.assigned(id);
     try {
-      const { durable } = await this.append(session, t, id, now, req, files);
+      const { durable } = await this.append(session, t, id, now, req, files, replyTo);
       return { durable: durable.finally(() => this.ctx.delivery.settled(id)) };
     } catch (err) {
       this.ctx.delivery.settled(id);
@@ -106,7 +118,9 @@ export class Messaging {
   }
 
   /** Queues the append (resolves once queued); the inner promise settles at commit, after delivery. */
-  private async append(session: Session, t: ResolvedTargets, id: MessageId, now: number, req: SendRequest, files: ChatMessage['files']): Promise<{ durable: Promise<ChatMessage> }> {
+  private async append(
+    session: Session, t: ResolvedTargets, id: MessageId, now: number, req: SendRequest, files: ChatMessage['files'], replyTo: MessageId | undefined,
+  ): Promise<{ durable: Promise<ChatMessage> }> {
     const message: ChatMessage = {
       id,
       at: now,
@@ -119,6 +133,7 @@ export class Messaging {
       to: t.display,
       clientId: req.cid,
       ...(files ? { files } : {}),
+      ...(replyTo !== undefined ? { replyTo } : {}),
     };
     const mailboxFor: NameKey[] = [];
     for (const key of t.accounts) if (key !== session.key && !(await this.ctx.delivery.receivesLive(key))) mailboxFor.push(key);
@@ -132,6 +147,12 @@ export class Messaging {
       return message;
     });
     return { durable };
+  }
+
+  /** The checked target of a reply: a message of the one conversation the SEND goes to. */
+  private replyTarget(session: Session, id: MessageId, t: ResolvedTargets): Promise<MessageId> {
+    if (!this.state) throw new ChatError('BAD_REQUEST', 'this server takes no replies');
+    return this.state.replyTarget(session, id, t.rooms.length === 1 ? { room: t.rooms[0] } : { user: t.users[0] });
   }
 
   /**
@@ -209,9 +230,9 @@ export class Messaging {
       rows = peer === undefined ? [] : await this.ctx.store.dmHistory(session.key, peer, probe);
     }
     const more = rows.length > q.limit;
-    if (!more) return { messages: rows, more };
     // Pages going back drop the oldest extra row; pages going forward drop the newest.
-    return { messages: q.after !== undefined && q.before === undefined ? rows.slice(0, q.limit) : rows.slice(1), more };
+    const messages = !more ? rows : q.after !== undefined && q.before === undefined ? rows.slice(0, q.limit) : rows.slice(1);
+    return { messages: this.state ? await this.state.withReactions(messages) : messages, more };
   }
 
   /** The newest message of each of the user's most recent direct conversations (Store.recentDirect). */
@@ -289,11 +310,10 @@ export class Messaging {
     return this.files.refs(ids);
   }
 
-  /** A message that carries files may have no text. */
-  private checkText(text: string, hasFiles: boolean): void {
-    if (!hasFiles && text.trim().length === 0) throw new ChatError('EMPTY_MESSAGE', 'empty message');
-    if (encoder.encode(text).length > this.ctx.settings.maxTextBytes) {
-      throw new ChatError('MESSAGE_TOO_LONG', `message longer than ${this.ctx.settings.maxTextBytes} bytes`);
-    }
-  }
+}
+
+/** A message's text, sent or edited; one that carries files may have none. */
+export function checkMessageText(maxBytes: number, text: string, hasFiles: boolean): void {
+  if (!hasFiles && text.trim().length === 0) throw new ChatError('EMPTY_MESSAGE', 'empty message');
+  if (encoder.encode(text).length > maxBytes) throw new ChatError('MESSAGE_TOO_LONG', `message longer than ${maxBytes} bytes`);
 }

@@ -3,7 +3,7 @@ import { isAddressBan, isNickPattern, matchesAddress, matchesPattern, parseAddre
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { nickOfGuestKey, parseUserName } from './names.js';
-import type { Ranks } from './ranks.js';
+import { Rank, type Ranks } from './ranks.js';
 import type { Rooms } from './rooms.js';
 import type { Session } from './session.js';
 import { findTarget, isMember, membersAsTargets, type Target } from './targets.js';
@@ -57,6 +57,15 @@ export class Moderation {
     const room = await this.rooms.require(rawRoom);
     await this.ranks.requireOperator(session.key, room);
     return this.ctx.store.bans(room.key);
+  }
+
+  /**
+   * May this session remove a message `author` wrote in the room (docs/protocol.md §7.14)? The
+   * same rank rule as a removal of its author: an operator or above, ranking above the author.
+   */
+  async mayRemoveMessageOf(session: Session, room: RoomRecord, author: NameKey): Promise<boolean> {
+    const mine = await this.ranks.of(session.key, room);
+    return mine >= Rank.Operator && mine > (await this.ranks.of(author, room));
   }
 
   /** BANNED when this session's user, its guest nickname (by name or pattern) or its address is banned. */

@@ -16,6 +16,7 @@ import { defaultFileSettings, Files, type FileOffer, type FileSettings, type Put
 import { MessageIdGenerator } from './ids.js';
 import { defaultThrottleSettings, LoginGuard, type ThrottleSettings } from './login-guard.js';
 import { Audit } from './audit.js';
+import { defaultEditLimits, MessageEdits, type EditLimits } from './message-edits.js';
 import { Moderation } from './moderation.js';
 import { ReadMarkers, type UnreadCount } from './markers.js';
 import { Search, type SearchPage } from './search.js';
@@ -62,6 +63,8 @@ export interface ChatNodeOptions {
   throttle?: Partial<ThrottleSettings>;
   /** Bounds on consent requests (docs/protocol.md §7.4). */
   consentLimits?: Partial<ConsentLimits>;
+  /** Bounds of edits and reactions (docs/protocol.md §7.14). */
+  editLimits?: Partial<EditLimits>;
   now?: () => number;
 }
 
@@ -82,6 +85,7 @@ export class ChatNode {
   private readonly moderation: Moderation;
   private readonly roomAdmin: RoomAdmin;
   private readonly audit: Audit;
+  private readonly edits: MessageEdits;
   private readonly consents: Consents;
   private readonly messaging: Messaging;
   private readonly typingNotices: Typing;
@@ -126,6 +130,9 @@ export class ChatNode {
     this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.roomAdmin, this.files);
+    this.edits = new MessageEdits(this.ctx, this.moderation, { ...defaultEditLimits, ...options.editLimits });
+    this.messaging.state = this.edits;
+    this.rooms.withReactions = (messages) => this.edits.withReactions(messages);
     this.typingNotices = new Typing(this.ctx, this.rooms, this.messaging, this.consents);
     this.markers = new ReadMarkers(this.ctx, this.messaging);
     this.searching = new Search(this.ctx);
@@ -292,6 +299,21 @@ export class ChatNode {
   /** A page of the audit log, newest first (admins only); `room` '' for every room. */
   auditLog(session: Session, room: string, before: number, limit: number): Promise<AuditRecord[]> {
     return this.audit.page(session, room === '' ? undefined : parseRoomName(room).key, before, limit);
+  }
+
+  // ---- edits, deletions and reactions (docs/protocol.md §7.14) ----
+
+  async editMessage(session: Session, id: MessageId, text: string): Promise<void> {
+    this.act(session);
+    return this.edits.edit(session, id, text);
+  }
+  async deleteMessage(session: Session, id: MessageId): Promise<void> {
+    this.act(session);
+    return this.edits.delete(session, id);
+  }
+  async react(session: Session, id: MessageId, emoji: string, on: boolean): Promise<void> {
+    this.act(session);
+    return this.edits.react(session, id, emoji, on);
   }
 
   /**

@@ -51,6 +51,9 @@ export class Rooms {
   checkJoin: (session: Session, room: RoomRecord, key: string) => Promise<void> = async () => undefined;
   /** Set by the node: whether a room is in this session's room list (secret rooms, room-admin.ts). */
   listed: (session: Session | undefined, room: NameKey) => Promise<boolean> = async () => true;
+  /** Set by the node: adds reactions to the history a JOIN shows (message-edits.ts). */
+  withReactions: (messages: ChatMessage[]) => Promise<ChatMessage[]> = async (messages) => messages;
+
 
   async join(session: Session, raw: string, key = ''): Promise<RoomView> {
     const room = await this.require(raw);
@@ -145,7 +148,7 @@ export class Rooms {
   }
 
   private async view(room: RoomRecord): Promise<RoomView> {
-    const history = await this.ctx.store.roomHistory(room.key, { limit: this.ctx.settings.historyOnJoin });
+    const history = await this.withReactions(await this.ctx.store.roomHistory(room.key, { limit: this.ctx.settings.historyOnJoin }));
     return { room: room.name, topic: room.topic, members: await this.memberViews(room), history };
   }
 

@@ -158,9 +158,10 @@ export interface ChatMessage {
   reactions?: ReactionGroup[];
 }
 
-/** One emoji's reactions to a message: the display names of who reacted, first reactor first. */
+/** One emoji's reactions to a message: how many, and the display names of the first who reacted. */
 export interface ReactionGroup {
   emoji: string;
+  count: number;
   users: string[];
 }
 

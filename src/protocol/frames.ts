@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'read-markers', 'search'] as const;
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'read-markers', 'search', 'message-edits'] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
@@ -45,6 +45,9 @@ export const FrameType = {
   UNREADS: 0x3d,      // c->s: the read state of one's conversations
   UNREAD_LIST: 0x3e,  // s->c: per conversation its marker, unread and mention counts
   SEARCH: 0x3f,       // c->s: search the text of what one may read; answered by MESSAGES, newest first
+  EDIT: 0x39,         // c->s: edit own message; s->c: a message was edited (ref 0)
+  DELETE: 0x3a,       // c->s: delete a message; s->c: a message was deleted (ref 0)
+  REACT: 0x3b,        // c->s: react to a message, or take it back; s->c: someone did (ref 0)
   SET_POLICY: 0x40,   // c->s: own DM policy
   CONSENT_ASK: 0x41,  // c->s: ask to DM a user; s->c: someone asks you
   CONSENT: 0x42,      // c->s: answer a request; s->c: your request was answered
@@ -87,6 +90,22 @@ export interface WireUnread {
   mentions: number;  // of those, the ones that mention the account's @name
 }
 
+/**
+ * What is known of a message beyond WireMessage (§7.14), in a trailing list parallel to the
+ * messages of MSG, JOINED and MESSAGES: only messages with something to say are listed.
+ */
+export interface WireState {
+  message: number;   // the message's id
+  replyTo: number;   // the message it answers; 0: none
+  edited: number;    // when its text was last edited, ms since epoch; 0: never
+  deleted: number;   // when it was deleted (its text and files are gone); 0: not deleted
+  deletedBy: string; // who deleted it; '' when not deleted
+  reactions: WireReaction[];
+}
+
+/** One emoji's reactions to a message: how many in all, and the first who reacted (at most 10). */
+export interface WireReaction { emoji: string; count: number; users: string[] }
+
 export interface WireMember { name: string; online: boolean; operator: boolean }
 export interface WireRoom { name: string; topic: string; members: number }
 
@@ -108,7 +127,7 @@ export type Frame =
   | { type: 'SUSPEND'; ref: number; user: string; reason: string; suspended: boolean }
   | { type: 'CREATE'; ref: number; room: string; topic: string }
   | { type: 'JOIN'; ref: number; room: string }
-  | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[]; files?: WireFile[] }
+  | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[]; files?: WireFile[]; states?: WireState[] }
   | { type: 'LEAVE'; ref: number; room: string }
   | { type: 'ROOMS'; ref: number; after?: string; limit?: number }
   | { type: 'ROOM_LIST'; ref: number; rooms: WireRoom[]; next?: string }
@@ -118,12 +137,13 @@ export type Frame =
   | { type: 'KICK'; ref: number; room: string; user: string; reason: string; by: string }
   | { type: 'BAN'; ref: number; room: string; user: string; reason: string }
   | { type: 'UNBAN'; ref: number; room: string; user: string }
-  | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string; files?: string[] }
+  /** `replyTo` (§12.3 trailing): the id of the message this one answers (§7.14); 0 or absent: none. */
+  | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string; files?: string[]; replyTo?: number }
   | { type: 'ACK'; ref: number; cid: string; id: number; at: number }
   /** `safe`: every message up to this id has been sent on this connection already (§7.6.1). */
-  | { type: 'MSG'; msg: WireMessage; files?: WireFile[]; safe?: number }
+  | { type: 'MSG'; msg: WireMessage; files?: WireFile[]; safe?: number; states?: WireState[] }
   | { type: 'HISTORY'; ref: number; with: string; before: number; after: number; limit: number }
-  | { type: 'MESSAGES'; ref: number; with: string; messages: WireMessage[]; more: boolean; files?: WireFile[] }
+  | { type: 'MESSAGES'; ref: number; with: string; messages: WireMessage[]; more: boolean; files?: WireFile[]; states?: WireState[] }
   | { type: 'PRESENCE'; room: string; user: string; event: PresenceEvent }
   | { type: 'GAP'; since: number; until: number }
   | { type: 'TYPING'; to: string; user: string }
@@ -132,6 +152,9 @@ export type Frame =
   | { type: 'UNREADS'; ref: number; limit: number }
   | { type: 'UNREAD_LIST'; ref: number; unreads: WireUnread[] }
   | { type: 'SEARCH'; ref: number; query: string; before: number; limit: number }
+  | { type: 'EDIT'; ref: number; id: number; text: string; by: string; at: number }
+  | { type: 'DELETE'; ref: number; id: number; by: string; at: number }
+  | { type: 'REACT'; ref: number; id: number; emoji: string; on: boolean; user: string }
   | { type: 'SET_POLICY'; ref: number; policy: 'open' | 'consent' }
   | { type: 'CONSENT_ASK'; ref: number; user: string }
   | { type: 'CONSENT'; ref: number; user: string; accept: boolean }
@@ -165,4 +188,5 @@ export const Limits = {
   MAX_MEDIA_TYPE: 127,       // bytes of a media type
   MAX_FILES: 10,             // files attached to one message
   FILE_CHUNK: 32_768,        // bytes of data in one FILE_PUT or FILE_DATA
+  MAX_EMOJI: 32,             // bytes of UTF-8 in one reaction
 } as const;

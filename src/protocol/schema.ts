@@ -9,8 +9,10 @@ import {
   type WireFile,
   type WireMember,
   type WireMessage,
+  type WireReaction,
   type WireRoom,
   type WireUnread,
+  type WireState,
 } from './frames.js';
 import { bool, bytes, enumeration, list, str, struct, trailing, uint, type FieldKind, type Fields } from './fields.js';
 
@@ -35,6 +37,23 @@ const wireFileFields = [
   ['type', str],
   ['sha256', str],
 ] as const satisfies Fields<WireFile>;
+const wireReactionFields = [
+  ['emoji', str],
+  ['count', uint],
+  ['users', list(str)],
+] as const satisfies Fields<WireReaction>;
+export const wireReaction = struct<WireReaction>('WireReaction', wireReactionFields);
+const wireStateFields = [
+  ['message', uint],
+  ['replyTo', uint],
+  ['edited', uint],
+  ['deleted', uint],
+  ['deletedBy', str],
+  ['reactions', list(wireReaction)],
+] as const satisfies Fields<WireState>;
+export const wireState = struct<WireState>('WireState', wireStateFields);
+/** Replies, edits, deletions and reactions, added to MSG, JOINED and MESSAGES (§7.14). */
+const states = trailing(list(wireState));
 const wireMemberFields = [
   ['name', str],
   ['online', bool],
@@ -79,7 +98,7 @@ export const bodies = {
   SUSPEND: [['ref', uint], ['user', str], ['reason', str], ['suspended', bool]],
   CREATE: [['ref', uint], ['room', str], ['topic', str]],
   JOIN: [['ref', uint], ['room', str]],
-  JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)], ['files', files]],
+  JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)], ['files', files], ['states', states]],
   LEAVE: [['ref', uint], ['room', str]],
   ROOMS: [['ref', uint], ['after', trailing(str)], ['limit', trailing(uint)]],
   ROOM_LIST: [['ref', uint], ['rooms', list(wireRoom)], ['next', trailing(str)]],
@@ -89,11 +108,11 @@ export const bodies = {
   KICK: [['ref', uint], ['room', str], ['user', str], ['reason', str], ['by', str]],
   BAN: [['ref', uint], ['room', str], ['user', str], ['reason', str]],
   UNBAN: [['ref', uint], ['room', str], ['user', str]],
-  SEND: [['ref', uint], ['cid', str], ['to', list(str)], ['text', str], ['files', fileIds]],
+  SEND: [['ref', uint], ['cid', str], ['to', list(str)], ['text', str], ['files', fileIds], ['replyTo', trailing(uint)]],
   ACK: [['ref', uint], ['cid', str], ['id', uint], ['at', uint]],
-  MSG: [['msg', wireMessage], ['files', files], ['safe', trailing(uint)]],
+  MSG: [['msg', wireMessage], ['files', files], ['safe', trailing(uint)], ['states', states]],
   HISTORY: [['ref', uint], ['with', str], ['before', uint], ['after', uint], ['limit', uint]],
-  MESSAGES: [['ref', uint], ['with', str], ['messages', list(wireMessage)], ['more', bool], ['files', files]],
+  MESSAGES: [['ref', uint], ['with', str], ['messages', list(wireMessage)], ['more', bool], ['files', files], ['states', states]],
   PRESENCE: [['room', str], ['user', str], ['event', presenceEvent]],
   GAP: [['since', uint], ['until', uint]],
   TYPING: [['to', str], ['user', str]],
@@ -102,6 +121,9 @@ export const bodies = {
   UNREADS: [['ref', uint], ['limit', uint]],
   UNREAD_LIST: [['ref', uint], ['unreads', list(wireUnread)]],
   SEARCH: [['ref', uint], ['query', str], ['before', uint], ['limit', uint]],
+  EDIT: [['ref', uint], ['id', uint], ['text', str], ['by', str], ['at', uint]],
+  DELETE: [['ref', uint], ['id', uint], ['by', str], ['at', uint]],
+  REACT: [['ref', uint], ['id', uint], ['emoji', str], ['on', bool], ['user', str]],
   SET_POLICY: [['ref', uint], ['policy', dmPolicy]],
   CONSENT_ASK: [['ref', uint], ['user', str]],
   BLOCK: [['ref', uint], ['user', str], ['blocked', bool]],
@@ -123,7 +145,9 @@ type MissingInStructs =
   | Missing<WireMember, typeof wireMemberFields>
   | Missing<WireRoom, typeof wireRoomFields>
   | Missing<WireFile, typeof wireFileFields>
-  | Missing<WireUnread, typeof wireUnreadFields>;
+  | Missing<WireUnread, typeof wireUnreadFields>
+  | Missing<WireState, typeof wireStateFields>
+  | Missing<WireReaction, typeof wireReactionFields>;
 const complete: [MissingInBodies | MissingInStructs] extends [never] ? true : MissingInBodies | MissingInStructs = true;
 void complete;
 

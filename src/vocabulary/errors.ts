@@ -59,6 +59,11 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: 65,       // an upload over the user's or the server's file quota
   STORAGE_FULL: 66,         // the server's disk is too full to take uploads
   QUERY_TOO_LONG: 75,       // a search query over its length in bytes or in words
+  NO_SUCH_MESSAGE: 70,      // no message of that id that the user can read
+  NOT_AUTHOR: 71,           // an edit (or deletion) of someone else's message
+  TOO_MANY_REACTIONS: 72,   // the message has as many distinct emoji, or the user as many reactions on it, as allowed
+  MESSAGE_DELETED: 73,      // an edit, reaction or reply to a deleted message
+  BAD_EMOJI: 74,            // a reaction that is not one short emoji-like string
 } as const;
 
 export type ErrorName = keyof typeof ErrorCode;

@@ -113,8 +113,9 @@ export class RawClient {
     await this.next('PONG', (f) => f.n === n);
   }
 
-  async hello(): Promise<FrameOf<'WELCOME'>> {
-    this.send({ type: 'HELLO', versions: [1], caps: ['resume', 'multi-target', 'presence', 'history', 'dm-consent'], agent: 'test' });
+  /** `extra`: capabilities offered beside the usual ones (e.g. 'message-edits'). */
+  async hello(extra: readonly string[] = []): Promise<FrameOf<'WELCOME'>> {
+    this.send({ type: 'HELLO', versions: [1], caps: ['resume', 'multi-target', 'presence', 'history', 'dm-consent', ...extra], agent: 'test' });
     return this.next('WELCOME');
   }
 

@@ -48,18 +48,40 @@ function deliveryNote(m: ShownMessage): string {
   return '';
 }
 
+/** What a message's text shows: a tombstone for a deleted one, "(edited)" after an edited one. */
+function shownText(m: ShownMessage, me: string): string {
+  if (m.deleted) return `(message deleted by ${m.deleted.by})`;
+  const text = plainLines(parseMarkup(m.text, me)).join('\n');
+  return `${text}${m.editedAt !== undefined ? ' (edited)' : ''}${deliveryNote(m)}`;
+}
+
+/** The quote line of a reply: whom it answers and the start of what they said. */
+export function quoteLine(target: ShownMessage | undefined): string {
+  if (!target) return '> (a reply to an earlier message)';
+  if (target.deleted) return `> ${target.from}: (deleted)`;
+  const text = target.text.replace(/\s+/g, ' ');
+  return `> ${target.from}: ${text.length > 60 ? `${text.slice(0, 60)}...` : text}`;
+}
+
+/** The reactions of a message on one line: "[👍 2  🎉 1]". */
+export function reactionLine(m: ShownMessage): string {
+  if (!m.reactions || m.reactions.length === 0) return '';
+  return `[${m.reactions.map((r) => `${r.emoji} ${r.count}`).join('  ')}]`;
+}
+
 /**
  * The lines of one message in a pane `width` columns wide, for the reader `me`. `fileNumber`
- * gives the number a file is fetched by with /get. Light formatting (src/client/markup.ts) shows
- * as plain text: emphasis signs dropped, quotes and code blocks marked at the start of their lines.
+ * gives the number a file is fetched by with /get; `quoted` is the message a reply answers
+ * (undefined: not loaded). Light formatting (src/client/markup.ts) shows as plain text: emphasis
+ * signs dropped, quotes and code blocks marked at the start of their lines.
  */
-export function messageLines(m: ShownMessage, width: number, fileNumber: (f: WireFile) => number, me = ''): MessageLine[] {
+export function messageLines(m: ShownMessage, width: number, fileNumber: (f: WireFile) => number, quoted?: ShownMessage, me = ''): MessageLine[] {
   const time = clock(m.at);
   const mention = !m.own && me !== '' && mentions(m.text, me);
   const head = mention ? `${time} ${MENTION_SIGN} ${m.from}: ` : `${time} ${m.from}: `;
   const headWidth = textWidth(head);
-  const text = plainLines(parseMarkup(m.text, me)).join('\n');
-  const body = wrap(`${text}${deliveryNote(m)}`, width - (headWidth <= width / 2 ? headWidth : CONTINUATION));
+  const body = wrap(shownText(m, me), width - (headWidth <= width / 2 ? headWidth : CONTINUATION));
+  if (m.replyTo !== undefined) body.unshift(...wrap(quoteLine(quoted), width - (headWidth <= width / 2 ? headWidth : CONTINUATION)));
   const out: MessageLine[] = [];
   let indent: number;
   if (headWidth <= width / 2) {
@@ -77,5 +99,7 @@ export function messageLines(m: ShownMessage, width: number, fileNumber: (f: Wir
     const line = `[file ${fileNumber(f)}] ${f.name} (${byteSize(f.size)})`;
     for (const part of wrap(line, width - indent)) out.push({ text: ' '.repeat(indent) + part, sender: '', own: m.own });
   }
+  const reactions = reactionLine(m);
+  if (reactions !== '') for (const part of wrap(reactions, width - indent)) out.push({ text: ' '.repeat(indent) + part, sender: '', own: m.own });
   return out;
 }

@@ -55,6 +55,7 @@ export function allLines(conv: Conversation, width: number, fileNumber: (f: Wire
   const lines: PaneLine[] = [{ kind: 'note', text: olderNote(conv), sender: '', message: '' }];
   const marker = markerIndex(conv);
   let hole = 0;
+  const byId = new Map(conv.messages.filter((m) => m.id > 0).map((m) => [m.id, m]));
   conv.messages.forEach((m, i) => {
     // A known hole before this message: say so where it is.
     while (hole < conv.holes.length && m.id > 0 && conv.holes[hole].before <= m.id) {
@@ -63,7 +64,8 @@ export function allLines(conv: Conversation, width: number, fileNumber: (f: Wire
     }
     if (i === marker) lines.push({ kind: 'marker', text: cut(`-- new messages ${'-'.repeat(width)}`, width), sender: '', message: '' });
     const key = messageKey(m);
-    for (const l of messageLines(m, width, fileNumber, me)) {
+    const quoted = m.replyTo !== undefined ? byId.get(m.replyTo) : undefined;
+    for (const l of messageLines(m, width, fileNumber, quoted, me)) {
       lines.push({ kind: m.own ? 'own' : l.mention ? 'mention' : 'message', text: l.text, sender: l.sender, message: key });
     }
   });

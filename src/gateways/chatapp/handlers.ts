@@ -138,7 +138,8 @@ export const handlers: Record<MessageType, Handler> = {
             const key = nameKey(member.name);
             if (key !== nameKey(s.name) && !announced.has(key)) c.reply(encodeMessage('JoinMessage', member.name, SERVER, dest, now));
           }
-          for (const h of view.history) c.reply(chatBytes(h, dest));
+          // ChatApp has no word for a deletion: a deleted message is left out (docs/chatapp.md §5.4).
+          for (const h of view.history) if (!h.deleted) c.reply(chatBytes(h, dest));
         } catch (err) {
           if (!(err instanceof AppFault) || rooms.length === 1) throw err;
           failed++;

@@ -109,11 +109,16 @@ export const handlers: Table = {
     const session = c.requireSession();
     c.state = 'receiving';
     let count: number;
+    let shown = 0;
     try {
       count = await c.gw.node.takeMailbox(
         session,
         (m: ChatMessage) => {
-          if (c.closed || !c.conn.send(encodeDownload(m.from, m.text))) throw new ConnectionGone();
+          if (c.closed) throw new ConnectionGone();
+          // A message deleted while it waited is not downloaded; it leaves the mailbox with the rest.
+          if (m.deleted) return;
+          if (!c.conn.send(encodeDownload(m.from, m.text))) throw new ConnectionGone();
+          shown++;
         },
         // Each slice is written out before the next is read, so a download never piles up in the
         // send queue; what was written waits for the client's confirmation.
@@ -130,7 +135,8 @@ export const handlers: Table = {
     }
     if (c.closed) return;
     c.state = 'process-command';
-    c.reply(count > 0 ? Reply.END_OF_MESSAGES : Reply.NO_NEW_MESSAGES);
+    c.reply(shown > 0 ? Reply.END_OF_MESSAGES : Reply.NO_NEW_MESSAGES);
+    // Deleted messages were not shown but still leave the mailbox once the client confirms.
     if (count === 0) return;
     try {
       await c.conn.written();

@@ -43,6 +43,8 @@ export interface NativeClient extends SessionSink {
   readonly gw: GatewayContext;
   readonly conn: Connection;
   state: NativeState;
+  /** The capabilities of WELCOME: the frames of later ones go only to peers that asked for them (§12.1). */
+  caps: ReadonlySet<string>;
   readonly session: Session | undefined;
   /** Downloads under way (FILE_GET). */
   downloads: number;

@@ -2,7 +2,7 @@ import type { ChatEvent } from '../../core/events.js';
 import type { MemberView } from '../../core/rooms.js';
 import type { ChatMessage } from '../../core/types.js';
 import type { FileRef } from '../../core/types.js';
-import type { Frame, WireFile, WireMember, WireMessage } from '../../protocol/frames.js';
+import type { Frame, WireFile, WireMember, WireMessage, WireState } from '../../protocol/frames.js';
 
 export function wireMessage(m: ChatMessage): WireMessage {
   return { id: m.id, at: m.at, from: m.from, to: m.to, text: m.text, cid: m.clientId };
@@ -27,12 +27,37 @@ export function filesOf(messages: readonly ChatMessage[]): { files?: WireFile[] 
 }
 
 /**
+ * The trailing `states` field of MSG, JOINED and MESSAGES (docs/protocol.md §7.14): the messages
+ * that are replies, edited, deleted or reacted to; absent when none is, with `files` then present
+ * (empty) before it when it is not.
+ */
+export function statesOf(messages: readonly ChatMessage[]): { files?: WireFile[]; states?: WireState[] } {
+  let states: WireState[] | undefined;
+  for (const m of messages) {
+    if (m.replyTo === undefined && m.editedAt === undefined && !m.deleted && !m.reactions) continue;
+    (states ??= []).push({
+      message: m.id,
+      replyTo: m.replyTo ?? 0,
+      edited: m.editedAt ?? 0,
+      deleted: m.deleted?.at ?? 0,
+      deletedBy: m.deleted?.by ?? '',
+      reactions: (m.reactions ?? []).map((r) => ({ emoji: r.emoji, count: r.count, users: r.users })),
+    });
+  }
+  const files = filesOf(messages).files;
+  if (!states) return files ? { files } : {};
+  return { files: files ?? [], states };
+}
+
+/**
  * A message as a MSG frame; `safe`, for a live one, is the resume watermark (docs/protocol.md
- * §7.6.1). It follows `files`, which it then needs (empty when the message has none).
+ * §7.6.1). It follows `files`, which it then needs (empty when the message has none); `states`
+ * follows `safe`, which is then 0 on a replay (no watermark).
  */
 export function msgFrame(m: ChatMessage, safe?: number): Frame {
-  if (safe === undefined) return { type: 'MSG', msg: wireMessage(m), ...filesOf([m]) };
-  return { type: 'MSG', msg: wireMessage(m), files: filesOf([m]).files ?? [], safe };
+  const extra = statesOf([m]);
+  if (safe === undefined && !extra.states) return { type: 'MSG', msg: wireMessage(m), ...extra };
+  return { type: 'MSG', msg: wireMessage(m), files: extra.files ?? [], safe: safe ?? 0, ...(extra.states ? { states: extra.states } : {}) };
 }
 
 export function wireMembers(members: MemberView[]): WireMember[] {
@@ -51,5 +76,8 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'kick': return { type: 'KICK', ref: 0, room: event.room, user: event.user, reason: event.reason, by: event.by };
     case 'typing': return { type: 'TYPING', to: event.room, user: event.user };
     case 'read': return { type: 'READ', ref: 0, with: event.conversation, id: event.id };
+    case 'edit': return { type: 'EDIT', ref: 0, id: event.id, text: event.text, by: event.by, at: event.at };
+    case 'delete': return { type: 'DELETE', ref: 0, id: event.id, by: event.by, at: event.at };
+    case 'react': return { type: 'REACT', ref: 0, id: event.id, emoji: event.emoji, on: event.on, user: event.user };
   }
 }

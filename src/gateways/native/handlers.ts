@@ -3,7 +3,7 @@ import { ErrorCode } from '../../vocabulary/errors.js';
 import type { Opened } from '../../core/node.js';
 import type { RoomView } from '../../core/rooms.js';
 import { CAPABILITIES, PROTOCOL_VERSIONS, type FrameOf, type FrameTypeName } from '../../protocol/frames.js';
-import { filesOf, wireMembers, wireMessage } from './convert.js';
+import { statesOf, wireMembers, wireMessage } from './convert.js';
 import { download, putPiece } from './files.js';
 import { roomListPage } from './room-list.js';
 import { requireSession, type NativeClient } from './context.js';
@@ -21,7 +21,7 @@ type Table = { [T in FrameTypeName]?: Handler<T> };
 const PROTOCOL = 'native';
 
 function joined(c: NativeClient, ref: number, v: RoomView): void {
-  c.send({ type: 'JOINED', ref, room: v.room, topic: v.topic, members: wireMembers(v.members), history: v.history.map(wireMessage), ...filesOf(v.history) });
+  c.send({ type: 'JOINED', ref, room: v.room, topic: v.topic, members: wireMembers(v.members), history: v.history.map(wireMessage), ...statesOf(v.history) });
 }
 
 type Replay = 'mailbox' | { since: number };
@@ -57,6 +57,7 @@ export const handlers: Table = {
       }
       const caps = f.caps.filter((cap) => (CAPABILITIES as readonly string[]).includes(cap));
       c.state = 'unauthenticated';
+      c.caps = new Set(caps);
       const o = c.gw.options;
       c.send({ type: 'WELCOME', version: Math.max(...common), caps, server: o.serverName, maxFrame: o.maxFrame, heartbeatMs: o.heartbeatMs });
     },
@@ -158,7 +159,7 @@ export const handlers: Table = {
     needs: 'session',
     async run(c, f) {
       const started = performance.now();
-      const { durable } = await c.gw.node.submit(requireSession(c), { cid: f.cid, to: f.to, text: f.text, files: f.files });
+      const { durable } = await c.gw.node.submit(requireSession(c), { cid: f.cid, to: f.to, text: f.text, files: f.files, replyTo: f.replyTo });
       durable.then(
         (m) => {
           c.send({ type: 'ACK', ref: f.ref, cid: f.cid, id: m.id, at: m.at });
@@ -180,7 +181,7 @@ export const handlers: Table = {
         after: f.after || undefined,
         limit: f.limit,
       });
-      c.send({ type: 'MESSAGES', ref: f.ref, with: f.with, messages: page.messages.map(wireMessage), more: page.more, ...filesOf(page.messages) });
+      c.send({ type: 'MESSAGES', ref: f.ref, with: f.with, messages: page.messages.map(wireMessage), more: page.more, ...statesOf(page.messages) });
     },
   },
   // DIRECTS {ref, limit} -> MESSAGES {with ''}: the newest message of each recent direct conversation (§7.5.1)
@@ -188,7 +189,31 @@ export const handlers: Table = {
     needs: 'session',
     async run(c, f) {
       const messages = await c.gw.node.recentDirect(requireSession(c), f.limit);
-      c.send({ type: 'MESSAGES', ref: f.ref, with: '', messages: messages.map(wireMessage), more: false, ...filesOf(messages) });
+      c.send({ type: 'MESSAGES', ref: f.ref, with: '', messages: messages.map(wireMessage), more: false, ...statesOf(messages) });
+    },
+  },
+  // EDIT {ref, id, text} -> OK (§7.14); those who can read the conversation get EDIT {0, id, text, by, at}
+  EDIT: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.editMessage(requireSession(c), f.id, f.text);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+  // DELETE {ref, id} -> OK (§7.14); they get DELETE {0, id, by, at}
+  DELETE: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.deleteMessage(requireSession(c), f.id);
+      c.send({ type: 'OK', ref: f.ref });
+    },
+  },
+  // REACT {ref, id, emoji, on} -> OK (§7.14); they get REACT {0, id, emoji, on, user}
+  REACT: {
+    needs: 'session',
+    async run(c, f) {
+      await c.gw.node.react(requireSession(c), f.id, f.emoji, f.on);
+      c.send({ type: 'OK', ref: f.ref });
     },
   },
 
@@ -213,7 +238,7 @@ export const handlers: Table = {
     needs: 'session',
     async run(c, f) {
       const page = await c.gw.node.search(requireSession(c), f.query, f.before, f.limit);
-      c.send({ type: 'MESSAGES', ref: f.ref, with: '', messages: page.messages.map(wireMessage), more: page.more, ...filesOf(page.messages) });
+      c.send({ type: 'MESSAGES', ref: f.ref, with: '', messages: page.messages.map(wireMessage), more: page.more, ...statesOf(page.messages) });
     },
   },
 

@@ -22,6 +22,7 @@ const REPLAY_SLICE = 64;
 /** One native-protocol client: decodes its frames, runs them in order, and is its session's sink. */
 export class NativeConnection implements SessionSink, NativeClient {
   state: NativeState = 'handshake';
+  caps: ReadonlySet<string> = new Set();
   session: Session | undefined;
   /** When the connection was accepted: the login deadline counts from here (§9.4). */
   readonly openedAt = Date.now();
@@ -74,6 +75,8 @@ export class NativeConnection implements SessionSink, NativeClient {
       if (!this.early.push(event)) this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SLOW_CONSUMER' });
       return;
     }
+    // EDIT, DELETE and REACT are new frame types: only for a peer that negotiated them (§12.1).
+    if ((event.kind === 'edit' || event.kind === 'delete' || event.kind === 'react') && !this.caps.has('message-edits')) return;
     const bytes = encodedEvent(event);
     if (bytes) this.conn.send(bytes);
   }

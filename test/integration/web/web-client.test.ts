@@ -207,6 +207,40 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     await a.locator('#members li[data-member="bob"]').waitFor({ state: 'detached' });
   });
 
+  it('shows edits, deletions, reactions and replies live in the other browser (protocol.md §7.14)', async () => {
+    const a = alice.page;
+    const b = bob.page;
+    await alice.sidebar();
+    await a.getByLabel('Room name').fill('#edits');
+    await a.getByRole('button', { name: 'Create', exact: true }).click();
+    await alice.title().filter({ hasText: '#edits' }).waitFor();
+    await bob.joinRoom('#edits');
+    await bob.send('teh plan');
+    await alice.sees('teh plan');
+    // alice may not edit bob's message: no Edit on it for her, nor Delete (she owns the room, so
+    // she may delete it, but not edit it).
+    assert.equal(await alice.message('teh plan').getByRole('button', { name: 'Edit', exact: true }).count(), 0);
+    // bob edits: alice sees the new text and the mark, without reloading.
+    await bob.message('teh plan').getByRole('button', { name: 'Edit', exact: true }).click();
+    await b.getByLabel('Edit your message').fill('the plan');
+    await b.getByRole('button', { name: 'Save', exact: true }).click();
+    await alice.message('the plan').locator('.edited').waitFor();
+    // alice reacts; bob sees the count, and who.
+    await alice.message('the plan').getByRole('button', { name: 'React 👍' }).click();
+    await bob.message('the plan').locator('button.reaction', { hasText: '👍 1' }).waitFor();
+    assert.equal(await bob.message('the plan').locator('button.reaction').getAttribute('title'), 'alice');
+    // alice replies to it; bob sees the quote above her answer.
+    await alice.message('the plan').getByRole('button', { name: 'Reply', exact: true }).click();
+    await a.locator('.composer-reply').filter({ hasText: 'Replying to bob' }).waitFor();
+    await alice.send('agreed');
+    await bob.message('agreed').locator('blockquote.quote', { hasText: 'the plan' }).waitFor();
+    // bob deletes his message: alice sees the tombstone, and the reply's quote says so.
+    await bob.message('the plan').getByRole('button', { name: 'Delete', exact: true }).click();
+    await a.locator('li.message.deleted p.tombstone', { hasText: 'Message deleted by bob' }).waitFor();
+    await alice.message('agreed').locator('blockquote.quote', { hasText: 'deleted message' }).waitFor();
+    await screenshot(a, 'edits-desktop');
+  });
+
   it('loads older history page by page when scrolling back', async () => {
     await carol.create('#archive');
     for (let i = 1; i <= ARCHIVE_SIZE; i++) await carol.send('#archive', `archive ${i}`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import { DM_POLICIES, encodeFrame, encodeFrames, FrameDecoder, HEADER_BYTES, PRESENCE_EVENTS, type Decoded } from '../../../src/protocol/codec.js';
-import { FrameType, type Frame, type WireFile, type WireMember, type WireMessage, type WireRoom } from '../../../src/protocol/frames.js';
+import { FrameType, type Frame, type WireFile, type WireMember, type WireMessage, type WireReaction, type WireRoom, type WireState } from '../../../src/protocol/frames.js';
 import { earlierRevisions } from './revisions.js';
 
 // ---- arbitraries ----
@@ -25,6 +25,8 @@ const wireMessage: fc.Arbitrary<WireMessage> = rec({ id: uint, at: uint, from: s
 const wireMember: fc.Arbitrary<WireMember> = rec({ name: str, online: fc.boolean(), operator: fc.boolean() });
 const wireRoom: fc.Arbitrary<WireRoom> = rec({ name: str, topic: str, members: uint });
 const wireFile: fc.Arbitrary<WireFile> = rec({ message: uint, id: str, name: str, size: uint, type: str, sha256: str });
+const wireReaction: fc.Arbitrary<WireReaction> = rec({ emoji: str, count: uint, users: list(str) });
+const wireState: fc.Arbitrary<WireState> = rec({ message: uint, replyTo: uint, edited: uint, deleted: uint, deletedBy: str, reactions: list(wireReaction) });
 const bytes = fc.uint8Array({ maxLength: 300 });
 
 const frame: fc.Arbitrary<Frame> = fc.oneof(
@@ -40,7 +42,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('OK'), ref: uint }),
   rec({ type: fc.constant('CREATE'), ref: uint, room: str, topic: str }),
   rec({ type: fc.constant('JOIN'), ref: uint, room: str }),
-  rec({ type: fc.constant('JOINED'), ref: uint, room: str, topic: str, members: list(wireMember), history: list(wireMessage), files: list(wireFile) }),
+  rec({ type: fc.constant('JOINED'), ref: uint, room: str, topic: str, members: list(wireMember), history: list(wireMessage), files: list(wireFile), states: list(wireState) }),
   rec({ type: fc.constant('LEAVE'), ref: uint, room: str }),
   rec({ type: fc.constant('ROOMS'), ref: uint, after: str, limit: uint }),
   rec({ type: fc.constant('ROOM_LIST'), ref: uint, rooms: list(wireRoom), next: str }),
@@ -56,15 +58,18 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('UNREAD_LIST'), ref: uint, unreads: list(rec({ with: str, read: uint, unread: uint, mentions: uint })) }),
   rec({ type: fc.constant('SEARCH'), ref: uint, query: str, before: uint, limit: uint }),
   rec({ type: fc.constant('UNBAN'), ref: uint, room: str, user: str }),
-  rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str, files: list(str) }),
+  rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str, files: list(str), replyTo: uint }),
   rec({ type: fc.constant('ACK'), ref: uint, cid: str, id: uint, at: uint }),
-  rec({ type: fc.constant('MSG'), msg: wireMessage, files: list(wireFile), safe: uint }),
+  rec({ type: fc.constant('MSG'), msg: wireMessage, files: list(wireFile), safe: uint, states: list(wireState) }),
   rec({ type: fc.constant('HISTORY'), ref: uint, with: str, before: uint, after: uint, limit: uint }),
-  rec({ type: fc.constant('MESSAGES'), ref: uint, with: str, messages: list(wireMessage), more: fc.boolean(), files: list(wireFile) }),
+  rec({ type: fc.constant('MESSAGES'), ref: uint, with: str, messages: list(wireMessage), more: fc.boolean(), files: list(wireFile), states: list(wireState) }),
   rec({ type: fc.constant('PRESENCE'), room: str, user: str, event: fc.constantFrom(...PRESENCE_EVENTS) }),
   rec({ type: fc.constant('GAP'), since: uint, until: uint }),
   rec({ type: fc.constant('TYPING'), to: str, user: str }),
   rec({ type: fc.constant('DIRECTS'), ref: uint, limit: uint }),
+  rec({ type: fc.constant('EDIT'), ref: uint, id: uint, text: str, by: str, at: uint }),
+  rec({ type: fc.constant('DELETE'), ref: uint, id: uint, by: str, at: uint }),
+  rec({ type: fc.constant('REACT'), ref: uint, id: uint, emoji: str, on: fc.boolean(), user: str }),
   rec({ type: fc.constant('SET_POLICY'), ref: uint, policy: fc.constantFrom(...DM_POLICIES) }),
   rec({ type: fc.constant('CONSENT_ASK'), ref: uint, user: str }),
   rec({ type: fc.constant('CONSENT'), ref: uint, user: str, accept: fc.boolean() }),
@@ -139,6 +144,7 @@ function assertWellFormed(items: Decoded[]): void {
 describe('protocol.md §3.6 Streams and message boundaries (properties)', () => {
   it('arbitrary valid frames round-trip through encode/decode under arbitrary splits', () => {
     assert.equal(frameTypeCount, 47, 'the arbitrary covers every frame type');
+    assert.equal(frameTypeCount, 46, 'the arbitrary covers every frame type');
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 12 }), cuts, (frames, fractions) => {
         const bytes = encodeFrames(frames);

@@ -23,6 +23,7 @@ import {
   type FrameTypeName,
   type WireFile,
   type WireMessage,
+  type WireState,
 } from '../../../src/protocol/frames.js';
 import { bodies } from '../../../src/protocol/schema.js';
 import { earlierRevisions } from './revisions.js';
@@ -71,6 +72,10 @@ function onlyError(bytes: Uint8Array): Extract<Decoded, { kind: 'error' }> {
 
 const msgA: WireMessage = { id: 6963200000000001, at: 1700000000000, from: 'alice', to: ['#general'], text: 'hi', cid: 'c1' };
 const fileA: WireFile = { message: 6963200000000001, id: '0'.repeat(32), name: 'café.png', size: 20_000_000, type: 'image/png', sha256: 'ab'.repeat(32) };
+const stateA: WireState = {
+  message: 6963200000000001, replyTo: 42, edited: 1700000000500, deleted: 0, deletedBy: '',
+  reactions: [{ emoji: '👍', count: 12, users: ['Zoë', 'bob'] }, { emoji: '👨‍👩‍👧', count: 1, users: ['李雷'] }],
+};
 const msgB: WireMessage = { id: 42, at: 0, from: 'Zoë', to: ['#général', 'bob', '李雷'], text: 'ça va? 👋🏽', cid: '' };
 
 /** One frame of every type, with values that exercise each field. */
@@ -95,6 +100,7 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
     members: [{ name: 'alice', online: true, operator: false }, { name: 'Bob', online: false, operator: true }],
     history: [msgA, msgB],
     files: [fileA],
+    states: [stateA, { message: 42, replyTo: 0, edited: 0, deleted: 1700000000900, deletedBy: 'alice', reactions: [] }],
   },
   LEAVE: { type: 'LEAVE', ref: 5, room: '#dev' },
   ROOMS: { type: 'ROOMS', ref: 6, after: '#dev', limit: 200 },
@@ -111,15 +117,18 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   UNREAD_LIST: { type: 'UNREAD_LIST', ref: 17, unreads: [{ with: '#dev', read: 6963200000000001, unread: 3, mentions: 1 }, { with: 'bob', read: 0, unread: 999, mentions: 0 }] },
   SEARCH: { type: 'SEARCH', ref: 18, query: 'deploy notes', before: 0, limit: 20 },
   UNBAN: { type: 'UNBAN', ref: 13, room: '#dev', user: 'mallory' },
-  SEND: { type: 'SEND', ref: 8, cid: 'cid-1', to: ['#general', 'bob'], text: 'hello', files: ['0'.repeat(32)] },
+  SEND: { type: 'SEND', ref: 8, cid: 'cid-1', to: ['#general', 'bob'], text: 'hello', files: ['0'.repeat(32)], replyTo: 6963200000000001 },
   ACK: { type: 'ACK', ref: 8, cid: 'cid-1', id: 6963200000000001, at: 1700000000000 },
-  MSG: { type: 'MSG', msg: msgA, files: [fileA], safe: 6963200000000001 },
+  MSG: { type: 'MSG', msg: msgA, files: [fileA], safe: 6963200000000001, states: [stateA] },
   HISTORY: { type: 'HISTORY', ref: 10, with: '#general', before: 6963200000000001, after: 0, limit: 100 },
-  MESSAGES: { type: 'MESSAGES', ref: 10, with: 'bob', messages: [msgA, msgB], more: true, files: [] },
+  MESSAGES: { type: 'MESSAGES', ref: 10, with: 'bob', messages: [msgA, msgB], more: true, files: [], states: [stateA] },
   PRESENCE: { type: 'PRESENCE', room: '', user: 'alice', event: 'online' },
   GAP: { type: 'GAP', since: 1, until: 6963200000000001 },
   TYPING: { type: 'TYPING', to: '#general', user: 'Zoë' },
   DIRECTS: { type: 'DIRECTS', ref: 19, limit: 50 },
+  EDIT: { type: 'EDIT', ref: 0, id: 6963200000000001, text: 'hi, edited ✏️', by: 'alice', at: 1700000000500 },
+  DELETE: { type: 'DELETE', ref: 20, id: 42, by: '', at: 0 },
+  REACT: { type: 'REACT', ref: 0, id: 42, emoji: '🎉', on: true, user: 'Zoë' },
   SET_POLICY: { type: 'SET_POLICY', ref: 11, policy: 'consent' },
   CONSENT_ASK: { type: 'CONSENT_ASK', ref: 0, user: 'bob' },
   CONSENT: { type: 'CONSENT', ref: 12, user: 'bob', accept: false },

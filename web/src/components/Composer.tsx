@@ -1,14 +1,27 @@
 import { useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { describeError } from '../model/errors';
 import { formatSize } from '../model/format';
-import type { WireFile } from '../sdk';
+import type { ShownMessage, WireFile } from '../sdk';
 import { useSession } from './context';
 
 /**
  * The message box of one conversation. Its draft lives in the session (and sessionStorage), so
  * a reconnect, a switch of conversation or a reload loses nothing typed.
  */
-export function Composer({ convKey, targets, label }: { convKey: string; targets: readonly string[]; label: string }) {
+export function Composer({
+  convKey,
+  targets,
+  label,
+  replyTo,
+  onReplied,
+}: {
+  convKey: string;
+  targets: readonly string[];
+  label: string;
+  /** The message the next one answers; onReplied clears it (sent, or cancelled). */
+  replyTo?: ShownMessage;
+  onReplied?: () => void;
+}) {
   const session = useSession();
   const [text, setText] = useState(() => session.draft(convKey));
   const [files, setFiles] = useState<WireFile[]>([]);
@@ -25,7 +38,10 @@ export function Composer({ convKey, targets, label }: { convKey: string; targets
   const submit = (e?: FormEvent): void => {
     e?.preventDefault();
     if ((text.trim() === '' && files.length === 0) || uploading > 0) return;
-    session.send(targets, text, files);
+    // A reply carries no files: they go in a message of their own.
+    if (replyTo && files.length === 0) session.reply(targets, text, replyTo.id);
+    else session.send(targets, text, files);
+    onReplied?.();
     change('');
     setFiles([]);
     setError(undefined);
@@ -60,6 +76,16 @@ export function Composer({ convKey, targets, label }: { convKey: string; targets
 
   return (
     <form className="composer" onSubmit={submit} aria-label={`Send a message to ${label}`}>
+      {replyTo && (
+        <div className="composer-reply" role="status">
+          <span>
+            Replying to <span className="from">{replyTo.from}</span>: {replyTo.text.length > 80 ? `${replyTo.text.slice(0, 80)}…` : replyTo.text}
+          </span>
+          <button type="button" className="icon" aria-label="Cancel the reply" onClick={() => onReplied?.()}>
+            ×
+          </button>
+        </div>
+      )}
       {(files.length > 0 || uploading > 0 || error) && (
         <div className="composer-files">
           {files.map((f) => (

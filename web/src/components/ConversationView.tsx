@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import type { Conversation } from '../sdk';
+import { useCallback, useState, type FormEvent } from 'react';
+import type { Conversation, ShownMessage } from '../sdk';
 import { displayKey } from '../sdk';
 import { Composer } from './Composer';
 import { useSession } from './context';
@@ -12,6 +12,11 @@ export function ConversationView({ conv, me }: { conv: Conversation; me: string 
   const [membersOpen, setMembersOpen] = useState(false);
   const [editing, setEditing] = useState(false);
   const [topic, setTopic] = useState(conv.topic);
+  // The message the next one sent answers (docs/protocol.md §7.14), if any.
+  const [reply, setReply] = useState<{ key: string; message: ShownMessage }>();
+  const onReply = useCallback((message: ShownMessage) => setReply({ key: conv.key, message }), [conv.key]);
+  // A reply chosen in another conversation does not follow the user here.
+  const replyTo = reply?.key === conv.key ? reply.message : undefined;
   const isRoom = conv.kind === 'room';
   const operator = conv.members.some((m) => displayKey(m.name) === displayKey(me) && m.operator);
   const online = conv.members.filter((m) => m.online).length;
@@ -68,9 +73,9 @@ export function ConversationView({ conv, me }: { conv: Conversation; me: string 
       </header>
       <div className="conversation-body">
         <div className="conversation-main">
-          <MessageList conv={conv} me={me} />
+          <MessageList conv={conv} me={me} canModerate={operator} onReply={onReply} />
           <TypingIndicator conv={conv} />
-          <Composer convKey={conv.key} targets={conv.targets} label={conv.name} />
+          <Composer convKey={conv.key} targets={conv.targets} label={conv.name} replyTo={replyTo} onReplied={() => setReply(undefined)} />
         </div>
         {isRoom && <MembersPanel conv={conv} me={me} onClose={() => setMembersOpen(false)} />}
       </div>

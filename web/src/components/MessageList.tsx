@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
-import { markerIndex, oldestId, type Conversation } from '../sdk';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { markerIndex, oldestId, type Conversation, type ShownMessage } from '../sdk';
 
 import { useSession } from './context';
-import { MessageRow } from './MessageRow';
+import { MessageRow, type RowActions } from './MessageRow';
 
 /** Within this many pixels of an edge counts as being there. */
 const EDGE_PX = 48;
@@ -11,10 +11,20 @@ const EDGE_PX = 48;
  * The messages of a conversation, oldest at the top. Scrolling to the top loads older pages and
  * keeps the view where it was; while at the bottom, new messages keep it at the bottom.
  */
-export function MessageList({ conv, me }: { conv: Conversation; me: string }) {
+export function MessageList({ conv, me, canModerate, onReply }: { conv: Conversation; me: string; canModerate: boolean; onReply: (m: ShownMessage) => void }) {
   const session = useSession();
   // One function for every row, so a row that did not change is not drawn again.
   const retry = useCallback((cid: string) => void session.retry(cid), [session]);
+  const actions = useMemo<RowActions>(
+    () => ({
+      edit: (id, text) => void session.attempt(() => session.edit(id, text)),
+      remove: (id) => void session.attempt(() => session.deleteMessage(id)),
+      react: (id, emoji) => void session.attempt(() => session.toggleReaction(id, emoji)),
+      reply: onReply,
+    }),
+    [session, onReply],
+  );
+  const byId = useMemo(() => new Map(conv.messages.filter((m) => m.id > 0).map((m) => [m.id, m])), [conv.messages]);
   const box = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const last = useRef({ oldest: 0, height: 0, top: 0, mounted: false });
@@ -81,7 +91,17 @@ export function MessageList({ conv, me }: { conv: Conversation; me: string }) {
       </div>
       <ol className="message-list">
         {conv.messages.map((m, i) => (
-          <MessageRow key={m.id > 0 ? `id-${m.id}` : `cid-${m.cid}`} message={m} marker={i === marker} conversationKind={conv.kind} me={me} onRetry={retry} />
+          <MessageRow
+            key={m.id > 0 ? `id-${m.id}` : `cid-${m.cid}`}
+            message={m}
+            marker={i === marker}
+            conversationKind={conv.kind}
+            onRetry={retry}
+            quoted={m.replyTo !== undefined ? byId.get(m.replyTo) : undefined}
+            me={me}
+            canModerate={canModerate}
+            actions={actions}
+          />
         ))}
       </ol>
     </div>

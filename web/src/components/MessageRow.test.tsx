@@ -34,4 +34,28 @@ describe('MessageRow', () => {
     expect(html.indexOf('New messages')).toBeLessThan(html.indexOf('mallory'));
     expect(html).toContain('to #general, alice');
   });
+
+  it('shows an edit mark, a tombstone, the quote of a reply and the reactions, with the actions a user may take', () => {
+    const actions = { edit: () => undefined, remove: () => undefined, react: () => undefined, reply: () => undefined };
+    const row = (m: MessageItem, extra: { quoted?: MessageItem; canModerate?: boolean } = {}): string =>
+      renderToStaticMarkup(
+        <ol>
+          <MessageRow message={m} marker={false} conversationKind="room" onRetry={() => undefined} me="alice" actions={actions} {...extra} />
+        </ol>,
+      );
+    expect(row({ ...base, text: 'fixed', editedAt: 1 })).toContain('(edited)');
+    const tomb = row({ ...base, deleted: { by: 'oscar', at: 2 } });
+    expect(tomb).toContain('Message deleted by oscar');
+    expect(tomb).not.toContain('Reply');
+    const quoted = row({ ...base, text: 'yes', replyTo: 6 }, { quoted: { ...base, id: 6, from: 'bob', text: '<b>lunch?</b>' } });
+    expect(quoted).toContain('&lt;b&gt;lunch?&lt;/b&gt;');
+    expect(row({ ...base, text: 'yes', replyTo: 5 })).toContain('a reply to an earlier message');
+    const reacted = row({ ...base, text: 'x', reactions: [{ emoji: '👍', count: 3, users: ['alice', 'bob'] }] });
+    expect(reacted).toContain('aria-pressed="true"');
+    expect(reacted).toContain('and 1 more');
+    expect(row({ ...base, text: 'x' })).not.toContain('>Edit<');
+    expect(row({ ...base, text: 'x' })).not.toContain('>Delete<');
+    expect(row({ ...base, text: 'x', own: true })).toContain('>Edit<');
+    expect(row({ ...base, text: 'x' }, { canModerate: true })).toContain('>Delete<');
+  });
 });

@@ -26,6 +26,13 @@ export interface CommandContext {
   kick(room: string, user: string, reason: string): Promise<void>;
   ban(room: string, user: string, reason: string): Promise<void>;
   unban(room: string, user: string): Promise<void>;
+  /** Changes to stored messages (docs/protocol.md §7.14); the server says who may. */
+  edit(id: number, text: string): Promise<void>;
+  deleteMessage(id: number): Promise<void>;
+  /** Adds one's reaction with `emoji`, or takes it back when it is there. */
+  toggleReaction(id: number, emoji: string): Promise<void>;
+  /** Sends `text` to `targets` (one conversation) as an answer to message `replyTo`. */
+  reply(targets: readonly string[], text: string, replyTo: number): void;
   /** Blocks a user, or unblocks (docs/protocol.md §7.4.1). */
   block(user: string, blocked: boolean): Promise<void>;
   answerConsent(user: string, accept: boolean): Promise<void>;

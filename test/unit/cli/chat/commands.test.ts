@@ -40,6 +40,10 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     ban: (room, user, reason) => act('ban', room, user, reason),
     unban: (room, user) => act('unban', room, user),
     block: (user, blocked) => act('block', user, blocked),
+    edit: (id, text) => act('edit', id, text),
+    deleteMessage: (id) => act('deleteMessage', id),
+    toggleReaction: (id, emoji) => act('react', id, emoji),
+    reply: (targets, text, replyTo) => void calls.push(['reply', targets, text, replyTo]),
     answerConsent: (user, accept) => act('answerConsent', user, accept),
     askConsent: (user) => act('askConsent', user),
     setPolicy: (p) => act('setPolicy', p),
@@ -153,6 +157,26 @@ describe('runInput', () => {
     assert.deepEqual(await run('/block mallory', null), [['block', 'mallory', true], ['info', 'mallory is blocked: nothing of theirs reaches you directly (/unblock mallory to undo)']]);
     assert.deepEqual(await run('/unblock mallory', null), [['block', 'mallory', false], ['info', 'mallory is no longer blocked']]);
     assert.deepEqual(await run('/ban mallory', withBob), [['error', 'open a room first; usage: /ban USER [REASON]']]);
+  });
+
+  it('/edit, /delete, /react and /reply name a message by ^N (1 = the newest), else the one meant most likely', async () => {
+    const m = (id: number, from: string, own: boolean, deleted = false) => ({
+      id, cid: '', at: id, from, to: ['#general'], text: `t${id}`, files: [], own, ...(deleted ? { deleted: { by: from, at: 0 } } : {}),
+    });
+    const room: Conversation = { ...general, messages: [m(1, 'alice', true), m(2, 'bob', false), m(3, 'alice', true, true), m(4, 'bob', false), { ...m(0, 'alice', true), cid: 'c' }] };
+    assert.deepEqual(await run('/edit fixed text', room), [['edit', 1, 'fixed text']], 'one\'s last message not deleted');
+    assert.deepEqual(await run('/edit ^3 other', room), [['edit', 2, 'other']]);
+    assert.deepEqual(await run('/edit ^9 x', room), [['error', 'no message ^9 here; usage: /edit [^N] TEXT']]);
+    assert.deepEqual(await run('/edit ^1', room), [['error', 'the new text?; usage: /edit [^N] TEXT']]);
+    assert.deepEqual(await run('/delete', room), [['deleteMessage', 1], ['info', 'deleted: alice\'s message']]);
+    assert.deepEqual(await run('/del ^1', room), [['deleteMessage', 4], ['info', 'deleted: bob\'s message']]);
+    assert.deepEqual(await run('/react 👍', room), [['react', 4, '👍']]);
+    assert.deepEqual(await run('/react ^4 🎉', room), [['react', 1, '🎉']]);
+    assert.deepEqual(await run('/react two words', room), [['error', 'one emoji; usage: /react [^N] EMOJI']]);
+    assert.deepEqual(await run('/reply sounds good', room), [['reply', ['#general'], 'sounds good', 4]]);
+    assert.deepEqual(await run('/reply ^3 to you', room), [['reply', ['#general'], 'to you', 2]]);
+    assert.deepEqual(await run('/edit x', general), [['error', 'no message of yours here; usage: /edit [^N] TEXT']]);
+    assert.deepEqual(await run('/react 👍', null), [['error', 'open a conversation first; usage: /react [^N] EMOJI']]);
   });
 
   it('/accept and /refuse answer a consent request', async () => {

@@ -7,7 +7,7 @@ import { EMPTY_CHAT, reduceChat, type ShownMessage } from '../../../../src/clien
 
 const at = new Date(2026, 0, 2, 9, 5).getTime();
 const shown = (text: string, extra: Partial<ShownMessage> = {}): ShownMessage => ({ id: 1, cid: '', at, from: 'bob', to: ['#general'], text, files: [], own: false, ...extra });
-const texts = (m: ShownMessage, me = 'alice'): string[] => messageLines(m, 60, () => 1, me).map((l) => l.text);
+const texts = (m: ShownMessage, me = 'alice'): string[] => messageLines(m, 60, () => 1, undefined, me).map((l) => l.text);
 
 describe('formatting in the terminal', () => {
   it('drops the signs of emphasis and keeps code, links and quotes readable', () => {
@@ -16,12 +16,12 @@ describe('formatting in the terminal', () => {
   });
 
   it('marks a message that mentions the reader, by a sign and not by colour alone', () => {
-    const lines = messageLines(shown('hey @Alice, look'), 60, () => 1, 'alice');
+    const lines = messageLines(shown('hey @Alice, look'), 60, () => 1, undefined, 'alice');
     assert.equal(lines[0].text, `09:05 ${MENTION_SIGN} bob: hey @Alice, look`);
     assert.equal(lines[0].mention, true);
-    assert.equal(messageLines(shown('hey @alicia'), 60, () => 1, 'alice')[0].mention, false);
+    assert.equal(messageLines(shown('hey @alicia'), 60, () => 1, undefined, 'alice')[0].mention, false);
     // One's own message naming oneself is no alert.
-    assert.equal(messageLines(shown('note to @alice', { own: true, from: 'alice' }), 60, () => 1, 'alice')[0].mention, false);
+    assert.equal(messageLines(shown('note to @alice', { own: true, from: 'alice' }), 60, () => 1, undefined, 'alice')[0].mention, false);
   });
 
   it('gives the pane a mention line kind for the reader only', () => {
