@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'read-markers', 'search', 'message-edits'] as const;
+export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'message-edits', 'read-markers', 'search'] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
