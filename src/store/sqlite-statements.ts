@@ -131,7 +131,9 @@ export function prepareStatements(db: Database.Database) {
     addReaction: db.prepare<[number, string, string, string, number, number]>(
       'INSERT OR IGNORE INTO reactions (message_id, emoji, user, name, at) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)'),
     removeReaction: db.prepare<[number, string, string]>('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user = ?'),
-    reactionsOf: db.prepare<[number], ReactionRow>('SELECT * FROM reactions WHERE message_id = ? ORDER BY at, emoji, user'),
+    // The ids as one JSON array: a page's reactions in one prepared query, whatever its size.
+    reactionsOf: db.prepare<[string], ReactionRow>(
+      'SELECT * FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, at, emoji, user'),
     // The id is the rowid: the last entry of the table's own b-tree, no scan.
     newestMessageId: db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM messages').pluck(),
     insertFile: db.prepare<[string, string, number, string, string, string, number]>(

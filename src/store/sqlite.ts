@@ -407,8 +407,8 @@ export class SqliteStore implements Store {
   }
 
   async reactions(ids: readonly MessageId[]): Promise<Reaction[]> {
-    const s = this.s;
-    return [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => s.reactionsOf.all(id).map(toReaction));
+    if (ids.length === 0) return [];
+    return this.s.reactionsOf.all(JSON.stringify([...new Set(ids)])).map(toReaction);
   }
 
   // ---- offline mailbox ----

@@ -6,10 +6,21 @@ import { ChatError } from '../../../src/core/errors.js';
 import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
 import { MemoryStore } from '../../../src/store/memory.js';
+import { MemoryBrokerHub } from '../../../src/broker/memory.js';
+import { MemoryPresence } from '../../../src/presence/memory.js';
 
 class Inbox implements SessionSink {
   readonly events: ChatEvent[] = [];
-  notify(e: ChatEvent): void { this.events.push(e); }
+  private waiting: { kind: ChatEvent['kind']; resolve: (e: ChatEvent) => void } | undefined;
+  notify(e: ChatEvent): void {
+    this.events.push(e);
+    if (this.waiting?.kind === e.kind) this.waiting.resolve(e);
+  }
+  /** The first event of this kind, whether it came already or comes later. */
+  next(kind: ChatEvent['kind']): Promise<ChatEvent> {
+    const had = this.events.find((e) => e.kind === kind);
+    return had ? Promise.resolve(had) : new Promise((resolve) => { this.waiting = { kind, resolve }; });
+  }
   terminate(): void {}
   /** The edit, delete and react events, as short strings. */
   changes(): string[] {
@@ -200,5 +211,28 @@ describe('protocol.md §7.14 Editing, deleting and reacting', () => {
     const [m] = (await node.history(back.session, '#den', { limit: 1 })).messages;
     assert.equal(m.text, 'final');
     assert.deepEqual(m.reactions, [{ emoji: '✅', count: 1, users: ['mia'] }]);
+  });
+
+  it('a change made on one node reaches the readers on another', async () => {
+    const store = new MemoryStore();
+    const hub = new MemoryBrokerHub();
+    const presence = new MemoryPresence();
+    const opts = { store, presence, passwords: { scryptLog2N: 10 } };
+    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
+    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
+    await a.start();
+    await b.start();
+    try {
+      const ann = await a.register('ann', 'pw-secret-1', new Inbox(), 't');
+      const benInbox = new Inbox();
+      await b.register('ben', 'pw-secret-1', benInbox, 't');
+      const { id } = await a.send(ann.session, { cid: '', to: ['#general'], text: 'across' });
+      const heard = benInbox.next('edit');
+      await a.editMessage(ann.session, id, 'across nodes');
+      assert.deepEqual(await heard, { kind: 'edit', id, text: 'across nodes', by: 'ann', at: (await heard as { at: number }).at });
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 });
