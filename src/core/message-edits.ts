@@ -1,3 +1,4 @@
+import type { Audit } from './audit.js';
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import type { Moderation } from './moderation.js';
@@ -39,7 +40,12 @@ const encoder = new TextEncoder();
 export class MessageEdits {
   private readonly editBuckets = new Map<NameKey, TokenBucket>();
 
-  constructor(private readonly ctx: NodeContext, private readonly moderation: Moderation, private readonly limits: EditLimits = defaultEditLimits) {}
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly moderation: Moderation,
+    private readonly limits: EditLimits = defaultEditLimits,
+    private readonly audit?: Audit,
+  ) {}
 
   /** Its author replaces a message's text. */
   async edit(session: Session, id: MessageId, text: string): Promise<void> {
@@ -62,6 +68,8 @@ export class MessageEdits {
     if (m.deleted) throw new ChatError('MESSAGE_DELETED', 'the message is deleted already');
     const at = this.ctx.now();
     if (!(await this.ctx.store.deleteMessage(id, session.name, at))) throw new ChatError('MESSAGE_DELETED', 'the message is deleted already');
+    // Someone else's message taken away is a moderation action (§7.18); one's own is not.
+    if (m.fromKey !== session.key) await this.audit?.record(session, 'delete', m.rooms[0] ?? '', m.from, `message ${id}`);
     this.tell(m, { kind: 'delete', id, by: session.name, at }, session);
   }
 

@@ -130,7 +130,7 @@ export class ChatNode {
     this.consents = new Consents(this.ctx, { ...defaultConsentLimits, ...options.consentLimits });
     this.files = options.blobs ? new Files(this.store, options.blobs, { ...defaultFileSettings, ...options.files }, now) : undefined;
     this.messaging = new Messaging(this.ctx, this.consents, this.roomAdmin, this.files);
-    this.edits = new MessageEdits(this.ctx, this.moderation, { ...defaultEditLimits, ...options.editLimits });
+    this.edits = new MessageEdits(this.ctx, this.moderation, { ...defaultEditLimits, ...options.editLimits }, this.audit);
     this.messaging.state = this.edits;
     this.rooms.withReactions = (messages) => this.edits.withReactions(messages);
     this.typingNotices = new Typing(this.ctx, this.rooms, this.messaging, this.consents);

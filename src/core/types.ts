@@ -98,7 +98,9 @@ export interface AuditRecord {
 }
 
 export type AuditAction =
-  | 'kick' | 'ban' | 'unban' | 'suspend' | 'unsuspend' | 'role' | 'settings' | 'invite' | 'mute' | 'unmute' | 'close' | 'reopen';
+  | 'kick' | 'ban' | 'unban' | 'suspend' | 'unsuspend' | 'role' | 'settings' | 'invite' | 'mute' | 'unmute' | 'close' | 'reopen'
+  /** A message removed by a moderator or an admin (not by its author): target its author, detail its id. */
+  | 'delete';
 
 /** A page of the audit log: newest first, older than `before` (0: from the newest). */
 export interface AuditQuery {

@@ -123,6 +123,13 @@ describe('protocol.md §7.14 Editing, deleting and reacting', () => {
     const page = await node.history(mia.session, '#den', { limit: 10 });
     assert.deepEqual(page.messages.map((m) => [m.text, m.deleted?.by]), [['', 'oscar'], ['', 'max'], ['', 'oscar']], 'tombstones stay in history');
     await rejects(node.editMessage(mia.session, c, 'back'), 'MESSAGE_DELETED');
+    // Others' messages taken away are in the audit log (§7.18); the author's own deletion is not.
+    const own = await say(mia.session, '#den', 'mine to take back');
+    await node.deleteMessage(mia.session, own);
+    const log = await node.auditLog(max.session, '#den', 0, 10);
+    assert.deepEqual(log.filter((r) => r.action === 'delete').map((r) => [r.actor, r.target, r.detail]), [
+      ['max', 'olive', `message ${b}`], ['oscar', 'mia', `message ${c}`],
+    ]);
   });
 
   it('only the parties see a DM\'s changes; a third party cannot touch it; only its author deletes it', async () => {
