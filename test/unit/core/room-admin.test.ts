@@ -95,7 +95,7 @@ describe('protocol.md §7.17 Room roles', () => {
 describe('protocol.md §7.17 Room settings', () => {
   it('defaults are what rooms did before: anyone joins, operators set the topic, only members send', async () => {
     const { node, mia, oscar, ada } = await setup();
-    assert.deepEqual(await node.roomSettings(mia.session, '#den'), DEFAULT_ROOM_SETTINGS);
+    assert.deepEqual(await node.roomSettings(mia.session, '#den'), { ...DEFAULT_ROOM_SETTINGS, keyed: false });
     await rejects(node.setTopic(mia.session, '#den', 'mine'), 'NOT_OPERATOR');
     await rejects(node.send(ada.session, { cid: '', to: ['#den'], text: 'from outside' }), 'NOT_MEMBER');
     await node.setRoomSettings(oscar.session, '#den', settings({ topicLocked: false, membersOnly: false }));
@@ -129,6 +129,7 @@ describe('protocol.md §7.17 Room settings', () => {
     await rejects(node.join(g, '#den', 'open sesamE'), 'BAD_KEY');
     await node.join(g, '#den', 'open sesame');
     assert.equal((await node.roomSettings(mia.session, '#den')).key, '');
+    assert.equal((await node.roomSettings(mia.session, '#den')).keyed, true);
     assert.equal((await node.roomSettings(oscar.session, '#den')).key, 'open sesame');
     const told = mia.inbox.of('settings').at(-1)!;
     assert.equal(told.settings.keyed, true);
