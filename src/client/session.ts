@@ -87,6 +87,13 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
       if (me) this.rememberNow();
       this.notify({ kind: 'kick', ...k, me });
     });
+    c.on('role', (r) => {
+      void this.refreshMembers(r.room);
+      this.notify({ kind: 'role', ...r, me: displayKey(r.user) === displayKey(this.state.chat.me) });
+    });
+    c.on('settings', ({ room, by, settings: s }) => this.notify({ kind: 'settings', room, by, moderated: s.moderated, inviteOnly: s.inviteOnly, keyed: s.keyed }));
+    c.on('invite', (i) => this.notify({ kind: 'invite', room: i.room, by: i.by }));
+    c.on('mute', (m) => this.notify({ kind: 'mute', ...m, me: displayKey(m.user) === displayKey(this.state.chat.me) }));
     c.on('consent-ask', ({ user }) => {
       this.dispatch({ type: 'consent-ask', user, at: Date.now() });
       this.notify({ kind: 'consent-ask', user });
@@ -302,8 +309,9 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     }
   }
 
-  async join(room: string): Promise<void> {
-    this.entered(await this.client.join(room));
+  /** `key`: the room's join key, when it has one (docs/protocol.md §7.17). */
+  async join(room: string, key = ''): Promise<void> {
+    this.entered(await this.client.join(room, key));
   }
 
   async create(room: string, topic = ''): Promise<void> {

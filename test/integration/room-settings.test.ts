@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/vocabulary/errors.js';
+import { connect } from '../../src/client/node.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
@@ -96,5 +97,43 @@ describe('protocol.md §7.17 Room settings over the wire', () => {
     await acct.request({ type: 'JOIN', ref: acct.nextRef(), room: '#club' }, 'JOINED');
     app.destroy();
     for (const c of [owner, g, acct]) c.close();
+  });
+
+  it('the client SDK: roles, settings with a key, invitations, mutes, bans and the audit log, with their events', async () => {
+    const e = srv.endpoint('tls');
+    const url = `tls://${e.host}:${e.port}`;
+    const [owner, member, admin] = await Promise.all([0, 1, 2].map(() => connect(url, { fingerprint: e.fingerprint, reconnect: false })));
+    await owner.register('sdkop', 'secret-pw-1');
+    await member.register('sdkmem', 'secret-pw-1');
+    await admin.register('sdkadmin', 'secret-pw-1');
+    await srv.server.store.setAdmin('sdkadmin', true);
+    await owner.create('#sdkroom', '');
+    await owner.setRoomSettings('#sdkroom', { inviteOnly: false, key: 'k3y', limit: 0, moderated: true, secret: false, topicLocked: true, membersOnly: true });
+    await assert.rejects(member.join('#sdkroom'), (err: { code?: number }) => err.code === ErrorCode.BAD_KEY);
+    await member.join('#sdkroom', 'k3y');
+    assert.deepEqual(await member.roomSettings('#sdkroom'), {
+      inviteOnly: false, keyed: true, key: '', limit: 0, moderated: true, secret: false, topicLocked: true, membersOnly: true, closed: false,
+    });
+    assert.equal((await owner.roomSettings('#sdkroom')).key, 'k3y');
+    await assert.rejects(member.send('#sdkroom', 'hi'), (err: { code?: number }) => err.code === ErrorCode.MODERATED);
+    const role = member.once('role');
+    await owner.setRole('#sdkroom', 'sdkmem', 'voiced');
+    assert.deepEqual(await role, { room: '#sdkroom', user: 'sdkmem', role: 'voiced', by: 'sdkop' });
+    await member.send('#sdkroom', 'voiced');
+    const muted = member.once('mute');
+    await owner.mute('#sdkroom', 'sdkmem', 120, 'calm down');
+    assert.deepEqual(await muted, { room: '#sdkroom', user: 'sdkmem', seconds: 120, reason: 'calm down', by: 'sdkop' });
+    await assert.rejects(member.send('#sdkroom', 'still?'), (err: { code?: number }) => err.code === ErrorCode.MUTED);
+    await owner.ban('#sdkroom', 'spam*');
+    assert.deepEqual((await owner.bans('#sdkroom')).map((b) => b.target), ['spam*']);
+    const invited = admin.once('invite');
+    await owner.invite('#sdkroom', 'sdkadmin');
+    assert.deepEqual(await invited, { room: '#sdkroom', by: 'sdkop' });
+    await assert.rejects(member.audit(), (err: { code?: number }) => err.code === ErrorCode.NOT_OPERATOR);
+    const records = await admin.audit({ room: '#sdkroom' });
+    assert.deepEqual(records.map((r) => r.action), ['invite', 'ban', 'mute', 'role', 'settings']);
+    await admin.closeRoom('#sdkroom', true, 'done');
+    await assert.rejects(member.join('#sdkroom', 'k3y'), (err: { code?: number }) => err.code === ErrorCode.ROOM_CLOSED);
+    await Promise.all([owner, member, admin].map((c) => c.close()));
   });
 });

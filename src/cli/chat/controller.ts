@@ -3,6 +3,7 @@
 // requests of the CommandContext that only the terminal has.
 import { conversationOrder, type WireFile, type WireRoom } from '../../client/node.js';
 import type { CommandContext } from './commands/context.js';
+import type { RoomAdminActions } from './commands/room-admin.js';
 import { downloadPath, readUpload, saveDownload } from './files.js';
 import { TerminalSession } from './session.js';
 
@@ -60,9 +61,9 @@ export class ChatController extends TerminalSession implements CommandContext {
   }
 
   /** Joining a room that does not exist yet creates it, as IRC does. */
-  override async join(room: string): Promise<void> {
+  override async join(room: string, key = ''): Promise<void> {
     try {
-      await super.join(room);
+      await super.join(room, key);
     } catch (err) {
       if ((err as { name?: string }).name !== 'NO_SUCH_ROOM') throw err;
       await this.create(room);
@@ -72,6 +73,10 @@ export class ChatController extends TerminalSession implements CommandContext {
   override async leave(room: string): Promise<void> {
     await super.leave(room);
     if (this.state.chat.active === undefined) this.step(1);
+  }
+
+  roomAdmin(): RoomAdminActions {
+    return this.client;
   }
 
   async roomPage(more: boolean): Promise<{ rooms: readonly WireRoom[]; more: boolean }> {
