@@ -332,6 +332,11 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     await this.client.ban(room, user, reason);
   }
 
+  /** Room roles, settings and mutes (docs/protocol.md §7.17): the client's, for the views. */
+  roomAdmin(): Pick<ChatClient, 'setRole' | 'roomSettings' | 'setRoomSettings' | 'invite' | 'mute' | 'bans' | 'closeRoom' | 'audit'> {
+    return this.client;
+  }
+
   async unban(room: string, user: string): Promise<void> {
     await this.client.unban(room, user);
   }

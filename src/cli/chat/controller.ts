@@ -3,7 +3,6 @@
 // requests of the CommandContext that only the terminal has.
 import { conversationOrder, type WireFile, type WireRoom } from '../../client/node.js';
 import type { CommandContext } from './commands/context.js';
-import type { RoomAdminActions } from './commands/room-admin.js';
 import { downloadPath, readUpload, saveDownload } from './files.js';
 import { TerminalSession } from './session.js';
 
@@ -73,10 +72,6 @@ export class ChatController extends TerminalSession implements CommandContext {
   override async leave(room: string): Promise<void> {
     await super.leave(room);
     if (this.state.chat.active === undefined) this.step(1);
-  }
-
-  roomAdmin(): RoomAdminActions {
-    return this.client;
   }
 
   async roomPage(more: boolean): Promise<{ rooms: readonly WireRoom[]; more: boolean }> {
