@@ -230,6 +230,16 @@ describe('protocol.md §7.17 Ban patterns and addresses', () => {
     await node.ban(oscar.session, '#den', '@203.0.113.1', '');
     assert.ok(olive.session.rooms.has('#den'));
   });
+
+  it('an account registered from an address banned from #general, or while it is closed, is not put in it', async () => {
+    const { node, ada } = await setup();
+    await node.ban(ada.session, '#general', '@192.0.2.0/24', '');
+    const far = await node.register('faraway', 'pw-secret-1', new Inbox(), 't', { address: '192.0.2.8' });
+    assert.ok(!far.session.rooms.has('#general'));
+    await node.closeRoom(ada.session, '#general', true, '');
+    const late = await node.register('latecomer', 'pw-secret-1', new Inbox(), 't', { address: '198.51.100.1' });
+    assert.ok(!late.session.rooms.has('#general'));
+  });
 });
 
 describe('protocol.md §7.17 Closing rooms, §7.18 Audit log', () => {
