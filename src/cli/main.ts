@@ -6,6 +6,7 @@ import { isChatError } from '../core/errors.js';
 import { CertificateError } from '../tls/certificate.js';
 import { SlotError, UnreachableError } from '../startup-errors.js';
 import { TokenKeyError } from '../token-key.js';
+import { auditCommand } from './audit.js';
 import { chatCommand } from './chat/command.js';
 import { processIo, type CliIo } from './io.js';
 import { PromptCancelled } from './prompt.js';
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo): Command {
     .version(version(), '-V, --version');
   program.addCommand(serveCommand(io));
   program.addCommand(userCommand(io));
+  program.addCommand(auditCommand(io));
   program.addCommand(chatCommand(io));
   program.addCommand(benchCommand());
   // Errors and help go through io, and never end the process from inside commander.

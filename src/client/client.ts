@@ -1,8 +1,8 @@
 // The confab client: the requests of the native protocol (docs/protocol.md §7) on a connection
 // that keeps itself up (connection.ts): log in, rooms, messages, history, consent, files.
-import { Limits, type WireFile, type WireMember, type WireRoom, type FrameOf } from '../protocol/frames.js';
+import { Limits, type WireAudit, type WireBan, type WireFile, type WireMember, type WireRole, type WireRoom, type FrameOf } from '../protocol/frames.js';
 import { ClientConnection } from './connection.js';
-import { sessionOf } from './inbound.js';
+import { sessionOf, settingsOf } from './inbound.js';
 import { ClientError } from './errors.js';
 import { withFiles, withStates, type IncomingMessage } from './files.js';
 import { writeFrame } from './link.js';
@@ -16,6 +16,8 @@ import type {
   OutgoingFile,
   RoomPage,
   RoomPageOptions,
+  RoomSettings,
+  RoomSettingsInput,
   SendOptions,
   SessionInfo,
   TransferOptions,
@@ -50,8 +52,9 @@ export class ChatClient extends ClientConnection {
     );
   }
 
-  join(room: string): Promise<JoinedRoom> {
-    return this.request('JOIN', ['JOINED'], (ref) => ({ type: 'JOIN', ref, room })).then(joinedOf);
+  /** `key`: the room's join key, when it has one (docs/protocol.md §7.17). */
+  join(room: string, key = ''): Promise<JoinedRoom> {
+    return this.request('JOIN', ['JOINED'], (ref) => ({ type: 'JOIN', ref, room, ...(key === '' ? {} : { key }) })).then(joinedOf);
   }
 
   create(room: string, topic = ''): Promise<JoinedRoom> {
@@ -126,6 +129,49 @@ export class ChatClient extends ClientConnection {
 
   async unban(room: string, user: string): Promise<void> {
     await this.request('UNBAN', ['OK'], (ref) => ({ type: 'UNBAN', ref, room, user }));
+  }
+
+  // ---- room roles and settings (docs/protocol.md §7.17), the audit log (§7.18) ----
+
+  /** Grants or takes a role below one's own: 'voiced' (operators), 'operator' (owner, admins), 'member'. */
+  async setRole(room: string, user: string, role: WireRole): Promise<void> {
+    await this.request('ROLE', ['OK'], (ref) => ({ type: 'ROLE', ref, room, user, role, by: '' }));
+  }
+
+  async roomSettings(room: string): Promise<RoomSettings> {
+    return settingsOf(await this.request('GET_SETTINGS', ['SETTINGS'], (ref) => ({ type: 'GET_SETTINGS', ref, room })));
+  }
+
+  async setRoomSettings(room: string, s: RoomSettingsInput): Promise<void> {
+    const { inviteOnly, limit, moderated, secret, topicLocked, membersOnly } = s;
+    const keyed = s.key !== '';
+    await this.request('SETTINGS', ['OK'], (ref) => ({
+      type: 'SETTINGS', ref, room, inviteOnly, keyed, key: s.key ?? '', limit, moderated, secret, topicLocked, membersOnly, closed: false, by: '',
+    }));
+  }
+
+  async invite(room: string, user: string): Promise<void> {
+    await this.request('INVITE', ['OK'], (ref) => ({ type: 'INVITE', ref, room, user, by: '' }));
+  }
+
+  /** Mutes `user` in `room` for `seconds`; 0 lifts the mute. */
+  async mute(room: string, user: string, seconds: number, reason = ''): Promise<void> {
+    await this.request('MUTE', ['OK'], (ref) => ({ type: 'MUTE', ref, room, user, seconds, reason, by: '' }));
+  }
+
+  async bans(room: string): Promise<WireBan[]> {
+    return (await this.request('BANS', ['BAN_LIST'], (ref) => ({ type: 'BANS', ref, room }))).bans;
+  }
+
+  /** A server admin closes `room` (or opens it again with `closed` false). */
+  async closeRoom(room: string, closed = true, reason = ''): Promise<void> {
+    await this.request('CLOSE', ['OK'], (ref) => ({ type: 'CLOSE', ref, room, closed, reason }));
+  }
+
+  /** A page of the audit log, newest first (server admins): `room` '' for all, `before` 0 from the newest. */
+  async audit(options: { room?: string; before?: number; limit?: number } = {}): Promise<WireAudit[]> {
+    const f = await this.request('AUDIT', ['AUDIT_LOG'], (ref) => ({ type: 'AUDIT', ref, room: options.room ?? '', before: options.before ?? 0, limit: options.limit ?? 50 }));
+    return f.records;
   }
 
   /**

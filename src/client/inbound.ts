@@ -11,7 +11,7 @@ import type { Outbox } from './outbox.js';
 import { RecentIds } from './recent-ids.js';
 import type { RequestTable } from './requests.js';
 import type { Transfers } from './transfers.js';
-import type { Ack, ClientEvents, SessionInfo } from './types.js';
+import type { Ack, ClientEvents, RoomSettings, SessionInfo } from './types.js';
 
 /** What the handlers need of the connection they serve. */
 export interface InboundHost {
@@ -188,9 +188,24 @@ const handlers: Table = {
   EDIT: (t, _link, f) => t.host.emit('edit', { id: f.id, text: f.text, by: f.by, at: f.at }),
   DELETE: (t, _link, f) => t.host.emit('delete', { id: f.id, by: f.by, at: f.at }),
   REACT: (t, _link, f) => t.host.emit('react', { id: f.id, emoji: f.emoji, on: f.on, user: f.user }),
+  ROLE: (t, _link, f) => t.host.emit('role', { room: f.room, user: f.user, role: f.role, by: f.by }),
+  SETTINGS(t, _link, f) {
+    if (f.ref !== 0 && t.host.requests.settle(f.ref, f)) return;
+    t.host.emit('settings', { room: f.room, settings: settingsOf(f), by: f.by });
+  },
+  INVITE: (t, _link, f) => t.host.emit('invite', { room: f.room, by: f.by }),
+  MUTE: (t, _link, f) => t.host.emit('mute', { room: f.room, user: f.user, seconds: f.seconds, reason: f.reason, by: f.by }),
+  BAN_LIST: settle,
+  AUDIT_LOG: settle,
   PRESENCE: (t, _link, f) => t.host.emit('presence', { room: f.room, user: f.user, event: f.event }),
   CONSENT_ASK: (t, _link, f) => t.host.emit('consent-ask', { user: f.user }),
   CONSENT: (t, _link, f) => t.host.emit('consent', { user: f.user, accept: f.accept }),
   GAP: (t, _link, f) => t.host.emit('gap', { since: f.since, until: f.until }),
   TYPING: (t, _link, f) => t.host.emit('typing', { room: f.to, user: f.user }),
 };
+
+/** A SETTINGS frame's settings, as the SDK gives them. */
+export function settingsOf(f: FrameOf<'SETTINGS'>): RoomSettings {
+  const { inviteOnly, keyed, key, limit, moderated, secret, topicLocked, membersOnly, closed } = f;
+  return { inviteOnly, keyed, key, limit, moderated, secret, topicLocked, membersOnly, closed };
+}

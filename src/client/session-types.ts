@@ -58,5 +58,10 @@ export type SessionNotice =
   | { kind: 'topic'; room: string; topic: string; by: string }
   /** Someone, or (`me`) this user, was removed from a room. */
   | { kind: 'kick'; room: string; user: string; by: string; reason: string; me: boolean }
+  /** Room roles, settings, invitations and mutes (docs/protocol.md §7.17); `me`: about this user. */
+  | { kind: 'role'; room: string; user: string; role: 'member' | 'voiced' | 'operator'; by: string; me: boolean }
+  | { kind: 'settings'; room: string; by: string; moderated: boolean; inviteOnly: boolean; keyed: boolean }
+  | { kind: 'invite'; room: string; by: string }
+  | { kind: 'mute'; room: string; user: string; seconds: number; reason: string; by: string; me: boolean }
   | { kind: 'consent-ask'; user: string }
   | { kind: 'consent-answer'; user: string; accept: boolean };

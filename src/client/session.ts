@@ -90,6 +90,13 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     c.on('edit', (e) => this.dispatch({ type: 'edited', id: e.id, text: e.text, at: e.at }));
     c.on('delete', (d) => this.dispatch({ type: 'deleted', id: d.id, by: d.by, at: d.at }));
     c.on('react', (r) => this.dispatch({ type: 'reacted', id: r.id, emoji: r.emoji, user: r.user, on: r.on }));
+    c.on('role', (r) => {
+      void this.refreshMembers(r.room);
+      this.notify({ kind: 'role', ...r, me: displayKey(r.user) === displayKey(this.state.chat.me) });
+    });
+    c.on('settings', ({ room, by, settings: s }) => this.notify({ kind: 'settings', room, by, moderated: s.moderated, inviteOnly: s.inviteOnly, keyed: s.keyed }));
+    c.on('invite', (i) => this.notify({ kind: 'invite', room: i.room, by: i.by }));
+    c.on('mute', (m) => this.notify({ kind: 'mute', ...m, me: displayKey(m.user) === displayKey(this.state.chat.me) }));
     c.on('consent-ask', ({ user }) => {
       this.dispatch({ type: 'consent-ask', user, at: Date.now() });
       this.notify({ kind: 'consent-ask', user });
@@ -305,8 +312,9 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     }
   }
 
-  async join(room: string): Promise<void> {
-    this.entered(await this.client.join(room));
+  /** `key`: the room's join key, when it has one (docs/protocol.md §7.17). */
+  async join(room: string, key = ''): Promise<void> {
+    this.entered(await this.client.join(room, key));
   }
 
   async create(room: string, topic = ''): Promise<void> {
@@ -325,6 +333,11 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
 
   async ban(room: string, user: string, reason = ''): Promise<void> {
     await this.client.ban(room, user, reason);
+  }
+
+  /** Room roles, settings and mutes (docs/protocol.md §7.17): the client's, for the views. */
+  roomAdmin(): Pick<ChatClient, 'setRole' | 'roomSettings' | 'setRoomSettings' | 'invite' | 'mute' | 'bans' | 'closeRoom' | 'audit'> {
+    return this.client;
   }
 
   async unban(room: string, user: string): Promise<void> {

@@ -1,5 +1,7 @@
 // Public types of the client SDK.
-import type { PresenceEvent, WireFile, WireMember, WireMessage, WireRoom } from '../protocol/frames.js';
+import type { PresenceEvent, WireAudit, WireBan, WireFile, WireMember, WireMessage, WireRole, WireRoom } from '../protocol/frames.js';
+
+export type { WireAudit, WireBan, WireRole };
 import type { IncomingMessage } from './files.js';
 import type { ReconnectOptions } from './backoff.js';
 import type { ClientError } from './errors.js';
@@ -129,6 +131,42 @@ export interface MessageEdit { id: number; text: string; by: string; at: number 
 export interface MessageDeletion { id: number; by: string; at: number }
 /** Someone reacted to a message (on), or took the reaction back (REACT). */
 export interface ReactionChange { id: number; emoji: string; on: boolean; user: string }
+/** A member's role changed in a room (docs/protocol.md §7.17). */
+export interface RoleChange {
+  room: string;
+  user: string;
+  role: WireRole;
+  by: string;
+}
+
+/** A room's settings (§7.17): `key` is '' unless this user is an operator; `keyed` says whether there is one. */
+export interface RoomSettings {
+  inviteOnly: boolean;
+  keyed: boolean;
+  key: string;
+  limit: number;
+  moderated: boolean;
+  secret: boolean;
+  topicLocked: boolean;
+  membersOnly: boolean;
+  closed: boolean;
+}
+
+/** What setRoomSettings sets: `key` undefined keeps the room's key, '' removes it. */
+export interface RoomSettingsInput {
+  inviteOnly: boolean;
+  key?: string;
+  limit: number;
+  moderated: boolean;
+  secret: boolean;
+  topicLocked: boolean;
+  membersOnly: boolean;
+}
+
+export interface SettingsChange { room: string; settings: RoomSettings; by: string }
+export interface Invitation { room: string; by: string }
+/** `seconds` 0: the mute was lifted. */
+export interface MuteNotice { room: string; user: string; seconds: number; reason: string; by: string }
 
 export interface ConsentAsk {
   /** Who asks to send you direct messages. */
@@ -156,6 +194,10 @@ export interface ClientEvents {
   edit: MessageEdit;
   delete: MessageDeletion;
   react: ReactionChange;
+  role: RoleChange;
+  settings: SettingsChange;
+  invite: Invitation;
+  mute: MuteNotice;
   'consent-ask': ConsentAsk;
   consent: ConsentAnswer;
   gap: Gap;

@@ -27,6 +27,9 @@ export interface AccountAdmin {
   remove(name: string): Promise<boolean>;
 }
 
+/** Who the audit log says acted, for what `confab user` does. */
+export const SHELL_ACTOR = '(shell)';
+
 export interface AccountAdminOptions {
   /** Password hashing as the server's (cost, gate): an account made here hashes alike. */
   passwords?: ChatNodeOptions['passwords'];
@@ -65,6 +68,8 @@ export async function openAccountAdmin(store: Store, options: AccountAdminOption
     async setSuspended(rawName, suspended) {
       const { key, name } = parseUserName(rawName);
       if (!(await db.setSuspended(key, suspended))) throw new ChatError('NO_SUCH_USER', `there is no user ${name}`);
+      // In the audit log as an admin's SUSPEND is (docs/protocol.md §7.18), by the shell.
+      await db.appendAudit({ at: now(), actor: SHELL_ACTOR, action: suspended ? 'suspend' : 'unsuspend', room: '', target: name, detail: '' });
     },
     async passwd(rawName, password) {
       const { key, name } = parseUserName(rawName);

@@ -24,8 +24,8 @@ export type ChatEvent =
   | { kind: 'role'; room: string; user: string; role: 'member' | 'voiced' | 'operator'; by: string }
   /** The room's settings changed; the key itself is never in the event, only whether there is one. */
   | { kind: 'settings'; room: string; settings: PublicRoomSettings; by: string }
-  /** The recipient may now join invite-only `room`. */
-  | { kind: 'invite'; room: string; by: string }
+  /** `user` (the recipient) may now join invite-only `room`. */
+  | { kind: 'invite'; room: string; user: string; by: string }
   /** `user` is muted in `room` for `seconds` (0: the mute is lifted). */
   | { kind: 'mute'; room: string; user: string; seconds: number; reason: string; by: string }
   /** Message `id` has a new text, by its author `by` (docs/protocol.md §7.14). */

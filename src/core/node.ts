@@ -21,7 +21,7 @@ import { Moderation } from './moderation.js';
 import { ReadMarkers, type UnreadCount } from './markers.js';
 import { Search, type SearchPage } from './search.js';
 import { Ranks, type MemberRole } from './ranks.js';
-import { RoomAdmin, type SettingsChange } from './room-admin.js';
+import { RoomAdmin, type RoomSettingsView, type SettingsChange } from './room-admin.js';
 import { Messaging, type HandedOver, type Missed, type Page, type SendRequest } from './messaging.js';
 import { parseRoomName, parseUserName } from './names.js';
 import { defaultPasswordSettings, Passwords, type PasswordSettings } from './passwords.js';
@@ -30,7 +30,7 @@ import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms
 import type { Session } from './session.js';
 import { DEFAULT_ROOM, Sessions, type Opened, type OpenOptions } from './sessions.js';
 import { TokenSigner } from './token.js';
-import type { AuditRecord, ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan, RoomSettings } from './types.js';
+import type { AuditRecord, ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan } from './types.js';
 import { Typing } from './typing.js';
 
 export { DEFAULT_ROOM, type Opened, type OpenOptions } from './sessions.js';
@@ -277,7 +277,7 @@ export class ChatNode {
     this.act(session);
     return this.roomAdmin.setRole(session, room, user, role);
   }
-  roomSettings(session: Session, room: string): Promise<RoomSettings> {
+  roomSettings(session: Session, room: string): Promise<RoomSettingsView> {
     return this.roomAdmin.settings(session, room);
   }
   async setRoomSettings(session: Session, room: string, change: SettingsChange): Promise<void> {

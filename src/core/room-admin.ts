@@ -12,6 +12,9 @@ import type { NameKey, RoomRecord, RoomSettings } from './types.js';
 /** A mute lasts at most this long (30 days). */
 export const MAX_MUTE_SECONDS = 30 * 24 * 3600;
 
+/** A room's settings as a member reads them: `key` is '' below operator, `keyed` says whether there is one. */
+export type RoomSettingsView = RoomSettings & { keyed: boolean };
+
 /** What SETTINGS asks: every setting but `closed` (CLOSE, admins only); `key` undefined keeps the key. */
 export type SettingsChange = Omit<RoomSettings, 'closed' | 'key'> & { key?: string };
 
@@ -29,12 +32,12 @@ export class RoomAdmin {
   ) {}
 
   /** The room's settings: with the key for its operators, without it for its members; NOT_MEMBER otherwise. */
-  async settings(session: Session, rawRoom: string): Promise<RoomSettings> {
+  async settings(session: Session, rawRoom: string): Promise<RoomSettingsView> {
     const room = await this.rooms.require(rawRoom);
     const operator = (await this.ranks.of(session.key, room)) >= Rank.Operator;
     if (!operator && !session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
     const s = await settingsOf(this.ctx.store, room.key);
-    return operator ? s : { ...s, key: '' };
+    return { ...s, key: operator ? s.key : '', keyed: s.key !== '' };
   }
 
   async setSettings(session: Session, rawRoom: string, change: SettingsChange): Promise<void> {
@@ -75,7 +78,7 @@ export class RoomAdmin {
     await this.ranks.requireOperator(session.key, room);
     const target = await findTarget(this.ctx, user);
     await this.ctx.store.addInvite(room.key, target.banKey);
-    this.ctx.delivery.deliver({ kind: 'invite', room: room.name, by: session.name }, [], [target.member]);
+    this.ctx.delivery.deliver({ kind: 'invite', room: room.name, user: target.name, by: session.name }, [], [target.member]);
     await this.audit.record(session, 'invite', room.key, target.name, '');
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Accounts, Identity } from './accounts.js';
+import { isAddressBan, matchesAddress } from './ban-masks.js';
 import type { NodeContext } from './context.js';
 import { ErrorCode } from '../vocabulary/errors.js';
 import { ChatError } from './errors.js';
@@ -8,6 +9,7 @@ import type { Files } from './files.js';
 import { firstIdAt } from './ids.js';
 import { isGuestKey, nickOfGuestKey } from './names.js';
 import { TokenBucket } from './rate-limit.js';
+import { settingsOf } from './room-settings.js';
 import type { Rooms } from './rooms.js';
 import { Session } from './session.js';
 import type { TokenSigner } from './token.js';
@@ -61,8 +63,11 @@ export class Sessions {
   async register(name: string, password: string, sink: SessionSink, protocol: string, opts: OpenOptions): Promise<Opened> {
     const id = await this.accounts.register(name, password, opts.address);
     const general = await this.rooms.require(DEFAULT_ROOM);
-    // A name banned from the default room (as a guest nickname, say) is not let in by registering it.
-    if (!(await this.ctx.store.getBan(general.key, id.key)) && await this.ctx.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' })) {
+    // A name banned from the default room (as a guest nickname, say), or its address, is not let in
+    // by registering it; nor is anyone while the room is closed (docs/protocol.md §7.17).
+    const bans = await this.ctx.store.bans(general.key);
+    const banned = bans.some((b) => b.target === id.key || (isAddressBan(b.target) && matchesAddress(b.target, opts.address)));
+    if (!banned && !(await settingsOf(this.ctx.store, general.key)).closed && (await this.ctx.store.addMember({ room: general.key, user: id.key, name: id.name, role: 'member' }))) {
       await markJoined(this.ctx.store, id.key, general.key);
     }
     return this.open(id, sink, protocol, opts);

@@ -7,7 +7,7 @@ import { schemaByCode, schemaByName, type BodySchema } from './schema.js';
 import { WireError } from './wire-error.js';
 import { Writer } from './writer.js';
 
-export { DM_POLICIES, PRESENCE_EVENTS } from './schema.js';
+export { DM_POLICIES, PRESENCE_EVENTS, ROLES } from './schema.js';
 
 /** [type u8][flags u8][body length u24 big-endian] (§3.2). */
 export const HEADER_BYTES = 5;

@@ -5,7 +5,10 @@
 export const PROTOCOL_VERSIONS = [1] as const;
 
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
-export const CAPABILITIES = ['dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'message-edits', 'read-markers', 'search'] as const;
+export const CAPABILITIES = [
+  'dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'message-edits', 'read-markers', 'search',
+  'room-settings',
+] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
 export const FrameType = {
@@ -32,6 +35,10 @@ export const FrameType = {
   KICK: 0x29,         // c->s: remove a member; s->c: a member was removed (ref 0)
   BAN: 0x2a,          // c->s: keep a user (or a guest nickname) out of a room
   UNBAN: 0x2b,        // c->s: lift a ban
+  ROLE: 0x2c,         // c->s: grant or take operator or voice; s->c: a member's role changed (ref 0)
+  SETTINGS: 0x2d,     // c->s: set a room's settings; s->c: its settings (answer to GET_SETTINGS, or changed: ref 0)
+  INVITE: 0x2e,       // c->s: invite a user into a room; s->c: you were invited (ref 0)
+  MUTE: 0x2f,         // c->s: mute a user for a while, or lift it; s->c: a user was muted (ref 0)
   SEND: 0x30,         // c->s: message to one or more targets
   ACK: 0x31,          // s->c: message is durable, with its server id
   MSG: 0x32,          // s->c: a delivered message
@@ -59,6 +66,12 @@ export const FrameType = {
   FILE_STORED: 0x54,  // s->c: the upload is complete, verified and durable
   FILE_GET: 0x55,     // c->s: download a file by id
   FILE_DATA: 0x56,    // s->c: bytes of a download
+  BANS: 0x60,         // c->s: a room's bans, for its operators
+  BAN_LIST: 0x61,     // s->c
+  CLOSE: 0x62,        // c->s: a server admin closes a room, or opens it again
+  AUDIT: 0x63,        // c->s: a page of the audit log, for server admins
+  AUDIT_LOG: 0x64,    // s->c
+  GET_SETTINGS: 0x65, // c->s: a room's settings; answered by SETTINGS
 } as const;
 
 export type FrameTypeName = keyof typeof FrameType;
@@ -108,6 +121,10 @@ export interface WireReaction { emoji: string; count: number; users: string[] }
 
 export interface WireMember { name: string; online: boolean; operator: boolean }
 export interface WireRoom { name: string; topic: string; members: number }
+/** A ban (§7.17): an account's or nickname's key, a nickname pattern, or '@' and an address block. */
+export interface WireBan { target: string; by: string; reason: string; at: number }
+export interface WireAudit { id: number; at: number; actor: string; action: string; room: string; target: string; detail: string }
+export type WireRole = 'member' | 'voiced' | 'operator';
 
 /** join/leave: room-scoped. online/quit: a user's first session began / last session ended (room ''). */
 export type PresenceEvent = 'join' | 'leave' | 'online' | 'quit';
@@ -126,17 +143,26 @@ export type Frame =
   | { type: 'OK'; ref: number }
   | { type: 'SUSPEND'; ref: number; user: string; reason: string; suspended: boolean }
   | { type: 'CREATE'; ref: number; room: string; topic: string }
-  | { type: 'JOIN'; ref: number; room: string }
+  /** `key` (§12.3 trailing): the room's join key, when it has one (§7.17). */
+  | { type: 'JOIN'; ref: number; room: string; key?: string }
   | { type: 'JOINED'; ref: number; room: string; topic: string; members: WireMember[]; history: WireMessage[]; files?: WireFile[]; states?: WireState[] }
   | { type: 'LEAVE'; ref: number; room: string }
   | { type: 'ROOMS'; ref: number; after?: string; limit?: number }
   | { type: 'ROOM_LIST'; ref: number; rooms: WireRoom[]; next?: string }
   | { type: 'MEMBERS'; ref: number; room: string }
-  | { type: 'MEMBER_LIST'; ref: number; room: string; members: WireMember[] }
+  /** `voiced` (§12.3 trailing): the members who may speak in a moderated room (§7.17). */
+  | { type: 'MEMBER_LIST'; ref: number; room: string; members: WireMember[]; voiced?: string[] }
   | { type: 'TOPIC'; ref: number; room: string; topic: string; by: string }
   | { type: 'KICK'; ref: number; room: string; user: string; reason: string; by: string }
   | { type: 'BAN'; ref: number; room: string; user: string; reason: string }
   | { type: 'UNBAN'; ref: number; room: string; user: string }
+  | { type: 'ROLE'; ref: number; room: string; user: string; role: WireRole; by: string }
+  | {
+    type: 'SETTINGS'; ref: number; room: string; inviteOnly: boolean; keyed: boolean; key: string; limit: number;
+    moderated: boolean; secret: boolean; topicLocked: boolean; membersOnly: boolean; closed: boolean; by: string;
+  }
+  | { type: 'INVITE'; ref: number; room: string; user: string; by: string }
+  | { type: 'MUTE'; ref: number; room: string; user: string; seconds: number; reason: string; by: string }
   /** `replyTo` (§12.3 trailing): the id of the message this one answers (§7.14); 0 or absent: none. */
   | { type: 'SEND'; ref: number; cid: string; to: string[]; text: string; files?: string[]; replyTo?: number }
   | { type: 'ACK'; ref: number; cid: string; id: number; at: number }
@@ -165,7 +191,13 @@ export type Frame =
   | { type: 'FILE_PROGRESS'; ref: number; received: number }
   | { type: 'FILE_STORED'; ref: number; file: WireFile }
   | { type: 'FILE_GET'; ref: number; file: string; offset: number }
-  | { type: 'FILE_DATA'; ref: number; offset: number; last: boolean; data: Uint8Array };
+  | { type: 'FILE_DATA'; ref: number; offset: number; last: boolean; data: Uint8Array }
+  | { type: 'BANS'; ref: number; room: string }
+  | { type: 'BAN_LIST'; ref: number; room: string; bans: WireBan[] }
+  | { type: 'CLOSE'; ref: number; room: string; closed: boolean; reason: string }
+  | { type: 'AUDIT'; ref: number; room: string; before: number; limit: number }
+  | { type: 'AUDIT_LOG'; ref: number; records: WireAudit[] }
+  | { type: 'GET_SETTINGS'; ref: number; room: string };
 
 export type FrameOf<T extends FrameTypeName> = Extract<Frame, { type: T }>;
 

@@ -13,6 +13,9 @@ import {
   type WireRoom,
   type WireUnread,
   type WireState,
+  type WireAudit,
+  type WireBan,
+  type WireRole,
 } from './frames.js';
 import { bool, bytes, enumeration, list, str, struct, trailing, uint, type FieldKind, type Fields } from './fields.js';
 
@@ -20,6 +23,8 @@ import { bool, bytes, enumeration, list, str, struct, trailing, uint, type Field
 export const PRESENCE_EVENTS = ['join', 'leave', 'online', 'quit'] as const satisfies readonly PresenceEvent[];
 /** Wire codes of SET_POLICY.policy: the index is the byte (§3.3.6). */
 export const DM_POLICIES = ['open', 'consent'] as const;
+/** Wire codes of ROLE.role: the index is the byte (§3.3.6). */
+export const ROLES = ['member', 'voiced', 'operator'] as const satisfies readonly WireRole[];
 
 const wireMessageFields = [
   ['id', uint],
@@ -71,6 +76,22 @@ const wireUnreadFields = [
   ['mentions', uint],
 ] as const satisfies Fields<WireUnread>;
 
+const wireBanFields = [
+  ['target', str],
+  ['by', str],
+  ['reason', str],
+  ['at', uint],
+] as const satisfies Fields<WireBan>;
+const wireAuditFields = [
+  ['id', uint],
+  ['at', uint],
+  ['actor', str],
+  ['action', str],
+  ['room', str],
+  ['target', str],
+  ['detail', str],
+] as const satisfies Fields<WireAudit>;
+
 export const wireMessage = struct<WireMessage>('WireMessage', wireMessageFields);
 export const wireMember = struct<WireMember>('WireMember', wireMemberFields);
 export const wireFile = struct<WireFile>('WireFile', wireFileFields);
@@ -80,6 +101,9 @@ const files = trailing(list(wireFile));
 export const wireRoom = struct<WireRoom>('WireRoom', wireRoomFields);
 export const wireUnread = struct<WireUnread>('WireUnread', wireUnreadFields);
 const presenceEvent = enumeration<PresenceEvent>('PresenceEvent', PRESENCE_EVENTS);
+const wireBan = struct<WireBan>('WireBan', wireBanFields);
+const wireAudit = struct<WireAudit>('WireAudit', wireAuditFields);
+const role = enumeration<WireRole>('Role', ROLES);
 const dmPolicy = enumeration<(typeof DM_POLICIES)[number]>('Policy', DM_POLICIES);
 
 type Body<N extends FrameTypeName> = Omit<FrameOf<N>, 'type'>;
@@ -97,17 +121,24 @@ export const bodies = {
   OK: [['ref', uint]],
   SUSPEND: [['ref', uint], ['user', str], ['reason', str], ['suspended', bool]],
   CREATE: [['ref', uint], ['room', str], ['topic', str]],
-  JOIN: [['ref', uint], ['room', str]],
+  JOIN: [['ref', uint], ['room', str], ['key', trailing(str)]],
   JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)], ['files', files], ['states', states]],
   LEAVE: [['ref', uint], ['room', str]],
   ROOMS: [['ref', uint], ['after', trailing(str)], ['limit', trailing(uint)]],
   ROOM_LIST: [['ref', uint], ['rooms', list(wireRoom)], ['next', trailing(str)]],
   MEMBERS: [['ref', uint], ['room', str]],
-  MEMBER_LIST: [['ref', uint], ['room', str], ['members', list(wireMember)]],
+  MEMBER_LIST: [['ref', uint], ['room', str], ['members', list(wireMember)], ['voiced', trailing(list(str))]],
   TOPIC: [['ref', uint], ['room', str], ['topic', str], ['by', str]],
   KICK: [['ref', uint], ['room', str], ['user', str], ['reason', str], ['by', str]],
   BAN: [['ref', uint], ['room', str], ['user', str], ['reason', str]],
   UNBAN: [['ref', uint], ['room', str], ['user', str]],
+  ROLE: [['ref', uint], ['room', str], ['user', str], ['role', role], ['by', str]],
+  SETTINGS: [
+    ['ref', uint], ['room', str], ['inviteOnly', bool], ['keyed', bool], ['key', str], ['limit', uint], ['moderated', bool],
+    ['secret', bool], ['topicLocked', bool], ['membersOnly', bool], ['closed', bool], ['by', str],
+  ],
+  INVITE: [['ref', uint], ['room', str], ['user', str], ['by', str]],
+  MUTE: [['ref', uint], ['room', str], ['user', str], ['seconds', uint], ['reason', str], ['by', str]],
   SEND: [['ref', uint], ['cid', str], ['to', list(str)], ['text', str], ['files', fileIds], ['replyTo', trailing(uint)]],
   ACK: [['ref', uint], ['cid', str], ['id', uint], ['at', uint]],
   MSG: [['msg', wireMessage], ['files', files], ['safe', trailing(uint)], ['states', states]],
@@ -135,6 +166,12 @@ export const bodies = {
   FILE_STORED: [['ref', uint], ['file', wireFile]],
   FILE_GET: [['ref', uint], ['file', str], ['offset', uint]],
   FILE_DATA: [['ref', uint], ['offset', uint], ['last', bool], ['data', bytes]],
+  BANS: [['ref', uint], ['room', str]],
+  BAN_LIST: [['ref', uint], ['room', str], ['bans', list(wireBan)]],
+  CLOSE: [['ref', uint], ['room', str], ['closed', bool], ['reason', str]],
+  AUDIT: [['ref', uint], ['room', str], ['before', uint], ['limit', uint]],
+  AUDIT_LOG: [['ref', uint], ['records', list(wireAudit)]],
+  GET_SETTINGS: [['ref', uint], ['room', str]],
 } as const satisfies { [N in FrameTypeName]: Fields<Body<N>> };
 
 // Compile-time completeness: every field of every frame and structure appears in its table.
@@ -147,7 +184,9 @@ type MissingInStructs =
   | Missing<WireFile, typeof wireFileFields>
   | Missing<WireUnread, typeof wireUnreadFields>
   | Missing<WireState, typeof wireStateFields>
-  | Missing<WireReaction, typeof wireReactionFields>;
+  | Missing<WireReaction, typeof wireReactionFields>
+  | Missing<WireBan, typeof wireBanFields>
+  | Missing<WireAudit, typeof wireAuditFields>;
 const complete: [MissingInBodies | MissingInStructs] extends [never] ? true : MissingInBodies | MissingInStructs = true;
 void complete;
 

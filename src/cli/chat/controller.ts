@@ -60,9 +60,9 @@ export class ChatController extends TerminalSession implements CommandContext {
   }
 
   /** Joining a room that does not exist yet creates it, as IRC does. */
-  override async join(room: string): Promise<void> {
+  override async join(room: string, key = ''): Promise<void> {
     try {
-      await super.join(room);
+      await super.join(room, key);
     } catch (err) {
       if ((err as { name?: string }).name !== 'NO_SUCH_ROOM') throw err;
       await this.create(room);

@@ -101,6 +101,17 @@ export class TerminalSession extends ChatSession<ChatScreen> {
         const why = n.reason === '' ? '' : `: ${n.reason}`;
         return n.me ? this.error(`${n.by} removed you from ${n.room}${why}`) : this.info(`${n.by} removed ${n.user} from ${n.room}${why}`);
       }
+      case 'role':
+        return this.info(`${n.by} made ${n.me ? 'you' : n.user} ${n.role === 'member' ? 'a plain member' : n.role === 'voiced' ? 'voiced' : 'an operator'} in ${n.room}`);
+      case 'settings':
+        return this.info(`${n.by} changed the settings of ${n.room}${n.moderated ? ' (moderated)' : ''}${n.inviteOnly ? ' (invite-only)' : ''}${n.keyed ? ' (with a key)' : ''}: /set shows them`);
+      case 'invite':
+        return this.info(`${n.by} invited you to ${n.room}: /join ${n.room}`);
+      case 'mute': {
+        const who = n.me ? 'you' : n.user;
+        const why = n.reason === '' ? '' : `: ${n.reason}`;
+        return n.seconds === 0 ? this.info(`${n.by} lifted the mute of ${who} in ${n.room}`) : (n.me ? this.error : this.info).call(this, `${n.by} muted ${who} in ${n.room} for ${n.seconds} s${why}`);
+      }
       case 'consent-ask':
         return this.info(`${n.user} asks to send you direct messages: /accept ${n.user} or /refuse ${n.user}`);
       case 'consent-answer':

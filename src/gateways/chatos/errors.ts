@@ -49,6 +49,9 @@ const FROM_CORE: Partial<Record<ErrorName, ChatosErrorCode>> = {
   NAME_IN_USE: ChatosError.NICKNAME_IN_USE,
   NAME_TAKEN: ChatosError.NICKNAME_IN_USE,
   RATE_LIMITED: ChatosError.TRY_LATER,
+  // Room administration (protocol.md §7.17): a mute runs out, so try later; a moderated room does not allow it now.
+  MUTED: ChatosError.TRY_LATER,
+  MODERATED: ChatosError.BAD_DATA,
 };
 
 /** The ChatOS code of a core error; what ChatOS cannot name is UNAVAILABLE. */

@@ -74,6 +74,10 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'consent': return { type: 'CONSENT', ref: 0, user: event.from, accept: event.accept };
     case 'room-created': return undefined;
     case 'kick': return { type: 'KICK', ref: 0, room: event.room, user: event.user, reason: event.reason, by: event.by };
+    case 'role': return { type: 'ROLE', ref: 0, room: event.room, user: event.user, role: event.role, by: event.by };
+    case 'settings': return { type: 'SETTINGS', ref: 0, room: event.room, ...event.settings, key: '', by: event.by };
+    case 'invite': return { type: 'INVITE', ref: 0, room: event.room, user: event.user, by: event.by };
+    case 'mute': return { type: 'MUTE', ref: 0, room: event.room, user: event.user, seconds: event.seconds, reason: event.reason, by: event.by };
     case 'typing': return { type: 'TYPING', to: event.room, user: event.user };
     case 'read': return { type: 'READ', ref: 0, with: event.conversation, id: event.id };
     case 'edit': return { type: 'EDIT', ref: 0, id: event.id, text: event.text, by: event.by, at: event.at };

@@ -5,6 +5,7 @@ import type { RoomView } from '../../core/rooms.js';
 import { CAPABILITIES, PROTOCOL_VERSIONS, type FrameOf, type FrameTypeName } from '../../protocol/frames.js';
 import { statesOf, wireMembers, wireMessage } from './convert.js';
 import { download, putPiece } from './files.js';
+import { roomAdminHandlers } from './room-admin.js';
 import { roomListPage } from './room-list.js';
 import { requireSession, type NativeClient } from './context.js';
 
@@ -12,11 +13,11 @@ import { requireSession, type NativeClient } from './context.js';
  * One handler per client frame (docs/protocol.md §7). `needs` is checked before the handler runs:
  * 'session' frames need a login, 'no-session' frames are refused after one.
  */
-interface Handler<T extends FrameTypeName> {
+export interface Handler<T extends FrameTypeName> {
   needs: 'any' | 'session' | 'no-session';
   run(c: NativeClient, f: FrameOf<T>): Promise<void> | void;
 }
-type Table = { [T in FrameTypeName]?: Handler<T> };
+export type Table = { [T in FrameTypeName]?: Handler<T> };
 
 const PROTOCOL = 'native';
 
@@ -88,8 +89,8 @@ export const handlers: Table = {
 
   // CREATE {ref, room, topic} -> JOINED
   CREATE: { needs: 'session', run: async (c, f) => joined(c, f.ref, await c.gw.node.createRoom(requireSession(c), f.room, f.topic)) },
-  // JOIN {ref, room} -> JOINED
-  JOIN: { needs: 'session', run: async (c, f) => joined(c, f.ref, await c.gw.node.join(requireSession(c), f.room)) },
+  // JOIN {ref, room, key?} -> JOINED
+  JOIN: { needs: 'session', run: async (c, f) => joined(c, f.ref, await c.gw.node.join(requireSession(c), f.room, f.key ?? '')) },
   // LEAVE {ref, room} -> OK
   LEAVE: {
     needs: 'session',
@@ -99,11 +100,14 @@ export const handlers: Table = {
     },
   },
   // ROOMS {ref, after, limit} -> ROOM_LIST {ref, rooms, next}: one page (§7.2.1)
-  ROOMS: { needs: 'session', run: async (c, f) => c.send({ type: 'ROOM_LIST', ref: f.ref, ...(await roomListPage(c.gw.node, f)) }) },
+  ROOMS: { needs: 'session', run: async (c, f) => c.send({ type: 'ROOM_LIST', ref: f.ref, ...(await roomListPage(c.gw.node, f, requireSession(c))) }) },
   // MEMBERS {ref, room} -> MEMBER_LIST
   MEMBERS: {
     needs: 'session',
-    run: async (c, f) => c.send({ type: 'MEMBER_LIST', ref: f.ref, room: f.room, members: wireMembers(await c.gw.node.members(requireSession(c), f.room)) }),
+    async run(c, f) {
+      const members = await c.gw.node.members(requireSession(c), f.room);
+      c.send({ type: 'MEMBER_LIST', ref: f.ref, room: f.room, members: wireMembers(members), voiced: members.filter((m) => m.voiced).map((m) => m.name) });
+    },
   },
   // TOPIC {ref, room, topic} -> OK (members get TOPIC with ref 0)
   TOPIC: {
@@ -130,6 +134,7 @@ export const handlers: Table = {
       c.send({ type: 'OK', ref: f.ref });
     },
   },
+  ...roomAdminHandlers,
   // KICK / BAN / UNBAN {ref, room, user, ...} -> OK (§7.12; the room, and the user, get KICK with ref 0)
   KICK: {
     needs: 'session',

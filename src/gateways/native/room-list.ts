@@ -1,3 +1,4 @@
+import type { Session } from '../../core/session.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatNode } from '../../core/node.js';
 import { Limits, type FrameOf, type WireRoom } from '../../protocol/frames.js';
@@ -21,11 +22,11 @@ function cost(room: WireRoom): number {
  * at `limit` rooms or before its rooms pass ROOM_LIST_BYTES, whichever comes first; `next` is the
  * key of its last room when more follow, '' at the end.
  */
-export async function roomListPage(node: ChatNode, f: FrameOf<'ROOMS'>): Promise<{ rooms: WireRoom[]; next: string }> {
+export async function roomListPage(node: ChatNode, f: FrameOf<'ROOMS'>, viewer: Session): Promise<{ rooms: WireRoom[]; next: string }> {
   const limit = f.limit || Limits.ROOM_PAGE_DEFAULT;
   if (limit > Limits.ROOM_PAGE) throw new ChatError('BAD_REQUEST', `a page has at most ${Limits.ROOM_PAGE} rooms`);
   // One more than asked for tells whether the list goes on.
-  const found = await node.roomPage(f.after ?? '', limit + 1);
+  const found = await node.roomPage(f.after ?? '', limit + 1, viewer);
   const rooms: WireRoom[] = [];
   let bytes = 0;
   let last = '';

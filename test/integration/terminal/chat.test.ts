@@ -89,7 +89,7 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
     // NO_COLOR: the error is marked by its sign, and nothing on screen is coloured.
     assert.deepEqual(colours(await alice.styledScreen()), []);
     await alice.enter('/join');
-    await alice.waitFor('! which room?; usage: /join ROOM');
+    await alice.waitFor('! which room?; usage: /join ROOM [KEY]');
     await alice.enter('still here');
     await bob.keys('M-1');
     await bob.waitFor(line('alice', 'still here'));

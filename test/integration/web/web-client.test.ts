@@ -241,6 +241,29 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     await screenshot(a, 'edits-desktop');
   });
 
+  it('lets a room operator mute a member from the member list and change the room\'s settings (protocol.md §7.17)', async () => {
+    const a = alice.page;
+    const b = bob.page;
+    await alice.sidebar();
+    await a.getByLabel('Room name').fill('#quiet');
+    await a.getByRole('button', { name: 'Create', exact: true }).click();
+    await alice.title().filter({ hasText: '#quiet' }).waitFor();
+    await bob.joinRoom('#quiet');
+    await a.locator('#members li[data-member="bob"]').waitFor();
+    // bob, a plain member, has neither the member menu nor the settings.
+    await b.locator('#members li[data-member="alice"]').waitFor();
+    assert.equal(await b.getByRole('button', { name: 'Mute alice in #quiet for 10 minutes' }).count(), 0);
+    assert.equal(await b.getByRole('button', { name: 'Settings', exact: true }).count(), 0);
+    await a.getByRole('button', { name: 'Mute bob in #quiet for 10 minutes' }).click();
+    await b.locator('.notice').filter({ hasText: 'alice muted you in #quiet for 600 s' }).waitFor();
+    await a.getByRole('button', { name: 'Give bob voice in #quiet' }).click();
+    await b.locator('.notice').filter({ hasText: 'alice made you voiced in #quiet' }).waitFor();
+    await a.getByRole('button', { name: 'Settings', exact: true }).click();
+    await a.getByLabel('Moderated').check();
+    await a.getByRole('button', { name: 'Save settings' }).click();
+    await b.locator('.notice').filter({ hasText: 'alice changed the settings of #quiet' }).waitFor();
+  });
+
   it('loads older history page by page when scrolling back', async () => {
     await carol.create('#archive');
     for (let i = 1; i <= ARCHIVE_SIZE; i++) await carol.send('#archive', `archive ${i}`);

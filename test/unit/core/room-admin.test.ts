@@ -95,7 +95,7 @@ describe('protocol.md §7.17 Room roles', () => {
 describe('protocol.md §7.17 Room settings', () => {
   it('defaults are what rooms did before: anyone joins, operators set the topic, only members send', async () => {
     const { node, mia, oscar, ada } = await setup();
-    assert.deepEqual(await node.roomSettings(mia.session, '#den'), DEFAULT_ROOM_SETTINGS);
+    assert.deepEqual(await node.roomSettings(mia.session, '#den'), { ...DEFAULT_ROOM_SETTINGS, keyed: false });
     await rejects(node.setTopic(mia.session, '#den', 'mine'), 'NOT_OPERATOR');
     await rejects(node.send(ada.session, { cid: '', to: ['#den'], text: 'from outside' }), 'NOT_MEMBER');
     await node.setRoomSettings(oscar.session, '#den', settings({ topicLocked: false, membersOnly: false }));
@@ -129,6 +129,7 @@ describe('protocol.md §7.17 Room settings', () => {
     await rejects(node.join(g, '#den', 'open sesamE'), 'BAD_KEY');
     await node.join(g, '#den', 'open sesame');
     assert.equal((await node.roomSettings(mia.session, '#den')).key, '');
+    assert.equal((await node.roomSettings(mia.session, '#den')).keyed, true);
     assert.equal((await node.roomSettings(oscar.session, '#den')).key, 'open sesame');
     const told = mia.inbox.of('settings').at(-1)!;
     assert.equal(told.settings.keyed, true);
@@ -228,6 +229,16 @@ describe('protocol.md §7.17 Ban patterns and addresses', () => {
     // The owner is not removed by a ban an operator made of its own address.
     await node.ban(oscar.session, '#den', '@203.0.113.1', '');
     assert.ok(olive.session.rooms.has('#den'));
+  });
+
+  it('an account registered from an address banned from #general, or while it is closed, is not put in it', async () => {
+    const { node, ada } = await setup();
+    await node.ban(ada.session, '#general', '@192.0.2.0/24', '');
+    const far = await node.register('faraway', 'pw-secret-1', new Inbox(), 't', { address: '192.0.2.8' });
+    assert.ok(!far.session.rooms.has('#general'));
+    await node.closeRoom(ada.session, '#general', true, '');
+    const late = await node.register('latecomer', 'pw-secret-1', new Inbox(), 't', { address: '198.51.100.1' });
+    assert.ok(!late.session.rooms.has('#general'));
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorCode } from '../../../src/vocabulary/errors.js';
-import { DM_POLICIES, encodeFrame, encodeFrames, FrameDecoder, HEADER_BYTES, PRESENCE_EVENTS, type Decoded } from '../../../src/protocol/codec.js';
+import { DM_POLICIES, encodeFrame, encodeFrames, FrameDecoder, HEADER_BYTES, PRESENCE_EVENTS, ROLES, type Decoded } from '../../../src/protocol/codec.js';
 import { FrameType, type Frame, type WireFile, type WireMember, type WireMessage, type WireReaction, type WireRoom, type WireState } from '../../../src/protocol/frames.js';
 import { earlierRevisions } from './revisions.js';
 
@@ -41,13 +41,13 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('SESSION'), ref: uint, name: str, guest: fc.boolean(), token: str, resumed: fc.boolean(), rooms: list(str) }),
   rec({ type: fc.constant('OK'), ref: uint }),
   rec({ type: fc.constant('CREATE'), ref: uint, room: str, topic: str }),
-  rec({ type: fc.constant('JOIN'), ref: uint, room: str }),
+  rec({ type: fc.constant('JOIN'), ref: uint, room: str, key: str }),
   rec({ type: fc.constant('JOINED'), ref: uint, room: str, topic: str, members: list(wireMember), history: list(wireMessage), files: list(wireFile), states: list(wireState) }),
   rec({ type: fc.constant('LEAVE'), ref: uint, room: str }),
   rec({ type: fc.constant('ROOMS'), ref: uint, after: str, limit: uint }),
   rec({ type: fc.constant('ROOM_LIST'), ref: uint, rooms: list(wireRoom), next: str }),
   rec({ type: fc.constant('MEMBERS'), ref: uint, room: str }),
-  rec({ type: fc.constant('MEMBER_LIST'), ref: uint, room: str, members: list(wireMember) }),
+  rec({ type: fc.constant('MEMBER_LIST'), ref: uint, room: str, members: list(wireMember), voiced: list(str) }),
   rec({ type: fc.constant('TOPIC'), ref: uint, room: str, topic: str, by: str }),
   rec({ type: fc.constant('KICK'), ref: uint, room: str, user: str, reason: str, by: str }),
   rec({ type: fc.constant('BAN'), ref: uint, room: str, user: str, reason: str }),
@@ -58,6 +58,19 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('UNREAD_LIST'), ref: uint, unreads: list(rec({ with: str, read: uint, unread: uint, mentions: uint })) }),
   rec({ type: fc.constant('SEARCH'), ref: uint, query: str, before: uint, limit: uint }),
   rec({ type: fc.constant('UNBAN'), ref: uint, room: str, user: str }),
+  rec({ type: fc.constant('ROLE'), ref: uint, room: str, user: str, role: fc.constantFrom(...ROLES), by: str }),
+  rec({
+    type: fc.constant('SETTINGS'), ref: uint, room: str, inviteOnly: fc.boolean(), keyed: fc.boolean(), key: str, limit: uint, moderated: fc.boolean(),
+    secret: fc.boolean(), topicLocked: fc.boolean(), membersOnly: fc.boolean(), closed: fc.boolean(), by: str,
+  }),
+  rec({ type: fc.constant('INVITE'), ref: uint, room: str, user: str, by: str }),
+  rec({ type: fc.constant('MUTE'), ref: uint, room: str, user: str, seconds: uint, reason: str, by: str }),
+  rec({ type: fc.constant('BANS'), ref: uint, room: str }),
+  rec({ type: fc.constant('BAN_LIST'), ref: uint, room: str, bans: list(rec({ target: str, by: str, reason: str, at: uint })) }),
+  rec({ type: fc.constant('CLOSE'), ref: uint, room: str, closed: fc.boolean(), reason: str }),
+  rec({ type: fc.constant('AUDIT'), ref: uint, room: str, before: uint, limit: uint }),
+  rec({ type: fc.constant('AUDIT_LOG'), ref: uint, records: list(rec({ id: uint, at: uint, actor: str, action: str, room: str, target: str, detail: str })) }),
+  rec({ type: fc.constant('GET_SETTINGS'), ref: uint, room: str }),
   rec({ type: fc.constant('SEND'), ref: uint, cid: str, to: list(str), text: str, files: list(str), replyTo: uint }),
   rec({ type: fc.constant('ACK'), ref: uint, cid: str, id: uint, at: uint }),
   rec({ type: fc.constant('MSG'), msg: wireMessage, files: list(wireFile), safe: uint, states: list(wireState) }),
@@ -143,7 +156,7 @@ function assertWellFormed(items: Decoded[]): void {
 
 describe('protocol.md §3.6 Streams and message boundaries (properties)', () => {
   it('arbitrary valid frames round-trip through encode/decode under arbitrary splits', () => {
-    assert.equal(frameTypeCount, 50, 'the arbitrary covers every frame type');
+    assert.equal(frameTypeCount, 60, 'the arbitrary covers every frame type');
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 12 }), cuts, (frames, fractions) => {
         const bytes = encodeFrames(frames);

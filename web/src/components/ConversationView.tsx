@@ -5,12 +5,14 @@ import { Composer } from './Composer';
 import { useSession } from './context';
 import { MembersPanel } from './MembersPanel';
 import { MessageList } from './MessageList';
+import { RoomSettingsPanel } from './RoomSettingsPanel';
 import { TypingIndicator } from './TypingIndicator';
 
 export function ConversationView({ conv, me }: { conv: Conversation; me: string }) {
   const session = useSession();
   const [membersOpen, setMembersOpen] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [topic, setTopic] = useState(conv.topic);
   // The message the next one sent answers (docs/protocol.md §7.14), if any.
   const [reply, setReply] = useState<{ key: string; message: ShownMessage }>();
@@ -65,12 +67,18 @@ export function ConversationView({ conv, me }: { conv: Conversation; me: string 
                 Edit topic
               </button>
             )}
+            {operator && (
+              <button type="button" aria-expanded={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
+                Settings
+              </button>
+            )}
             <button type="button" className="danger" onClick={() => void session.attempt(() => session.leave(conv.name))}>
               Leave
             </button>
           </div>
         )}
       </header>
+      {isRoom && operator && settingsOpen && <RoomSettingsPanel room={conv.name} onClose={() => setSettingsOpen(false)} />}
       <div className="conversation-body">
         <div className="conversation-main">
           <MessageList conv={conv} me={me} canModerate={operator} onReply={onReply} />

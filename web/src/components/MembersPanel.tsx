@@ -2,10 +2,13 @@ import type { Conversation } from '../sdk';
 import { displayKey } from '../sdk';
 import { useSession } from './context';
 
+/** The web page's mute: ten minutes; the terminal's /mute takes any duration. */
+const MUTE_SECONDS = 600;
+
 export function MembersPanel({ conv, me, onClose }: { conv: Conversation; me: string; onClose: () => void }) {
   const session = useSession();
   const members = [...conv.members].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
-  // Operators get the moderation buttons (protocol.md §7.12); the server decides who may what.
+  // Operators get the moderation buttons (protocol.md §7.12, §7.17); the server decides who may what.
   const moderator = conv.members.some((m) => m.operator && displayKey(m.name) === displayKey(me));
   return (
     <aside id="members" className="members" aria-label={`Members of ${conv.name}`}>
@@ -34,6 +37,25 @@ export function MembersPanel({ conv, me, onClose }: { conv: Conversation; me: st
                 </button>
                 <button type="button" className="linklike" aria-label={`Ban ${m.name} from ${conv.name}`} onClick={() => void session.attempt(() => session.ban(conv.name, m.name))}>
                   ban
+                </button>
+                <button
+                  type="button"
+                  className="linklike"
+                  aria-label={`Mute ${m.name} in ${conv.name} for 10 minutes`}
+                  onClick={() => void session.attempt(() => session.roomAdmin().mute(conv.name, m.name, MUTE_SECONDS))}
+                >
+                  mute
+                </button>
+                <button type="button" className="linklike" aria-label={`Give ${m.name} voice in ${conv.name}`} onClick={() => void session.attempt(() => session.roomAdmin().setRole(conv.name, m.name, 'voiced'))}>
+                  voice
+                </button>
+                <button
+                  type="button"
+                  className="linklike"
+                  aria-label={m.operator ? `Take operator from ${m.name} in ${conv.name}` : `Make ${m.name} an operator of ${conv.name}`}
+                  onClick={() => void session.attempt(() => session.roomAdmin().setRole(conv.name, m.name, m.operator ? 'member' : 'operator'))}
+                >
+                  {m.operator ? 'deop' : 'op'}
                 </button>
               </span>
             )}

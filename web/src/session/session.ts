@@ -170,6 +170,17 @@ export class WebSession extends ChatSession<AppState> {
         const why = n.reason === '' ? '' : `: ${n.reason}`;
         return n.me ? this.notice('error', `${n.by} removed you from ${n.room}${why}.`) : this.notice('info', `${n.by} removed ${n.user} from ${n.room}${why}.`);
       }
+      case 'role':
+        return this.notice('info', `${n.by} made ${n.me ? 'you' : n.user} ${n.role === 'member' ? 'a plain member' : n.role === 'voiced' ? 'voiced' : 'an operator'} in ${n.room}.`);
+      case 'mute': {
+        const who = n.me ? 'you' : n.user;
+        if (n.seconds === 0) return this.notice('info', `${n.by} lifted the mute of ${who} in ${n.room}.`);
+        return this.notice(n.me ? 'error' : 'info', `${n.by} muted ${who} in ${n.room} for ${n.seconds} s${n.reason === '' ? '' : `: ${n.reason}`}.`);
+      }
+      case 'invite':
+        return this.notice('info', `${n.by} invited you to ${n.room}.`);
+      case 'settings':
+        return this.notice('info', `${n.by} changed the settings of ${n.room}.`);
       // The page shows these as they are: the connection in the top bar, topics in the header,
       // consent requests in their own panel.
       case 'connection-lost':

@@ -2,6 +2,7 @@
 // controller implements it; the unit tests pass a fake that records the calls.
 import type { Conversation } from '../../../client/conversations.js';
 import type { WireFile, WireMember, WireRoom } from '../../../client/node.js';
+import type { RoomAdminActions } from './room-admin.js';
 
 export interface CommandContext {
   /** The conversation on screen, if any. */
@@ -12,8 +13,8 @@ export interface CommandContext {
   retryFailed(key: string): number;
   /** Opens the conversation with these targets (created if new). */
   openWith(targets: readonly string[]): void;
-  /** Joins a room (creating it if it does not exist) and opens it. */
-  join(room: string): Promise<void>;
+  /** Joins a room (creating it if it does not exist) and opens it; `key` for a room with one. */
+  join(room: string, key?: string): Promise<void>;
   leave(room: string): Promise<void>;
   /**
    * A page of the server's rooms, by name (docs/protocol.md §7.2.1): the first, or with `more`
@@ -33,6 +34,8 @@ export interface CommandContext {
   toggleReaction(id: number, emoji: string): Promise<void>;
   /** Sends `text` to `targets` (one conversation) as an answer to message `replyTo`. */
   reply(targets: readonly string[], text: string, replyTo: number): void;
+  /** Room roles and settings, mutes, bans, closing, the audit log (docs/protocol.md §7.17, §7.18). */
+  roomAdmin(): RoomAdminActions;
   /** Blocks a user, or unblocks (docs/protocol.md §7.4.1). */
   block(user: string, blocked: boolean): Promise<void>;
   answerConsent(user: string, accept: boolean): Promise<void>;

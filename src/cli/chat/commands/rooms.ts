@@ -15,12 +15,13 @@ function roomOf(ctx: CommandContext, args: string): string {
 export const join: ChatCommand = {
   name: 'join',
   aliases: ['j'],
-  usage: '/join ROOM',
-  summary: 'join a room (created if it does not exist) and open it',
+  usage: '/join ROOM [KEY]',
+  summary: 'join a room (created if it does not exist) and open it; KEY for a room with one',
   async run(ctx, args) {
     const words = splitWords(args);
-    if (words.length !== 1) throw new UsageError(words.length === 0 ? 'which room?' : 'one room at a time');
-    await ctx.join(roomName(words[0]));
+    if (words.length === 0 || words.length > 2) throw new UsageError(words.length === 0 ? 'which room?' : 'one room at a time');
+    if (words.length === 2) await ctx.join(roomName(words[0]), words[1]);
+    else await ctx.join(roomName(words[0]));
   },
 };
 

@@ -9,6 +9,7 @@ import { msg, retry } from './messages.js';
 import { join, leave, rooms, topic, who } from './rooms.js';
 import { ban, block, kick, unban, unblock } from './moderation.js';
 import { del, edit, react, reply } from './edits.js';
+import { ROOM_ADMIN_COMMANDS } from './room-admin.js';
 
 const help: ChatCommand = {
   name: 'help',
@@ -44,7 +45,9 @@ const quit: ChatCommand = {
   },
 };
 
-export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, kick, ban, unban, block, unblock, msg, reply, edit, del, react, retry, accept, refuse, ask, policy, send, get, help, quit];
+export const COMMANDS: readonly ChatCommand[] = [
+  join, leave, rooms, who, topic, kick, ban, unban, ...ROOM_ADMIN_COMMANDS, block, unblock, msg, reply, edit, del, react, retry, accept, refuse, ask, policy, send, get, help, quit,
+];
 
 export function findCommand(name: string, table: readonly ChatCommand[] = COMMANDS): ChatCommand | undefined {
   return table.find((c) => c.name === name || c.aliases?.includes(name));

@@ -23,7 +23,7 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
       calls.push(['retry', key]);
       return open?.key === key ? open.messages.filter((m) => m.delivery === 'failed').length : 0;
     },
-    join: (room) => act('join', room),
+    join: (room, key) => (key === undefined ? act('join', room) : act('join', room, key)),
     leave: (room) => act('leave', room),
     roomPage: async (more) => {
       await act('roomPage', more);
@@ -39,6 +39,25 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     kick: (room, user, reason) => act('kick', room, user, reason),
     ban: (room, user, reason) => act('ban', room, user, reason),
     unban: (room, user) => act('unban', room, user),
+    roomAdmin: () => ({
+      setRole: (room, user, role) => act('setRole', room, user, role),
+      roomSettings: async (room) => {
+        await act('roomSettings', room);
+        return { inviteOnly: false, keyed: true, key: 'sesame', limit: 0, moderated: true, secret: false, topicLocked: true, membersOnly: true, closed: false };
+      },
+      setRoomSettings: (room, s) => act('setRoomSettings', room, s),
+      invite: (room, user) => act('invite', room, user),
+      mute: (room, user, seconds, reason) => act('mute', room, user, seconds, reason),
+      bans: async (room) => {
+        await act('bans', room);
+        return [{ target: 'troll*', by: 'alice', reason: 'spam', at: Date.UTC(2026, 0, 1) }];
+      },
+      closeRoom: (room, closed, reason) => act('closeRoom', room, closed, reason),
+      audit: async (o) => {
+        await act('audit', o);
+        return [{ id: 2, at: Date.UTC(2026, 0, 1), actor: 'ada', action: 'close', room: '#den', target: '', detail: 'spam' }];
+      },
+    }),
     block: (user, blocked) => act('block', user, blocked),
     edit: (id, text) => act('edit', id, text),
     deleteMessage: (id) => act('deleteMessage', id),
@@ -103,8 +122,8 @@ describe('runInput', () => {
   });
 
   it('reports bad arguments with the usage', async () => {
-    assert.deepEqual(await run('/join'), [['error', 'which room?; usage: /join ROOM']]);
-    assert.deepEqual(await run('/join a b'), [['error', 'one room at a time; usage: /join ROOM']]);
+    assert.deepEqual(await run('/join'), [['error', 'which room?; usage: /join ROOM [KEY]']]);
+    assert.deepEqual(await run('/join a b c'), [['error', 'one room at a time; usage: /join ROOM [KEY]']]);
     assert.deepEqual(await run('/msg'), [['error', 'to whom?; usage: /msg USER[,USER2...] [TEXT]']]);
     assert.deepEqual(await run('/topic new', withBob), [['error', 'open a room first; usage: /topic TEXT']]);
     assert.deepEqual(await run('/policy maybe'), [['error', 'open or consent?; usage: /policy open|consent']]);
@@ -177,6 +196,39 @@ describe('runInput', () => {
     assert.deepEqual(await run('/reply ^3 to you', room), [['reply', ['#general'], 'to you', 2]]);
     assert.deepEqual(await run('/edit x', general), [['error', 'no message of yours here; usage: /edit [^N] TEXT']]);
     assert.deepEqual(await run('/react 👍', null), [['error', 'open a conversation first; usage: /react [^N] EMOJI']]);
+  });
+
+  it('/op, /deop, /voice, /devoice, /mute, /unmute and /invite act in the open room (protocol.md §7.17)', async () => {
+    assert.deepEqual(await run('/op bob'), [['setRole', '#general', 'bob', 'operator'], ['info', 'bob is an operator in #general']]);
+    assert.deepEqual(await run('/deop bob'), [['setRole', '#general', 'bob', 'member'], ['info', 'bob is no longer an operator in #general']]);
+    assert.deepEqual(await run('/voice bob'), [['setRole', '#general', 'bob', 'voiced'], ['info', 'bob may speak when the room is moderated in #general']]);
+    assert.deepEqual((await run('/devoice bob'))[0], ['setRole', '#general', 'bob', 'member']);
+    assert.deepEqual(await run('/mute bob 10m  too loud'), [['mute', '#general', 'bob', 600, 'too loud'], ['info', 'bob is muted in #general for 10m']]);
+    assert.deepEqual((await run('/mute bob 2h'))[0], ['mute', '#general', 'bob', 7200, '']);
+    assert.deepEqual(await run('/mute bob soon'), [['error', 'not a duration: soon (say 90s, 10m, 2h or 1d); usage: /mute USER DURATION [REASON]']]);
+    assert.deepEqual(await run('/mute bob'), [['error', 'whom, and for how long?; usage: /mute USER DURATION [REASON]']]);
+    assert.deepEqual(await run('/unmute bob'), [['mute', '#general', 'bob', 0, undefined], ['info', 'bob may write in #general again']]);
+    assert.deepEqual(await run('/invite carol'), [['invite', '#general', 'carol'], ['info', 'carol is invited to #general']]);
+    assert.deepEqual(await run('/op bob', withBob), [['error', 'open a room first; usage: /op USER']]);
+    assert.deepEqual(await run('/join #vault sesame'), [['join', '#vault', 'sesame']]);
+  });
+
+  it('/set shows or changes one setting, keeping the key unless it is the one changed; /bans, /close, /reopen, /audit', async () => {
+    const shown = await run('/set');
+    assert.deepEqual(shown[1], ['show', 'Settings of #general', [
+      'invite        off', 'key           sesame', 'limit         none', 'moderated     on', 'secret        off', 'topic-lock    on', 'members-only  on',
+    ]]);
+    const base = { inviteOnly: false, keyed: true, limit: 0, moderated: true, secret: false, topicLocked: true, membersOnly: true, closed: false };
+    assert.deepEqual((await run('/mode moderated off'))[1], ['setRoomSettings', '#general', { ...base, key: undefined, moderated: false }]);
+    assert.deepEqual((await run('/set key hunter2'))[1], ['setRoomSettings', '#general', { ...base, key: 'hunter2' }]);
+    assert.deepEqual((await run('/set key off'))[1], ['setRoomSettings', '#general', { ...base, key: '' }]);
+    assert.deepEqual((await run('/set limit 20'))[1], ['setRoomSettings', '#general', { ...base, key: undefined, limit: 20 }]);
+    assert.deepEqual((await run('/set colour blue'))[1], ['error', 'no setting colour; usage: /set [SETTING VALUE]']);
+    assert.deepEqual((await run('/set secret maybe'))[1], ['error', 'say on or off, not maybe; usage: /set [SETTING VALUE]']);
+    assert.deepEqual(await run('/bans'), [['bans', '#general'], ['show', 'Bans of #general (1)', ['troll*  by alice, 2026-01-01T00:00:00.000Z: spam']]]);
+    assert.deepEqual(await run('/close abandoned'), [['closeRoom', '#general', true, 'abandoned'], ['info', '#general is closed']]);
+    assert.deepEqual(await run('/reopen'), [['closeRoom', '#general', false, ''], ['info', '#general is open again']]);
+    assert.deepEqual(await run('/audit #den', null), [['audit', { room: '#den', limit: 100 }], ['show', 'Audit log of #den', ['2026-01-01T00:00:00.000Z  ada close #den: spam']]]);
   });
 
   it('/accept and /refuse answer a consent request', async () => {
