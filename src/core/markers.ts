@@ -5,7 +5,7 @@ import { TokenBucket } from './rate-limit.js';
 import type { Messaging } from './messaging.js';
 import type { Session } from './session.js';
 import type { ChatMessage, MessageId, NameKey } from './types.js';
-import { mentions } from './words.js';
+import { mentions } from '../vocabulary/words.js';
 import { isRoomTarget } from '../vocabulary/names.js';
 import type { Store } from '../ports/store.js';
 

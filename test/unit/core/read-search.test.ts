@@ -6,7 +6,7 @@ import type { ChatEvent, SessionSink } from '../../../src/core/events.js';
 import { ChatError } from '../../../src/core/errors.js';
 import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
-import { mentions } from '../../../src/core/words.js';
+import { mentions } from '../../../src/vocabulary/words.js';
 import { MemoryStore } from '../../../src/store/memory.js';
 
 class Inbox implements SessionSink {
