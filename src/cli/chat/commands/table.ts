@@ -8,6 +8,7 @@ import { get, send } from './files.js';
 import { msg, retry } from './messages.js';
 import { join, leave, rooms, topic, who } from './rooms.js';
 import { ban, block, kick, unban, unblock } from './moderation.js';
+import { search } from './search.js';
 
 const help: ChatCommand = {
   name: 'help',
@@ -43,7 +44,7 @@ const quit: ChatCommand = {
   },
 };
 
-export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, kick, ban, unban, block, unblock, msg, retry, accept, refuse, ask, policy, send, get, help, quit];
+export const COMMANDS: readonly ChatCommand[] = [join, leave, rooms, who, topic, kick, ban, unban, block, unblock, msg, retry, search, accept, refuse, ask, policy, send, get, help, quit];
 
 export function findCommand(name: string, table: readonly ChatCommand[] = COMMANDS): ChatCommand | undefined {
   return table.find((c) => c.name === name || c.aliases?.includes(name));
