@@ -176,6 +176,28 @@ describe('protocol.md §7.16 Search', () => {
     assert.deepEqual((await node.search(olive.session, 'mia', 0, 50)).messages, []);
   });
 
+  it('a member removed or banned finds nothing of the room any more, and takes no marker there', async () => {
+    const { node, olive, mia, max, say, tick } = await setup();
+    const before = await say(max.session, '#den', 'walnut before the kick');
+    assert.equal((await node.search(mia.session, 'walnut', 0, 10)).messages.length, 1);
+    await node.kick(olive.session, '#den', 'mia', '');
+    tick(1000);
+    assert.deepEqual((await node.search(mia.session, 'walnut', 0, 10)).messages, []);
+    await rejects(node.markRead(mia.session, '#den', before.id), 'NOT_MEMBER');
+    await node.ban(olive.session, '#den', 'max', '');
+    tick(1000);
+    assert.deepEqual((await node.search(max.session, 'walnut', 0, 10)).messages, [], 'not even his own message in it');
+  });
+
+  it('a guest finds nothing of an earlier guest of the same nickname', async () => {
+    const { node, olive, gus, say } = await setup();
+    await say(olive.session, 'gus', 'hazelnut for the first gus');
+    assert.equal((await node.search(gus.session, 'hazelnut', 0, 10)).messages.length, 1);
+    await node.end(gus.session);
+    const again = (await node.guest('gus', new Inbox(), 't')).session;
+    assert.deepEqual((await node.search(again, 'hazelnut', 0, 10)).messages, []);
+  });
+
   it('a guest finds only the rooms it is in and its own direct messages', async () => {
     const { node, olive, gus, say } = await setup();
     await say(olive.session, '#secret', 'hidden words');
