@@ -8,6 +8,8 @@ import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
 import { mentions } from '../../../src/vocabulary/words.js';
 import { MemoryStore } from '../../../src/store/memory.js';
+import { MemoryBrokerHub } from '../../../src/broker/memory.js';
+import { MemoryPresence } from '../../../src/presence/memory.js';
 
 class Inbox implements SessionSink {
   readonly events: ChatEvent[] = [];
@@ -134,6 +136,31 @@ describe('protocol.md §7.15 Read markers', () => {
     await rejects(node.markRead(mia.session, '#den', m.id), 'RATE_LIMITED');
     tick(1000);
     await node.markRead(mia.session, '#den', m.id);
+  });
+
+  it('a READ on one node reaches the account\'s session on another node', async () => {
+    const store = new MemoryStore();
+    const hub = new MemoryBrokerHub();
+    const opts = { store, presence: new MemoryPresence(), passwords: { scryptLog2N: 10 } };
+    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
+    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
+    await a.start();
+    await b.start();
+    try {
+      const una = (await a.register('una', 'pw-secret-1', new Inbox(), 't')).session;
+      const vin = (await a.register('vin', 'pw-secret-1', new Inbox(), 't')).session;
+      let told: (e: ChatEvent) => void = () => undefined;
+      const heard = new Promise<ChatEvent>((resolve) => { told = resolve; });
+      const elsewhere = (await b.login('una', 'pw-secret-1', { notify: (e) => { if (e.kind === 'read') told(e); }, terminate: () => undefined }, 't')).session;
+      const m = await a.send(vin, { cid: '', to: ['una'], text: 'across nodes' });
+      assert.deepEqual((await b.unreads(elsewhere, 10)).find((u) => u.conversation === 'vin')?.unread, 1);
+      await a.markRead(una, 'vin', m.id);
+      assert.deepEqual(await heard, { kind: 'read', conversation: 'vin', id: m.id });
+      assert.deepEqual((await b.unreads(elsewhere, 10)).find((u) => u.conversation === 'vin')?.unread, 0);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 
   it('a mention is @name whole, in any case', () => {
