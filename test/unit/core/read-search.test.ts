@@ -129,6 +129,18 @@ describe('protocol.md §7.15 Read markers', () => {
     assert.deepEqual((await countsOf(node, mia.session))['#den'], [999, 500]);
   });
 
+  it('lists at most 500 rooms, so the answer fits in a frame', async () => {
+    const { node, store, mia } = await setup();
+    for (let i = 0; i < 510; i++) {
+      const key = `#r${String(i).padStart(3, '0')}`;
+      await store.createRoom({ key, name: key, topic: '', createdBy: '', createdAt: 0 });
+      await node.join(mia.session, key);
+    }
+    const rooms = (await node.unreads(mia.session, 1)).filter((u) => u.conversation.startsWith('#'));
+    assert.equal(rooms.length, 500);
+    assert.equal(rooms[0].conversation, '#den');
+  });
+
   it('a READ beyond the session\'s budget is RATE_LIMITED', async () => {
     const { node, mia, max, say, tick } = await setup();
     const m = await say(max.session, '#den', 'hi');
