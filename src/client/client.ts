@@ -18,9 +18,11 @@ import type {
   RoomPageOptions,
   RoomSettings,
   RoomSettingsInput,
+  SearchPage,
   SendOptions,
   SessionInfo,
   TransferOptions,
+  UnreadState,
 } from './types.js';
 
 const DEFAULT_HISTORY_LIMIT = 50;
@@ -220,6 +222,37 @@ export class ChatClient extends ClientConnection {
     if (!this.welcomeInfo?.caps.includes('directs')) return [];
     const f = await this.request('DIRECTS', ['MESSAGES'], (ref) => ({ type: 'DIRECTS', ref, limit }));
     return withStates(withFiles(f.messages, f.files), f.states);
+  }
+
+  /**
+   * Moves this account's read marker of `withWhom` ('#room' or a user) to message `id`
+   * (docs/protocol.md §7.15); resolves with the marker the server holds, which may be newer. The
+   * account's other sessions are told. Resolves with `id` from a server without `read-markers`.
+   */
+  async markRead(withWhom: string, id: number): Promise<number> {
+    if (!this.welcomeInfo?.caps.includes('read-markers')) return id;
+    const f = await this.request('READ', ['READ'], (ref) => ({ type: 'READ', ref, with: withWhom, id }));
+    return f.id;
+  }
+
+  /**
+   * The read state of every room of the session and of the `limit` most recent direct
+   * conversations (docs/protocol.md §7.15). Empty from a server without `read-markers`.
+   */
+  async unreads(limit = DEFAULT_HISTORY_LIMIT): Promise<UnreadState[]> {
+    if (!this.welcomeInfo?.caps.includes('read-markers')) return [];
+    const f = await this.request('UNREADS', ['UNREAD_LIST'], (ref) => ({ type: 'UNREADS', ref, limit }));
+    return f.unreads;
+  }
+
+  /**
+   * Messages this user may read that hold every word of `query`, newest first, `limit` (1 to 50)
+   * at a time; the next page with `before` the last id given (docs/protocol.md §7.16).
+   */
+  async search(query: string, options: { before?: number; limit?: number } = {}): Promise<SearchPage> {
+    if (!this.welcomeInfo?.caps.includes('search')) throw ClientError.protocol('BAD_REQUEST', 'this server does not search');
+    const f = await this.request('SEARCH', ['MESSAGES'], (ref) => ({ type: 'SEARCH', ref, query, before: options.before ?? 0, limit: options.limit ?? 20 }));
+    return { messages: withStates(withFiles(f.messages, f.files), f.states), more: f.more };
   }
 
   async setPolicy(policy: 'open' | 'consent'): Promise<void> {

@@ -4,9 +4,11 @@
 // typing, and pending consent requests. Every change is an event applied by reduceChat, which
 // returns a new model (or the same one when nothing changed), so UIs can render it directly.
 import { displayKey } from '../vocabulary/names.js';
+import { mentions } from '../vocabulary/words.js';
 import type { PresenceEvent, WireFile, WireMember } from '../protocol/frames.js';
 import { conversationsOf, dmRef, refForTargets, roomRef, type ConversationRef } from './conversation-keys.js';
 import type { IncomingMessage } from './files.js';
+import type { UnreadState } from './types.js';
 import {
   acknowledge,
   addHole,
@@ -39,8 +41,15 @@ export interface Conversation extends ConversationRef {
   older: OlderState;
   /** Messages up to this id have been seen. */
   readUpTo: number;
-  /** Others' messages that arrived while the conversation was not open. */
+  /**
+   * Others' messages not read yet: as the server counts them (docs/protocol.md §7.15), plus those
+   * that arrived since while the conversation was not open and visible.
+   */
   unread: number;
+  /** Of those, the ones that mention this user's @name. */
+  mentions: number;
+  /** The read marker as the server holds it (0: none known). */
+  serverRead: number;
   /** While open after unread messages: the "new messages" line goes after this id. */
   marker?: number;
   /** Who sent a typing notice here lately (see typingNow). */
@@ -63,6 +72,8 @@ export interface ChatModel {
   consentRequests: readonly ConsentRequest[];
   /** Presence as far as known (from member lists and presence events), by user name key. */
   online: Readonly<Record<string, boolean>>;
+  /** The UI is not seen (a background tab): the open conversation is not being read. */
+  hidden?: boolean;
 }
 
 export type ChatAction =
@@ -97,7 +108,13 @@ export type ChatAction =
   /** A stored message was edited, deleted or reacted to (docs/protocol.md §7.14). */
   | MessageChange
   | { type: 'consent-ask'; user: string; at: number }
-  | { type: 'consent-answered'; user: string };
+  | { type: 'consent-answered'; user: string }
+  /** The server's read state of conversations (UNREAD_LIST, protocol.md §7.15). */
+  | { type: 'unreads'; states: readonly UnreadState[] }
+  /** The read marker of conversation `with` ('#room' or a user) is `id` on the server. */
+  | { type: 'read'; with: string; id: number }
+  /** The UI is seen, or not: only a seen open conversation is read. */
+  | { type: 'visibility'; visible: boolean };
 
 export const EMPTY_CHAT: ChatModel = { me: '', guest: false, conversations: {}, consentRequests: [], online: {} };
 
@@ -105,7 +122,7 @@ export const EMPTY_CHAT: ChatModel = { me: '', guest: false, conversations: {}, 
 export const MAX_KEPT = 5000;
 
 export function newConversation(ref: ConversationRef): Conversation {
-  return { ...ref, topic: '', members: [], messages: [], holes: [], older: 'unknown', readUpTo: 0, unread: 0, typing: {} };
+  return { ...ref, topic: '', members: [], messages: [], holes: [], older: 'unknown', readUpTo: 0, unread: 0, mentions: 0, serverRead: 0, typing: {} };
 }
 
 export function reduceChat(model: ChatModel, event: ChatAction): ChatModel {
@@ -182,7 +199,7 @@ export function reduceChat(model: ChatModel, event: ChatAction): ChatModel {
       return mapConversations(model, (c) => {
         const messages = acknowledge(c.messages, event.cid, event.id, event.at);
         if (messages === c.messages) return c;
-        return model.active === c.key ? { ...c, messages, readUpTo: Math.max(c.readUpTo, event.id) } : { ...c, messages };
+        return isRead(model, c.key) ? { ...c, messages, readUpTo: Math.max(c.readUpTo, event.id) } : { ...c, messages };
       });
     case 'send-failed':
     case 'resending':
@@ -218,6 +235,17 @@ export function reduceChat(model: ChatModel, event: ChatAction): ChatModel {
     case 'consent-ask':
       if (model.consentRequests.some((r) => displayKey(r.user) === displayKey(event.user))) return model;
       return { ...model, consentRequests: [...model.consentRequests, { user: event.user, at: event.at }] };
+    case 'unreads':
+      return event.states.reduce(unreadState, model);
+    case 'read':
+      return readElsewhere(model, event.with, event.id);
+    case 'visibility': {
+      if (model.hidden === !event.visible) return model;
+      const shown = { ...model, hidden: !event.visible };
+      if (!event.visible || shown.active === undefined) return shown;
+      const conv = shown.conversations[shown.active];
+      return conv ? put(shown, readNow(conv)) : shown;
+    }
     case 'consent-answered': {
       const left = model.consentRequests.filter((r) => displayKey(r.user) !== displayKey(event.user));
       return left.length === model.consentRequests.length ? model : { ...model, consentRequests: left };
@@ -264,24 +292,71 @@ function page(model: ChatModel, event: Extract<ChatAction, { type: 'page' }>): C
     readUpTo = Math.max(readUpTo, newestId(messages));
   } else {
     // Messages filling a hole were missed; older ones were never news.
-    for (const m of added) if (m.id > oldestBefore && m.id > readUpTo && !m.own && model.active !== conv.key) unread++;
-    if (model.active === conv.key) readUpTo = Math.max(readUpTo, newestId(messages));
+    for (const m of added) if (m.id > oldestBefore && m.id > readUpTo && !m.own && !isRead(model, conv.key)) unread++;
+    if (isRead(model, conv.key)) readUpTo = Math.max(readUpTo, newestId(messages));
   }
   return put(model, { ...conv, messages, holes, older, readUpTo, unread });
 }
 
-/** Messages as they happened: read at once in the open conversation, unread elsewhere. */
+/** Messages as they happened: read at once in the open conversation while seen, unread elsewhere. */
 function addAsLive(conv: Conversation, items: readonly ShownMessage[], model: ChatModel): Conversation {
   const { messages, added } = mergeMessages(conv.messages, items);
   if (messages === conv.messages) return conv;
-  const isOpen = model.active === conv.key;
-  let { readUpTo, unread } = conv;
+  const isOpen = isRead(model, conv.key);
+  let { readUpTo, unread, mentions: mentioned } = conv;
   for (const m of added) {
     if (m.id === 0 || m.id <= readUpTo) continue;
     if (isOpen) readUpTo = m.id;
-    else if (!m.own) unread++;
+    else if (!m.own) {
+      unread++;
+      if (mentions(m.text, model.me)) mentioned++;
+    }
   }
-  return trimmed({ ...conv, messages, readUpTo, unread });
+  return trimmed({ ...conv, messages, readUpTo, unread, mentions: mentioned });
+}
+
+/** Is conversation `key` being read: open, and the UI seen? */
+function isRead(model: ChatModel, key: string): boolean {
+  return model.active === key && !model.hidden;
+}
+
+/** The conversation a read marker's `with` names, as this user sees it. */
+function refOfMarker(withWhom: string, me: string): ConversationRef {
+  return withWhom.startsWith('#') ? roomRef(withWhom) : dmRef([withWhom], me);
+}
+
+/** The server's count replaces the one made here: it knows what was read on other devices. */
+function unreadState(model: ChatModel, s: UnreadState): ChatModel {
+  const ref = refOfMarker(s.with, model.me);
+  const conv = model.conversations[ref.key] ?? newConversation(ref);
+  const serverRead = Math.max(conv.serverRead, s.read);
+  if (isRead(model, conv.key)) return put(model, { ...readNow(conv), serverRead });
+  const readUpTo = s.unread > 0 ? s.read : Math.max(conv.readUpTo, s.read, newestId(conv.messages));
+  return put(model, { ...conv, serverRead, readUpTo, unread: s.unread, mentions: s.mentions });
+}
+
+/** Read up to `id` on some device: what is loaded after it is all that can still be unread. */
+function readElsewhere(model: ChatModel, withWhom: string, id: number): ChatModel {
+  const conv = model.conversations[refOfMarker(withWhom, model.me).key];
+  if (!conv) return model;
+  const serverRead = Math.max(conv.serverRead, id);
+  if (id <= conv.readUpTo) return serverRead === conv.serverRead ? model : put(model, { ...conv, serverRead });
+  const after = conv.messages.filter((m) => m.id > id && !m.own);
+  const stillMentions = after.filter((m) => mentions(m.text, model.me)).length;
+  return put(model, {
+    ...conv,
+    serverRead,
+    readUpTo: id,
+    unread: Math.min(conv.unread, after.length),
+    mentions: Math.min(conv.mentions, stillMentions),
+  });
+}
+
+/** The conversation as it is once read: nothing unread, the "new messages" line where reading began. */
+function readNow(conv: Conversation): Conversation {
+  const opened: Conversation = { ...conv, unread: 0, mentions: 0, readUpTo: Math.max(conv.readUpTo, newestId(conv.messages)) };
+  if (conv.unread > 0) opened.marker = conv.readUpTo;
+  return opened;
 }
 
 /** Keeps at most MAX_KEPT stored messages, dropping the oldest (they can be fetched again). */
@@ -303,9 +378,10 @@ function open(model: ChatModel, key: string | undefined): ChatModel {
   const conv = key !== undefined ? next.conversations[key] : undefined;
   if (!conv) return next.active === undefined ? next : { ...next, active: undefined };
   if (previous?.key === key) return next;
-  const opened: Conversation = { ...conv, unread: 0, readUpTo: Math.max(conv.readUpTo, newestId(conv.messages)) };
-  if (conv.unread > 0) opened.marker = conv.readUpTo;
-  else delete opened.marker;
+  // Opened in a UI not seen: read once it is (the 'visibility' event).
+  if (model.hidden) return { ...next, active: key };
+  const opened = readNow(conv);
+  if (conv.unread === 0) delete opened.marker;
   return { ...put(next, opened), active: key };
 }
 

@@ -202,6 +202,11 @@ const handlers: Table = {
   CONSENT: (t, _link, f) => t.host.emit('consent', { user: f.user, accept: f.accept }),
   GAP: (t, _link, f) => t.host.emit('gap', { since: f.since, until: f.until }),
   TYPING: (t, _link, f) => t.host.emit('typing', { room: f.to, user: f.user }),
+  READ(t, _link, f) {
+    if (f.ref !== 0 && t.host.requests.settle(f.ref, f)) return;
+    t.host.emit('read', { with: f.with, id: f.id });
+  },
+  UNREAD_LIST: settle,
 };
 
 /** A SETTINGS frame's settings, as the SDK gives them. */

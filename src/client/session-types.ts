@@ -49,7 +49,7 @@ export type SessionNotice =
   /** An error the server reported outside any request of the UI's (or a refused resume). */
   | { kind: 'error'; error: unknown }
   /** A request the session made by itself failed. */
-  | { kind: 'failed'; doing: 'join' | 'list direct conversations' | 'load older messages'; error: unknown }
+  | { kind: 'failed'; doing: 'join' | 'list direct conversations' | 'count unread messages' | 'load older messages'; error: unknown }
   | { kind: 'connection-lost'; detail: string }
   /** Back after a lost connection: how many messages of others came in meanwhile. */
   | { kind: 'resumed'; missed: number }

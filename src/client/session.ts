@@ -6,12 +6,12 @@
 // what a UI keeps between runs it keeps through `remember`. Nothing here draws or stores.
 import { displayKey } from '../vocabulary/names.js';
 import type { ChatClient } from './client.js';
-import { EMPTY_CHAT, historyTarget, oldestId } from './conversations.js';
+import { EMPTY_CHAT, historyTarget, oldestId, type ChatAction } from './conversations.js';
 import { randomId } from './random-id.js';
 import { SessionStore } from './session-store.js';
 import type { ClientState } from './state.js';
 import { TYPING_EVERY_MS } from './typing.js';
-import type { JoinedRoom, SessionInfo, WireFile, WireMember } from './types.js';
+import type { JoinedRoom, SearchPage, SessionInfo, WireFile, WireMember } from './types.js';
 import type { Credentials, ResumePoint, SessionOptions, SessionView } from './session-types.js';
 
 export type * from './session-types.js';
@@ -52,6 +52,8 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
   private lostAfterId: number | undefined;
   /** When a typing notice last went to each conversation, by key. */
   private readonly typingSent = new Map<string, number>();
+  /** Read markers sent and not answered yet, by conversation key: the id sent. */
+  private readonly readSending = new Map<string, number>();
 
   constructor(client: ChatClient, extra: Omit<V, keyof SessionView>, options: SessionOptions = {}) {
     super(client, { ...BASE_VIEW, ...extra } as V);
@@ -107,6 +109,7 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
       this.redrawAtTypingExpiry();
     });
     c.on('gap', (g) => void this.fillGap(g.until));
+    c.on('read', (r) => this.dispatch({ type: 'read', with: r.with, id: r.id }));
     c.on('error', (error) => this.notify({ kind: 'error', error }));
   }
 
@@ -230,6 +233,7 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     this.update({ auth: 'signed-in', loginError: '' } as Partial<V>);
     const rooms = s.rooms.length === 0 && newcomer ? [FIRST_ROOM] : roomsToJoin(s, shown);
     await Promise.all([this.joinAll(rooms), this.listDirects()]);
+    await this.listUnreads();
     this.rememberNow();
     if (this.state.chat.active === undefined) {
       const first = this.state.chat.conversations[displayKey(FIRST_ROOM)] ?? Object.values(this.state.chat.conversations)[0];
@@ -248,12 +252,65 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     }
   }
 
+  /**
+   * The server's unread and mention counts (protocol.md §7.15): they know what this account read
+   * on its other devices, which counting here cannot.
+   */
+  private async listUnreads(): Promise<void> {
+    try {
+      this.dispatch({ type: 'unreads', states: await this.client.unreads(DIRECTS_LISTED) });
+    } catch (error) {
+      this.notify({ kind: 'failed', doing: 'count unread messages', error });
+    }
+  }
+
   /** After a resume: members and topics may have changed meanwhile, and a guest must rejoin. */
   private async rejoin(): Promise<void> {
     const s = this.client.session;
     if (!s) return;
     const shown = Object.values(this.state.chat.conversations).filter((c) => c.kind === 'room').map((c) => c.name);
     await this.joinAll(roomsToJoin(s, shown));
+    await this.listUnreads();
+  }
+
+  // ---- read markers (protocol.md §7.15) ----
+
+  /**
+   * Whether the user can see the UI (a browser tab in front, say): the open conversation is read
+   * only then. A UI that is always seen (the terminal) need not call it.
+   */
+  setVisible(visible: boolean): void {
+    this.dispatch({ type: 'visibility', visible });
+  }
+
+  protected override dispatch(action: ChatAction): void {
+    super.dispatch(action);
+    this.sendReadMarker();
+  }
+
+  /**
+   * What the open conversation shows while seen is read: the server's marker moves there, so the
+   * account's other devices count it read too. Groups of several people have no marker of their own.
+   */
+  private sendReadMarker(): void {
+    const chat = this.state.chat;
+    const conv = chat.active === undefined || chat.hidden || this.state.chat.guest ? undefined : chat.conversations[chat.active];
+    if (!conv || (conv.kind === 'dm' && conv.targets.length !== 1) || !this.ready()) return;
+    const upTo = conv.readUpTo;
+    if (upTo <= conv.serverRead || upTo <= (this.readSending.get(conv.key) ?? 0)) return;
+    this.readSending.set(conv.key, upTo);
+    const target = historyTarget(conv);
+    void this.client.markRead(target, upTo).then(
+      (held) => this.dispatch({ type: 'read', with: conv.kind === 'room' ? conv.name : target, id: held }),
+      () => undefined, // the next change of the conversation tries again
+    ).finally(() => {
+      if (this.readSending.get(conv.key) === upTo) this.readSending.delete(conv.key);
+    });
+  }
+
+  /** Messages this user may read holding every word of `query`, newest first (protocol.md §7.16). */
+  search(query: string, before = 0): Promise<SearchPage> {
+    return this.client.search(query, { before, limit: PAGE_SIZE });
   }
 
   private async joinAll(rooms: readonly string[]): Promise<void> {

@@ -185,6 +185,25 @@ export interface Gap {
   until: number;
 }
 
+/** The read state of one conversation, as the server keeps it (docs/protocol.md §7.15). */
+export interface UnreadState {
+  /** '#room' or the other user's name. */
+  with: string;
+  /** The newest message read (0: none). */
+  read: number;
+  /** Others' messages after it, at most 999. */
+  unread: number;
+  /** Of those, the ones that mention this user's @name. */
+  mentions: number;
+}
+
+/** One page of search results (docs/protocol.md §7.16), newest first. */
+export interface SearchPage {
+  messages: IncomingMessage[];
+  /** Older results exist: search again with `before` the last id. */
+  more: boolean;
+}
+
 export interface ClientEvents {
   state: StateChange;
   message: IncomingMessage;
@@ -203,6 +222,8 @@ export interface ClientEvents {
   gap: Gap;
   /** Someone is typing in `room`, or (room '') to this user directly. */
   typing: { room: string; user: string };
+  /** Another session of this account read conversation `with` up to message `id` (docs/protocol.md §7.15). */
+  read: { with: string; id: number };
   /** An ERROR not tied to a request (ref 0), a bad frame from the server, or a failed resume. */
   error: ClientError;
   session: SessionInfo;

@@ -5,12 +5,15 @@ import { TokenBucket } from './rate-limit.js';
 import type { Messaging } from './messaging.js';
 import type { Session } from './session.js';
 import type { ChatMessage, MessageId, NameKey } from './types.js';
-import { mentions } from './words.js';
+import { mentions } from '../vocabulary/words.js';
 import { isRoomTarget } from '../vocabulary/names.js';
 import type { Store } from '../ports/store.js';
 
 /** Unread (and mention) counts stop here: a count reads at most this many messages (§7.15). */
 export const UNREAD_CAP = 999;
+
+/** Rooms listed in UNREAD_LIST at most (the first by key): the answer stays well inside a frame. */
+export const UNREAD_ROOMS = 500;
 
 /** READs a session may send at once, refilled at READ_RATE a second (§7.15). */
 const READ_BURST = 20;
@@ -87,7 +90,7 @@ export class ReadMarkers {
     const store = this.ctx.store;
     const markers = new Map((await store.readMarkers(session.key)).map((m) => [m.conversation, m.id]));
     const out: UnreadCount[] = [];
-    for (const room of [...session.rooms].sort()) {
+    for (const room of [...session.rooms].sort().slice(0, UNREAD_ROOMS)) {
       const record = await store.getRoom(room);
       if (!record) continue;
       const read = markers.get(room) ?? 0;

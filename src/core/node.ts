@@ -377,6 +377,8 @@ export class ChatNode {
   }
   /** Unread and mention counts of the session's rooms and its `limit` most recent direct conversations. */
   unreads(session: Session, limit: number): Promise<UnreadCount[]> {
+    // Up to a few hundred index ranges: charged as the other requests that cost the store.
+    this.act(session);
     return this.markers.unreads(session, limit);
   }
   /** Messages the session may read that hold every word of `query`, newest first. */

@@ -3,7 +3,7 @@ import { ChatError } from './errors.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Session } from './session.js';
 import type { ChatMessage, MessageId } from './types.js';
-import { wordsOf } from './words.js';
+import { wordsOf } from '../vocabulary/words.js';
 
 /** Bounds of a search (docs/protocol.md §7.16). */
 export const SEARCH_LIMITS = {

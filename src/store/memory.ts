@@ -2,7 +2,7 @@ import type {
   Account, ChatMessage, ConsentState, DmPolicy, FileRecord, FileUsage, HistoryQuery, ListedRoom, Membership, MessageId, NameKey, NewAccount,
   AuditQuery, AuditRecord, Reaction, ReadMarker, RoomBan, RoomMute, RoomRecord, RoomRole, RoomSettings, SearchQuery,
 } from '../core/types.js';
-import { holdsAll } from '../core/words.js';
+import { holdsAll } from '../vocabulary/words.js';
 import type { Store } from '../ports/store.js';
 import { insertSorted, newestAfter, page, removeSorted, upperBound } from './sorted-ids.js';
 

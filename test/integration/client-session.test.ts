@@ -100,6 +100,25 @@ describe('the session controller both UIs share', () => {
     }
   });
 
+  it('protocol.md §7.15 unread counts come from the server: a new device shows the same, and reading on one clears the other', async () => {
+    const rita = await signedIn('rita');
+    const tom = await signedIn('tom');
+    for (const text of ['one', 'two, @Rita', 'three']) tom.send(['rita'], text);
+    await rita.until((v) => v.chat.conversations['tom']?.unread === 3);
+    assert.equal(rita.getSnapshot().chat.conversations['tom'].mentions, 1);
+    const phone = await signedIn('rita', 'login');
+    const v = await phone.until((x) => x.chat.conversations['tom']?.unread === 3);
+    assert.equal(v.chat.conversations['tom'].mentions, 1);
+    // A hidden UI reads nothing, even with the conversation open.
+    phone.setVisible(false);
+    phone.open('tom');
+    assert.equal(phone.getSnapshot().chat.conversations['tom'].unread, 3);
+    rita.open('tom');
+    await phone.until((x) => x.chat.conversations['tom']?.unread === 0 && x.chat.conversations['tom'].mentions === 0);
+    const laptop = await signedIn('rita', 'login');
+    assert.equal(laptop.getSnapshot().chat.conversations['tom'].unread, 0);
+  });
+
   it('sends a failed message again with the same cid, and the server stores it once', async () => {
     const dave = await signedIn('dave');
     const erin = await signedIn('erin');

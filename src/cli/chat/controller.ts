@@ -1,7 +1,7 @@
 // The terminal client's controller: the session (session.ts) plus what the keys and the slash
 // commands ask for: moving between conversations, scrolling back into history, and the
 // requests of the CommandContext that only the terminal has.
-import { conversationOrder, type WireFile, type WireRoom } from '../../client/node.js';
+import { conversationOrder, type IncomingMessage, type WireFile, type WireRoom } from '../../client/node.js';
 import type { CommandContext } from './commands/context.js';
 import { downloadPath, readUpload, saveDownload } from './files.js';
 import { TerminalSession } from './session.js';
@@ -14,6 +14,8 @@ export const ROOMS_PER_PAGE = 50;
 export class ChatController extends TerminalSession implements CommandContext {
   /** Where the page after the last /rooms page starts; '' when there is none. */
   private roomsNext = '';
+  /** The last /search and where its next page starts (0: no next page). */
+  private searched = { query: '', before: 0 };
 
   // ---- conversations ----
 
@@ -79,6 +81,14 @@ export class ChatController extends TerminalSession implements CommandContext {
     const page = await this.client.roomPage({ after: more ? this.roomsNext : '', limit: ROOMS_PER_PAGE });
     this.roomsNext = page.next;
     return { rooms: page.rooms, more: page.next !== '' };
+  }
+
+  async searchPage(query: string, more: boolean): Promise<{ messages: readonly IncomingMessage[]; more: boolean }> {
+    if (more && this.searched.before === 0) return { messages: [], more: false };
+    const q = more ? this.searched.query : query;
+    const page = await this.search(q, more ? this.searched.before : 0);
+    this.searched = { query: q, before: page.more ? (page.messages.at(-1)?.id ?? 0) : 0 };
+    return page;
   }
 
   async sendFile(path: string, targets: readonly string[]): Promise<WireFile> {

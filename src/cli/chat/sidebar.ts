@@ -22,7 +22,9 @@ export function sidebarLines(model: ChatModel, width: number): SidebarLine[] {
       const active = c.key === model.active;
       // '>' marks the open conversation; the number is its Alt key.
       const head = `${active ? '>' : ' '}${n <= 9 ? n : ' '} `;
-      const count = c.unread > 0 ? ` (${c.unread > 999 ? '999+' : c.unread})` : '';
+      // The server counts to 999 (docs/protocol.md §7.15); mentions of one's @name are told apart.
+      const mentioned = c.mentions > 0 ? `, @${c.mentions > 999 ? '999+' : c.mentions}` : '';
+      const count = c.unread > 0 ? ` (${c.unread >= 999 ? '999+' : c.unread}${mentioned})` : '';
       const name = fit(c.name, Math.max(1, width - textWidth(head) - textWidth(count)));
       out.push({ text: fit(`${head}${name.trimEnd()}${count}`, width), kind: 'conversation', active, unread: c.unread });
     }

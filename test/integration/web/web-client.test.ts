@@ -478,6 +478,50 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     await p.context().close();
   });
 
+  it('unread counts survive a new device, and reading on one clears the other (protocol.md §7.15)', async () => {
+    const first = new WebUser(await page(), base);
+    await first.signIn('Register', 'dana', PASSWORD);
+    await first.title().filter({ hasText: '#general' }).waitFor();
+    await carol.send('dana', 'first for dana');
+    await carol.send('dana', 'second, @Dana');
+    await first.unreadBadge('carol').filter({ hasText: '2' }).waitFor();
+    const mentions = (u: WebUser) => u.page.locator('nav button.conversation[data-key="carol"] [data-testid="mentions"]');
+    await mentions(first).filter({ hasText: '@1' }).waitFor();
+
+    // A second browser with fresh storage: the same counts, from the server.
+    const p = await page();
+    const second = new WebUser(p, base);
+    await second.signIn('Log in', 'dana', PASSWORD);
+    await second.unreadBadge('carol').filter({ hasText: '2' }).waitFor();
+    await mentions(second).filter({ hasText: '@1' }).waitFor();
+    await p.waitForFunction(() => document.title === '(2) confab');
+
+    // Read on the first device: cleared on the second, title included.
+    await first.open('carol');
+    await first.sees('second, @Dana');
+    await second.unreadBadge('carol').waitFor({ state: 'detached' });
+    assert.equal(await mentions(second).count(), 0);
+    await p.waitForFunction(() => document.title === 'confab');
+    await first.page.context().close();
+    await p.context().close();
+  });
+
+  it('searches what the user may read and opens a result\'s conversation (protocol.md §7.16)', async () => {
+    await carol.create('#hidden-den', '');
+    await carol.send('#hidden-den', 'pineapple plans nobody else may read');
+    await carol.send('bob', 'pineapple for bob');
+    const p = bob.page;
+    await bob.sidebar();
+    await p.locator('#search-query').fill('pineapple');
+    await p.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = p.getByRole('list', { name: 'Results for pineapple' });
+    await results.getByText('carol: pineapple for bob').waitFor();
+    assert.equal(await results.locator('li').count(), 1, 'nothing from a room bob is not in');
+    await results.getByText('carol: pineapple for bob').click();
+    await bob.title().filter({ hasText: 'carol' }).waitFor();
+    await bob.sees('pineapple for bob');
+  });
+
   it('survives a server restart: both browsers reconnect and nothing is lost', async () => {
     const a = alice.page;
     await alice.open('#lobby');

@@ -309,3 +309,38 @@ describe('protocol.md §7.5.1: recent direct conversations', () => {
     assert.equal(reduceChat(s, { type: 'directs', messages: [] }), s);
   });
 });
+
+describe('unread counts from the server (protocol.md §7.15)', () => {
+  it('takes the server\'s counts, creating a conversation it lists, and marks where reading begins', () => {
+    let s = run(asAlice, joinGeneral([msg(5, 'bob', ['#general']), msg(6, 'bob', ['#general'])]), joinRandom, { type: 'open', key: '#random' });
+    s = reduceChat(s, { type: 'unreads', states: [{ with: '#general', read: 5, unread: 4, mentions: 1 }, { with: 'carol', read: 0, unread: 2, mentions: 0 }, { with: '#random', read: 0, unread: 7, mentions: 0 }] });
+    assert.deepEqual([s.conversations['#general'].unread, s.conversations['#general'].mentions, s.conversations['#general'].readUpTo], [4, 1, 5]);
+    assert.equal(s.conversations['carol'].unread, 2);
+    assert.equal(s.conversations['#random'].unread, 0, 'the open conversation is being read');
+    s = reduceChat(s, { type: 'open', key: '#general' });
+    assert.equal(s.conversations['#general'].marker, 5);
+    assert.equal(totalUnread(s), 2);
+  });
+
+  it('counts mentions of one\'s @name apart, and clears what another device read', () => {
+    let s = run(asAlice, joinGeneral(), joinRandom, { type: 'open', key: '#general' });
+    s = reduceChat(s, { type: 'message', message: msg(10, 'bob', ['#random'], 'hi @alice') });
+    s = reduceChat(s, { type: 'message', message: msg(11, 'bob', ['#random'], 'mail me@alice.org') });
+    s = reduceChat(s, { type: 'message', message: msg(12, 'bob', ['#random'], '@ALICE again') });
+    assert.deepEqual([s.conversations['#random'].unread, s.conversations['#random'].mentions], [3, 2]);
+    s = reduceChat(s, { type: 'read', with: '#Random', id: 11 });
+    assert.deepEqual([s.conversations['#random'].unread, s.conversations['#random'].mentions, s.conversations['#random'].serverRead], [1, 1, 11]);
+    s = reduceChat(s, { type: 'read', with: '#random', id: 9 });
+    assert.equal(s.conversations['#random'].unread, 1, 'an older marker changes nothing');
+    s = reduceChat(s, { type: 'read', with: '#random', id: 12 });
+    assert.deepEqual([s.conversations['#random'].unread, s.conversations['#random'].mentions], [0, 0]);
+  });
+
+  it('reads the open conversation only while the UI is seen', () => {
+    let s = run(asAlice, joinGeneral(), { type: 'open', key: '#general' }, { type: 'visibility', visible: false });
+    s = reduceChat(s, { type: 'message', message: msg(10, 'bob', ['#general']) });
+    assert.equal(s.conversations['#general'].unread, 1);
+    s = reduceChat(s, { type: 'visibility', visible: true });
+    assert.deepEqual([s.conversations['#general'].unread, s.conversations['#general'].readUpTo, s.conversations['#general'].marker], [0, 10, 0]);
+  });
+});

@@ -6,8 +6,10 @@ import type { ChatEvent, SessionSink } from '../../../src/core/events.js';
 import { ChatError } from '../../../src/core/errors.js';
 import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
-import { mentions } from '../../../src/core/words.js';
+import { mentions } from '../../../src/vocabulary/words.js';
 import { MemoryStore } from '../../../src/store/memory.js';
+import { MemoryBrokerHub } from '../../../src/broker/memory.js';
+import { MemoryPresence } from '../../../src/presence/memory.js';
 
 class Inbox implements SessionSink {
   readonly events: ChatEvent[] = [];
@@ -127,6 +129,18 @@ describe('protocol.md §7.15 Read markers', () => {
     assert.deepEqual((await countsOf(node, mia.session))['#den'], [999, 500]);
   });
 
+  it('lists at most 500 rooms, so the answer fits in a frame', async () => {
+    const { node, store, mia } = await setup();
+    for (let i = 0; i < 510; i++) {
+      const key = `#r${String(i).padStart(3, '0')}`;
+      await store.createRoom({ key, name: key, topic: '', createdBy: '', createdAt: 0 });
+      await node.join(mia.session, key);
+    }
+    const rooms = (await node.unreads(mia.session, 1)).filter((u) => u.conversation.startsWith('#'));
+    assert.equal(rooms.length, 500);
+    assert.equal(rooms[0].conversation, '#den');
+  });
+
   it('a READ beyond the session\'s budget is RATE_LIMITED', async () => {
     const { node, mia, max, say, tick } = await setup();
     const m = await say(max.session, '#den', 'hi');
@@ -134,6 +148,31 @@ describe('protocol.md §7.15 Read markers', () => {
     await rejects(node.markRead(mia.session, '#den', m.id), 'RATE_LIMITED');
     tick(1000);
     await node.markRead(mia.session, '#den', m.id);
+  });
+
+  it('a READ on one node reaches the account\'s session on another node', async () => {
+    const store = new MemoryStore();
+    const hub = new MemoryBrokerHub();
+    const opts = { store, presence: new MemoryPresence(), passwords: { scryptLog2N: 10 } };
+    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
+    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
+    await a.start();
+    await b.start();
+    try {
+      const una = (await a.register('una', 'pw-secret-1', new Inbox(), 't')).session;
+      const vin = (await a.register('vin', 'pw-secret-1', new Inbox(), 't')).session;
+      let told: (e: ChatEvent) => void = () => undefined;
+      const heard = new Promise<ChatEvent>((resolve) => { told = resolve; });
+      const elsewhere = (await b.login('una', 'pw-secret-1', { notify: (e) => { if (e.kind === 'read') told(e); }, terminate: () => undefined }, 't')).session;
+      const m = await a.send(vin, { cid: '', to: ['una'], text: 'across nodes' });
+      assert.deepEqual((await b.unreads(elsewhere, 10)).find((u) => u.conversation === 'vin')?.unread, 1);
+      await a.markRead(una, 'vin', m.id);
+      assert.deepEqual(await heard, { kind: 'read', conversation: 'vin', id: m.id });
+      assert.deepEqual((await b.unreads(elsewhere, 10)).find((u) => u.conversation === 'vin')?.unread, 0);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 
   it('a mention is @name whole, in any case', () => {
@@ -174,6 +213,28 @@ describe('protocol.md §7.16 Search', () => {
     assert.deepEqual(await found('secret'), [fromMia.id, dmToMia.id]);
     // Another user with the same words finds only their own: not max's DM to mia.
     assert.deepEqual((await node.search(olive.session, 'mia', 0, 50)).messages, []);
+  });
+
+  it('a member removed or banned finds nothing of the room any more, and takes no marker there', async () => {
+    const { node, olive, mia, max, say, tick } = await setup();
+    const before = await say(max.session, '#den', 'walnut before the kick');
+    assert.equal((await node.search(mia.session, 'walnut', 0, 10)).messages.length, 1);
+    await node.kick(olive.session, '#den', 'mia', '');
+    tick(1000);
+    assert.deepEqual((await node.search(mia.session, 'walnut', 0, 10)).messages, []);
+    await rejects(node.markRead(mia.session, '#den', before.id), 'NOT_MEMBER');
+    await node.ban(olive.session, '#den', 'max', '');
+    tick(1000);
+    assert.deepEqual((await node.search(max.session, 'walnut', 0, 10)).messages, [], 'not even his own message in it');
+  });
+
+  it('a guest finds nothing of an earlier guest of the same nickname', async () => {
+    const { node, olive, gus, say } = await setup();
+    await say(olive.session, 'gus', 'hazelnut for the first gus');
+    assert.equal((await node.search(gus.session, 'hazelnut', 0, 10)).messages.length, 1);
+    await node.end(gus.session);
+    const again = (await node.guest('gus', new Inbox(), 't')).session;
+    assert.deepEqual((await node.search(again, 'hazelnut', 0, 10)).messages, []);
   });
 
   it('a guest finds only the rooms it is in and its own direct messages', async () => {

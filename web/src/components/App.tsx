@@ -11,6 +11,13 @@ export function App({ session }: { session: WebSession }) {
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) confab` : 'confab';
   }, [unread]);
+  // Only a conversation the user can see is read (protocol.md §7.15): not one in a background tab.
+  useEffect(() => {
+    const seen = (): void => session.setVisible(document.visibilityState === 'visible');
+    seen();
+    document.addEventListener('visibilitychange', seen);
+    return () => document.removeEventListener('visibilitychange', seen);
+  }, [session]);
   return (
     <SessionContext.Provider value={session}>
       {state.auth === 'signed-in' ? <ChatScreen state={state} /> : state.restoring ? <Restoring state={state} /> : <LoginScreen state={state} />}

@@ -3,6 +3,7 @@ import { sidebarOf, type Conversation } from '../sdk';
 import { displayKey } from '../sdk';
 import type { AppState } from '../session/session';
 import { useSession } from './context';
+import { SearchBox } from './SearchBox';
 
 interface SidebarProps {
   state: AppState;
@@ -54,6 +55,7 @@ export function Sidebar({ state, composing, onNavigate, onCompose }: SidebarProp
 
   return (
     <nav id="sidebar" className="sidebar" aria-label="Conversations">
+      <SearchBox me={state.chat.me} onNavigate={onNavigate} />
       <section>
         <h2>Rooms</h2>
         <ConversationList items={rooms} active={active} onOpen={open} empty="No rooms yet." />
@@ -146,8 +148,14 @@ function ConversationList(props: { items: readonly Conversation[]; active: strin
             <span className="conversation-name">{c.name}</span>
             {c.unread > 0 && (
               <span className="badge" data-testid="unread">
-                {c.unread}
+                {c.unread >= 999 ? '999+' : c.unread}
                 <span className="sr-only"> unread</span>
+              </span>
+            )}
+            {c.mentions > 0 && (
+              <span className="badge mention" data-testid="mentions">
+                @{c.mentions}
+                <span className="sr-only"> mentioning you</span>
               </span>
             )}
           </button>

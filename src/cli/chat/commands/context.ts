@@ -1,7 +1,7 @@
 // What a slash command may do: the chat client's abilities as the commands need them. The
 // controller implements it; the unit tests pass a fake that records the calls.
 import type { Conversation } from '../../../client/conversations.js';
-import type { WireFile, WireMember, WireRoom } from '../../../client/node.js';
+import type { IncomingMessage, WireFile, WireMember, WireRoom } from '../../../client/node.js';
 import type { RoomAdminActions } from './room-admin.js';
 
 export interface CommandContext {
@@ -36,6 +36,11 @@ export interface CommandContext {
   reply(targets: readonly string[], text: string, replyTo: number): void;
   /** Room roles and settings, mutes, bans, closing, the audit log (docs/protocol.md §7.17, §7.18). */
   roomAdmin(): RoomAdminActions;
+  /**
+   * Messages one may read holding every word of `query`, newest first (docs/protocol.md §7.16);
+   * with `more`, the page after the one shown last. `more` in the answer: older results follow.
+   */
+  searchPage(query: string, more: boolean): Promise<{ messages: readonly IncomingMessage[]; more: boolean }>;
   /** Blocks a user, or unblocks (docs/protocol.md §7.4.1). */
   block(user: string, blocked: boolean): Promise<void>;
   answerConsent(user: string, accept: boolean): Promise<void>;

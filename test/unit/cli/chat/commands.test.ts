@@ -5,6 +5,7 @@ import { COMMANDS, findCommand, runInput } from '../../../../src/cli/chat/comman
 import type { CommandContext } from '../../../../src/cli/chat/commands/context.js';
 import { newConversation, roomRef, dmRef, type Conversation } from '../../../../src/client/conversations.js';
 import type { WireFile } from '../../../../src/client/node.js';
+import { clock } from '../../../../src/cli/chat/format.js';
 
 type Call = [string, ...unknown[]];
 
@@ -63,6 +64,12 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
     deleteMessage: (id) => act('deleteMessage', id),
     toggleReaction: (id, emoji) => act('react', id, emoji),
     reply: (targets, text, replyTo) => void calls.push(['reply', targets, text, replyTo]),
+    searchPage: async (query, more) => {
+      await act('searchPage', query, more);
+      return more
+        ? { messages: [], more: false }
+        : { messages: [{ id: 2, at: 0, from: 'bob', to: ['#general'], text: 'the  deploy\nworked', cid: '' }, { id: 1, at: 0, from: 'bob', to: ['alice'], text: 'deploy?', cid: '' }], more: true };
+    },
     answerConsent: (user, accept) => act('answerConsent', user, accept),
     askConsent: (user) => act('askConsent', user),
     setPolicy: (p) => act('setPolicy', p),
@@ -175,6 +182,9 @@ describe('runInput', () => {
     assert.deepEqual(await run('/kick'), [['error', 'whom?; usage: /kick USER [REASON]']]);
     assert.deepEqual(await run('/block mallory', null), [['block', 'mallory', true], ['info', 'mallory is blocked: nothing of theirs reaches you directly (/unblock mallory to undo)']]);
     assert.deepEqual(await run('/unblock mallory', null), [['block', 'mallory', false], ['info', 'mallory is no longer blocked']]);
+    assert.deepEqual(await run('/search deploy', null), [['searchPage', 'deploy', false], ['show', 'Search: deploy', [`${clock(0)} #general  bob: the deploy worked`, `${clock(0)} to alice  bob: deploy?`, '… older results: /search more']]]);
+    assert.deepEqual(await run('/search more', null), [['searchPage', '', true], ['show', 'Search, continued', ['(nothing found)']]]);
+    assert.deepEqual(await run('/search', null), [['error', 'search for what?; usage: /search WORDS | /search more']]);
     assert.deepEqual(await run('/ban mallory', withBob), [['error', 'open a room first; usage: /ban USER [REASON]']]);
   });
 
