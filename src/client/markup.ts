@@ -134,25 +134,38 @@ function linkAt(text: string, from: number): Hit | undefined {
   return undefined;
 }
 
-/** `**x**` is bold; `*x*` and `_x_` are italic: the signs hug the words, and `_` does not sit inside a word. */
+/**
+ * `**x**` is bold; `*x*` and `_x_` are italic: the signs hug the words, `_` does not sit inside
+ * a word, and a run of underscores (`__init__`, `snake__case`) is only underscores.
+ */
 function emphasisAt(text: string, from: number, meKey: string, depth: number): Hit | undefined {
+  const wordChar = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+  const space = (ch: string | undefined): boolean => ch !== undefined && /\s/u.test(ch);
   for (let at = from; at < text.length; at++) {
     const c = text[at];
     if (c !== '*' && c !== '_') continue;
+    if (c === '_' && (text[at + 1] === '_' || text[at - 1] === '_')) {
+      while (text[at + 1] === '_') at++;
+      continue;
+    }
     const sign = c === '*' && text[at + 1] === '*' ? '**' : c;
     const open = at + sign.length;
-    if (open >= text.length || /\s/u.test(text[open])) {
+    if (open >= text.length || space(text[open]) || (c === '_' && wordChar(text[at - 1]))) {
       at += sign.length - 1;
       continue;
     }
-    if (c === '_' && at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1])) continue;
+    const closes = (i: number): boolean => {
+      if (space(text[i - 1])) return false;
+      if (sign === '*') return text[i + 1] !== '*' && text[i - 1] !== '*';
+      if (sign === '_') return text[i + 1] !== '_' && text[i - 1] !== '_' && !wordChar(text[i + 1]);
+      return true;
+    };
     let close = text.indexOf(sign, open + 1);
-    while (close > 0 && (/\s/u.test(text[close - 1]) || (sign === '*' && text[close + 1] === '*'))) close = text.indexOf(sign, close + 2);
+    while (close > 0 && !closes(close)) close = text.indexOf(sign, close + 1);
     if (close < 0) {
       at += sign.length - 1;
       continue;
     }
-    if (c === '_' && /[\p{L}\p{N}]/u.test(text[close + 1] ?? '')) continue;
     const children = parseInline(text.slice(open, close), meKey, depth + 1);
     return { at, end: close + sign.length, node: { kind: sign === '**' ? 'bold' : 'italic', children } };
   }

@@ -34,6 +34,8 @@ describe('message formatting', () => {
       { kind: 'code', text: 'e*f*' },
     ]);
     assert.deepEqual(one('2 * 3 * 4 and snake_case_name and ** x **'), [{ kind: 'text', text: '2 * 3 * 4 and snake_case_name and ** x **' }]);
+    assert.deepEqual(one('window.__pwned = 1; __init__ and a__b__c'), [{ kind: 'text', text: 'window.__pwned = 1; __init__ and a__b__c' }]);
+    assert.deepEqual(one('_a_b_'), [{ kind: 'italic', children: [{ kind: 'text', text: 'a_b' }] }]);
   });
 
   it('makes links of http and https URLs only, without the sentence\'s punctuation', () => {
