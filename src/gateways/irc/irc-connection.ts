@@ -1,0 +1,261 @@
+import { isChatError } from '../../core/errors.js';
+import type { ChatEvent, SessionSink } from '../../core/events.js';
+import type { Session } from '../../core/session.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
+import { connectionGone } from '../session-end.js';
+import { formatMessage, LineReader, parseLine, type IrcMessage } from './codec.js';
+import { commands } from './commands.js';
+import type { IrcClient, IrcContext, IrcPhase } from './context.js';
+import { chatFault } from './faults.js';
+import { ERR } from './numerics.js';
+import { messageLines, messageTags, userSource } from './render.js';
+
+/** Events held at most while a JOIN is answered; past it the client is cut off as too slow. */
+const HELD_MAX = 1000;
+
+/**
+ * One IRC client (docs/irc.md §4): reads lines, runs them one at a time in arrival order at the
+ * pace fakelag allows, and is its session's sink once registered.
+ */
+export class IrcConnection implements SessionSink, IrcClient {
+  phase: IrcPhase = 'register';
+  nick = '*';
+  username: string | undefined;
+  realname = '';
+  password: string | undefined;
+  readonly caps = new Set<string>();
+  negotiating = false;
+  capVersion = 0;
+  saslSession: Session | undefined;
+  sasl: IrcClient['sasl'];
+  session: Session | undefined;
+  readonly modes = new Set<string>();
+  readonly openedAt = Date.now();
+  private readonly reader = new LineReader();
+  /** Lines read and not yet run. */
+  private readonly backlog: IrcMessage[] = [];
+  private running = false;
+  /** Fakelag: lines the client may still send at once, and when that was last reckoned. */
+  private tokens: number;
+  private reckoned = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  /** Events held while a JOIN or the welcome is answered (see hold). */
+  private held: ChatEvent[] | undefined;
+
+  constructor(readonly conn: Connection, readonly gw: IrcContext, private readonly onGone: (c: IrcConnection) => void) {
+    this.tokens = gw.options.floodBurst;
+    conn.onData((bytes) => this.onData(bytes));
+    conn.onClose((reason) => this.onClosed(reason));
+  }
+
+  get closed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  // ---- output ----
+
+  send(line: string): void {
+    if (this.phase === 'closed' || line === '') return;
+    const bytes = Buffer.from(line, 'utf8');
+    // A client that does not read is cut off before it holds more than its SendQ (§8.2).
+    if (this.conn.bufferedBytes + bytes.length > this.gw.options.sendQBytes) {
+      this.phase = 'closed';
+      this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SendQ exceeded' });
+      return;
+    }
+    this.conn.send(bytes);
+  }
+
+  numeric(code: string, ...params: string[]): void {
+    this.send(formatMessage({ source: this.gw.options.serverName, command: code, params: [this.nick, ...params] }));
+  }
+
+  fail(text: string, reason: CloseReason): void {
+    if (this.phase === 'closed') return;
+    this.send(formatMessage({ command: 'ERROR', params: [`Closing Link: ${this.conn.remoteAddress} (${text})`] }));
+    this.phase = 'closed';
+    this.backlog.length = 0;
+    this.conn.close(reason);
+  }
+
+  registered(session: Session): void {
+    this.session = session;
+    this.nick = session.name;
+    this.phase = 'welcoming';
+    this.hold();
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(played: ReadonlySet<number>): void {
+    const events = this.held ?? [];
+    this.held = undefined;
+    if (this.phase === 'welcoming') this.phase = 'chat';
+    for (const e of events) if (e.kind !== 'message' || !played.has(e.message.id)) this.notify(e);
+  }
+
+  // ---- SessionSink ----
+
+  notify(event: ChatEvent): void {
+    if (this.phase === 'closed' || !this.session) return;
+    if (this.held) {
+      if (this.held.length >= HELD_MAX) this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SendQ exceeded' });
+      else this.held.push(event);
+      return;
+    }
+    const s = this.session;
+    switch (event.kind) {
+      case 'message': return this.message(event.message);
+      case 'presence': return this.presence(event);
+      case 'topic':
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'TOPIC', params: [event.room, event.topic] }));
+      case 'kick':
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'KICK', params: [event.room, event.user, event.reason === '' ? event.by : event.reason] }));
+      case 'consent-ask':
+        return this.serverNotice(`${event.from} asks to send you direct messages; confab's other clients answer such requests (docs/irc.md §7.5)`);
+      case 'consent':
+        return this.serverNotice(`${event.from} ${event.accept ? 'accepted' : 'refused'} your request to send direct messages`);
+      default:
+        void s;
+    }
+  }
+
+  terminate(code: number, text: string): void {
+    this.fail(text, { code, text });
+  }
+
+  private serverNotice(text: string): void {
+    this.send(formatMessage({ source: this.gw.options.serverName, command: 'NOTICE', params: [this.nick, text] }));
+  }
+
+  private message(m: ChatMessage): void {
+    const s = this.session;
+    if (!s) return;
+    const mine = m.fromKey === s.key;
+    let out = '';
+    for (const target of m.to) {
+      if (target.startsWith('#')) {
+        if (s.rooms.has(nameKey(target))) out += messageLines(m, userSource(m.from), target, this.caps);
+      } else if (mine) {
+        // Sent by another session of this user: shown as sent by it (docs/irc.md §7.3).
+        out += messageLines(m, userSource(m.from), target, this.caps);
+      }
+    }
+    if (!mine && m.users.includes(s.key)) out += messageLines(m, userSource(m.from), s.name, this.caps);
+    this.send(out);
+  }
+
+  private presence(e: Extract<ChatEvent, { kind: 'presence' }>): void {
+    const tags = messageTags(this.caps, Date.now());
+    const source = userSource(e.user);
+    const self = nameKey(e.user) === nameKey(this.nick);
+    if (e.event === 'join') {
+      // Its own joins are answered by JOIN itself (commands/channels.ts), with the names and history.
+      if (self) return;
+      const params = this.caps.has('extended-join') ? [e.room, '*', e.user] : [e.room];
+      this.send(formatMessage({ tags, source, command: 'JOIN', params }));
+    } else if (e.event === 'leave') {
+      if (self) return;
+      this.send(formatMessage({ tags, source, command: 'PART', params: [e.room] }));
+    } else if (this.caps.has('away-notify') && !self) {
+      // A member that goes offline stays a member (an account) or leaves next (a guest): §7.2.
+      this.send(formatMessage({ tags, source, command: 'AWAY', params: e.event === 'quit' ? ['offline'] : [] }));
+    }
+  }
+
+  // ---- timers (the gateway's sweep) ----
+
+  checkTimers(now: number): void {
+    if (this.phase === 'register' && now - this.openedAt >= this.gw.options.registrationTimeoutMs) {
+      this.fail('Registration timeout', { code: ErrorCode.LOGIN_TIMEOUT, text: 'no registration in time' });
+    }
+  }
+
+  // ---- input ----
+
+  private onData(bytes: Uint8Array): void {
+    if (this.phase === 'closed') return;
+    for (const item of this.reader.push(bytes)) {
+      if (item.kind === 'refused') {
+        // docs/irc.md §3.2: a NUL ends the connection; an over-long line is answered 417.
+        if (item.why === 'nul') return this.fail('NUL byte in line', { code: ErrorCode.PROTOCOL_ERROR, text: 'NUL byte in line' });
+        this.numeric(ERR.INPUTTOOLONG, 'Input line was too long');
+        continue;
+      }
+      const parsed = parseLine(item.text);
+      if (!parsed.ok) {
+        if (parsed.fault === 'too-long' || parsed.fault === 'tags-too-long') this.numeric(ERR.INPUTTOOLONG, 'Input line was too long');
+        else if (parsed.fault === 'bad-command') this.numeric(ERR.UNKNOWNCOMMAND, item.text.split(' ')[0].slice(0, 32), 'Unknown command');
+        continue;
+      }
+      if (this.backlog.length >= this.gw.options.floodBacklog) {
+        return this.fail('Excess Flood', { code: ErrorCode.RATE_LIMITED, text: 'Excess Flood' });
+      }
+      this.backlog.push(parsed.message);
+    }
+    this.pump();
+  }
+
+  /** Runs the waiting lines, one at a time, as fast as the fakelag allows (§8.1). */
+  private pump(): void {
+    if (this.running || this.timer || this.phase === 'closed') return;
+    const next = this.backlog[0];
+    if (!next) return;
+    const o = this.gw.options;
+    const now = Date.now();
+    this.tokens = Math.min(o.floodBurst, this.tokens + ((now - this.reckoned) / 1000) * o.floodPerSecond);
+    this.reckoned = now;
+    if (this.tokens < 1) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, Math.ceil(((1 - this.tokens) / o.floodPerSecond) * 1000));
+      return;
+    }
+    this.tokens -= 1;
+    this.backlog.shift();
+    this.running = true;
+    void this.dispatch(next).finally(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  private async dispatch(m: IrcMessage): Promise<void> {
+    const entry = Object.hasOwn(commands, m.command) ? commands[m.command] : undefined;
+    if (!entry) {
+      if (this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
+      return this.numeric(ERR.UNKNOWNCOMMAND, m.command, 'Unknown command');
+    }
+    if (!entry.preReg && this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
+    if (m.params.length < entry.minParams) return this.numeric(ERR.NEEDMOREPARAMS, m.command, 'Not enough parameters');
+    try {
+      await entry.run(this, m);
+    } catch (err) {
+      if (isChatError(err)) return chatFault(this, m.command, err);
+      this.gw.observer.internalError?.(err);
+      this.send(formatMessage({ source: this.gw.options.serverName, command: 'FAIL', params: [m.command, 'INTERNAL', 'Internal error'] }));
+    } finally {
+      if (this.held && this.phase === 'chat') this.release(new Set());
+    }
+  }
+
+  private onClosed(reason: CloseReason): void {
+    this.phase = 'closed';
+    this.backlog.length = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.held = undefined;
+    const session = this.session ?? this.saslSession;
+    this.session = undefined;
+    this.saslSession = undefined;
+    if (session) this.gw.away.delete(session.key);
+    this.onGone(this);
+    connectionGone(this.gw.node, this.gw.observer, reason, session);
+  }
+}
+
+type ChatMessage = Extract<ChatEvent, { kind: 'message' }>['message'];
