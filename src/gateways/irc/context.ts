@@ -73,6 +73,11 @@ export interface IrcClient extends SessionSink {
   fail(text: string, reason: { code: number; text: string }): void;
   /** Registration is complete: the session is the client's from now on. */
   registered(session: Session): void;
+  /**
+   * The client's own JOIN or PART of a room (by key) is being answered by its command: the core's
+   * event of it is not shown again. Those of the user's other sessions are shown (docs/irc.md §7.2).
+   */
+  expectOwn(event: 'join' | 'leave', roomKey: string): void;
   /** Events are held (a JOIN's answer goes first); release() sends them, less the given messages. */
   hold(): void;
   release(played: ReadonlySet<number>): void;

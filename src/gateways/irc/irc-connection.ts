@@ -41,6 +41,8 @@ export class IrcConnection implements SessionSink, IrcClient {
   private tokens: number;
   private reckoned = Date.now();
   private timer: NodeJS.Timeout | undefined;
+  /** Own joins and parts being answered by their commands, as `join <key>` or `leave <key>`. */
+  private readonly own = new Set<string>();
   /** Events held while a JOIN or the welcome is answered (see hold). */
   private held: ChatEvent[] | undefined;
 
@@ -85,6 +87,10 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.nick = session.name;
     this.phase = 'welcoming';
     this.hold();
+  }
+
+  expectOwn(event: 'join' | 'leave', roomKey: string): void {
+    this.own.add(`${event} ${roomKey}`);
   }
 
   hold(): void {
@@ -153,13 +159,12 @@ export class IrcConnection implements SessionSink, IrcClient {
     const tags = messageTags(this.caps, Date.now());
     const source = userSource(e.user);
     const self = nameKey(e.user) === nameKey(this.nick);
+    // Its own joins and parts are answered by the commands themselves (commands/channels.ts).
+    if (self && (e.event === 'join' || e.event === 'leave') && this.own.delete(`${e.event} ${nameKey(e.room)}`)) return;
     if (e.event === 'join') {
-      // Its own joins are answered by JOIN itself (commands/channels.ts), with the names and history.
-      if (self) return;
       const params = this.caps.has('extended-join') ? [e.room, '*', e.user] : [e.room];
       this.send(formatMessage({ tags, source, command: 'JOIN', params }));
     } else if (e.event === 'leave') {
-      if (self) return;
       this.send(formatMessage({ tags, source, command: 'PART', params: [e.room] }));
     } else if (this.caps.has('away-notify') && !self) {
       // A member that goes offline stays a member (an account) or leaves next (a guest): §7.2.
@@ -240,7 +245,9 @@ export class IrcConnection implements SessionSink, IrcClient {
       this.gw.observer.internalError?.(err);
       this.send(formatMessage({ source: this.gw.options.serverName, command: 'FAIL', params: [m.command, 'INTERNAL', 'Internal error'] }));
     } finally {
-      if (this.held && this.phase === 'chat') this.release(new Set());
+      // A command that failed half way (or the welcome) must not leave events held.
+      if (this.held && this.phase !== 'register') this.release(new Set());
+      this.own.clear();
     }
   }
 

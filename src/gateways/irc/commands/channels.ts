@@ -43,6 +43,7 @@ async function joinOne(c: IrcClient, s: Session, room: string): Promise<void> {
   let view: RoomView;
   // Events of the room wait until the client has its JOIN, names and history (§6.1).
   c.hold();
+  c.expectOwn('join', nameKey(room));
   try {
     try {
       view = await node.join(s, room);
@@ -166,6 +167,7 @@ async function roomName(c: IrcClient, s: Session, key: string): Promise<string> 
 }
 
 async function partOne(c: IrcClient, s: Session, room: string, reason: string): Promise<void> {
+  c.expectOwn('leave', nameKey(room));
   try {
     await c.gw.node.leave(s, room);
   } catch (err) {

@@ -41,7 +41,7 @@ async function channelMode(c: IrcClient, room: string, changes: string, args: st
       }
       const name = bannedName(mask);
       if (name === undefined) {
-        c.numeric('696', room, 'b', mask, 'confab bans names: give nick or nick!*@*');
+        c.numeric(ERR.INVALIDMODEPARAM, room, 'b', mask, 'confab bans names: give nick or nick!*@*');
         continue;
       }
       if (sign === '+') await node.ban(s, room, name, '');

@@ -101,7 +101,7 @@ export const registration: Record<string, Command> = {
         c.negotiating = false;
         return tryRegister(c);
       }
-      c.numeric('410', sub, 'Invalid CAP command');
+      c.numeric(ERR.INVALIDCAPCMD, sub, 'Invalid CAP command');
     },
   },
 
