@@ -113,7 +113,6 @@ export class IrcConnection implements SessionSink, IrcClient {
       else this.held.push(event);
       return;
     }
-    const s = this.session;
     switch (event.kind) {
       case 'message': return this.message(event.message);
       case 'presence': return this.presence(event);
@@ -126,7 +125,8 @@ export class IrcConnection implements SessionSink, IrcClient {
       case 'consent':
         return this.serverNotice(`${event.from} ${event.accept ? 'accepted' : 'refused'} your request to send direct messages`);
       default:
-        void s;
+        // Room creations and typing notices have no IRC form here (docs/irc.md §11).
+        return;
     }
   }
 
