@@ -195,3 +195,49 @@ describe('IRC §6.2-6.6 PART, TOPIC, NAMES, LIST, WHO, ISON', () => {
     a.close();
   });
 });
+
+describe('IRC §6.9 AWAY, §6.10 user modes, §6.12 VERSION and TIME, §6.8 NOTICE', () => {
+  it('away is seen in WHOIS, USERHOST, a PRIVMSG reply and away-notify; NOTICE errors are silent', async () => {
+    const a = await IrcTestClient.registered(srv, 'amos');
+    const b = await IrcTestClient.registered(srv, 'bea', { caps: ['away-notify'] });
+    a.send('JOIN #awayroom');
+    await a.numeric('366');
+    b.send('JOIN #awayroom');
+    await b.numeric('366');
+    a.send('AWAY :at lunch');
+    await a.numeric('306');
+    assert.deepEqual((await b.expect((m) => m.command === 'AWAY')).params, ['at lunch']);
+    b.send('WHOIS amos');
+    assert.equal((await b.numeric('301')).params[2], 'at lunch');
+    await b.numeric('318');
+    b.send('USERHOST amos');
+    assert.equal((await b.numeric('302')).params[1], 'amos=-amos@confab');
+    b.send('PRIVMSG amos :are you there?');
+    assert.equal((await b.numeric('301')).params[2], 'at lunch');
+    a.send('AWAY');
+    await a.numeric('305');
+    assert.deepEqual((await b.expect((m) => m.command === 'AWAY')).params, []);
+
+    // NOTICE to nobody: no numeric (the PING after it is answered first).
+    b.send('NOTICE nobody-at-all :hello');
+    b.send('PING after-notice');
+    const next = await b.expect((m) => m.command === 'PONG' || m.command === '401');
+    assert.equal(next.command, 'PONG');
+
+    b.send('MODE bea +i');
+    assert.deepEqual((await b.expect((m) => m.command === 'MODE')).params, ['bea', '+i']);
+    b.send('MODE bea');
+    assert.equal((await b.numeric('221')).params[1], '+i');
+    b.send('MODE bea +x');
+    await b.numeric('501');
+    b.send('MODE amos +i');
+    await b.numeric('502');
+    b.send('VERSION');
+    await b.numeric('351');
+    b.send('TIME');
+    await b.numeric('391');
+    a.close();
+    b.close();
+  });
+});
+
