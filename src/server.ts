@@ -251,7 +251,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     if (config.irc?.enabled) {
       const ic = config.irc;
-      const g = new IrcGateway(node, { registrationTimeoutMs: config.loginTimeoutMs }, {
+      const g = new IrcGateway(node, {
+        registrationTimeoutMs: config.loginTimeoutMs,
+        // The native protocol's keepalive times, so one setting governs every protocol that has one.
+        pingMs: config.heartbeatMs,
+        pingTimeoutMs: config.heartbeatTimeoutMs,
+      }, {
         closed: (reason, user) => extra.closed?.(reason, user),
         internalError: (err) => { log.error({ err, gateway: 'irc' }, 'internal error'); extra.internalError?.(err); },
       });

@@ -8,6 +8,10 @@ import type { IrcMessage } from './codec.js';
 export interface IrcGatewayOptions {
   /** A connection not registered within this time gets ERROR and is closed (LOGIN_TIMEOUT). */
   registrationTimeoutMs: number;
+  /** A registered client silent this long gets a PING (docs/irc.md §6.12)... */
+  pingMs: number;
+  /** ...and one silent this long is disconnected ("Ping timeout", KEEPALIVE_TIMEOUT). */
+  pingTimeoutMs: number;
   /** Fakelag (docs/irc.md §8.1): lines a client may send at once... */
   floodBurst: number;
   /** ...and lines per second after that; the rest wait, in order. */

@@ -10,6 +10,8 @@ import { IrcConnection } from './irc-connection.js';
 
 export const defaultIrcOptions: IrcGatewayOptions = {
   registrationTimeoutMs: 60_000,
+  pingMs: 90_000,
+  pingTimeoutMs: 180_000,
   floodBurst: 30,
   floodPerSecond: 5,
   floodBacklog: 300,
@@ -30,7 +32,7 @@ export class IrcGateway implements Gateway {
   constructor(node: ChatNode, options: Partial<IrcGatewayOptions> = {}, observer: ConnectionObserver = {}) {
     const live = (): Iterable<IrcClient> => [...this.live].filter((c) => c.session !== undefined);
     this.ctx = { node, options: { ...defaultIrcOptions, ...options }, observer, startedAt: new Date(), away: new Map(), clients: live };
-    this.live = new LiveConnections(sweepEvery(this.ctx.options.registrationTimeoutMs), (c, now) => c.checkTimers(now));
+    this.live = new LiveConnections(sweepEvery(this.ctx.options.registrationTimeoutMs, this.ctx.options.pingMs), (c, now) => c.checkTimers(now));
   }
 
   get connections(): number {

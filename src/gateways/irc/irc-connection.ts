@@ -33,6 +33,9 @@ export class IrcConnection implements SessionSink, IrcClient {
   session: Session | undefined;
   readonly modes = new Set<string>();
   readonly openedAt = Date.now();
+  /** When the client last sent anything, and whether a PING of ours waits for it. */
+  private heardAt = Date.now();
+  private pinged = false;
   private readonly reader = new LineReader();
   /** Lines read and not yet run. */
   private readonly backlog: IrcMessage[] = [];
@@ -175,8 +178,16 @@ export class IrcConnection implements SessionSink, IrcClient {
   // ---- timers (the gateway's sweep) ----
 
   checkTimers(now: number): void {
-    if (this.phase === 'register' && now - this.openedAt >= this.gw.options.registrationTimeoutMs) {
-      this.fail('Registration timeout', { code: ErrorCode.LOGIN_TIMEOUT, text: 'no registration in time' });
+    const o = this.gw.options;
+    if (this.phase === 'register' && now - this.openedAt >= o.registrationTimeoutMs) {
+      return this.fail('Registration timeout', { code: ErrorCode.LOGIN_TIMEOUT, text: 'no registration in time' });
+    }
+    if (this.phase !== 'chat') return;
+    const silent = now - this.heardAt;
+    if (silent >= o.pingTimeoutMs) return this.fail(`Ping timeout: ${Math.round(silent / 1000)} seconds`, { code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'Ping timeout' });
+    if (silent >= o.pingMs && !this.pinged) {
+      this.pinged = true;
+      this.send(formatMessage({ command: 'PING', params: [o.serverName] }));
     }
   }
 
@@ -184,6 +195,8 @@ export class IrcConnection implements SessionSink, IrcClient {
 
   private onData(bytes: Uint8Array): void {
     if (this.phase === 'closed') return;
+    this.heardAt = Date.now();
+    this.pinged = false;
     for (const item of this.reader.push(bytes)) {
       if (item.kind === 'refused') {
         // docs/irc.md §3.2: a NUL ends the connection; an over-long line is answered 417.

@@ -193,6 +193,25 @@ describe('IRC §4.6 registration timeout', () => {
   });
 });
 
+describe('IRC §6.12 server PING', () => {
+  it('a quiet client is pinged; one that answers stays, one that does not is ERROR "Ping timeout"', async () => {
+    const quick = await startTestServer({ gateways: ['irc'], heartbeatMs: 200, heartbeatTimeoutMs: 1000 });
+    try {
+      const c = await IrcTestClient.registered(quick, 'quiet');
+      const ping = await c.expect((m) => m.command === 'PING');
+      c.send(`PONG :${ping.params[0]}`);
+      await c.expect((m) => m.command === 'PING');
+      const closed = quick.nextClose();
+      const err = await c.expect((m) => m.command === 'ERROR');
+      assert.match(err.params[0], /Ping timeout/);
+      await c.ended();
+      assert.equal((await closed).code, ErrorCode.KEEPALIVE_TIMEOUT);
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
 describe('IRC §2 listeners', () => {
   it('IRC over TLS with the server certificate registers like plain IRC', async () => {
     const c = await IrcTestClient.open(srv, true);

@@ -162,7 +162,7 @@ export const registration: Record<string, Command> = {
     },
   },
 
-  // PONG <token>: nothing to do (the server sends no PING of its own yet).
+  // PONG <token>: the answer to our PING; any line the client sends shows it is there.
   PONG: { minParams: 0, preReg: true, run() { /* keepalive answer */ } },
 
   // QUIT [:<reason>]: ERROR, then the end of the connection.
