@@ -4,7 +4,7 @@ import type { MemberView, RoomView } from '../../core/rooms.js';
 import { byteLength, formatMessage } from './codec.js';
 import type { IrcClient } from './context.js';
 import { RPL } from './numerics.js';
-import { messageLines, messageTags, userSource } from './render.js';
+import { messageLines, messageTags, oneLine, userSource } from './render.js';
 
 let batches = 0;
 
@@ -15,7 +15,7 @@ export function sendJoined(c: IrcClient, view: RoomView): Set<number> {
   if (!s) return played;
   const params = c.caps.has('extended-join') ? [view.room, s.guest ? '*' : s.name, c.realname || s.name] : [view.room];
   c.send(formatMessage({ tags: messageTags(c.caps, Date.now()), source: userSource(s.name), command: 'JOIN', params }));
-  if (view.topic !== '') c.numeric(RPL.TOPIC, view.room, view.topic);
+  if (view.topic !== '') c.numeric(RPL.TOPIC, view.room, oneLine(view.topic));
   sendNames(c, view.room, view.members);
   if (view.history.length === 0) return played;
   // The recent history, oldest first; in a chathistory batch when the client has batch (§7.6).

@@ -10,7 +10,7 @@ import { commands } from './commands.js';
 import type { IrcClient, IrcContext, IrcPhase } from './context.js';
 import { chatFault } from './faults.js';
 import { ERR } from './numerics.js';
-import { messageLines, messageTags, userSource } from './render.js';
+import { messageLines, messageTags, oneLine, userSource } from './render.js';
 
 /** Events held at most while a JOIN is answered; past it the client is cut off as too slow. */
 const HELD_MAX = 1000;
@@ -120,11 +120,11 @@ export class IrcConnection implements SessionSink, IrcClient {
       case 'message': return this.message(event.message);
       case 'presence': return this.presence(event);
       case 'topic':
-        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'TOPIC', params: [event.room, event.topic] }));
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'TOPIC', params: [event.room, oneLine(event.topic)] }));
       case 'kick':
-        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'KICK', params: [event.room, event.user, event.reason === '' ? event.by : event.reason] }));
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'KICK', params: [event.room, event.user, event.reason === '' ? event.by : oneLine(event.reason)] }));
       case 'consent-ask':
-        return this.serverNotice(`${event.from} asks to send you direct messages; confab's other clients answer such requests (docs/irc.md §7.5)`);
+        return this.serverNotice(`${event.from} asks to send you direct messages: answer from another confab client`);
       case 'consent':
         return this.serverNotice(`${event.from} ${event.accept ? 'accepted' : 'refused'} your request to send direct messages`);
       default:

@@ -11,6 +11,14 @@ export function userSource(name: string): string {
   return `${name}!${name}@${USER_HOST}`;
 }
 
+/**
+ * Text from another protocol as one IRC parameter: a topic or a reason may hold line breaks
+ * there, which must never end an IRC line (docs/irc.md §10). They become spaces; NUL goes.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/\0/g, '');
+}
+
 /** Tags for a message to a client with these capabilities. */
 export function messageTags(caps: ReadonlySet<string>, at: number, extra: Record<string, string> = {}): Map<string, string> {
   const tags = new Map<string, string>();

@@ -10,7 +10,7 @@ import type { Command, IrcClient } from '../context.js';
 import { chatFault } from '../faults.js';
 import { KICKLEN, TOPICLEN } from '../isupport.js';
 import { ERR, RPL } from '../numerics.js';
-import { userSource } from '../render.js';
+import { oneLine, userSource } from '../render.js';
 
 /** Rooms read per store query for LIST. */
 const LIST_PAGE = 100;
@@ -102,7 +102,7 @@ export const channels: Record<string, Command> = {
         if (m.params.length >= 2) return await c.gw.node.setTopic(s, room, cut(m.params[1], TOPICLEN));
         const view = await c.gw.node.join(s, room);
         if (view.topic === '') c.numeric(RPL.NOTOPIC, view.room, 'No topic is set');
-        else c.numeric(RPL.TOPIC, view.room, view.topic);
+        else c.numeric(RPL.TOPIC, view.room, oneLine(view.topic));
       } catch (err) {
         if (isChatError(err)) return chatFault(c, 'TOPIC', err, room);
         throw err;
@@ -132,7 +132,7 @@ export const channels: Record<string, Command> = {
       c.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
       for (let after = ''; ;) {
         const page = await c.gw.node.roomPage(after, LIST_PAGE);
-        for (const r of page) if (only.size === 0 || only.has(r.key)) c.numeric(RPL.LIST, r.name, String(r.members), r.topic);
+        for (const r of page) if (only.size === 0 || only.has(r.key)) c.numeric(RPL.LIST, r.name, String(r.members), oneLine(r.topic));
         if (page.length < LIST_PAGE || c.phase === 'closed') break;
         after = page[page.length - 1].key;
         if (c.conn.bufferedBytes > c.gw.options.sendQBytes / 4) await c.conn.written().catch(() => undefined);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatMessage } from '../../../../src/core/types.js';
 import { LineReader, parseLine } from '../../../../src/gateways/irc/codec.js';
-import { messageLines, splitText } from '../../../../src/gateways/irc/render.js';
+import { messageLines, oneLine, splitText } from '../../../../src/gateways/irc/render.js';
 
 const message = (text: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({
   id: 42, at: Date.UTC(2026, 0, 2, 3, 4, 5), from: 'nora', fromKey: 'nora', guest: false, text, rooms: ['#r'], users: [], to: ['#r'], clientId: '', ...extra,
@@ -43,3 +43,10 @@ describe('IRC §7.3 messages as lines', () => {
     assert.deepEqual(splitText('', 10), [' ']);
   });
 });
+
+describe('IRC §10 text from other protocols in one parameter', () => {
+  it('line breaks in a topic or a reason become spaces and NUL goes, so no line can be injected', () => {
+    assert.equal(oneLine('new topic\r\nQUIT :x\nJOIN #y\r\0z'), 'new topic QUIT :x JOIN #y z');
+  });
+});
+
