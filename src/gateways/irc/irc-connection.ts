@@ -5,7 +5,7 @@ import { ErrorCode } from '../../vocabulary/errors.js';
 import { nameKey } from '../../vocabulary/name-keys.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
 import { connectionGone } from '../session-end.js';
-import { formatMessage, LineReader, parseLine, type IrcMessage } from './codec.js';
+import { formatMessage, isMiddle, LineReader, parseLine, type IrcMessage } from './codec.js';
 import { commands } from './commands.js';
 import type { IrcClient, IrcContext, IrcPhase } from './context.js';
 import { chatFault } from './faults.js';
@@ -74,7 +74,10 @@ export class IrcConnection implements SessionSink, IrcClient {
   }
 
   numeric(code: string, ...params: string[]): void {
-    this.send(formatMessage({ source: this.gw.options.serverName, command: code, params: [this.nick, ...params] }));
+    // A name echoed back may be what the client sent as a trailing parameter (`PRIVMSG :a b :hi`):
+    // every parameter but the last is made a middle one.
+    const all = [this.nick, ...params].map((p, i, a) => (i === a.length - 1 || isMiddle(p) ? p : asMiddle(p)));
+    this.send(formatMessage({ source: this.gw.options.serverName, command: code, params: all }));
   }
 
   fail(text: string, reason: CloseReason): void {
@@ -276,6 +279,11 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.onGone(this);
     connectionGone(this.gw.node, this.gw.observer, reason, session);
   }
+}
+
+/** A parameter as a middle one: not empty, no space, no ':' first. */
+function asMiddle(p: string): string {
+  return p === '' ? '*' : p.replace(/[ \r\n\0]/g, '_').replace(/^:/, '_');
 }
 
 type ChatMessage = Extract<ChatEvent, { kind: 'message' }>['message'];

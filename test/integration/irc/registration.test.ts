@@ -131,6 +131,9 @@ describe('IRC §4 registration', () => {
     assert.equal((await c.numeric('421')).params[1], 'FROBNICATE');
     c.send('USER');
     await c.numeric('461');
+    // A name with a space, sent as a trailing parameter, is named back as a middle one.
+    c.send('WHOIS :no body');
+    assert.equal((await c.numeric('401')).params[1], 'no_body');
     c.close();
   });
 
