@@ -119,6 +119,15 @@ export class IrcConnection implements SessionSink, IrcClient {
       else this.held.push(event);
       return;
     }
+    // A sink must not throw into the core's delivery: a fault here is reported, and the event lost to this client only.
+    try {
+      this.show(event);
+    } catch (err) {
+      this.gw.observer.internalError?.(err);
+    }
+  }
+
+  private show(event: ChatEvent): void {
     switch (event.kind) {
       case 'message': return this.message(event.message);
       case 'presence': return this.presence(event);
