@@ -74,6 +74,7 @@ export async function measureWeb(options: { runs: number; chromium: string }): P
     cp: { ...DEFAULTS.cp, enabled: false },
     chatos: { ...DEFAULTS.chatos, enabled: false },
     chatapp: { ...DEFAULTS.chatapp, enabled: false },
+    irc: undefined,
   };
   const server = await startServer(config, { logger: pino({ level: 'silent' }), webRoot });
   let browser: Browser | undefined;

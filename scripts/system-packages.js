@@ -19,6 +19,7 @@ const PACKAGES = [
   { name: 'tmux', program: 'tmux', for: "the terminal client's tests" },
   { name: 'postgresql', program: 'pg_ctlcluster', for: 'the PostgreSQL store contract suite and the cluster tests' },
   { name: 'redis-server', program: 'redis-server', for: 'the Redis broker and presence contract suites and the cluster tests' },
+  { name: 'irssi', program: 'irssi', for: 'the IRC gateway client tests' },
 ];
 
 function executable(path) {

@@ -6,8 +6,8 @@ import { BlockList, isIP } from 'node:net';
 import type { Config } from './config/schema.js';
 
 export interface Exposure {
-  /** The option group: cp, chatos, chatapp or tcp. */
-  listener: 'cp' | 'chatos' | 'chatapp' | 'tcp';
+  /** The option group: cp, chatos, chatapp, irc or tcp. */
+  listener: 'cp' | 'chatos' | 'chatapp' | 'irc' | 'tcp';
   host: string;
 }
 
@@ -15,7 +15,10 @@ const PLAINTEXT = ['cp', 'chatos', 'chatapp', 'tcp'] as const;
 
 /** The enabled clear-text listeners bound to something other than loopback. */
 export function plaintextExposures(config: Config): Exposure[] {
-  return PLAINTEXT.filter((name) => config[name].enabled && !isLoopback(config[name].host)).map((name) => ({ listener: name, host: config[name].host }));
+  const out: Exposure[] = PLAINTEXT.filter((name) => config[name].enabled && !isLoopback(config[name].host)).map((name) => ({ listener: name, host: config[name].host }));
+  // IRC's plain port (its TLS port beside it is not clear text).
+  if (config.irc?.enabled && !isLoopback(config.irc.host)) out.push({ listener: 'irc', host: config.irc.host });
+  return out;
 }
 
 const LOOPBACK = new BlockList();

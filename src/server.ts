@@ -9,6 +9,7 @@ import { NativeGateway } from './gateways/native/gateway.js';
 import { CpGateway } from './gateways/cp/gateway.js';
 import { ChatosGateway } from './gateways/chatos/gateway.js';
 import { ChatappGateway } from './gateways/chatapp/gateway.js';
+import { IrcGateway } from './gateways/irc/gateway.js';
 import type { GatewayObserver } from './gateways/native/context.js';
 import { errorName } from './vocabulary/errors.js';
 import { hostAllowed } from './http/hosts.js';
@@ -63,6 +64,9 @@ export interface RunningServer {
   quic?: Address;
   /** Seed-protocol gateways that are listening. */
   gateways: Partial<Record<ForeignName, Address>>;
+  /** The IRC gateway's listeners, plain and over TLS (docs/irc.md). */
+  irc?: Address;
+  ircs?: Address;
   /** In a cluster: the node's id slot (docs/cluster.md). */
   slot?: number;
   /** SHA-256 of the TLS certificate, upper-case hex with colons. */
@@ -245,6 +249,33 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics.addQueueSource(() => l.queuedBytes());
       running.gateways[entry.name] = { host: l.host, port: l.port };
     }
+    if (config.irc?.enabled) {
+      const ic = config.irc;
+      const g = new IrcGateway(node, {
+        registrationTimeoutMs: config.loginTimeoutMs,
+        // The native protocol's keepalive times, so one setting governs every protocol that has one.
+        pingMs: config.heartbeatMs,
+        pingTimeoutMs: config.heartbeatTimeoutMs,
+      }, {
+        closed: (reason, user) => extra.closed?.(reason, user),
+        internalError: (err) => { log.error({ err, gateway: 'irc' }, 'internal error'); extra.internalError?.(err); },
+      });
+      foreign.push(g);
+      const seed = { admission, refuse: g.refuse.bind(g), onRefused: refused('irc') };
+      const take = (conn: Connection): void => {
+        metrics.connections.inc({ transport: 'irc' });
+        conn.onClose(() => metrics.connections.dec({ transport: 'irc' }));
+        g.accept(conn);
+      };
+      const plain = await listenTcp({ host: ic.host, port: ic.port, ...queue, ...seed }, take);
+      closers.push(() => plain.close());
+      metrics.addQueueSource(() => plain.queuedBytes());
+      running.irc = { host: plain.host, port: plain.port };
+      const tls = await listenTls({ host: ic.host, port: ic.tlsPort, cert: cert.cert, key: cert.key, ...queue, ...seed }, take);
+      closers.push(() => tls.close());
+      metrics.addQueueSource(() => tls.queuedBytes());
+      running.ircs = { host: tls.host, port: tls.port };
+    }
     if (config.http.enabled) {
       const webRoot = options.webRoot ?? defaultWebRoot();
       const http: HttpServer = createHttpServer({
@@ -280,7 +311,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await running.close();
     throw err;
   }
-  log.info({ tls: running.tls, quic: running.quic, http: running.http, tcp: running.tcp, store: config.store, dataDir: config.dataDir }, 'confab is listening');
+  log.info({ tls: running.tls, quic: running.quic, http: running.http, tcp: running.tcp, irc: running.irc, ircs: running.ircs, store: config.store, dataDir: config.dataDir }, 'confab is listening');
   warnOfOpenFiles(config, log);
   return running;
 }

@@ -31,6 +31,8 @@ export function describeServer(server: RunningServer, config: Config): string {
     const at = server.gateways[name];
     if (at) lines.push(`  ${label.padEnd(18)}${at.host}:${at.port}  (plain TCP)`);
   }
+  if (server.irc) lines.push(`  IRC               ${server.irc.host}:${server.irc.port}  (plain TCP)`);
+  if (server.ircs) lines.push(`  IRC over TLS      ${server.ircs.host}:${server.ircs.port}  (same certificate)`);
   lines.push(config.storeUrl !== undefined ? `  data              ${redactUrl(config.storeUrl)} (postgres)` : `  data              ${config.dataDir} (${config.store})`);
   if (config.brokerUrl !== undefined) lines.push(`  cluster           ${redactUrl(config.brokerUrl)}  (node slot ${server.slot ?? '?'})`);
   lines.push('Stop with Ctrl+C.');

@@ -8,6 +8,8 @@ export const DEFAULT_QUIC_PORT = 7443;    // UDP: the same number as TLS over TC
 export const DEFAULT_CP_PORT = 5035;      // seed 002
 export const DEFAULT_CHATOS_PORT = 7777;  // seed 003 names none
 export const DEFAULT_CHATAPP_PORT = 1234; // seed 004
+export const DEFAULT_IRC_PORT = 6667;     // IRC's own
+export const DEFAULT_IRCS_PORT = 6697;    // IRC over TLS (RFC 7194)
 
 /**
  * The embedded defaults: a working server on loopback with no configuration at all. The data
@@ -25,6 +27,7 @@ export const DEFAULTS: Config = {
   cp: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CP_PORT },
   chatos: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CHATOS_PORT },
   chatapp: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CHATAPP_PORT },
+  irc: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_IRC_PORT, tlsPort: DEFAULT_IRCS_PORT },
   maxConnections: 10_000,
   maxConnectionsPerAddress: 256,
   loginTimeoutMs: 60_000,

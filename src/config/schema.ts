@@ -16,6 +16,12 @@ export interface ListenerConfig {
   readonly port: number;
 }
 
+/** IRC (docs/irc.md): plain on `port`, over TLS with the server's certificate on `tlsPort`. */
+export interface IrcConfig extends ListenerConfig {
+  /** 0 picks a free port. */
+  readonly tlsPort: number;
+}
+
 export interface HttpConfig extends ListenerConfig {
   /**
    * Other web origins whose pages may open WebSocket connections (`*`: any). The page's own
@@ -111,6 +117,8 @@ export interface Config {
   readonly cp: ListenerConfig;
   readonly chatos: ListenerConfig;
   readonly chatapp: ListenerConfig;
+  /** The IRC gateway (docs/irc.md). loadConfig always sets it; a Config built in code without it runs no IRC listener. */
+  readonly irc?: IrcConfig;
   /** Connections open at once over all listeners; past it new ones are refused. */
   readonly maxConnections: number;
   /** Connections open at once from one address (IPv6: one /64). */

@@ -68,7 +68,7 @@ describe('confab bench', () => {
 describe('confab serve', () => {
   let dir: string;
   // Ephemeral ports for every listener, so runs never collide with each other or a running server.
-  const common = (): string[] => ['--data-dir', join(dir, 'data'), '--http-port', '0', '--tls-port', '0', '--quic-port', '0', '--cp-port', '0', '--chatos-port', '0', '--chatapp-port', '0'];
+  const common = (): string[] => ['--data-dir', join(dir, 'data'), '--http-port', '0', '--tls-port', '0', '--quic-port', '0', '--cp-port', '0', '--chatos-port', '0', '--chatapp-port', '0', '--irc-port', '0', '--ircs-port', '0'];
   before(() => { dir = mkdtempSync(join(tmpdir(), 'confab-serve-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -128,9 +128,9 @@ describe('confab serve', () => {
 
   it('disables and moves the seed listeners by flag', async () => {
     const s = await serve(['--data-dir', join(dir, 'data'), '--http-port', '0', '--tls-port', '0', '--quic-port', '0', '--store', 'memory',
-      '--no-chatos', '--no-chatapp', '--cp-host', '127.0.0.2', '--cp-port', '0']);
+      '--no-chatos', '--no-chatapp', '--no-irc', '--cp-host', '127.0.0.2', '--cp-port', '0']);
     field(s.lines, /CP\s+127\.0\.0\.2:\d+\s+\(plain TCP\)/);
-    assert.equal(s.lines.some((l) => /ChatOS|ChatApp/.test(l)), false, s.lines.join('\n'));
+    assert.equal(s.lines.some((l) => /ChatOS|ChatApp|IRC/.test(l)), false, s.lines.join('\n'));
     const code = exited(s.child);
     s.child.kill('SIGTERM');
     assert.equal(await code, 0, s.stderr());

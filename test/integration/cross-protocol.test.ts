@@ -1,5 +1,5 @@
 // One conversation across protocols on one server: a native client, a CP client, a ChatOS client
-// and a ChatApp client (issue: "the seed protocols as gateways into the one core"). Each step is what a user of
+// a ChatApp client and an IRC client (issue: "the seed protocols as gateways into the one core"). Each step is what a user of
 // that protocol does with that protocol's own client; the core carries it to the others.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,11 +7,12 @@ import { encodePrivateAnswer, encodePrivateAsk } from '../../src/gateways/chatos
 import { ChatosClient, chatosAddress } from '../conformance/chatos/chatos-client.js';
 import { ChatappClient, chatappAddress } from '../conformance/chatapp/chatapp-client.js';
 import { CpClient, cpAddress, registerUser } from '../conformance/cp/cp-client.js';
+import { IrcTestClient } from './irc/irc-client.js';
 import { RawClient } from './raw-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 let srv: TestServer;
-before(async () => { srv = await startTestServer({ gateways: ['cp', 'chatos', 'chatapp'] }); });
+before(async () => { srv = await startTestServer({ gateways: ['cp', 'chatos', 'chatapp', 'irc'] }); });
 after(() => srv.close());
 
 describe('cross-protocol: native, CP, ChatOS and ChatApp users in one conversation', () => {
@@ -92,5 +93,34 @@ describe('cross-protocol: native, CP, ChatOS and ChatApp users in one conversati
     assert.equal(c5.target, 'carl');
 
     for (const c of [nat, cp, os, app]) c.close();
+  });
+
+  it('an IRC user in #general talks with ChatOS, ChatApp and CP users (docs/irc.md §7)', async () => {
+    await registerUser(srv, 'cleo', 'cleo-pw-secret');
+    const irc = await IrcTestClient.registered(srv, 'ingo');
+    irc.send('JOIN #general');
+    await irc.numeric('366');
+    const os = await ChatosClient.login(chatosAddress(srv), 'olaf');
+    const app = await ChatappClient.connect(chatappAddress(srv), 'alma');
+    app.msg('JoinMessage', 'Server', 'general');
+    await app.nextOf('JoinMessage', (m) => m.sender === 'alma' && m.data === 'general');
+    const cp = await CpClient.open(cpAddress(srv));
+    await cp.login('cleo', 'cleo-pw-secret');
+
+    irc.send('PRIVMSG #general :hello from IRC');
+    await os.next('CHAT', (p) => p.text === 'ingo: hello from IRC');
+    await app.nextOf('ChatMessage', (m) => m.data === 'hello from IRC' && m.sender === 'ingo');
+    assert.deepEqual((await os.chat(1n, '', 'hi ingo')).op, 'ACK');
+    assert.equal((await irc.expect((m) => m.command === 'PRIVMSG' && m.params[1] === 'hi ingo')).source, 'olaf!olaf@confab');
+    app.msg('ChatMessage', 'general', 'and from ChatApp');
+    assert.equal((await irc.expect((m) => m.params[1] === 'and from ChatApp')).source, 'alma!alma@confab');
+    // A CP user's SMSG to the IRC user is a DM: PRIVMSG to its nick; its answer is in CP's mailbox.
+    await cp.expect('SMSG ingo:from CP', 240);
+    assert.deepEqual((await irc.expect((m) => m.params[1] === 'from CP')).params, ['ingo', 'from CP']);
+    irc.send('PRIVMSG cleo :back to CP');
+    irc.send('PING sync');
+    await irc.expect((m) => m.command === 'PONG');
+    assert.deepEqual(await cp.download(), ['ingo:back to CP']);
+    for (const c of [irc, os, app, cp]) c.close();
   });
 });

@@ -25,7 +25,7 @@ export interface TestOptions {
   quic?: boolean | { retry?: boolean; idleTimeoutMs?: number };
   maxFileBytes?: number;
   /** Seed-protocol gateways to run (each on an ephemeral port). */
-  gateways?: ('cp' | 'chatos' | 'chatapp')[];
+  gateways?: ('cp' | 'chatos' | 'chatapp' | 'irc')[];
   /** HTTP/WebSocket port (default 0: ephemeral); a restarted server can take its predecessor's. */
   httpPort?: number;
   /** The built web client to serve at / (default: web/dist of the package; false: none). */
@@ -79,6 +79,7 @@ export function testConfig(o: TestOptions = {}): Config {
     cp: { enabled: o.gateways?.includes('cp') ?? false, host, port: 0 },
     chatos: { enabled: o.gateways?.includes('chatos') ?? false, host, port: 0 },
     chatapp: { enabled: o.gateways?.includes('chatapp') ?? false, host, port: 0 },
+    irc: { enabled: o.gateways?.includes('irc') ?? false, host, port: 0, tlsPort: 0 },
     maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
     loginTimeoutMs: o.loginTimeoutMs ?? DEFAULTS.loginTimeoutMs,

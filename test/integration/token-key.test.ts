@@ -106,7 +106,7 @@ describe('protocol.md §13.5 Resume tokens: the token key file', () => {
     const compiled = import.meta.url.endsWith('.js');
     const fixture = join(import.meta.dirname, '..', 'fixtures', compiled ? 'confab-cli.js' : 'confab-cli.ts');
     const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), fixture, 'serve', '--data-dir', data,
-      '--http-port', '0', '--tls-port', '0', '--quic-port', '0', '--cp-port', '0', '--chatos-port', '0', '--chatapp-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--http-port', '0', '--tls-port', '0', '--quic-port', '0', '--cp-port', '0', '--chatos-port', '0', '--chatapp-port', '0', '--irc-port', '0', '--ircs-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     // A server that starts anyway is stopped at its banner, so the test fails rather than hangs.

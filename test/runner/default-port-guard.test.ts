@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import {
-  DEFAULT_CHATAPP_PORT, DEFAULT_CHATOS_PORT, DEFAULT_CP_PORT, DEFAULT_HTTP_PORT, DEFAULT_QUIC_PORT, DEFAULT_TCP_PORT, DEFAULT_TLS_PORT,
+  DEFAULT_CHATAPP_PORT, DEFAULT_IRC_PORT, DEFAULT_IRCS_PORT, DEFAULT_CHATOS_PORT, DEFAULT_CP_PORT, DEFAULT_HTTP_PORT, DEFAULT_QUIC_PORT, DEFAULT_TCP_PORT, DEFAULT_TLS_PORT,
 } from '../../src/config/defaults.js';
 import { startServer } from '../../src/server.js';
 import { testConfig } from '../integration/test-server.js';
@@ -56,15 +56,16 @@ async function tryBindUdp(port: number, type: 'udp4' | 'udp6', host: string): Pr
 }
 
 describe('README npm test beside npm start: the default port guard', { timeout: 60_000 }, () => {
-  it('holds every port of the default configuration, QUIC on UDP, the IRC ports to come, and PostgreSQL\'s and Redis\'s', () => {
+  it('holds every port of the default configuration, QUIC on UDP, IRC and IRC over TLS (irc.tlsPort), and PostgreSQL\'s and Redis\'s', () => {
     const names = defaultPorts().map((p) => `${p.port}/${p.protocol}`).sort();
     const expected = [
-      DEFAULT_HTTP_PORT, DEFAULT_TLS_PORT, DEFAULT_TCP_PORT, DEFAULT_CP_PORT, DEFAULT_CHATOS_PORT, DEFAULT_CHATAPP_PORT, 6667, 6697, 5432, 6379,
+      DEFAULT_HTTP_PORT, DEFAULT_TLS_PORT, DEFAULT_TCP_PORT, DEFAULT_CP_PORT, DEFAULT_CHATOS_PORT, DEFAULT_CHATAPP_PORT, DEFAULT_IRC_PORT, DEFAULT_IRCS_PORT, 5432, 6379,
     ].map((p) => `${p}/tcp`);
     assert.deepEqual(names, [...expected, `${DEFAULT_QUIC_PORT}/udp`].sort());
     // Any listener added to the defaults later is held without a change here.
-    assert.deepEqual(defaultPorts({ irc: { port: 6668 }, web: { http: { port: 81 } } }).slice(0, 2), [
+    assert.deepEqual(defaultPorts({ irc: { port: 6668, tlsPort: 6698 }, web: { http: { port: 81 } } }).slice(0, 3), [
       { port: 6668, protocol: 'tcp', of: 'irc.port' },
+      { port: 6698, protocol: 'tcp', of: 'irc.tlsPort' },
       { port: 81, protocol: 'tcp', of: 'web.http.port' },
     ]);
   });

@@ -17,10 +17,8 @@ export interface GuardedPort {
   of: string;
 }
 
-/** Ports that gateways still to come will take by default (IRC, and IRC over TLS), and the engines' defaults. */
+/** Ports the default configuration does not name but the test run holds too: the engines' defaults. */
 export const RESERVED_PORTS: readonly GuardedPort[] = [
-  { port: 6667, protocol: 'tcp', of: 'a future IRC gateway' },
-  { port: 6697, protocol: 'tcp', of: 'a future IRC gateway over TLS' },
   // Tests start private PostgreSQL and Redis servers on free ports, never on a user's.
   { port: 5432, protocol: 'tcp', of: "PostgreSQL's default (tests use private servers)" },
   { port: 6379, protocol: 'tcp', of: "Redis's default (tests use private servers)" },
@@ -35,7 +33,8 @@ export function defaultPorts(defaults: object = DEFAULTS): GuardedPort[] {
   const walk = (node: object, prefix: string): void => {
     for (const [name, value] of Object.entries(node)) {
       const key = `${prefix}${name}`;
-      if (name === 'port' && typeof value === 'number' && value > 0) out.push({ port: value, protocol: UDP_OPTIONS.has(key) ? 'udp' : 'tcp', of: key });
+      // `port`, and a listener's second port such as irc.tlsPort.
+      if ((name === 'port' || name.endsWith('Port')) && typeof value === 'number' && value > 0) out.push({ port: value, protocol: UDP_OPTIONS.has(key) ? 'udp' : 'tcp', of: key });
       else if (typeof value === 'object' && value !== null && !Array.isArray(value)) walk(value, `${key}.`);
     }
   };

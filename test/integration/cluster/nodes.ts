@@ -41,7 +41,7 @@ function argsOf(o: NodeOptions, dir: string): string[] {
   return [
     ...(compiled ? [] : ['--import', 'tsx']), fixture, 'serve',
     '--data-dir', dir, '--store-url', o.storeUrl, '--broker-url', o.brokerUrl, '--liveness-ms', String(o.livenessMs),
-    '--http-port', '0', '--tls-port', '0', '--no-quic', '--cp-port', '0', '--chatos-port', '0', '--chatapp-port', '0',
+    '--http-port', '0', '--tls-port', '0', '--no-quic', '--cp-port', '0', '--chatos-port', '0', '--chatapp-port', '0', '--irc-port', '0', '--ircs-port', '0',
     ...(o.extra ?? []),
   ];
 }

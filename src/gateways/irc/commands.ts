@@ -1,0 +1,19 @@
+import type { Command } from './context.js';
+import { channels } from './commands/channels.js';
+import { messages } from './commands/messages.js';
+import { mode } from './commands/mode.js';
+import { queries } from './commands/queries.js';
+import { registration } from './commands/registration.js';
+
+/**
+ * Every command the gateway knows (docs/irc.md §6), by its upper-case name: arity and
+ * registration are checked before the handler runs (irc-connection.ts dispatch). A command not
+ * here is 421 ERR_UNKNOWNCOMMAND (451 before registration).
+ */
+export const commands: Readonly<Record<string, Command>> = {
+  ...registration,
+  ...channels,
+  ...messages,
+  ...queries,
+  ...mode,
+};

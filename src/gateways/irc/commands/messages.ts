@@ -1,0 +1,88 @@
+// PRIVMSG and NOTICE (docs/irc.md §6.8): several targets, channels and nicks, stored once as one
+// confab message. A target the sender may not reach gets its numeric (PRIVMSG only: NOTICE is
+// never answered, RFC 2812 §3.3.2) and is left out; the others get the message.
+import { isChatError } from '../../../core/errors.js';
+import type { ChatMessage } from '../../../core/types.js';
+import { nameKey } from '../../../vocabulary/name-keys.js';
+import type { Command, IrcClient } from '../context.js';
+import { chatFault } from '../faults.js';
+import { MAX_MSG_TARGETS } from '../isupport.js';
+import { ERR, RPL } from '../numerics.js';
+import { messageLines, userSource } from '../render.js';
+import { list, mine } from './channels.js';
+
+async function reachable(c: IrcClient, target: string, answer: boolean): Promise<string | undefined> {
+  const s = mine(c);
+  const node = c.gw.node;
+  const say = (code: string, ...params: string[]): undefined => {
+    if (answer) c.numeric(code, ...params);
+    return undefined;
+  };
+  if (target.startsWith('#')) {
+    if (s.rooms.has(nameKey(target))) return target;
+    if (!(await node.roomExists(nameKey(target)).catch(() => false))) return say(ERR.NOSUCHCHANNEL, target, 'No such channel');
+    return say(ERR.CANNOTSENDTOCHAN, target, 'Cannot send to channel (you are not on it)');
+  }
+  let who;
+  try {
+    who = await node.resolveUser(target);
+  } catch {
+    return say(ERR.NOSUCHNICK, target, 'No such nick/channel');
+  }
+  // The recipient's DM policy, consent and blocks (docs/protocol.md §7.4): refused, never silent.
+  if (who.key !== s.key && !(await node.mayMessage(s.key, who.key))) return say(ERR.TARGUMODEG, who.name, 'does not accept direct messages from you');
+  if (answer) {
+    const away = c.gw.away.get(who.key) ?? (await node.isOnline(who.key) ? undefined : 'offline');
+    if (away !== undefined) c.numeric(RPL.AWAY, who.name, away);
+  }
+  return who.name;
+}
+
+function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
+  return {
+    minParams: 0,
+    preReg: false,
+    async run(c, m) {
+      const answer = command === 'PRIVMSG';
+      const s = mine(c);
+      const targets = list(m.params[0]);
+      if (targets.length === 0) return answer ? c.numeric(ERR.NORECIPIENT, `No recipient given (${command})`) : undefined;
+      const text = m.params[1] ?? '';
+      if (m.params.length < 2 || text === '') return answer ? c.numeric(ERR.NOTEXTTOSEND, 'No text to send') : undefined;
+      if (targets.length > MAX_MSG_TARGETS) return answer ? c.numeric(ERR.TOOMANYTARGETS, targets[MAX_MSG_TARGETS], 'Too many targets') : undefined;
+      const to: string[] = [];
+      const seen = new Set<string>();
+      for (const t of targets) {
+        const ok = await reachable(c, t, answer);
+        if (ok !== undefined && !seen.has(nameKey(ok))) {
+          seen.add(nameKey(ok));
+          to.push(ok);
+        }
+      }
+      if (to.length === 0) return;
+      let durable: Promise<ChatMessage>;
+      try {
+        ({ durable } = await c.gw.node.submit(s, { cid: '', to, text }));
+      } catch (err) {
+        if (isChatError(err)) return answer ? chatFault(c, command, err, to[0]) : undefined;
+        throw err;
+      }
+      // echo-message: the sender's copy once stored, with its msgid (§5).
+      const stored = await durable.catch((err: unknown) => {
+        c.gw.observer.internalError?.(err);
+        return undefined;
+      });
+      if (!stored || !c.caps.has('echo-message')) return;
+      let out = '';
+      for (const t of stored.to) out += messageLines(stored, userSource(s.name), t, c.caps, command);
+      c.send(out);
+    },
+  };
+}
+
+export const messages: Record<string, Command> = {
+  // PRIVMSG <target>{,<target>} :<text>
+  PRIVMSG: messageCommand('PRIVMSG'),
+  // NOTICE <target>{,<target>} :<text>
+  NOTICE: messageCommand('NOTICE'),
+};

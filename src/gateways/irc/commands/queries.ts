@@ -1,0 +1,144 @@
+// Queries and user state (docs/irc.md §6.9-6.12): WHO, WHOIS, ISON, USERHOST, AWAY, VERSION,
+// TIME, MOTD, LUSERS.
+import { formatMessage } from '../codec.js';
+import type { Command, IrcClient } from '../context.js';
+import { AWAYLEN } from '../isupport.js';
+import { ERR, RPL } from '../numerics.js';
+import { USER_HOST, userSource } from '../render.js';
+import { lusers, motd, VERSION } from '../welcome.js';
+import { cut, list, mine } from './channels.js';
+import { nameKey } from '../../../vocabulary/name-keys.js';
+
+/** A user as WHO and WHOIS see it, or undefined when there is none of that name. */
+async function lookUp(c: IrcClient, name: string): Promise<{ key: string; name: string; online: boolean } | undefined> {
+  try {
+    const who = await c.gw.node.resolveUser(name);
+    return { ...who, online: await c.gw.node.isOnline(who.key) };
+  } catch {
+    return undefined;
+  }
+}
+
+function awayOf(c: IrcClient, key: string, online: boolean): string | undefined {
+  return c.gw.away.get(key) ?? (online ? undefined : 'offline');
+}
+
+export const queries: Record<string, Command> = {
+  // WHO <channel> | WHO <nick>: 352 per user, then 315.
+  WHO: {
+    minParams: 1,
+    preReg: false,
+    async run(c, m) {
+      const s = mine(c);
+      const mask = m.params[0];
+      const server = c.gw.options.serverName;
+      const reply = (channel: string, name: string, gone: boolean, op: boolean): void => {
+        c.numeric(RPL.WHOREPLY, channel, name, USER_HOST, server, name, `${gone ? 'G' : 'H'}${op ? '@' : ''}`, `0 ${name}`);
+      };
+      if (mask.startsWith('#')) {
+        if (s.rooms.has(nameKey(mask))) {
+          const view = await c.gw.node.join(s, mask);
+          for (const u of view.members) {
+            const key = nameKey(u.name);
+            reply(view.room, u.name, !u.online || c.gw.away.has(key), u.operator);
+          }
+        }
+      } else {
+        const who = await lookUp(c, mask);
+        if (who) reply('*', who.name, awayOf(c, who.key, who.online) !== undefined, false);
+      }
+      c.numeric(RPL.ENDOFWHO, mask, 'End of /WHO list');
+    },
+  },
+
+  // WHOIS [<server>] <nick>
+  WHOIS: {
+    minParams: 1,
+    preReg: false,
+    async run(c, m) {
+      const nick = list(m.params[m.params.length - 1])[0] ?? '';
+      const who = await lookUp(c, nick);
+      if (!who) {
+        c.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
+        return c.numeric(RPL.ENDOFWHOIS, nick, 'End of /WHOIS list');
+      }
+      c.numeric(RPL.WHOISUSER, who.name, who.name, USER_HOST, '*', who.name);
+      c.numeric(RPL.WHOISSERVER, who.name, c.gw.options.serverName, 'confab');
+      const away = awayOf(c, who.key, who.online);
+      if (away !== undefined) c.numeric(RPL.AWAY, who.name, away);
+      if (!who.key.startsWith('~')) c.numeric(RPL.WHOISACCOUNT, who.name, who.name, 'is logged in as');
+      c.numeric(RPL.ENDOFWHOIS, who.name, 'End of /WHOIS list');
+    },
+  },
+
+  // ISON <nick>{ <nick>}: those online.
+  ISON: {
+    minParams: 1,
+    preReg: false,
+    async run(c, m) {
+      const on: string[] = [];
+      for (const n of m.params.flatMap((p) => p.split(' ')).filter((x) => x !== '').slice(0, 32)) {
+        const who = await lookUp(c, n);
+        if (who?.online) on.push(who.name);
+      }
+      c.numeric(RPL.ISON, on.join(' '));
+    },
+  },
+
+  // USERHOST <nick>{ <nick>} (at most 5)
+  USERHOST: {
+    minParams: 1,
+    preReg: false,
+    async run(c, m) {
+      const out: string[] = [];
+      for (const n of m.params.slice(0, 5)) {
+        const who = await lookUp(c, n);
+        if (who) out.push(`${who.name}=${awayOf(c, who.key, who.online) === undefined ? '+' : '-'}${who.name}@${USER_HOST}`);
+      }
+      c.numeric(RPL.USERHOST, out.join(' '));
+    },
+  },
+
+  // AWAY [:<message>]: away with the message, or back without one.
+  AWAY: {
+    minParams: 0,
+    preReg: false,
+    run(c, m) {
+      const s = mine(c);
+      const text = cut(m.params[0] ?? '', AWAYLEN);
+      if (text === '') {
+        c.gw.away.delete(s.key);
+        c.numeric(RPL.UNAWAY, 'You are no longer marked as being away');
+      } else {
+        c.gw.away.set(s.key, text);
+        c.numeric(RPL.NOWAWAY, 'You have been marked as being away');
+      }
+      // away-notify: the other IRC clients that share a channel with this user hear of it.
+      const line = formatMessage({ source: userSource(s.name), command: 'AWAY', params: text === '' ? [] : [text] });
+      for (const other of c.gw.clients()) {
+        const o = other.session;
+        if (other === c || !o || !other.caps.has('away-notify')) continue;
+        if ([...s.rooms].some((r) => o.rooms.has(r))) other.send(line);
+      }
+    },
+  },
+
+  VERSION: {
+    minParams: 0,
+    preReg: false,
+    run(c) {
+      c.numeric(RPL.VERSION, VERSION, c.gw.options.serverName, 'confab IRC gateway');
+    },
+  },
+
+  TIME: {
+    minParams: 0,
+    preReg: false,
+    run(c) {
+      c.numeric(RPL.TIME, c.gw.options.serverName, new Date().toUTCString());
+    },
+  },
+
+  MOTD: { minParams: 0, preReg: false, run: (c) => motd(c) },
+  LUSERS: { minParams: 0, preReg: false, run: (c) => lusers(c) },
+};

@@ -1,0 +1,298 @@
+import { isChatError } from '../../core/errors.js';
+import type { ChatEvent, SessionSink } from '../../core/events.js';
+import type { Session } from '../../core/session.js';
+import { ErrorCode } from '../../vocabulary/errors.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
+import type { CloseReason, Connection } from '../../ports/connection.js';
+import { connectionGone } from '../session-end.js';
+import { formatMessage, isMiddle, LineReader, parseLine, type IrcMessage } from './codec.js';
+import { commands } from './commands.js';
+import type { IrcClient, IrcContext, IrcPhase } from './context.js';
+import { chatFault } from './faults.js';
+import { ERR } from './numerics.js';
+import { messageLines, messageTags, oneLine, userSource } from './render.js';
+
+/** Events held at most while a JOIN is answered; past it the client is cut off as too slow. */
+const HELD_MAX = 1000;
+
+/**
+ * One IRC client (docs/irc.md §4): reads lines, runs them one at a time in arrival order at the
+ * pace fakelag allows, and is its session's sink once registered.
+ */
+export class IrcConnection implements SessionSink, IrcClient {
+  phase: IrcPhase = 'register';
+  nick = '*';
+  username: string | undefined;
+  realname = '';
+  password: string | undefined;
+  readonly caps = new Set<string>();
+  negotiating = false;
+  capVersion = 0;
+  saslSession: Session | undefined;
+  sasl: IrcClient['sasl'];
+  session: Session | undefined;
+  readonly modes = new Set<string>();
+  readonly openedAt = Date.now();
+  /** When the client last sent anything, and whether a PING of ours waits for it. */
+  private heardAt = Date.now();
+  private pinged = false;
+  private readonly reader = new LineReader();
+  /** Lines read and not yet run. */
+  private readonly backlog: IrcMessage[] = [];
+  private running = false;
+  /** Fakelag: lines the client may still send at once, and when that was last reckoned. */
+  private tokens: number;
+  private reckoned = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  /** Own joins and parts being answered by their commands, as `join <key>` or `leave <key>`. */
+  private readonly own = new Set<string>();
+  /** Events held while a JOIN or the welcome is answered (see hold). */
+  private held: ChatEvent[] | undefined;
+
+  constructor(readonly conn: Connection, readonly gw: IrcContext, private readonly onGone: (c: IrcConnection) => void) {
+    this.tokens = gw.options.floodBurst;
+    conn.onData((bytes) => this.onData(bytes));
+    conn.onClose((reason) => this.onClosed(reason));
+  }
+
+  get closed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  // ---- output ----
+
+  send(line: string): void {
+    if (this.phase === 'closed' || line === '') return;
+    const bytes = Buffer.from(line, 'utf8');
+    // A client that does not read is cut off before it holds more than its SendQ (§8.2).
+    if (this.conn.bufferedBytes + bytes.length > this.gw.options.sendQBytes) {
+      this.phase = 'closed';
+      this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SendQ exceeded' });
+      return;
+    }
+    this.conn.send(bytes);
+  }
+
+  numeric(code: string, ...params: string[]): void {
+    // A name echoed back may be what the client sent as a trailing parameter (`PRIVMSG :a b :hi`):
+    // every parameter but the last is made a middle one.
+    const all = [this.nick, ...params].map((p, i, a) => (i === a.length - 1 || isMiddle(p) ? p : asMiddle(p)));
+    this.send(formatMessage({ source: this.gw.options.serverName, command: code, params: all }));
+  }
+
+  fail(text: string, reason: CloseReason): void {
+    if (this.phase === 'closed') return;
+    this.send(formatMessage({ command: 'ERROR', params: [`Closing Link: ${this.conn.remoteAddress} (${text})`] }));
+    this.phase = 'closed';
+    this.backlog.length = 0;
+    this.conn.close(reason);
+  }
+
+  registered(session: Session): void {
+    this.session = session;
+    this.nick = session.name;
+    this.phase = 'welcoming';
+    this.hold();
+  }
+
+  expectOwn(event: 'join' | 'leave', roomKey: string): void {
+    this.own.add(`${event} ${roomKey}`);
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(played: ReadonlySet<number>): void {
+    const events = this.held ?? [];
+    this.held = undefined;
+    if (this.phase === 'welcoming') this.phase = 'chat';
+    for (const e of events) if (e.kind !== 'message' || !played.has(e.message.id)) this.notify(e);
+  }
+
+  // ---- SessionSink ----
+
+  notify(event: ChatEvent): void {
+    if (this.phase === 'closed' || !this.session) return;
+    if (this.held) {
+      if (this.held.length >= HELD_MAX) this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SendQ exceeded' });
+      else this.held.push(event);
+      return;
+    }
+    // A sink must not throw into the core's delivery: a fault here is reported, and the event lost to this client only.
+    try {
+      this.show(event);
+    } catch (err) {
+      this.gw.observer.internalError?.(err);
+    }
+  }
+
+  private show(event: ChatEvent): void {
+    switch (event.kind) {
+      case 'message': return this.message(event.message);
+      case 'presence': return this.presence(event);
+      case 'topic':
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'TOPIC', params: [event.room, oneLine(event.topic)] }));
+      case 'kick':
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'KICK', params: [event.room, event.user, event.reason === '' ? event.by : oneLine(event.reason)] }));
+      case 'consent-ask':
+        return this.serverNotice(`${event.from} asks to send you direct messages: answer from another confab client`);
+      case 'consent':
+        return this.serverNotice(`${event.from} ${event.accept ? 'accepted' : 'refused'} your request to send direct messages`);
+      default:
+        // Room creations and typing notices have no IRC form here (docs/irc.md §11).
+        return;
+    }
+  }
+
+  terminate(code: number, text: string): void {
+    this.fail(text, { code, text });
+  }
+
+  private serverNotice(text: string): void {
+    this.send(formatMessage({ source: this.gw.options.serverName, command: 'NOTICE', params: [this.nick, text] }));
+  }
+
+  private message(m: ChatMessage): void {
+    const s = this.session;
+    if (!s) return;
+    const mine = m.fromKey === s.key;
+    let out = '';
+    for (const target of m.to) {
+      if (target.startsWith('#')) {
+        if (s.rooms.has(nameKey(target))) out += messageLines(m, userSource(m.from), target, this.caps);
+      } else if (mine) {
+        // Sent by another session of this user: shown as sent by it (docs/irc.md §7.3).
+        out += messageLines(m, userSource(m.from), target, this.caps);
+      }
+    }
+    if (!mine && m.users.includes(s.key)) out += messageLines(m, userSource(m.from), s.name, this.caps);
+    this.send(out);
+  }
+
+  private presence(e: Extract<ChatEvent, { kind: 'presence' }>): void {
+    const tags = messageTags(this.caps, Date.now());
+    const source = userSource(e.user);
+    const self = nameKey(e.user) === nameKey(this.nick);
+    // Its own joins and parts are answered by the commands themselves (commands/channels.ts).
+    if (self && (e.event === 'join' || e.event === 'leave') && this.own.delete(`${e.event} ${nameKey(e.room)}`)) return;
+    if (e.event === 'join') {
+      const params = this.caps.has('extended-join') ? [e.room, '*', e.user] : [e.room];
+      this.send(formatMessage({ tags, source, command: 'JOIN', params }));
+    } else if (e.event === 'leave') {
+      this.send(formatMessage({ tags, source, command: 'PART', params: [e.room] }));
+    } else if (this.caps.has('away-notify') && !self) {
+      // A member that goes offline stays a member (an account) or leaves next (a guest): §7.2.
+      this.send(formatMessage({ tags, source, command: 'AWAY', params: e.event === 'quit' ? ['offline'] : [] }));
+    }
+  }
+
+  // ---- timers (the gateway's sweep) ----
+
+  checkTimers(now: number): void {
+    const o = this.gw.options;
+    if (this.phase === 'register' && now - this.openedAt >= o.registrationTimeoutMs) {
+      return this.fail('Registration timeout', { code: ErrorCode.LOGIN_TIMEOUT, text: 'no registration in time' });
+    }
+    if (this.phase !== 'chat') return;
+    const silent = now - this.heardAt;
+    if (silent >= o.pingTimeoutMs) return this.fail(`Ping timeout: ${Math.round(silent / 1000)} seconds`, { code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'Ping timeout' });
+    if (silent >= o.pingMs && !this.pinged) {
+      this.pinged = true;
+      this.send(formatMessage({ command: 'PING', params: [o.serverName] }));
+    }
+  }
+
+  // ---- input ----
+
+  private onData(bytes: Uint8Array): void {
+    if (this.phase === 'closed') return;
+    this.heardAt = Date.now();
+    this.pinged = false;
+    for (const item of this.reader.push(bytes)) {
+      if (item.kind === 'refused') {
+        // docs/irc.md §3.2: a NUL ends the connection; an over-long line is answered 417.
+        if (item.why === 'nul') return this.fail('NUL byte in line', { code: ErrorCode.PROTOCOL_ERROR, text: 'NUL byte in line' });
+        this.numeric(ERR.INPUTTOOLONG, 'Input line was too long');
+        continue;
+      }
+      const parsed = parseLine(item.text);
+      if (!parsed.ok) {
+        if (parsed.fault === 'too-long' || parsed.fault === 'tags-too-long') this.numeric(ERR.INPUTTOOLONG, 'Input line was too long');
+        else if (parsed.fault === 'bad-command') this.numeric(ERR.UNKNOWNCOMMAND, item.text.split(' ')[0].slice(0, 32), 'Unknown command');
+        continue;
+      }
+      if (this.backlog.length >= this.gw.options.floodBacklog) {
+        return this.fail('Excess Flood', { code: ErrorCode.RATE_LIMITED, text: 'Excess Flood' });
+      }
+      this.backlog.push(parsed.message);
+    }
+    this.pump();
+  }
+
+  /** Runs the waiting lines, one at a time, as fast as the fakelag allows (§8.1). */
+  private pump(): void {
+    if (this.running || this.timer || this.phase === 'closed') return;
+    const next = this.backlog[0];
+    if (!next) return;
+    const o = this.gw.options;
+    const now = Date.now();
+    this.tokens = Math.min(o.floodBurst, this.tokens + ((now - this.reckoned) / 1000) * o.floodPerSecond);
+    this.reckoned = now;
+    if (this.tokens < 1) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, Math.ceil(((1 - this.tokens) / o.floodPerSecond) * 1000));
+      return;
+    }
+    this.tokens -= 1;
+    this.backlog.shift();
+    this.running = true;
+    void this.dispatch(next).finally(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  private async dispatch(m: IrcMessage): Promise<void> {
+    const entry = Object.hasOwn(commands, m.command) ? commands[m.command] : undefined;
+    if (!entry) {
+      if (this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
+      return this.numeric(ERR.UNKNOWNCOMMAND, m.command, 'Unknown command');
+    }
+    if (!entry.preReg && this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
+    if (m.params.length < entry.minParams) return this.numeric(ERR.NEEDMOREPARAMS, m.command, 'Not enough parameters');
+    try {
+      await entry.run(this, m);
+    } catch (err) {
+      if (isChatError(err)) return chatFault(this, m.command, err);
+      this.gw.observer.internalError?.(err);
+      this.send(formatMessage({ source: this.gw.options.serverName, command: 'FAIL', params: [m.command, 'INTERNAL', 'Internal error'] }));
+    } finally {
+      // A command that failed half way (or the welcome) must not leave events held.
+      if (this.held && this.phase !== 'register') this.release(new Set());
+      this.own.clear();
+    }
+  }
+
+  private onClosed(reason: CloseReason): void {
+    this.phase = 'closed';
+    this.backlog.length = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.held = undefined;
+    const session = this.session ?? this.saslSession;
+    this.session = undefined;
+    this.saslSession = undefined;
+    if (session) this.gw.away.delete(session.key);
+    this.onGone(this);
+    connectionGone(this.gw.node, this.gw.observer, reason, session);
+  }
+}
+
+/** A parameter as a middle one: not empty, no space, no ':' first. */
+function asMiddle(p: string): string {
+  return p === '' ? '*' : p.replace(/[ \r\n\0]/g, '_').replace(/^:/, '_');
+}
+
+type ChatMessage = Extract<ChatEvent, { kind: 'message' }>['message'];

@@ -1,0 +1,36 @@
+// RPL_ISUPPORT (005) tokens: each says what confab does (docs/irc.md §4.4).
+
+/** Characters of a nickname and of a channel name ('#' included): docs/protocol.md §7.8. */
+export const NICKLEN = 32;
+export const CHANNELLEN = 50;
+/** Bytes of a topic (the core's maxTopic), of a KICK reason and of an AWAY message. */
+export const TOPICLEN = 300;
+export const KICKLEN = 300;
+export const AWAYLEN = 300;
+/** Targets of one PRIVMSG or NOTICE: the core's maxTargets. */
+export const MAX_MSG_TARGETS = 32;
+
+export const ISUPPORT: readonly string[] = [
+  'AWAYLEN=' + String(AWAYLEN),
+  // Names are the same when confab's name keys are (docs/irc.md §4.5): neither rfc1459 nor ascii.
+  'CASEMAPPING=confab',
+  'CHANMODES=b,,,nt',
+  'CHANNELLEN=' + String(CHANNELLEN),
+  'CHANTYPES=#',
+  'KICKLEN=' + String(KICKLEN),
+  'MODES=1',
+  'NETWORK=confab',
+  'NICKLEN=' + String(NICKLEN),
+  'PREFIX=(o)@',
+  'SAFELIST',
+  `TARGMAX=PRIVMSG:${MAX_MSG_TARGETS},NOTICE:${MAX_MSG_TARGETS},NAMES:1,WHOIS:1,KICK:1`,
+  'TOPICLEN=' + String(TOPICLEN),
+  'UTF8ONLY',
+];
+
+/** The tokens in 005 lines of at most 13 tokens each. */
+export function isupportLines(): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ISUPPORT.length; i += 13) out.push(ISUPPORT.slice(i, i + 13));
+  return out;
+}

@@ -1,0 +1,81 @@
+// How confab's messages and names look to one IRC client (docs/irc.md §7): sources, tags by the
+// capabilities it enabled, and text split into lines that fit 512 bytes.
+import type { ChatMessage } from '../../core/types.js';
+import { byteLength, formatMessage, Limits } from './codec.js';
+
+/** Every user's host: confab has no hosts to show, and shows none (docs/irc.md §7.2). */
+export const USER_HOST = 'confab';
+
+/** A user as an IRC source: `nick!nick@confab`. */
+export function userSource(name: string): string {
+  return `${name}!${name}@${USER_HOST}`;
+}
+
+/**
+ * Text from another protocol as one IRC parameter: a topic or a reason may hold line breaks
+ * there, which must never end an IRC line (docs/irc.md §10). They become spaces; NUL goes.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/\0/g, '');
+}
+
+/** Tags for a message to a client with these capabilities. */
+export function messageTags(caps: ReadonlySet<string>, at: number, extra: Record<string, string> = {}): Map<string, string> {
+  const tags = new Map<string, string>();
+  if (caps.has('server-time')) tags.set('time', new Date(at).toISOString());
+  for (const [k, v] of Object.entries(extra)) {
+    if (k === 'msgid' && !caps.has('message-tags')) continue;
+    if (k === 'account' && !caps.has('account-tag')) continue;
+    if (k === 'batch' && !caps.has('batch')) continue;
+    tags.set(k, v);
+  }
+  return tags;
+}
+
+/** The text a confab message shows as: its text, then its files (docs/irc.md §7.4). */
+export function messageText(m: ChatMessage): string {
+  const files = (m.files ?? []).map((f) => `[file ${f.name}, ${f.size} bytes: /files/${f.id}]`);
+  return [m.text, ...files].filter((t) => t !== '').join('\n');
+}
+
+/**
+ * Text split into pieces that fit a line after `head` (source, command, target and ' :'): at each
+ * line break, then by bytes on code point boundaries. Empty lines are skipped.
+ */
+export function splitText(text: string, headBytes: number): string[] {
+  const budget = Math.max(16, Limits.LINE_BYTES - 2 - headBytes);
+  const out: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    let piece = '';
+    let bytes = 0;
+    for (const ch of line.replace(/\0/g, '')) {
+      const n = byteLength(ch);
+      if (bytes + n > budget) {
+        out.push(piece);
+        piece = '';
+        bytes = 0;
+      }
+      piece += ch;
+      bytes += n;
+    }
+    if (piece !== '') out.push(piece);
+  }
+  return out.length > 0 ? out : [' '];
+}
+
+/**
+ * A confab message as PRIVMSG (or NOTICE) lines from `source` to `target`, with tags: the first
+ * line carries the message id as msgid, the n-th after it `<id>-<n>` (docs/irc.md §7.3).
+ */
+export function messageLines(m: ChatMessage, source: string, target: string, caps: ReadonlySet<string>, command = 'PRIVMSG', batch?: string): string {
+  const head = `:${source} ${command} ${target} :`;
+  const pieces = splitText(messageText(m), byteLength(head));
+  let out = '';
+  pieces.forEach((text, i) => {
+    const extra: Record<string, string> = { msgid: i === 0 ? String(m.id) : `${m.id}-${i}` };
+    if (!m.guest) extra.account = m.from;
+    if (batch) extra.batch = batch;
+    out += formatMessage({ tags: messageTags(caps, m.at, extra), source, command, params: [target, text] });
+  });
+  return out;
+}
