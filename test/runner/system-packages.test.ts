@@ -17,6 +17,8 @@ const root = process.getuid?.() === 0;
 const NOBODY = 65534;
 /** The programs that show the PostgreSQL and Redis packages are there. */
 const ENGINES = ['pg_ctlcluster', 'redis-server'];
+/** Every other program the tests need besides chromium and tmux. */
+const OTHERS = [...ENGINES, 'irssi'];
 
 describe('README npm test on a fresh Debian machine: the packages step', { timeout: 30_000 }, () => {
   let dir: string;
@@ -63,6 +65,7 @@ if [ "$1" = install ]; then
       tmux) target=${bin}/tmux ;;
       postgresql) target=${bin}/pg_ctlcluster ;;
       redis-server) target=${bin}/redis-server ;;
+      irssi) target=${bin}/irssi ;;
       *) continue ;;
     esac
     echo '#!/bin/sh' > "$target" && /bin/chmod 755 "$target"
@@ -90,12 +93,12 @@ fi
   }
 
   it('does nothing when every package is there', async () => {
-    const m = machine(['chromium', 'tmux', ...ENGINES]);
+    const m = machine(['chromium', 'tmux', ...OTHERS]);
     assert.deepEqual(await run(m, root), { code: 0, err: '', calls: [] });
   });
 
   it('as root, installs what is missing: apt-get update, then apt-get install -y', { skip: !root && 'needs root' }, async () => {
-    const m = machine(['tmux', ...ENGINES]);
+    const m = machine(['tmux', ...OTHERS]);
     const r = await run(m, true);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(r.calls, ['noninteractive update', 'noninteractive install -y chromium']);
@@ -115,14 +118,14 @@ fi
     const r = await run(machine([]), false);
     assert.equal(r.code, 1);
     assert.deepEqual(r.calls, []);
-    assert.ok(r.err.split('\n').includes('  sudo apt-get update && sudo apt-get install -y chromium tmux postgresql redis-server'), r.err);
+    assert.ok(r.err.split('\n').includes('  sudo apt-get update && sudo apt-get install -y chromium tmux postgresql redis-server irssi'), r.err);
     assert.match(r.err, /tmux \(tmux\): the terminal client's tests/);
     assert.match(r.err, /postgresql \(pg_ctlcluster\): the PostgreSQL store contract suite/);
     assert.match(r.err, /redis-server \(redis-server\): the Redis broker and presence contract suites/);
   });
 
   it('without apt-get, names what is missing and stops', async () => {
-    const r = await run(machine(['chromium', ...ENGINES], false), root);
+    const r = await run(machine(['chromium', ...OTHERS], false), root);
     assert.equal(r.code, 1);
     assert.match(r.err, /missing:\n {2}tmux \(tmux\)/);
     assert.match(r.err, /system's package manager/);
