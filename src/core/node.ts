@@ -81,6 +81,7 @@ export class ChatNode {
   private readonly ctx: NodeContext;
   private readonly delivery: Delivery;
   private readonly sessions: Sessions;
+  private readonly accounts: Accounts;
   private readonly rooms: Rooms;
   private readonly moderation: Moderation;
   private readonly roomAdmin: RoomAdmin;
@@ -117,6 +118,7 @@ export class ChatNode {
     };
     this.passwords = new Passwords({ ...defaultPasswordSettings, ...options.passwords }, now);
     const accounts = new Accounts(this.ctx, this.passwords, new LoginGuard({ ...defaultThrottleSettings, ...options.throttle }));
+    this.accounts = accounts;
     this.rooms = new Rooms(this.ctx);
     const ranks = new Ranks(this.ctx);
     this.audit = new Audit(this.ctx, ranks);
@@ -314,6 +316,18 @@ export class ChatNode {
   async react(session: Session, id: MessageId, emoji: string, on: boolean): Promise<void> {
     this.act(session);
     return this.edits.react(session, id, emoji, on);
+  }
+
+  /**
+   * Checks that `password` is the password of this session's own account, without opening a
+   * session (IRC's OPER): throttled like a login; BAD_CREDENTIALS for a wrong one, or when the name
+   * is not the session's account. Resolves with whether the account is a server admin.
+   */
+  async confirmAccount(session: Session, name: string, password: string, address?: string): Promise<{ admin: boolean }> {
+    if (session.guest) throw new ChatError('BAD_CREDENTIALS', 'a guest has no account');
+    const id = await this.accounts.login(name, password, address);
+    if (id.key !== session.key) throw new ChatError('BAD_CREDENTIALS', 'not the account of this session');
+    return { admin: (await this.store.getAccount(id.key))?.admin === true };
   }
 
   /**

@@ -32,7 +32,7 @@ export function sendJoined(c: IrcClient, view: RoomView): Set<number> {
 
 /** 353 lines that fit 512 bytes, then 366 (docs/irc.md §6.4). */
 export function sendNames(c: IrcClient, room: string, members: readonly MemberView[]): void {
-  const names = members.map((m) => (m.operator ? '@' : '') + (c.caps.has('userhost-in-names') ? userSource(m.name) : m.name));
+  const names = members.map((m) => (m.operator ? '@' : m.voiced ? '+' : '') + (c.caps.has('userhost-in-names') ? userSource(m.name) : m.name));
   const head = byteLength(`:${c.gw.options.serverName} ${RPL.NAMREPLY} ${c.nick} = ${room} :`) + 2;
   let line: string[] = [];
   let bytes = head;

@@ -14,6 +14,11 @@ export function chatFault(c: IrcClient, command: string, err: ChatError, target 
     case 'NOT_MEMBER': return c.numeric(ERR.NOTONCHANNEL, target, "You're not on that channel");
     case 'NOT_OPERATOR': return c.numeric(ERR.CHANOPRIVSNEEDED, target, "You're not channel operator");
     case 'BANNED': return c.numeric(ERR.BANNEDFROMCHAN, target, 'Cannot join channel (+b)');
+    case 'INVITE_ONLY': return c.numeric(ERR.INVITEONLYCHAN, target, 'Cannot join channel (+i)');
+    case 'BAD_KEY': return c.numeric(ERR.BADCHANNELKEY, target, 'Cannot join channel (+k)');
+    case 'ROOM_FULL': return c.numeric(ERR.CHANNELISFULL, target, 'Cannot join channel (+l)');
+    case 'MODERATED': return c.numeric(ERR.CANNOTSENDTOCHAN, target, 'Cannot send to channel (+m)');
+    case 'MUTED': return c.numeric(ERR.CANNOTSENDTOCHAN, target, `Cannot send to channel: ${err.message}`);
     case 'TOO_MANY_ROOMS': return c.numeric(ERR.TOOMANYCHANNELS, target, 'You have created as many channels as this server allows');
     case 'TOO_MANY_TARGETS': return c.numeric(ERR.TOOMANYTARGETS, target, 'Too many targets');
     case 'EMPTY_MESSAGE': return c.numeric(ERR.NOTEXTTOSEND, 'No text to send');

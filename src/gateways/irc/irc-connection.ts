@@ -1,5 +1,5 @@
 import { isChatError } from '../../core/errors.js';
-import type { ChatEvent, SessionSink } from '../../core/events.js';
+import type { ChatEvent, PublicRoomSettings, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
 import { ErrorCode } from '../../vocabulary/errors.js';
 import { nameKey } from '../../vocabulary/name-keys.js';
@@ -135,6 +135,19 @@ export class IrcConnection implements SessionSink, IrcClient {
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'TOPIC', params: [event.room, oneLine(event.topic)] }));
       case 'kick':
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'KICK', params: [event.room, event.user, event.reason === '' ? event.by : oneLine(event.reason)] }));
+      case 'role': {
+        // Roles are exclusive in confab: the line takes away whichever prefix mode the user had.
+        const [modes, params] = event.role === 'operator' ? ['+o', [event.user]] : event.role === 'voiced' ? ['-o+v', [event.user, event.user]] : ['-ov', [event.user, event.user]];
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, modes, ...params] }));
+      }
+      case 'settings':
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, ...settingsModes(event.settings)] }));
+      case 'invite':
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'INVITE', params: [this.nick, event.room] }));
+      case 'mute': {
+        const what = event.seconds === 0 ? `${event.user} may speak again` : `${event.user} is muted for ${event.seconds} s${event.reason === '' ? '' : `: ${oneLine(event.reason)}`}`;
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: this.gw.options.serverName, command: 'NOTICE', params: [event.room, `${what} (by ${event.by})`] }));
+      }
       case 'consent-ask':
         return this.serverNotice(`${event.from} asks to send you direct messages: answer from another confab client`);
       case 'consent':
@@ -296,3 +309,20 @@ function asMiddle(p: string): string {
 }
 
 type ChatMessage = Extract<ChatEvent, { kind: 'message' }>['message'];
+
+/**
+ * A room's settings as one MODE change that states them all (docs/irc.md §6.10): each flag set or
+ * cleared, the key as `*` (a SETTINGS event never carries the key; `k` takes a parameter both
+ * ways, CHANMODES type B), the limit when set.
+ */
+export function settingsModes(v: PublicRoomSettings): string[] {
+  const modes: [string, boolean, string?][] = [
+    ['i', v.inviteOnly], ['m', v.moderated], ['n', v.membersOnly], ['s', v.secret], ['t', v.topicLocked],
+    ['k', v.keyed, '*'], ['l', v.limit > 0, v.limit > 0 ? String(v.limit) : undefined],
+  ];
+  const on = modes.filter(([, set]) => set);
+  const off = modes.filter(([, set]) => !set);
+  const text = (list: typeof modes, sign: string): string => (list.length === 0 ? '' : sign + list.map(([ch]) => ch).join(''));
+  const params = [...on, ...off].flatMap(([, , p]) => (p === undefined ? [] : [p]));
+  return [text(on, '+') + text(off, '-'), ...params];
+}

@@ -9,19 +9,22 @@ export const KICKLEN = 300;
 export const AWAYLEN = 300;
 /** Targets of one PRIVMSG or NOTICE: the core's maxTargets. */
 export const MAX_MSG_TARGETS = 32;
+/** Mode changes with a parameter that one MODE line may carry. */
+export const MAX_MODES = 6;
 
 export const ISUPPORT: readonly string[] = [
   'AWAYLEN=' + String(AWAYLEN),
   // Names are the same when confab's name keys are (docs/irc.md §4.5): neither rfc1459 nor ascii.
   'CASEMAPPING=confab',
-  'CHANMODES=b,,,nt',
+  // Lists, then modes with a parameter always, with one when set, and flags (docs/irc.md §6.10).
+  'CHANMODES=b,k,l,imnst',
   'CHANNELLEN=' + String(CHANNELLEN),
   'CHANTYPES=#',
   'KICKLEN=' + String(KICKLEN),
-  'MODES=1',
+  'MODES=' + String(MAX_MODES),
   'NETWORK=confab',
   'NICKLEN=' + String(NICKLEN),
-  'PREFIX=(o)@',
+  'PREFIX=(ov)@+',
   'SAFELIST',
   `TARGMAX=PRIVMSG:${MAX_MSG_TARGETS},NOTICE:${MAX_MSG_TARGETS},NAMES:1,WHOIS:1,KICK:1`,
   'TOPICLEN=' + String(TOPICLEN),

@@ -139,7 +139,7 @@ describe('IRC §6.7 KICK and §6.10 MODE +b through the core moderation', () => 
     guest.send('MODE #modroom +b olga');
     await guest.numeric('482');
     guest.send('MODE #modroom +o gus');
-    assert.equal((await guest.numeric('472')).params[1], 'o');
+    await guest.numeric('482');
 
     op.send('KICK #modroom gus :behave');
     const kick = await guest.expect((m) => m.command === 'KICK');

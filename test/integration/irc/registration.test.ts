@@ -34,7 +34,7 @@ describe('IRC §4 registration', () => {
       if (m.command === '251') break;
       tokens.push(...m.params.slice(1, -1));
     }
-    for (const t of ['CASEMAPPING=confab', 'CHANTYPES=#', 'PREFIX=(o)@', 'NICKLEN=32', 'CHANNELLEN=50', 'TOPICLEN=300', 'CHANMODES=b,,,nt', 'UTF8ONLY']) {
+    for (const t of ['CASEMAPPING=confab', 'CHANTYPES=#', 'PREFIX=(ov)@+', 'NICKLEN=32', 'CHANNELLEN=50', 'TOPICLEN=300', 'CHANMODES=b,k,l,imnst', 'UTF8ONLY']) {
       assert.ok(tokens.includes(t), `${t} in ${tokens.join(' ')}`);
     }
     assert.ok(tokens.some((t) => t.startsWith('TARGMAX=PRIVMSG:32,')));

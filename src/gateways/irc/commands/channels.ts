@@ -1,4 +1,4 @@
-// Channel commands (docs/irc.md §6.1-6.7): JOIN, PART, TOPIC, NAMES, LIST, KICK.
+// Channel commands (docs/irc.md §6.1-6.7): JOIN, INVITE, PART, TOPIC, NAMES, LIST, KICK.
 import { ChatError, isChatError } from '../../../core/errors.js';
 import type { RoomView } from '../../../core/rooms.js';
 import type { Session } from '../../../core/session.js';
@@ -36,7 +36,7 @@ export function cut(text: string, max: number): string {
   return out;
 }
 
-async function joinOne(c: IrcClient, s: Session, room: string): Promise<void> {
+async function joinOne(c: IrcClient, s: Session, room: string, key: string): Promise<void> {
   if (!isRoomName(room.normalize('NFC'))) return c.numeric(ERR.NOSUCHCHANNEL, room, 'No such channel');
   if (s.rooms.has(nameKey(room))) return;
   const node = c.gw.node;
@@ -46,7 +46,7 @@ async function joinOne(c: IrcClient, s: Session, room: string): Promise<void> {
   c.expectOwn('join', nameKey(room));
   try {
     try {
-      view = await node.join(s, room);
+      view = await node.join(s, room, key);
     } catch (err) {
       // Joining a channel that does not exist creates it, as on every IRC server (§6.1).
       if (!isChatError(err) || err.errorName !== 'NO_SUCH_ROOM') throw err;
@@ -54,7 +54,7 @@ async function joinOne(c: IrcClient, s: Session, room: string): Promise<void> {
         view = await node.createRoom(s, room, '');
       } catch (again) {
         if (!isChatError(again) || again.errorName !== 'ROOM_EXISTS') throw again;
-        view = await node.join(s, room);
+        view = await node.join(s, room, key);
       }
     }
   } catch (err) {
@@ -66,7 +66,7 @@ async function joinOne(c: IrcClient, s: Session, room: string): Promise<void> {
 }
 
 export const channels: Record<string, Command> = {
-  // JOIN <channel>{,<channel>} [<key>{,<key>}] | JOIN 0. Keys are ignored: rooms have none.
+  // JOIN <channel>{,<channel>} [<key>{,<key>}] | JOIN 0. The n-th key goes with the n-th channel (+k).
   JOIN: {
     minParams: 1,
     preReg: false,
@@ -76,7 +76,26 @@ export const channels: Record<string, Command> = {
         for (const key of [...s.rooms]) await partOne(c, s, await roomName(c, s, key), 'Left all channels');
         return;
       }
-      for (const room of list(m.params[0])) await joinOne(c, s, room);
+      const keys = (m.params[1] ?? '').split(',');
+      for (const [i, room] of list(m.params[0]).entries()) await joinOne(c, s, room, keys[i] ?? '');
+    },
+  },
+
+  // INVITE <nick> <channel>: lets the user into an invite-only channel, once (operators, §7.17).
+  INVITE: {
+    minParams: 2,
+    preReg: false,
+    async run(c, m) {
+      const s = mine(c);
+      const [nick, room] = m.params;
+      if (!s.rooms.has(nameKey(room))) return c.numeric(ERR.NOTONCHANNEL, room, "You're not on that channel");
+      try {
+        await c.gw.node.invite(s, room, nick);
+        c.numeric(RPL.INVITING, nick, room);
+      } catch (err) {
+        if (!isChatError(err)) throw err;
+        chatFault(c, 'INVITE', err, err.errorName === 'NO_SUCH_USER' ? nick : room);
+      }
     },
   },
 

@@ -1,18 +1,56 @@
-// MODE (docs/irc.md §6.10): user mode i; channel modes n and t (fixed: what confab's rooms do),
-// and the ban list b through the core's Moderation. Other modes, +o and +v among them, are 472.
+// MODE (docs/irc.md §6.10): user mode i; channel modes as confab's room settings (i invite-only,
+// k key, l limit, m moderated, n members only, s secret, t topic lock), the roles o and v, and the
+// ban list b, all through the core, so every rule of docs/protocol.md §7.17 holds here as well.
 import { isChatError } from '../../../core/errors.js';
+import type { SettingsChange } from '../../../core/room-admin.js';
+import type { Session } from '../../../core/session.js';
 import { nameKey } from '../../../vocabulary/name-keys.js';
 import { formatMessage } from '../codec.js';
 import type { Command, IrcClient } from '../context.js';
 import { chatFault } from '../faults.js';
+import { MAX_MODES } from '../isupport.js';
 import { ERR, RPL } from '../numerics.js';
 import { userSource } from '../render.js';
 import { mine } from './channels.js';
 
-/** A ban mask confab can keep: a name, or `name!*@*` (confab bans names, §6.10). */
-function bannedName(mask: string): string | undefined {
-  const m = /^([^!@*?]+)(?:!\*(?:@\*)?)?$/.exec(mask);
+/** The flag modes and the room setting each one is. */
+const FLAGS = { i: 'inviteOnly', m: 'moderated', n: 'membersOnly', s: 'secret', t: 'topicLocked' } as const;
+type Flag = keyof typeof FLAGS;
+const isFlag = (ch: string): ch is Flag => ch in FLAGS;
+
+/** A ban mask confab can keep: a name or pattern, `name!*@*`, or `*!*@address` (docs/irc.md §6.10). */
+function banTarget(mask: string): string | undefined {
+  const address = /^\*!\*@([0-9a-fA-F.:]+(?:\/\d{1,3})?)$/.exec(mask);
+  if (address) return `@${address[1]}`;
+  const m = /^([^!@]+)(?:!\*(?:@\*)?)?$/.exec(mask);
   return m?.[1];
+}
+
+/** How a ban's target reads as an IRC mask. */
+export function banMask(target: string): string {
+  return target.startsWith('@') ? `*!*@${target.slice(1)}` : `${target}!*@*`;
+}
+
+/** The channel's modes as 324 gives them: the key itself only to its operators. */
+async function channelModes(c: IrcClient, s: Session, room: string): Promise<string[]> {
+  const v = await c.gw.node.roomSettings(s, room);
+  let flags = '+';
+  const params: string[] = [];
+  for (const [ch, name] of Object.entries(FLAGS)) if (v[name]) flags += ch;
+  if (v.keyed) {
+    flags += 'k';
+    params.push(v.key === '' ? '*' : v.key);
+  }
+  if (v.limit > 0) {
+    flags += 'l';
+    params.push(String(v.limit));
+  }
+  return [flags, ...params];
+}
+
+async function listBans(c: IrcClient, s: Session, room: string): Promise<void> {
+  for (const b of await c.gw.node.bans(s, room)) c.numeric(RPL.BANLIST, room, banMask(b.target), b.by, String(Math.floor(b.at / 1000)));
+  c.numeric(RPL.ENDOFBANLIST, room, 'End of channel ban list');
 }
 
 async function channelMode(c: IrcClient, room: string, changes: string, args: string[]): Promise<void> {
@@ -20,38 +58,80 @@ async function channelMode(c: IrcClient, room: string, changes: string, args: st
   const node = c.gw.node;
   if (changes === '') {
     if (!s.rooms.has(nameKey(room))) return c.numeric(ERR.NOTONCHANNEL, room, "You're not on that channel");
-    return c.numeric(RPL.CHANNELMODEIS, room, '+nt');
-  }
-  let sign = '+';
-  for (const ch of changes) {
-    if (ch === '+' || ch === '-') {
-      sign = ch;
-      continue;
-    }
-    if (ch !== 'b') {
-      c.numeric(ERR.UNKNOWNMODE, ch, ch === 'o' || ch === 'v' ? 'is not supported by confab yet' : 'is unknown mode char to me');
-      continue;
-    }
-    const mask = args.shift();
     try {
-      if (mask === undefined) {
-        for (const b of await node.bans(s, room)) c.numeric(RPL.BANLIST, room, `${b.target}!*@*`, b.by, String(Math.floor(b.at / 1000)));
-        c.numeric(RPL.ENDOFBANLIST, room, 'End of channel ban list');
-        continue;
-      }
-      const name = bannedName(mask);
-      if (name === undefined) {
-        c.numeric(ERR.INVALIDMODEPARAM, room, 'b', mask, 'confab bans names: give nick or nick!*@*');
-        continue;
-      }
-      if (sign === '+') await node.ban(s, room, name, '');
-      else await node.unban(s, room, name);
-      c.send(formatMessage({ source: userSource(s.name), command: 'MODE', params: [room, `${sign}b`, `${name}!*@*`] }));
+      return c.numeric(RPL.CHANNELMODEIS, room, ...(await channelModes(c, s, room)));
     } catch (err) {
-      if (!isChatError(err)) throw err;
-      if (err.errorName === 'NO_SUCH_USER') c.numeric(ERR.NOSUCHNICK, mask ?? '*', 'No such nick/channel');
-      else chatFault(c, 'MODE', err, room);
+      if (isChatError(err)) return chatFault(c, 'MODE', err, room);
+      throw err;
     }
+  }
+  // The settings changed by this line, made as one change once every mode is read.
+  let settings: SettingsChange | undefined;
+  const setting = async (): Promise<SettingsChange> => {
+    if (!settings) {
+      const { closed: _closed, keyed: _keyed, key: _key, ...rest } = await node.roomSettings(s, room);
+      settings = rest;
+    }
+    return settings;
+  };
+  let sign = '+';
+  let withParam = 0;
+  try {
+    for (const ch of changes) {
+      if (ch === '+' || ch === '-') {
+        sign = ch;
+        continue;
+      }
+      const on = sign === '+';
+      if (isFlag(ch)) {
+        (await setting())[FLAGS[ch]] = on;
+        continue;
+      }
+      if ('bovkl'.includes(ch) && (on || ch !== 'l') && ++withParam > MAX_MODES) break;
+      const arg = ch === 'l' && !on ? undefined : args.shift();
+      if (ch === 'b') {
+        if (arg === undefined) {
+          await listBans(c, s, room);
+          continue;
+        }
+        const target = banTarget(arg);
+        if (target === undefined) {
+          c.numeric(ERR.INVALIDMODEPARAM, room, 'b', arg, 'give nick, nick!*@*, a pattern with * and ?, or *!*@address');
+          continue;
+        }
+        if (on) await node.ban(s, room, target, '');
+        else await node.unban(s, room, target);
+        c.send(formatMessage({ source: userSource(s.name), command: 'MODE', params: [room, `${sign}b`, banMask(target)] }));
+      } else if (ch === 'o' || ch === 'v') {
+        if (arg === undefined) return c.numeric(ERR.NEEDMOREPARAMS, 'MODE', 'Not enough parameters');
+        // Roles are one of member, voiced and operator (§7.17): -v of an operator leaves it one.
+        const role = on ? (ch === 'o' ? 'operator' : 'voiced') : 'member';
+        if (!on && ch === 'v' && (await node.members(s, room)).some((m) => nameKey(m.name) === nameKey(arg) && m.operator)) continue;
+        await node.setRole(s, room, arg, role);
+      } else if (ch === 'k') {
+        if (on && arg === undefined) return c.numeric(ERR.NEEDMOREPARAMS, 'MODE', 'Not enough parameters');
+        (await setting()).key = on ? arg : '';
+      } else if (ch === 'l') {
+        if (!on) {
+          (await setting()).limit = 0;
+          continue;
+        }
+        const limit = Number(arg);
+        if (arg === undefined || !/^\d{1,6}$/.test(arg) || limit < 1) {
+          c.numeric(ERR.INVALIDMODEPARAM, room, 'l', arg ?? '*', 'a limit is a number of members from 1');
+          continue;
+        }
+        (await setting()).limit = limit;
+      } else {
+        c.numeric(ERR.UNKNOWNMODE, ch, 'is unknown mode char to me');
+      }
+    }
+    // The room's members, this client among them, hear the change as a SETTINGS event (MODE).
+    if (settings) await node.setRoomSettings(s, room, settings);
+  } catch (err) {
+    if (!isChatError(err)) throw err;
+    if (err.errorName === 'NO_SUCH_USER') c.numeric(ERR.NOSUCHNICK, args[0] ?? '*', 'No such nick/channel');
+    else chatFault(c, 'MODE', err, room);
   }
 }
 
@@ -65,7 +145,9 @@ function userMode(c: IrcClient, nick: string, changes: string): void {
       sign = ch;
       continue;
     }
-    if (ch !== 'i') {
+    // o comes with OPER only; a user may drop it (§6.13).
+    if (ch === 'o' && sign === '+') continue;
+    if (ch !== 'i' && ch !== 'o') {
       c.numeric(ERR.UMODEUNKNOWNFLAG, 'Unknown MODE flag');
       continue;
     }

@@ -1,6 +1,8 @@
 // Queries and user state (docs/irc.md §6.9-6.12): WHO, WHOIS, ISON, USERHOST, AWAY, VERSION,
-// TIME, MOTD, LUSERS.
+// TIME, MOTD, LUSERS, OPER.
+import { isChatError } from '../../../core/errors.js';
 import { formatMessage } from '../codec.js';
+import { chatFault } from '../faults.js';
 import type { Command, IrcClient } from '../context.js';
 import { AWAYLEN } from '../isupport.js';
 import { ERR, RPL } from '../numerics.js';
@@ -100,6 +102,28 @@ export const queries: Record<string, Command> = {
   },
 
   // AWAY [:<message>]: away with the message, or back without one.
+  // OPER <name> <password>: a server admin says so with its account's name and password (§6.13).
+  OPER: {
+    minParams: 2,
+    preReg: false,
+    async run(c, m) {
+      const s = mine(c);
+      const [name, password] = m.params;
+      let admin: boolean;
+      try {
+        ({ admin } = await c.gw.node.confirmAccount(s, name, password, c.conn.remoteAddress));
+      } catch (err) {
+        if (!isChatError(err)) throw err;
+        if (err.errorName === 'LOGIN_THROTTLED' || err.errorName === 'LOGIN_BUSY') return chatFault(c, 'OPER', err);
+        return c.numeric(ERR.PASSWDMISMATCH, 'Password incorrect');
+      }
+      if (!admin) return c.numeric(ERR.NOOPERHOST, 'No O-lines for your host: this account is no server admin');
+      c.modes.add('o');
+      c.numeric(RPL.YOUREOPER, 'You are now an IRC operator');
+      c.send(formatMessage({ source: userSource(c.nick), command: 'MODE', params: [c.nick, '+o'] }));
+    },
+  },
+
   AWAY: {
     minParams: 0,
     preReg: false,

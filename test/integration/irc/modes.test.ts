@@ -1,0 +1,156 @@
+// docs/irc.md §6.1 and §6.10: channel modes are confab's room settings and roles (docs/protocol.md
+// §7.17), through the core: each rule from the side of the one it keeps out or quiet first.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestServer } from '../test-server.js';
+import { IrcTestClient } from './irc-client.js';
+
+let srv: TestServer;
+const clients: IrcTestClient[] = [];
+before(async () => { srv = await startTestServer({ gateways: ['irc'] }); });
+after(async () => {
+  for (const c of clients) c.close();
+  await srv.close();
+});
+
+async function user(nick: string): Promise<IrcTestClient> {
+  const c = await IrcTestClient.registered(srv, nick);
+  clients.push(c);
+  return c;
+}
+
+async function joined(c: IrcTestClient, line: string): Promise<void> {
+  c.send(line);
+  await c.numeric('366');
+}
+
+describe('IRC §6.10 MODE: roles and room settings', () => {
+  it('a member cannot change a mode; the operator\'s +m keeps the unvoiced quiet until +v', async () => {
+    const op = await user('mona');
+    await joined(op, 'JOIN #quiet');
+    const guest = await user('gil');
+    await joined(guest, 'JOIN #quiet');
+
+    for (const line of ['MODE #quiet +m', 'MODE #quiet +o gil', 'MODE #quiet -o mona', 'MODE #quiet +v gil']) {
+      guest.send(line);
+      assert.equal((await guest.numeric('482')).params[1], '#quiet', line);
+    }
+    op.send('MODE #quiet +m');
+    // Everyone hears the whole state of the settings from the operator.
+    for (const c of [op, guest]) {
+      const mode = await c.expect((m) => m.command === 'MODE' && m.params[0] === '#quiet');
+      assert.deepEqual([mode.source, ...mode.params], ['mona!mona@confab', '#quiet', '+mnt-iskl', '*']);
+    }
+    guest.send('PRIVMSG #quiet :can anyone hear me');
+    assert.equal((await guest.numeric('404')).params[1], '#quiet');
+
+    op.send('MODE #quiet +v gil');
+    const voice = await guest.expect((m) => m.command === 'MODE' && m.params[1] === '-o+v');
+    assert.deepEqual(voice.params, ['#quiet', '-o+v', 'gil', 'gil']);
+    op.send('NAMES #quiet');
+    assert.deepEqual((await op.numeric('353')).params[3].split(' ').sort(), ['+gil', '@mona']);
+    guest.send('PRIVMSG #quiet :now I speak');
+    await op.expect((m) => m.command === 'PRIVMSG' && m.params[1] === 'now I speak');
+
+    // A voiced member still cannot grant anything; -v of it by the operator quiets it again.
+    guest.send('MODE #quiet +v mona');
+    await guest.numeric('482');
+    op.send('MODE #quiet -v gil');
+    assert.deepEqual((await guest.expect((m) => m.command === 'MODE' && m.params[1] === '-ov')).params, ['#quiet', '-ov', 'gil', 'gil']);
+    op.send('MODE #quiet');
+    assert.deepEqual((await op.numeric('324')).params.slice(1), ['#quiet', '+mnt']);
+  });
+
+  it('+k keeps out who has not the key, +i who has no invitation, +l who comes past the limit', async () => {
+    const op = await user('kara');
+    await joined(op, 'JOIN #vault');
+    op.send('MODE #vault +k sesame');
+    await op.expect((m) => m.command === 'MODE' && m.params[0] === '#vault');
+    op.send('MODE #vault');
+    assert.deepEqual((await op.numeric('324')).params.slice(1), ['#vault', '+ntk', 'sesame'], 'the key, to its operator');
+
+    const other = await user('otto');
+    other.send('JOIN #vault');
+    assert.equal((await other.numeric('475')).params[1], '#vault');
+    other.send('JOIN #vault wrong');
+    await other.numeric('475');
+    await joined(other, 'JOIN #vault sesame');
+    other.send('MODE #vault');
+    assert.deepEqual((await other.numeric('324')).params.slice(1), ['#vault', '+ntk', '*'], 'not the key, to a member');
+    other.send('PART #vault');
+    await other.expect((m) => m.command === 'PART');
+
+    op.send('MODE #vault -k+i');
+    await op.expect((m) => m.command === 'MODE' && m.params[1] === '+int-mskl');
+    other.send('JOIN #vault');
+    assert.equal((await other.numeric('473')).params[1], '#vault');
+    other.send('INVITE kara #vault');
+    await other.numeric('442');
+    op.send('INVITE otto #vault');
+    assert.deepEqual((await op.numeric('341')).params.slice(1), ['otto', '#vault']);
+    assert.deepEqual((await other.expect((m) => m.command === 'INVITE')).params, ['otto', '#vault']);
+    await joined(other, 'JOIN #vault');
+
+    op.send('MODE #vault -i+l 2');
+    await op.expect((m) => m.command === 'MODE' && m.params[1] === '+ntl-imsk');
+    const third = await user('tess');
+    third.send('JOIN #vault');
+    assert.equal((await third.numeric('471')).params[1], '#vault');
+    op.send('MODE #vault +l none');
+    assert.equal((await op.numeric('696')).params[2], 'l');
+  });
+
+  it('bans by nickname pattern and by address; a mode letter confab has not is 472', async () => {
+    const op = await user('bea');
+    await joined(op, 'JOIN #gate');
+    op.send('MODE #gate +b troll*!*@*');
+    assert.deepEqual((await op.expect((m) => m.command === 'MODE')).params, ['#gate', '+b', 'troll*!*@*']);
+    const troll = await user('trollface');
+    troll.send('JOIN #gate');
+    await troll.numeric('474');
+    op.send('MODE #gate +b *!*@127.0.0.0/8');
+    assert.deepEqual((await op.expect((m) => m.command === 'MODE' && m.params[1] === '+b')).params, ['#gate', '+b', '*!*@127.0.0.0/8']);
+    const local = await user('lou');
+    local.send('JOIN #gate');
+    await local.numeric('474');
+    op.send('MODE #gate b');
+    assert.deepEqual([(await op.numeric('367')).params[2], (await op.numeric('367')).params[2]].sort(), ['*!*@127.0.0.0/8', 'troll*!*@*']);
+    await op.numeric('368');
+    op.send('MODE #gate +q bea');
+    assert.equal((await op.numeric('472')).params[1], 'q');
+  });
+});
+
+describe('IRC §6.13 OPER', () => {
+  it('is refused to a guest, to another account\'s name, to a wrong password and to a non-admin; an admin gets 381 and +o', async () => {
+    await srv.server.node.register('adele', 'admin-password-1', { notify: () => undefined, terminate: () => undefined }, 'test').then(({ session }) => srv.server.node.end(session));
+    await srv.server.store.setAdmin('adele', true);
+    await srv.server.node.register('norm', 'plain-password-1', { notify: () => undefined, terminate: () => undefined }, 'test').then(({ session }) => srv.server.node.end(session));
+
+    const guest = await user('gwen');
+    guest.send('OPER adele admin-password-1');
+    await guest.numeric('464');
+
+    const norm = await IrcTestClient.registered(srv, 'norm', { password: 'plain-password-1' });
+    clients.push(norm);
+    norm.send('OPER adele admin-password-1');
+    await norm.numeric('464');
+    norm.send('OPER norm plain-password-1');
+    await norm.numeric('491');
+
+    const adele = await IrcTestClient.registered(srv, 'adele', { password: 'admin-password-1' });
+    clients.push(adele);
+    adele.send('OPER adele wrong-password');
+    await adele.numeric('464');
+    adele.send('OPER adele admin-password-1');
+    await adele.numeric('381');
+    assert.deepEqual((await adele.expect((m) => m.command === 'MODE')).params, ['adele', '+o']);
+    adele.send('MODE adele');
+    assert.equal((await adele.numeric('221')).params[1], '+o');
+    adele.send('MODE adele -o');
+    assert.deepEqual((await adele.expect((m) => m.command === 'MODE')).params, ['adele', '-o']);
+    adele.send('MODE adele +o');
+    adele.send('MODE adele');
+    assert.equal((await adele.numeric('221')).params[1], '+', 'only OPER gives +o');
+  });
+});
