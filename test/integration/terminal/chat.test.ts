@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../../src/client/node.js';
-import { chatCommand, PASSWORD, REPO_ROOT, startChatServer, userArgs, type ChatServer } from './harness.js';
+import { type ChatServer, openChat, PASSWORD, startChatServer } from './harness.js';
 import { Tmux, type Pane } from './tmux.js';
 
 /** The colour codes (SGR 30-38, 40-48, 90-107) set anywhere in a screen captured with -e. */
@@ -36,12 +36,7 @@ describe('confab chat in a terminal', { timeout: 60_000 }, () => {
     await server?.close();
   });
 
-  async function open(name: string, url: string): Promise<Pane> {
-    const { args, env } = userArgs(server, url, name, true);
-    const pane = await tmux.start(name, chatCommand(args), { env, cwd: REPO_ROOT });
-    await pane.waitFor(/\[Connected\].*\n[\s\S]*>1 #general/, 15_000);
-    return pane;
-  }
+  const open = (name: string, url: string): Promise<Pane> => openChat(tmux, server, name, name, url);
 
   it('two clients, one over QUIC and one over WebSocket, see each other with sender and time', { timeout: 30_000 }, async () => {
     [alice, bob] = await Promise.all([open('alice', server.quicUrl()), open('bob', server.wsUrl())]);

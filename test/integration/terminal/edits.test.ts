@@ -1,7 +1,7 @@
 // protocol.md §7.14 in real 80x24 terminals (tmux) against a real server: /edit, /react, /reply
 // and /delete by one user show in the other user's terminal as they happen.
 import { after, before, describe, it } from 'node:test';
-import { chatCommand, REPO_ROOT, startChatServer, userArgs, type ChatServer } from './harness.js';
+import { type ChatServer, openChat, startChatServer } from './harness.js';
 import { Tmux, type Pane } from './tmux.js';
 
 describe('protocol.md §7.14 edits, reactions, replies and deletions in the terminal client', { timeout: 60_000 }, () => {
@@ -16,12 +16,7 @@ describe('protocol.md §7.14 edits, reactions, replies and deletions in the term
     await server?.close();
   });
 
-  async function open(name: string, url: string): Promise<Pane> {
-    const { args, env } = userArgs(server, url, name, true);
-    const pane = await tmux.start(name, chatCommand(args), { env, cwd: REPO_ROOT });
-    await pane.waitFor(/\[Connected\].*\n[\s\S]*>1 #general/, 15_000);
-    return pane;
-  }
+  const open = (name: string, url: string): Promise<Pane> => openChat(tmux, server, name, name, url);
 
   it('an edit, a reaction, a reply and a deletion appear in the other terminal', { timeout: 45_000 }, async () => {
     const [ann, ben] = await Promise.all([open('ann', server.quicUrl()), open('ben', server.wsUrl())]);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chatCommand, PASSWORD, REPO_ROOT, startChatServer, userArgs, type ChatServer } from './harness.js';
+import { chatCommand, type ChatServer, openChat, PASSWORD, REPO_ROOT, startChatServer } from './harness.js';
 import { Tmux, type Pane } from './tmux.js';
 
 describe('files, consent and the login form in the terminal client', { timeout: 90_000 }, () => {
@@ -25,12 +25,7 @@ describe('files, consent and the login form in the terminal client', { timeout: 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(user: string, url: string): Promise<Pane> {
-    const { args, env } = userArgs(server, url, user, true);
-    const pane = await tmux.start(user, chatCommand(args), { env, cwd: REPO_ROOT });
-    await pane.waitFor(/\[Connected\][\s\S]*>1 #general/, 15_000);
-    return pane;
-  }
+  const open = (user: string, url: string): Promise<Pane> => openChat(tmux, server, user, user, url);
 
   it('logs in through the form on screen, and says why a login failed', { timeout: 30_000 }, async () => {
     const pane = await tmux.start('form', chatCommand([server.quicUrl(), '--fingerprint', server.fingerprint]), { cwd: REPO_ROOT, env: { NO_COLOR: '1' } });

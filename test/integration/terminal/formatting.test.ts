@@ -3,7 +3,7 @@
 // that reader only.
 import { after, before, describe, it } from 'node:test';
 import { connect } from '../../../src/client/node.js';
-import { chatCommand, PASSWORD, REPO_ROOT, startChatServer, userArgs, type ChatServer } from './harness.js';
+import { type ChatServer, openChat, PASSWORD, startChatServer } from './harness.js';
 import { Tmux, type Pane } from './tmux.js';
 
 describe('formatting in the terminal client', { timeout: 60_000 }, () => {
@@ -18,12 +18,7 @@ describe('formatting in the terminal client', { timeout: 60_000 }, () => {
     await server?.close();
   });
 
-  async function open(session: string, user: string): Promise<Pane> {
-    const { args, env } = userArgs(server, server.wsUrl(), user, true);
-    const pane = await tmux.start(session, chatCommand(args), { env, cwd: REPO_ROOT });
-    await pane.waitFor(/\[Connected\][\s\S]*>\d #general/, 15_000);
-    return pane;
-  }
+  const open = (session: string, user: string): Promise<Pane> => openChat(tmux, server, session, user, server.wsUrl());
 
   it('shows formatting as plain text and marks a mention for the one it names', { timeout: 40_000 }, async () => {
     const alice = await open('alice', 'alice');

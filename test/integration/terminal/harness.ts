@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { Config } from '../../../src/config/schema.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { testConfig } from '../test-server.js';
+import type { Pane, Tmux } from './tmux.js';
 
 // The built CLI when the tests run compiled (from dist/), the TypeScript source under tsx otherwise.
 const compiled = import.meta.url.endsWith('.js');
@@ -86,4 +87,15 @@ export function userArgs(server: ChatServer, url: string, user: string, register
     args: [url, '--fingerprint', server.fingerprint, '--user', user, ...(register ? ['--register'] : [])],
     env: { CONFAB_PASSWORD: PASSWORD, NO_COLOR: '1' },
   };
+}
+
+/**
+ * `confab chat` for `user` (registering it first when `register`) in a tmux session named
+ * `session`, once its screen shows it connected with #general in the sidebar.
+ */
+export async function openChat(tmux: Tmux, server: ChatServer, session: string, user: string, url: string, register = true): Promise<Pane> {
+  const { args, env } = userArgs(server, url, user, register);
+  const pane = await tmux.start(session, chatCommand(args), { env, cwd: REPO_ROOT });
+  await pane.waitFor(/\[Connected\][\s\S]*>\d #general/, 15_000);
+  return pane;
 }

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../../src/client/node.js';
-import { chatCommand, PASSWORD, REPO_ROOT, startChatServer, userArgs, type ChatServer } from './harness.js';
+import { type ChatServer, openChat, PASSWORD, startChatServer } from './harness.js';
 import { Tmux, type Pane } from './tmux.js';
 
 const line = (sender: string, text: string): RegExp => new RegExp(`\\d\\d:\\d\\d ${sender}: ${text}`);
@@ -22,12 +22,7 @@ describe('history in the terminal client', { timeout: 90_000 }, () => {
     await server?.close();
   });
 
-  async function open(session: string, user: string, url: string, register = false): Promise<Pane> {
-    const { args, env } = userArgs(server, url, user, register);
-    const pane = await tmux.start(session, chatCommand(args), { env, cwd: REPO_ROOT });
-    await pane.waitFor(/\[Connected\][\s\S]*>\d #general/, 15_000);
-    return pane;
-  }
+  const open = (session: string, user: string, url: string, register = false): Promise<Pane> => openChat(tmux, server, session, user, url, register);
 
   it('keeps the conversation on screen across a server restart, showing the state changes', { timeout: 30_000 }, async () => {
     const alice = await open('alice', 'alice', server.quicUrl(), true);
