@@ -2,12 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatEvent, SessionSink } from '../../../src/core/events.js';
-import { ChatError } from '../../../src/core/errors.js';
-import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
-import { MemoryStore } from '../../../src/store/memory.js';
-import { MemoryBrokerHub } from '../../../src/broker/memory.js';
-import { MemoryPresence } from '../../../src/presence/memory.js';
+import { registrar, rejects, startNode, startTwoNodes } from './fixture.js';
 
 class Inbox implements SessionSink {
   readonly events: ChatEvent[] = [];
@@ -33,23 +29,14 @@ class Inbox implements SessionSink {
   }
 }
 
-async function rejects(p: Promise<unknown>, name: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => e instanceof ChatError && e.errorName === name, `expected ${name}`);
-}
 
 /** A room #den owned by olive with operator oscar and member mia; max outside it; a guest gus inside. */
 async function setup(editLimits = {}) {
-  const store = new MemoryStore();
   // A clock that moves on a millisecond per reading: reactions have an order, oldest first.
   let clock = Date.now();
   const now = () => ++clock;
-  const node = new ChatNode({ store, passwords: { scryptLog2N: 10 }, settings: { actionRate: { perMinute: 10_000, burst: 10_000 } }, editLimits, now });
-  await node.start();
-  const open = async (name: string) => {
-    const inbox = new Inbox();
-    const { session } = await node.register(name, 'pw-secret-1', inbox, 't');
-    return { session, inbox };
-  };
+  const { node, store } = await startNode({ editLimits, now });
+  const open = registrar(node, () => new Inbox());
   const olive = await open('olive');
   await node.createRoom(olive.session, '#den', '');
   const oscar = await open('oscar');
@@ -221,14 +208,7 @@ describe('protocol.md §7.14 Editing, deleting and reacting', () => {
   });
 
   it('a change made on one node reaches the readers on another', async () => {
-    const store = new MemoryStore();
-    const hub = new MemoryBrokerHub();
-    const presence = new MemoryPresence();
-    const opts = { store, presence, passwords: { scryptLog2N: 10 } };
-    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
-    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
-    await a.start();
-    await b.start();
+    const { a, b, stop } = await startTwoNodes();
     try {
       const ann = await a.register('ann', 'pw-secret-1', new Inbox(), 't');
       const benInbox = new Inbox();
@@ -238,8 +218,7 @@ describe('protocol.md §7.14 Editing, deleting and reacting', () => {
       await a.editMessage(ann.session, id, 'across nodes');
       assert.deepEqual(await heard, { kind: 'edit', id, text: 'across nodes', by: 'ann', at: (await heard as { at: number }).at });
     } finally {
-      await a.stop();
-      await b.stop();
+      await stop();
     }
   });
 });

@@ -1,19 +1,14 @@
 // docs/protocol.md §7.12 Moderation: every rule from the side of the one it should stop first.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatEvent, SessionSink } from '../../../src/core/events.js';
-import { ChatError } from '../../../src/core/errors.js';
+import type { SessionSink } from '../../../src/core/events.js';
 import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
 import { MemoryStore } from '../../../src/store/memory.js';
-import { MemoryBrokerHub } from '../../../src/broker/memory.js';
-import { MemoryPresence } from '../../../src/presence/memory.js';
 import { ErrorCode } from '../../../src/vocabulary/errors.js';
+import { Inbox as BaseInbox, registrar, rejects, startNode, startTwoNodes } from './fixture.js';
 
-class Inbox implements SessionSink {
-  readonly events: ChatEvent[] = [];
-  notify(e: ChatEvent): void { this.events.push(e); }
-  terminate(): void {}
+class Inbox extends BaseInbox {
   kicks(): string[] {
     return this.events.flatMap((e) => (e.kind === 'kick' ? [`${e.user} from ${e.room} by ${e.by}: ${e.reason}`] : []));
   }
@@ -22,20 +17,11 @@ class Inbox implements SessionSink {
   }
 }
 
-async function rejects(p: Promise<unknown>, name: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => e instanceof ChatError && e.errorName === name);
-}
 
 /** A room #den owned by olive, with operator oscar, members mia and max, and a guest gus. */
 async function setup() {
-  const store = new MemoryStore();
-  const node = new ChatNode({ store, passwords: { scryptLog2N: 10 }, settings: { actionRate: { perMinute: 10_000, burst: 10_000 } } });
-  await node.start();
-  const open = async (name: string) => {
-    const inbox = new Inbox();
-    const { session } = await node.register(name, 'pw-secret-1', inbox, 't');
-    return { session, inbox };
-  };
+  const { node, store } = await startNode();
+  const open = registrar(node, () => new Inbox());
   const olive = await open('olive');
   await node.createRoom(olive.session, '#den', '');
   const oscar = await open('oscar');
@@ -138,14 +124,7 @@ describe('protocol.md §7.12 Moderation', () => {
   });
 
   it('§7.13 a suspension by an admin on one node ends the account\'s sessions on another at once; a guest or a non-admin cannot suspend', async () => {
-    const store = new MemoryStore();
-    const hub = new MemoryBrokerHub();
-    const presence = new MemoryPresence();
-    const opts = { store, presence, passwords: { scryptLog2N: 10 } };
-    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
-    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
-    await a.start();
-    await b.start();
+    const { a, b, store, stop } = await startTwoNodes();
     try {
       const ada = await a.register('ada', 'pw-secret-1', new Inbox(), 't');
       const ends: number[] = [];
@@ -167,8 +146,7 @@ describe('protocol.md §7.12 Moderation', () => {
       await a.suspend(ada.session, 'vic', '', false);
       await b.login('vic', 'pw-secret-1', new Inbox(), 't');
     } finally {
-      await a.stop();
-      await b.stop();
+      await stop();
     }
   });
 

@@ -2,39 +2,24 @@
 // should stop first.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatEvent, SessionSink } from '../../../src/core/events.js';
-import { ChatError } from '../../../src/core/errors.js';
+import type { ChatEvent } from '../../../src/core/events.js';
 import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
 import { mentions } from '../../../src/vocabulary/words.js';
-import { MemoryStore } from '../../../src/store/memory.js';
-import { MemoryBrokerHub } from '../../../src/broker/memory.js';
-import { MemoryPresence } from '../../../src/presence/memory.js';
+import { Inbox as BaseInbox, registrar, rejects, startNode, startTwoNodes } from './fixture.js';
 
-class Inbox implements SessionSink {
-  readonly events: ChatEvent[] = [];
-  notify(e: ChatEvent): void { this.events.push(e); }
-  terminate(): void {}
+class Inbox extends BaseInbox {
   reads(): string[] {
     return this.events.flatMap((e) => (e.kind === 'read' ? [`${e.conversation} ${e.id}`] : []));
   }
 }
 
-async function rejects(p: Promise<unknown>, name: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => e instanceof ChatError && e.errorName === name);
-}
 
 /** #den with mia, max and olive; #secret with olive only; #old that mia leaves; a guest gus in #den. */
 async function setup() {
   let clock = 1_800_000_000_000;
-  const store = new MemoryStore();
-  const node = new ChatNode({ store, now: () => clock, passwords: { scryptLog2N: 10 }, settings: { actionRate: { perMinute: 10_000, burst: 10_000 } } });
-  await node.start();
-  const open = async (name: string) => {
-    const inbox = new Inbox();
-    const { session } = await node.register(name, 'pw-secret-1', inbox, 't');
-    return { session, inbox };
-  };
+  const { node, store } = await startNode({ now: () => clock });
+  const open = registrar(node, () => new Inbox());
   const olive = await open('olive');
   const mia = await open('Mia');
   const max = await open('max');
@@ -151,13 +136,7 @@ describe('protocol.md §7.15 Read markers', () => {
   });
 
   it('a READ on one node reaches the account\'s session on another node', async () => {
-    const store = new MemoryStore();
-    const hub = new MemoryBrokerHub();
-    const opts = { store, presence: new MemoryPresence(), passwords: { scryptLog2N: 10 } };
-    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
-    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
-    await a.start();
-    await b.start();
+    const { a, b, stop } = await startTwoNodes();
     try {
       const una = (await a.register('una', 'pw-secret-1', new Inbox(), 't')).session;
       const vin = (await a.register('vin', 'pw-secret-1', new Inbox(), 't')).session;
@@ -170,8 +149,7 @@ describe('protocol.md §7.15 Read markers', () => {
       assert.deepEqual(await heard, { kind: 'read', conversation: 'vin', id: m.id });
       assert.deepEqual((await b.unreads(elsewhere, 10)).find((u) => u.conversation === 'vin')?.unread, 0);
     } finally {
-      await a.stop();
-      await b.stop();
+      await stop();
     }
   });
 

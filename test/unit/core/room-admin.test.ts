@@ -1,37 +1,17 @@
 // docs/protocol.md §7.17 Room roles and settings, §7.18 Audit log: every rule from the side of the one it should stop first.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatEvent, SessionSink } from '../../../src/core/events.js';
-import { ChatError } from '../../../src/core/errors.js';
-import { ChatNode } from '../../../src/core/node.js';
 import type { Session } from '../../../src/core/session.js';
 import { DEFAULT_ROOM_SETTINGS } from '../../../src/core/types.js';
-import { MemoryStore } from '../../../src/store/memory.js';
+import { Inbox, registrar, rejects, startNode } from './fixture.js';
 
-class Inbox implements SessionSink {
-  readonly events: ChatEvent[] = [];
-  notify(e: ChatEvent): void { this.events.push(e); }
-  terminate(): void {}
-  of<K extends ChatEvent['kind']>(kind: K): Extract<ChatEvent, { kind: K }>[] {
-    return this.events.filter((e): e is Extract<ChatEvent, { kind: K }> => e.kind === kind);
-  }
-}
 
-async function rejects(p: Promise<unknown>, name: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => e instanceof ChatError && e.errorName === name);
-}
 
 /** #den owned by olive, operator oscar, members mia and max, a guest gus (from 198.51.100.9); ada is a server admin. */
 async function setup() {
-  const store = new MemoryStore();
   let clock = 1_800_000_000_000;
-  const node = new ChatNode({ store, now: () => clock, passwords: { scryptLog2N: 10 }, settings: { actionRate: { perMinute: 10_000, burst: 10_000 } } });
-  await node.start();
-  const open = async (name: string) => {
-    const inbox = new Inbox();
-    const { session } = await node.register(name, 'pw-secret-1', inbox, 't', { address: '203.0.113.1' });
-    return { session, inbox };
-  };
+  const { node, store } = await startNode({ now: () => clock });
+  const open = registrar(node, () => new Inbox(), { address: '203.0.113.1' });
   const olive = await open('olive');
   await node.createRoom(olive.session, '#den', '');
   const oscar = await open('oscar');
