@@ -78,6 +78,20 @@ describe('IRC §6.14 CHATHISTORY: what the user may not read', () => {
     assert.equal(own.lines[0].params[0], 'bob');
   });
 
+  it('a room the user has left is INVALID_TARGET, and TARGETS no longer lists it', async () => {
+    carol.send('JOIN #brief');
+    await carol.numeric('366');
+    carol.send('PRIVMSG #brief :passing through');
+    await carol.expect((m) => m.command === 'PRIVMSG' && m.params[1] === 'passing through');
+    assert.deepEqual(texts((await batch(carol, 'CHATHISTORY LATEST #brief * 10')).lines), ['passing through']);
+    carol.send('PART #brief');
+    await carol.expect((m) => m.command === 'PART');
+    const f = await failure(carol, 'CHATHISTORY BEFORE #brief timestamp=2100-01-01T00:00:00Z 10');
+    assert.deepEqual(f.params.slice(0, 4), ['CHATHISTORY', 'INVALID_TARGET', 'BEFORE', '#brief']);
+    const { lines } = await batch(carol, 'CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00.000Z timestamp=2100-01-01T00:00:00.000Z 10');
+    assert.deepEqual(lines, []);
+  });
+
   it('a user that does not exist is INVALID_TARGET', async () => {
     const f = await failure(carol, 'CHATHISTORY LATEST nobody-here * 10');
     assert.deepEqual(f.params.slice(0, 4), ['CHATHISTORY', 'INVALID_TARGET', 'LATEST', 'nobody-here']);
