@@ -14,6 +14,8 @@ import { mine } from './channels.js';
 
 /** Direct conversations TARGETS looks through: the user's most recent ones (Store.recentDirect). */
 export const TARGETS_DIRECT = 100;
+/** Conversations TARGETS reads at once. */
+const TARGETS_PARALLEL = 16;
 
 let batches = 0;
 
@@ -124,7 +126,7 @@ async function history(c: IrcClient, sub: string, params: readonly string[]): Pr
   c.send(out);
 }
 
-/** The name a conversation of `m` has for user `s`, if it is the room `roomKey` or a direct one. */
+/** The room `roomKey` by the name a message to it shows (a room's key is no name to show). */
 function roomName(m: ChatMessage, roomKey: string): string {
   return m.to.find((t) => t.startsWith('#') && nameKey(t) === roomKey) ?? roomKey;
 }
@@ -157,16 +159,20 @@ async function targets(c: IrcClient, params: readonly string[]): Promise<void> {
     ...[...s.rooms].map((key) => ({ key, room: true })),
     ...[...peers.values()].map((name) => ({ key: name, room: false })),
   ];
-  const newest = await Promise.all(asked.map(async ({ key, room }) => {
-    try {
-      const [m] = (await node.history(s, key, range)).messages;
-      return m && { name: room ? roomName(m, key) : key, at: m.at };
-    } catch (err) {
-      // A room left or a user gone while this ran: not listed.
-      if (isChatError(err)) return undefined;
-      throw err;
-    }
-  }));
+  const newest: ({ name: string; at: number } | undefined)[] = [];
+  // A few store reads at a time, however many rooms the user is in.
+  for (let i = 0; i < asked.length; i += TARGETS_PARALLEL) {
+    newest.push(...await Promise.all(asked.slice(i, i + TARGETS_PARALLEL).map(async ({ key, room }) => {
+      try {
+        const [m] = (await node.history(s, key, range)).messages;
+        return m && { name: room ? roomName(m, key) : key, at: m.at };
+      } catch (err) {
+        // A room left or a user gone while this ran: not listed.
+        if (isChatError(err)) return undefined;
+        throw err;
+      }
+    })));
+  }
   const listed = newest.filter((t) => t !== undefined).sort((x, y) => x.at - y.at).slice(0, limit);
   const server = c.gw.options.serverName;
   const batch = c.caps.has('batch') ? `c${++batches}` : undefined;
