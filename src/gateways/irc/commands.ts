@@ -1,5 +1,6 @@
 import type { Command } from './context.js';
 import { channels } from './commands/channels.js';
+import { chathistory } from './commands/chathistory.js';
 import { messages } from './commands/messages.js';
 import { mode } from './commands/mode.js';
 import { queries } from './commands/queries.js';
@@ -16,4 +17,5 @@ export const commands: Readonly<Record<string, Command>> = {
   ...messages,
   ...queries,
   ...mode,
+  ...chathistory,
 };

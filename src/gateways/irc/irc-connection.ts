@@ -9,8 +9,11 @@ import { formatMessage, isMiddle, LineReader, parseLine, type IrcMessage } from 
 import { commands } from './commands.js';
 import type { IrcClient, IrcContext, IrcPhase } from './context.js';
 import { chatFault } from './faults.js';
+import { labeledReplies, splitLines, usableLabel } from './labels.js';
 import { ERR } from './numerics.js';
 import { messageLines, messageTags, oneLine, userSource } from './render.js';
+
+let labelBatches = 0;
 
 /** Events held at most while a JOIN is answered; past it the client is cut off as too slow. */
 const HELD_MAX = 1000;
@@ -48,6 +51,13 @@ export class IrcConnection implements SessionSink, IrcClient {
   private readonly own = new Set<string>();
   /** Events held while a JOIN or the welcome is answered (see hold). */
   private held: ChatEvent[] | undefined;
+  /**
+   * While a labeled command runs (docs/irc.md §5.2): its replies, sent labeled once it has run,
+   * and the lines of events shown meanwhile, sent after them; with the bytes of both.
+   */
+  private labeled: { label: string; replies: string[]; events: string[]; bytes: number } | undefined;
+  /** An event is being shown: its lines are no command's reply. */
+  private showing = false;
 
   constructor(readonly conn: Connection, readonly gw: IrcContext, private readonly onGone: (c: IrcConnection) => void) {
     this.tokens = gw.options.floodBurst;
@@ -63,6 +73,7 @@ export class IrcConnection implements SessionSink, IrcClient {
 
   send(line: string): void {
     if (this.phase === 'closed' || line === '') return;
+    if (this.labeled) return this.collect(this.labeled, line);
     const bytes = Buffer.from(line, 'utf8');
     // A client that does not read is cut off before it holds more than its SendQ (§8.2).
     if (this.conn.bufferedBytes + bytes.length > this.gw.options.sendQBytes) {
@@ -71,6 +82,28 @@ export class IrcConnection implements SessionSink, IrcClient {
       return;
     }
     this.conn.send(bytes);
+  }
+
+  /** A labeled command's line kept until it has run; bounded by the SendQ as sent lines are (§8.2). */
+  private collect(labeled: NonNullable<IrcConnection['labeled']>, line: string): void {
+    labeled.bytes += Buffer.byteLength(line, 'utf8');
+    if (this.conn.bufferedBytes + labeled.bytes > this.gw.options.sendQBytes) {
+      this.phase = 'closed';
+      this.labeled = undefined;
+      this.conn.destroy({ code: ErrorCode.SLOW_CONSUMER, text: 'SendQ exceeded' });
+      return;
+    }
+    (this.showing ? labeled.events : labeled.replies).push(...splitLines(line));
+  }
+
+  /** Sends a labeled command's replies with its label, then the events shown while it ran. */
+  private endLabel(): void {
+    const labeled = this.labeled;
+    if (!labeled) return;
+    this.labeled = undefined;
+    const batch = this.caps.has('batch') ? `l${++labelBatches}` : undefined;
+    this.send(labeledReplies(labeled.replies, labeled.label, this.gw.options.serverName, batch));
+    if (labeled.events.length > 0) this.send(labeled.events.map((l) => `${l}\r\n`).join(''));
   }
 
   numeric(code: string, ...params: string[]): void {
@@ -82,6 +115,9 @@ export class IrcConnection implements SessionSink, IrcClient {
 
   fail(text: string, reason: CloseReason): void {
     if (this.phase === 'closed') return;
+    // A labeled command's replies so far go first; the ERROR is no reply to it (§5.2).
+    if (this.labeled?.replies.length) this.endLabel();
+    this.labeled = undefined;
     this.send(formatMessage({ command: 'ERROR', params: [`Closing Link: ${this.conn.remoteAddress} (${text})`] }));
     this.phase = 'closed';
     this.backlog.length = 0;
@@ -120,10 +156,13 @@ export class IrcConnection implements SessionSink, IrcClient {
       return;
     }
     // A sink must not throw into the core's delivery: a fault here is reported, and the event lost to this client only.
+    this.showing = true;
     try {
       this.show(event);
     } catch (err) {
       this.gw.observer.internalError?.(err);
+    } finally {
+      this.showing = false;
     }
   }
 
@@ -212,7 +251,9 @@ export class IrcConnection implements SessionSink, IrcClient {
     if (silent >= o.pingTimeoutMs) return this.fail(`Ping timeout: ${Math.round(silent / 1000)} seconds`, { code: ErrorCode.KEEPALIVE_TIMEOUT, text: 'Ping timeout' });
     if (silent >= o.pingMs && !this.pinged) {
       this.pinged = true;
+      this.showing = true;
       this.send(formatMessage({ command: 'PING', params: [o.serverName] }));
+      this.showing = false;
     }
   }
 
@@ -269,6 +310,20 @@ export class IrcConnection implements SessionSink, IrcClient {
   }
 
   private async dispatch(m: IrcMessage): Promise<void> {
+    // labeled-response: every command's replies, whatever the command (docs/irc.md §5.2).
+    const label = m.tags.get('label');
+    if (this.caps.has('labeled-response') && usableLabel(label)) this.labeled = { label, replies: [], events: [], bytes: 0 };
+    try {
+      await this.run(m);
+    } finally {
+      this.endLabel();
+      // A command that failed half way (or the welcome) must not leave events held.
+      if (this.held && this.phase !== 'register') this.release(new Set());
+      this.own.clear();
+    }
+  }
+
+  private async run(m: IrcMessage): Promise<void> {
     const entry = Object.hasOwn(commands, m.command) ? commands[m.command] : undefined;
     if (!entry) {
       if (this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
@@ -282,10 +337,6 @@ export class IrcConnection implements SessionSink, IrcClient {
       if (isChatError(err)) return chatFault(this, m.command, err);
       this.gw.observer.internalError?.(err);
       this.send(formatMessage({ source: this.gw.options.serverName, command: 'FAIL', params: [m.command, 'INTERNAL', 'Internal error'] }));
-    } finally {
-      // A command that failed half way (or the welcome) must not leave events held.
-      if (this.held && this.phase !== 'register') this.release(new Set());
-      this.own.clear();
     }
   }
 

@@ -9,6 +9,8 @@ export const KICKLEN = 300;
 export const AWAYLEN = 300;
 /** Targets of one PRIVMSG or NOTICE: the core's maxTargets. */
 export const MAX_MSG_TARGETS = 32;
+/** Messages one CHATHISTORY answer holds at most: the core's history page (docs/irc.md §6.14). */
+export const CHATHISTORY_MAX = 100;
 /** Mode changes with a parameter that one MODE line may carry. */
 export const MAX_MODES = 6;
 
@@ -20,8 +22,10 @@ export const ISUPPORT: readonly string[] = [
   'CHANMODES=b,k,l,imnst',
   'CHANNELLEN=' + String(CHANNELLEN),
   'CHANTYPES=#',
+  'CHATHISTORY=' + String(CHATHISTORY_MAX),
   'KICKLEN=' + String(KICKLEN),
   'MODES=' + String(MAX_MODES),
+  'MSGREFTYPES=msgid,timestamp',
   'NETWORK=confab',
   'NICKLEN=' + String(NICKLEN),
   'PREFIX=(ov)@+',
