@@ -172,6 +172,38 @@ describe('protocol.md §7.12 Moderation', () => {
     }
   });
 
+  it('docs/irc.md §6.14 an admin ends a user\'s sessions on another node without suspending it; a guest or a non-admin cannot', async () => {
+    const store = new MemoryStore();
+    const hub = new MemoryBrokerHub();
+    const presence = new MemoryPresence();
+    const opts = { store, presence, passwords: { scryptLog2N: 10 } };
+    const a = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 0 });
+    const b = new ChatNode({ ...opts, broker: hub.broker(), nodeSlot: 1 });
+    await a.start();
+    await b.start();
+    try {
+      const ada = await a.register('ada', 'pw-secret-1', new Inbox(), 't');
+      const ends: [number, string][] = [];
+      const sink = (): SessionSink => ({ notify: () => undefined, terminate: (code, text) => void ends.push([code, text]) });
+      await b.register('vic', 'pw-secret-1', sink(), 't');
+      const guest = await b.guest('gil', sink(), 't');
+      await rejects(a.endSessions(ada.session, 'vic', ''), 'NOT_OPERATOR');
+      await rejects(a.endSessions(guest.session, 'vic', ''), 'NOT_OPERATOR');
+      await store.setAdmin('ada', true);
+      await rejects(a.endSessions(ada.session, 'vic', 'x'.repeat(301)), 'BAD_REQUEST');
+      await rejects(a.endSessions(ada.session, 'nobody-here', ''), 'NO_SUCH_USER');
+      assert.equal(await a.endSessions(ada.session, 'VIC', 'spam'), 'vic');
+      assert.equal(await a.endSessions(ada.session, 'gil', ''), 'gil');
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(ends, [[ErrorCode.KILLED, 'killed by ada: spam'], [ErrorCode.KILLED, 'killed by ada']]);
+      // Not a suspension: the account logs in again at once.
+      await b.login('vic', 'pw-secret-1', new Inbox(), 't');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
   it('§7.4.1 a blocked user\'s DMs, consent requests and typing do not reach the blocker, told as a refusal; room messages still do', async () => {
     const { node, mia, max, gus } = await setup();
     await node.block(mia.session, 'max', true);

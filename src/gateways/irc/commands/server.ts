@@ -1,0 +1,98 @@
+// Commands about the server and its users' past (docs/irc.md §6.14-6.16): KILL for server admins,
+// WHOWAS, INFO and ADMIN.
+import { isChatError } from '../../../core/errors.js';
+import type { Command, IrcClient } from '../context.js';
+import { chatFault } from '../faults.js';
+import { KICKLEN } from '../isupport.js';
+import { ERR, RPL } from '../numerics.js';
+import { USER_HOST } from '../render.js';
+import { VERSION } from '../welcome.js';
+import { cut, list, mine } from './channels.js';
+
+/** What INFO says, line by line. */
+const INFO_LINES = [
+  `confab ${VERSION}: one chat core, many protocols.`,
+  'IRC users here chat with the users of the native confab protocol (TLS, WebSocket, QUIC) and',
+  'of the CP, ChatOS and ChatApp gateways, in the same rooms and direct messages.',
+  'Channels are confab rooms; nicknames are confab accounts or guests.',
+];
+
+/** The most WHOWAS names answered for one command, as ISON's bound (docs/irc.md §10). */
+const WHOWAS_NAMES = 5;
+
+async function known(c: IrcClient, name: string): Promise<string | undefined> {
+  try {
+    return (await c.gw.node.resolveUser(name)).name;
+  } catch {
+    return undefined;
+  }
+}
+
+export const server: Record<string, Command> = {
+  // KILL <nick> [:<reason>]: a server admin ends every session of the user (§6.14).
+  KILL: {
+    minParams: 1,
+    preReg: false,
+    async run(c, m) {
+      const s = mine(c);
+      const nick = m.params[0];
+      const reason = cut(m.params[1] ?? '', KICKLEN);
+      let who;
+      try {
+        who = await c.gw.node.resolveUser(nick);
+      } catch {
+        return c.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
+      }
+      if (!(await c.gw.node.isOnline(who.key))) return c.numeric(ERR.NOSUCHNICK, who.name, 'No such nick/channel');
+      try {
+        await c.gw.node.endSessions(s, who.name, reason);
+      } catch (err) {
+        if (!isChatError(err)) throw err;
+        if (err.errorName === 'NOT_OPERATOR') return c.numeric(ERR.NOPRIVILEGES, "Permission Denied- You're not an IRC operator");
+        return chatFault(c, 'KILL', err, who.name);
+      }
+    },
+  },
+
+  // WHOWAS <nick>{,<nick>} [<count>]: confab keeps no nickname history; what it knows is whether
+  // the name is an account (or a guest online now), and that is answered (§6.15).
+  WHOWAS: {
+    minParams: 1,
+    preReg: false,
+    async run(c, m) {
+      for (const nick of list(m.params[0]).slice(0, WHOWAS_NAMES)) {
+        const name = await known(c, nick);
+        if (name === undefined) {
+          c.numeric(ERR.WASNOSUCHNICK, nick, 'There was no such nickname');
+        } else {
+          c.numeric(RPL.WHOWASUSER, name, name, USER_HOST, '*', name);
+          c.numeric(RPL.WHOISSERVER, name, c.gw.options.serverName, 'confab');
+        }
+        c.numeric(RPL.ENDOFWHOWAS, name ?? nick, 'End of WHOWAS');
+      }
+    },
+  },
+
+  // INFO: what this server is (§6.16).
+  INFO: {
+    minParams: 0,
+    preReg: false,
+    run(c) {
+      for (const line of INFO_LINES) c.numeric(RPL.INFO, line);
+      c.numeric(RPL.ENDOFINFO, 'End of INFO list');
+    },
+  },
+
+  // ADMIN: who runs it (§6.16). confab's admins are accounts, found with OPER, not an address.
+  ADMIN: {
+    minParams: 0,
+    preReg: false,
+    run(c) {
+      const name = c.gw.options.serverName;
+      c.numeric(RPL.ADMINME, name, 'Administrative info');
+      c.numeric(RPL.ADMINLOC1, 'confab chat server');
+      c.numeric(RPL.ADMINLOC2, 'Its admins are confab accounts with server admin rights (OPER)');
+      c.numeric(RPL.ADMINEMAIL, 'No address is published');
+    },
+  },
+};
