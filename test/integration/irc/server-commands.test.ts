@@ -104,3 +104,37 @@ describe('IRC §6.16 INFO and ADMIN', () => {
     await c.numeric('259');
   });
 });
+
+describe('IRC §6.17 SETNAME (setname)', () => {
+  it('changes the realname WHOIS shows, told to the sender and to channel peers with the capability; a bad one is FAIL', async () => {
+    const a = await IrcTestClient.registered(srv, 'renamer', { caps: ['setname'] });
+    const peer = await IrcTestClient.registered(srv, 'peer', { caps: ['setname'] });
+    const plain = await irc('plainpeer');
+    const stranger = await IrcTestClient.registered(srv, 'stranger', { caps: ['setname'] });
+    clients.push(a, peer, stranger);
+    for (const c of [a, peer, plain]) {
+      c.send('JOIN #names');
+      await c.numeric('366');
+    }
+    a.send('SETNAME :Renata the Renamer');
+    for (const c of [a, peer]) {
+      const line = await c.expect((m) => m.command === 'SETNAME');
+      assert.equal(line.source, 'renamer!renamer@confab');
+      assert.equal(line.params[0], 'Renata the Renamer');
+    }
+    plain.send('WHOIS renamer');
+    assert.equal((await plain.numeric('311')).params[5], 'Renata the Renamer');
+    // Neither the client without the capability nor one sharing no channel heard of it.
+    stranger.send('PING sync');
+    await stranger.expect((m) => m.command === 'PONG');
+    assert.equal(stranger.lines.some((m) => m.command === 'SETNAME'), false);
+    assert.equal(plain.lines.some((m) => m.command === 'SETNAME'), false);
+
+    a.send(`SETNAME :${'r'.repeat(101)}`);
+    assert.deepEqual((await a.expect((m) => m.command === 'FAIL')).params.slice(0, 2), ['SETNAME', 'INVALID_REALNAME']);
+    a.send('SETNAME :   ');
+    assert.deepEqual((await a.expect((m) => m.command === 'FAIL')).params.slice(0, 2), ['SETNAME', 'INVALID_REALNAME']);
+    peer.send('WHOIS renamer');
+    assert.equal((await peer.numeric('311')).params[5], 'Renata the Renamer');
+  });
+});

@@ -1,11 +1,12 @@
-// Commands about the server and its users' past (docs/irc.md §6.14-6.16): KILL for server admins,
-// WHOWAS, INFO and ADMIN.
+// Commands about the server and its users (docs/irc.md §6.14-6.17): KILL for server admins,
+// WHOWAS, INFO, ADMIN, and SETNAME (IRCv3 setname).
 import { isChatError } from '../../../core/errors.js';
+import { formatMessage } from '../codec.js';
 import type { Command, IrcClient } from '../context.js';
 import { chatFault } from '../faults.js';
 import { KICKLEN } from '../isupport.js';
 import { ERR, RPL } from '../numerics.js';
-import { USER_HOST } from '../render.js';
+import { USER_HOST, userSource } from '../render.js';
 import { VERSION } from '../welcome.js';
 import { cut, list, mine } from './channels.js';
 
@@ -17,6 +18,9 @@ const INFO_LINES = [
   'Channels are confab rooms; nicknames are confab accounts or guests.',
 ];
 
+/** A realname's characters at most, as USER cuts it (docs/irc.md §4.1). */
+export const REALNAME_MAX = 100;
+
 /** The most WHOWAS names answered for one command, as ISON's bound (docs/irc.md §10). */
 const WHOWAS_NAMES = 5;
 
@@ -26,6 +30,12 @@ async function known(c: IrcClient, name: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The realname an IRC client of this gateway gave for the user, if one is connected (§6.17). */
+export function realnameOf(c: IrcClient, key: string): string | undefined {
+  for (const other of c.gw.clients()) if (other.session?.key === key && other.realname !== '') return other.realname;
+  return undefined;
 }
 
 export const server: Record<string, Command> = {
@@ -93,6 +103,27 @@ export const server: Record<string, Command> = {
       c.numeric(RPL.ADMINLOC1, 'confab chat server');
       c.numeric(RPL.ADMINLOC2, 'Its admins are confab accounts with server admin rights (OPER)');
       c.numeric(RPL.ADMINEMAIL, 'No address is published');
+    },
+  },
+
+  // SETNAME :<realname> (IRCv3 setname, §6.17): the connection's realname, told to the clients
+  // with the capability that share a channel with the user, the sender among them.
+  SETNAME: {
+    minParams: 1,
+    preReg: false,
+    run(c, m) {
+      const s = mine(c);
+      const name = m.params[0];
+      if (name.trim() === '' || [...name].length > REALNAME_MAX) {
+        return c.send(formatMessage({ source: c.gw.options.serverName, command: 'FAIL', params: ['SETNAME', 'INVALID_REALNAME', `A realname has 1 to ${REALNAME_MAX} characters`] }));
+      }
+      c.realname = name;
+      const line = formatMessage({ source: userSource(s.name), command: 'SETNAME', params: [name] });
+      for (const other of c.gw.clients()) {
+        const o = other.session;
+        if (!o || !other.caps.has('setname')) continue;
+        if (other === c || [...s.rooms].some((r) => o.rooms.has(r))) other.send(line);
+      }
     },
   },
 };
