@@ -1,6 +1,7 @@
 // Debian's WeeChat (weechat-headless), a real IRC client, against the IRC gateway (docs/irc.md):
 // it connects and registers with SASL PLAIN as an account, joins a channel and sees its recent
-// history, chats with a native user both ways, and is kicked by the channel's operator.
+// history, chats with a native user both ways, and is kicked by the channel's operator. Then over
+// TLS, as a guest.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '../../../src/client/node.js';
@@ -55,5 +56,18 @@ describe('WeeChat against the IRC gateway', { timeout: 90_000 }, () => {
 
     await nat.kick('#weetalk', 'wendy', 'enough for today');
     await w.waitFor('#weetalk', /nadia has kicked wendy \(enough for today\)/);
+  });
+
+  it('connects over TLS as a guest and chats', async () => {
+    const ircs = srv.server.ircs;
+    if (!ircs) throw new Error('no IRC TLS listener');
+    const w = new Weechat({ port: ircs.port, nick: 'tlsguest', tls: true });
+    clients.push(w);
+    await w.waitFor('server.confab', 'Welcome to the confab IRC network');
+    await w.type('irc.server.confab', '/join #weetalk');
+    await w.waitFor('#weetalk', 'welcome, wendy');
+    const heard = nat.once('message', (m) => m.text === 'over tls');
+    await w.type('irc.confab.#weetalk', 'over tls');
+    assert.equal((await heard).from, 'tlsguest');
   });
 });

@@ -13,6 +13,8 @@ export interface WeechatServer {
   nick: string;
   /** SASL PLAIN with the nick as the account when given; a guest otherwise. */
   password?: string;
+  /** The TLS port (WeeChat 3.8 still calls it ssl): the certificate is self-signed, so it is not verified. */
+  tls?: boolean;
 }
 
 export class Weechat {
@@ -26,7 +28,7 @@ export class Weechat {
       '/set logger.file.flush_delay 0',
       '/set logger.file.time_format "%H:%M:%S"',
       '/set logger.level.irc 9',
-      `/server add confab 127.0.0.1/${s.port} -notls -nicks=${s.nick} -username=${s.nick} -realname=${s.nick}_of_weechat${sasl}`,
+      `/server add confab 127.0.0.1/${s.port} ${s.tls ? '-ssl -ssl_verify=off' : '-nossl'} -nicks=${s.nick} -username=${s.nick} -realname=${s.nick}_of_weechat${sasl}`,
       '/connect confab',
     ].join(';');
     this.process = spawn('weechat-headless', ['--dir', this.home, '--stdout', '--no-script', '--plugins', 'irc,fifo,logger', '--run-command', setup], {
