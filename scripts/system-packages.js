@@ -5,12 +5,12 @@
 // built, so a person is told at once rather than by a failing browser or terminal test.
 //
 // One line per package: its name, the program that shows it is there (a command looked up on
-// PATH, or an absolute path), and what needs it. A store, broker or gateway whose tests need a
-// package adds its line here, e.g.
+// PATH, or an absolute path; `file: true` for a library, whose file need only exist), and what
+// needs it. A store, broker or gateway whose tests need a package adds its line here, e.g.
 //   { name: 'postgresql', program: 'pg_ctlcluster', for: 'the PostgreSQL store contract suite' },
 //   { name: 'redis-server', program: 'redis-server', for: 'the Redis broker tests' },
 //   { name: 'irssi', program: 'irssi', for: 'the IRC gateway client tests' },
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -20,6 +20,8 @@ const PACKAGES = [
   { name: 'postgresql', program: 'pg_ctlcluster', for: 'the PostgreSQL store contract suite and the cluster tests' },
   { name: 'redis-server', program: 'redis-server', for: 'the Redis broker and presence contract suites and the cluster tests' },
   { name: 'irssi', program: 'irssi', for: 'the IRC gateway client tests' },
+  { name: 'weechat-headless', program: 'weechat-headless', for: 'the IRC gateway client tests' },
+  { name: 'python3-irc', program: process.env.CONFAB_PYTHON_IRC || '/usr/lib/python3/dist-packages/irc/client.py', file: true, for: 'the IRC gateway client tests' },
 ];
 
 function executable(path) {
@@ -31,12 +33,13 @@ function executable(path) {
   }
 }
 
-function found(program) {
+function found(program, file = false) {
+  if (file) return existsSync(program);
   if (isAbsolute(program)) return executable(program);
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, program)));
 }
 
-const missing = () => PACKAGES.filter((p) => !found(p.program));
+const missing = () => PACKAGES.filter((p) => !found(p.program, p.file));
 const wanted = missing();
 if (wanted.length === 0) process.exit(0);
 

@@ -347,6 +347,21 @@ export class ChatNode {
   }
 
   /**
+   * A server admin ends every open session of a user, account or guest, on every node, without
+   * suspending it: the user may come back at once (IRC KILL, docs/irc.md §6.14). Returns the
+   * user's name as the core spells it.
+   */
+  async endSessions(session: Session, user: string, reason: string): Promise<string> {
+    this.act(session);
+    if (session.guest || !(await this.store.getAccount(session.key))?.admin) throw new ChatError('NOT_OPERATOR', 'only a server admin may end the sessions of another user');
+    if ([...reason].length > 300) throw new ChatError('BAD_REQUEST', 'a reason has at most 300 characters');
+    const who = await this.messaging.resolveUser(user);
+    this.delivery.endSessionsOf(who.key, ErrorCode.KILLED, reason === '' ? `killed by ${session.name}` : `killed by ${session.name}: ${reason}`);
+    await this.audit.record(session, 'kill', '', who.name, reason);
+    return who.name;
+  }
+
+  /**
    * Charges a state-changing request other than a message to the session's action bucket, whatever
    * the protocol it came by (docs/protocol.md §9.1); RATE_LIMITED when it is empty.
    */

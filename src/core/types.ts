@@ -100,7 +100,9 @@ export interface AuditRecord {
 export type AuditAction =
   | 'kick' | 'ban' | 'unban' | 'suspend' | 'unsuspend' | 'role' | 'settings' | 'invite' | 'mute' | 'unmute' | 'close' | 'reopen'
   /** A message removed by a moderator or an admin (not by its author): target its author, detail its id. */
-  | 'delete';
+  | 'delete'
+  /** A server admin ended a user's sessions without suspending it (IRC KILL): target the user. */
+  | 'kill';
 
 /** A page of the audit log: newest first, older than `before` (0: from the newest). */
 export interface AuditQuery {

@@ -22,6 +22,7 @@ export const ErrorCode = {
   LOGIN_THROTTLED: 16,      // too many failed logins for the name or from the address; wait retryMs
   LOGIN_BUSY: 17,           // too many password checks queued; wait retryMs
   SUSPENDED: 18,            // the account is suspended by a server admin
+  KILLED: 19,               // a server admin ended the user's sessions (IRC KILL); it may come back
   NO_SUCH_ROOM: 20,
   ROOM_EXISTS: 21,
   NOT_MEMBER: 22,

@@ -18,7 +18,7 @@ const NOBODY = 65534;
 /** The programs that show the PostgreSQL and Redis packages are there. */
 const ENGINES = ['pg_ctlcluster', 'redis-server'];
 /** Every other program the tests need besides chromium and tmux. */
-const OTHERS = [...ENGINES, 'irssi'];
+const OTHERS = [...ENGINES, 'irssi', 'weechat-headless', 'python3-irc'];
 
 describe('README npm test on a fresh Debian machine: the packages step', { timeout: 30_000 }, () => {
   let dir: string;
@@ -35,6 +35,8 @@ describe('README npm test on a fresh Debian machine: the packages step', { timeo
   interface Machine {
     bin: string;
     chromium: string;
+    /** Where python3-irc's library file goes (a library: looked for by path, not on PATH). */
+    pythonIrc: string;
     log: string;
   }
 
@@ -44,12 +46,12 @@ describe('README npm test on a fresh Debian machine: the packages step', { timeo
     const bin = join(base, 'bin');
     mkdirSync(bin, { recursive: true, mode: 0o755 });
     chmodSync(base, 0o755);
-    const m = { bin, chromium: join(base, 'chromium'), log: join(base, 'apt.log') };
+    const m = { bin, chromium: join(base, 'chromium'), pythonIrc: join(base, 'irc-client.py'), log: join(base, 'apt.log') };
     const install = (path: string): void => {
       writeFileSync(path, '#!/bin/sh\n');
       chmodSync(path, 0o755);
     };
-    for (const p of programs) install(p === 'chromium' ? m.chromium : join(bin, p));
+    for (const p of programs) install(p === 'chromium' ? m.chromium : p === 'python3-irc' ? m.pythonIrc : join(bin, p));
     if (apt) {
       // Records each call with DEBIAN_FRONTEND; "install" puts the packages' programs in place.
       install(join(bin, 'apt-get'));
@@ -66,6 +68,8 @@ if [ "$1" = install ]; then
       postgresql) target=${bin}/pg_ctlcluster ;;
       redis-server) target=${bin}/redis-server ;;
       irssi) target=${bin}/irssi ;;
+      weechat-headless) target=${bin}/weechat-headless ;;
+      python3-irc) target=${m.pythonIrc} ;;
       *) continue ;;
     esac
     echo '#!/bin/sh' > "$target" && /bin/chmod 755 "$target"
@@ -80,7 +84,7 @@ fi
   async function run(m: Machine, asRoot: boolean): Promise<{ code: number | null; err: string; calls: string[] }> {
     const child = spawn(process.execPath, [join(dir, 'system-packages.js')], {
       cwd: dir,
-      env: { PATH: m.bin, CONFAB_CHROMIUM: m.chromium, HOME: dir },
+      env: { PATH: m.bin, CONFAB_CHROMIUM: m.chromium, CONFAB_PYTHON_IRC: m.pythonIrc, HOME: dir },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(root && !asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
     });
@@ -118,7 +122,7 @@ fi
     const r = await run(machine([]), false);
     assert.equal(r.code, 1);
     assert.deepEqual(r.calls, []);
-    assert.ok(r.err.split('\n').includes('  sudo apt-get update && sudo apt-get install -y chromium tmux postgresql redis-server irssi'), r.err);
+    assert.ok(r.err.split('\n').includes('  sudo apt-get update && sudo apt-get install -y chromium tmux postgresql redis-server irssi weechat-headless python3-irc'), r.err);
     assert.match(r.err, /tmux \(tmux\): the terminal client's tests/);
     assert.match(r.err, /postgresql \(pg_ctlcluster\): the PostgreSQL store contract suite/);
     assert.match(r.err, /redis-server \(redis-server\): the Redis broker and presence contract suites/);

@@ -5,6 +5,7 @@ import { messages } from './commands/messages.js';
 import { mode } from './commands/mode.js';
 import { queries } from './commands/queries.js';
 import { registration } from './commands/registration.js';
+import { server } from './commands/server.js';
 
 /**
  * Every command the gateway knows (docs/irc.md §6), by its upper-case name: arity and
@@ -18,4 +19,5 @@ export const commands: Readonly<Record<string, Command>> = {
   ...queries,
   ...mode,
   ...chathistory,
+  ...server,
 };

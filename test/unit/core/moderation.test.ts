@@ -150,6 +150,40 @@ describe('protocol.md §7.12 Moderation', () => {
     }
   });
 
+  it('docs/irc.md §6.15 an admin ends a user\'s sessions on another node without suspending it; a guest or a non-admin cannot', async () => {
+    const { a, b, store, stop } = await startTwoNodes();
+    try {
+      const ada = await a.register('ada', 'pw-secret-1', new Inbox(), 't');
+      const ends: [number, string][] = [];
+      let bothEnded: () => void = () => undefined;
+      const ended = new Promise<void>((resolve) => (bothEnded = resolve));
+      const sink = (): SessionSink => ({
+        notify: () => undefined,
+        terminate: (code, text) => {
+          ends.push([code, text]);
+          if (ends.length === 2) bothEnded();
+        },
+      });
+      await b.register('vic', 'pw-secret-1', sink(), 't');
+      const guest = await b.guest('gil', sink(), 't');
+      await rejects(a.endSessions(ada.session, 'vic', ''), 'NOT_OPERATOR');
+      await rejects(a.endSessions(guest.session, 'vic', ''), 'NOT_OPERATOR');
+      await store.setAdmin('ada', true);
+      await rejects(a.endSessions(ada.session, 'vic', 'x'.repeat(301)), 'BAD_REQUEST');
+      await rejects(a.endSessions(ada.session, 'nobody-here', ''), 'NO_SUCH_USER');
+      assert.equal(await a.endSessions(ada.session, 'VIC', 'spam'), 'vic');
+      assert.equal(await a.endSessions(ada.session, 'gil', ''), 'gil');
+      await ended;
+      assert.deepEqual(ends, [[ErrorCode.KILLED, 'killed by ada: spam'], [ErrorCode.KILLED, 'killed by ada']]);
+      // In the audit log (§7.18), and not a suspension: the account logs in again at once.
+      const log = await a.auditLog(ada.session, '', 0, 10);
+      assert.deepEqual(log.filter((r) => r.action === 'kill').map((r) => [r.actor, r.target, r.detail]), [['ada', 'gil', ''], ['ada', 'vic', 'spam']]);
+      await b.login('vic', 'pw-secret-1', new Inbox(), 't');
+    } finally {
+      await stop();
+    }
+  });
+
   it('§7.4.1 a blocked user\'s DMs, consent requests and typing do not reach the blocker, told as a refusal; room messages still do', async () => {
     const { node, mia, max, gus } = await setup();
     await node.block(mia.session, 'max', true);

@@ -9,6 +9,7 @@ import { ERR, RPL } from '../numerics.js';
 import { USER_HOST, userSource } from '../render.js';
 import { lusers, motd, VERSION } from '../welcome.js';
 import { cut, list, mine } from './channels.js';
+import { realnameOf } from './server.js';
 import { nameKey } from '../../../vocabulary/name-keys.js';
 
 /** A user as WHO and WHOIS see it, or undefined when there is none of that name. */
@@ -64,7 +65,7 @@ export const queries: Record<string, Command> = {
         c.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
         return c.numeric(RPL.ENDOFWHOIS, nick, 'End of /WHOIS list');
       }
-      c.numeric(RPL.WHOISUSER, who.name, who.name, USER_HOST, '*', who.name);
+      c.numeric(RPL.WHOISUSER, who.name, who.name, USER_HOST, '*', realnameOf(c, who.key) ?? who.name);
       c.numeric(RPL.WHOISSERVER, who.name, c.gw.options.serverName, 'confab');
       const away = awayOf(c, who.key, who.online);
       if (away !== undefined) c.numeric(RPL.AWAY, who.name, away);

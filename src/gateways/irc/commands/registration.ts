@@ -22,6 +22,7 @@ export const CAPS: ReadonlyMap<string, string> = new Map([
   ['multi-prefix', ''],
   ['sasl', 'PLAIN'],
   ['server-time', ''],
+  ['setname', ''],
   ['userhost-in-names', ''],
 ]);
 
