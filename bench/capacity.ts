@@ -112,7 +112,7 @@ export function formatCapacity(results: readonly CapacityResult[]): string {
     const last = c.steps[c.steps.length - 1];
     const next = last && last.failed.length > 0 ? last : undefined;
     return [
-      `${c.peer}/${c.transport}`,
+      c.peer === 'irc' ? 'confab/irc' : `${c.peer}/${c.transport}`,
       String(c.capacityPerSec),
       held ? String(held.result.offeredPerSec) : '-',
       held ? String(held.result.latencyMs.p99) : '-',

@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { capacityRatios, formatCapacity, searchCapacity, type CapacityResult } from './capacity.js';
 import { formatCluster, measureCluster, type ClusterReport } from './cluster.js';
-import { peerLabel } from './clients/types.js';
+import { isIrcdPeer, peerLabel } from './clients/types.js';
+import { ircdInstalled } from './servers/ircd.js';
 import { measureDurable } from './durable.js';
 import { measureHandshakes, type HandshakeResult } from './handshake.js';
 import { measureIdle, type IdleResult } from './idle.js';
@@ -153,11 +154,18 @@ async function run(o: BenchOptions): Promise<BenchReport> {
       if (problems.length) say(`${r.run}: ${problems.join(', ')}`);
     }
   }
+  // A comparison server that is not installed is named in the notes, and the run goes on without it.
+  const peers = o.peers.filter((e) => !isIrcdPeer(e.peer) || ircdInstalled(e.peer));
+  for (const e of o.peers.filter((p) => !peers.includes(p))) {
+    const note = `${peerLabel(e)}: not installed (apt-get install ${e.peer}), skipped`;
+    report.notes.push(note);
+    if (runsThroughput(o)) say(note);
+  }
   if (runsThroughput(o) && o.capacity) {
     if (o.pin) report.notes.push(pinGenerator());
     const rates = o.capacity;
     const results: CapacityResult[] = [];
-    for (const entry of o.peers) {
+    for (const entry of peers) {
       say(`${peerLabel(entry)}: capacity with p99 <= ${o.p99BoundMs} ms, ${o.clients} clients, ${o.senders} senders at ${rates.join(', ')}/s ...`);
       results.push(await searchCapacity(entry, rates, o.p99BoundMs, async (rate) => {
         await quiet(o, `${peerLabel(entry)} at ${rate}/s`, report.notes);
@@ -170,7 +178,7 @@ async function run(o: BenchOptions): Promise<BenchReport> {
   } else if (runsThroughput(o)) {
     if (o.pin) report.notes.push(pinGenerator());
     const results: PeerResult[] = [];
-    for (const entry of o.peers) {
+    for (const entry of peers) {
       const peer = peerLabel(entry);
       await quiet(o, peer, report.notes);
       say(`${peer}: ${o.clients} clients, ${o.senders} senders x ${o.rate}/s, ${o.warmupSeconds}+${o.seconds} s ...`);

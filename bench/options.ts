@@ -87,7 +87,10 @@ and a broadcast server on @matrixai/quic's high-level API, each started as a chi
                          quicjs and confab's seed gateways chatos,chatapp,cp (the same server,
                          that protocol's clients); confab:ws, confab:tls and confab:quic pick
                          confab's transport per entry, so one run can compare them, e.g.
-                         --peers confab:quic,quicjs,confab:tls
+                         --peers confab:quic,quicjs,confab:tls; confab:irc is confab's IRC
+                         gateway, beside ngircd and inspircd (the installed programs, each
+                         started privately with its flood limits lifted; one that is not
+                         installed is skipped), e.g. --peers confab:irc,ngircd,inspircd
   --store sqlite|memory|postgres
                          confab's store (default sqlite, commits with synchronous=FULL);
                          postgres (a private PostgreSQL the bench starts, synchronous_commit
@@ -218,6 +221,11 @@ export function parsePeers(list: string, transport: NativeTransport): PeerEntry[
   const out: PeerEntry[] = [];
   for (const item of list.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const [name, via, ...rest] = item.split(':');
+    // confab's IRC gateway is its own peer (IRC clients, not the native protocol's).
+    if (name === 'confab' && via === 'irc' && rest.length === 0) {
+      if (!out.some((e) => e.peer === 'irc')) out.push({ peer: 'irc', transport: 'tcp' });
+      continue;
+    }
     if (!(PEER_KINDS as readonly string[]).includes(name) || rest.length > 0) throw new UsageError(`unknown peer ${item}; choose from ${PEER_KINDS.join(', ')}`);
     const peer = name as PeerKind;
     const own = transportOf(peer, transport);

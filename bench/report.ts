@@ -191,7 +191,7 @@ export function round(x: number, digits: number): number {
 export function formatTable(results: readonly PeerResult[]): string {
   const head = ['peer', 'deliv/s', 'p50 ms', 'p90', 'p99', 'p99.9', 'max', 'sent', 'expected', 'lost', 'dup', 'cpu µs/dl', 'srv cpu%', 'loop%', 'rss MiB', 'gen cpu%', 'other%'];
   const rows = results.map((r) => [
-    r.peer === 'confab' ? `confab/${r.transport}${r.store === 'memory' ? '/mem' : ''}` : r.peer,
+    r.peer === 'confab' ? `confab/${r.transport}${r.store === 'memory' ? '/mem' : ''}` : r.peer === 'irc' ? 'confab/irc' : r.peer,
     String(r.deliveriesPerSec),
     fmt(r.latencyMs.p50), fmt(r.latencyMs.p90), fmt(r.latencyMs.p99), fmt(r.latencyMs.p999), fmt(r.latencyMs.max),
     String(r.sent), String(r.expected), String(r.lost), String(r.duplicated),

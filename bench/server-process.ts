@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { PeerKind, ServerInfo } from './clients/types.js';
+import { isIrcdPeer, type IrcdPeer, type PeerKind, type ServerInfo } from './clients/types.js';
+import { startIrcd } from './servers/ircd.js';
 import type { LoopReport, MemoryReport, Probe } from './servers/child.js';
 
 const START_TIMEOUT_MS = 30_000;
@@ -15,7 +16,8 @@ const PROBE_TIMEOUT_MS = 10_000;
 /** Extra node flags for the servers under test, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them. */
 export const SERVER_NODE_ARGS_ENV = 'CONFAB_BENCH_SERVER_NODE_ARGS';
 
-const ENTRY: Record<PeerKind, string> = {
+/** The Node.js servers; ngircd and InspIRCd are programs of their own (bench/servers/ircd.ts). */
+const ENTRY: Record<Exclude<PeerKind, IrcdPeer>, string> = {
   confab: 'confab-server',
   ws: 'ws-broadcast',
   socketio: 'socketio-chat',
@@ -23,6 +25,7 @@ const ENTRY: Record<PeerKind, string> = {
   chatos: 'confab-server',
   chatapp: 'confab-server',
   cp: 'confab-server',
+  irc: 'confab-server',
 };
 
 /** Compiled, this module is .js next to compiled servers; run from source (tsx), it is .ts. */
@@ -55,6 +58,7 @@ export interface ServerProcessOptions {
 }
 
 export async function startServerProcess(peer: PeerKind, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  if (isIrcdPeer(peer)) return startIrcd(peer, options.cpus ? { cpus: options.cpus } : {});
   const file = fileURLToPath(new URL(`./servers/${ENTRY[peer]}${fromSource ? '.ts' : '.js'}`, import.meta.url));
   const confab = ENTRY[peer] === 'confab-server';
   const dataDir = confab ? mkdtempSync(join(tmpdir(), 'confab-bench-')) : undefined;

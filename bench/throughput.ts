@@ -2,7 +2,7 @@
 // generator here, CPU and memory of the server sampled at the edges of the measured window.
 import { receiversPerMessage } from './clients/open.js';
 import { closeBenchQuic } from './clients/byte-pipe.js';
-import { isGatewayPeer, transportOf, type PeerEntry, type PeerKind } from './clients/types.js';
+import { isConfabPeer, isIrcPeer, transportOf, type PeerEntry, type PeerKind } from './clients/types.js';
 import { runLoad } from './load/generator.js';
 import { loadOf, phasesOf, type BenchOptions } from './options.js';
 import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
@@ -22,6 +22,7 @@ function roomOf(peer: PeerKind): string | undefined {
     case 'confab': return BENCH_ROOM;
     case 'chatos': return '#general';
     case 'cp': return undefined;
+    case 'irc': case 'ngircd': case 'inspircd': return BENCH_ROOM;
     default: return BENCH_ROOM.slice(1);
   }
 }
@@ -68,18 +69,21 @@ export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions):
       },
     );
     const [a, b] = await Promise.all([loopStart, loopEnd]);
-    const loopBusy = a && b ? (b.active - a.active) / (b.active + b.idle - a.active - a.idle) : 0;
+    // ngircd and InspIRCd have no event loop to report: both samples are zero.
+    const loopTotal = a && b ? b.active + b.idle - a.active - a.idle : 0;
+    const loopBusy = a && b && loopTotal > 0 ? (b.active - a.active) / loopTotal : 0;
     return summarize({
       peer,
       transport,
-      store: peer === 'confab' || isGatewayPeer(peer) ? o.store : undefined,
+      store: isConfabPeer(peer) ? o.store : undefined,
       clients: o.clients,
       senders: o.senders,
       rate: o.rate,
       windowMs: o.seconds * 1000,
       receiversPerMessage: receiversPerMessage(peer, o.clients),
       latency: outcome.latency,
-      ack: peer === 'confab' || isGatewayPeer(peer) ? outcome.ack : undefined,
+      // IRC has no acknowledgement of a message.
+      ack: isConfabPeer(peer) && !isIrcPeer(peer) ? outcome.ack : undefined,
       sentInWindow: outcome.sentInWindow.reduce((a, b) => a + b, 0),
       receivedInWindow: outcome.receivedInWindow,
       distinct: outcome.distinct,

@@ -10,6 +10,7 @@ import { CpGateway } from './gateways/cp/gateway.js';
 import { ChatosGateway } from './gateways/chatos/gateway.js';
 import { ChatappGateway } from './gateways/chatapp/gateway.js';
 import { IrcGateway } from './gateways/irc/gateway.js';
+import type { IrcGatewayOptions } from './gateways/irc/context.js';
 import type { GatewayObserver } from './gateways/native/context.js';
 import { errorName } from './vocabulary/errors.js';
 import { hostAllowed } from './http/hosts.js';
@@ -82,6 +83,8 @@ export interface StartOptions {
   observer?: GatewayObserver;
   /** The built web client served at / of the HTTP port (default: web/dist of this package; false: none). */
   webRoot?: string | false;
+  /** IRC gateway settings the configuration does not carry (the bench lifts the fakelag). */
+  irc?: Partial<IrcGatewayOptions>;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -256,6 +259,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // The native protocol's keepalive times, so one setting governs every protocol that has one.
         pingMs: config.heartbeatMs,
         pingTimeoutMs: config.heartbeatTimeoutMs,
+        ...options.irc,
       }, {
         closed: (reason, user) => extra.closed?.(reason, user),
         internalError: (err) => { log.error({ err, gateway: 'irc' }, 'internal error'); extra.internalError?.(err); },

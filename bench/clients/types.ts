@@ -1,14 +1,15 @@
 // What the load generator needs from a client of any peer: open, join the bench room, send a
 // chat text, and report what arrives. Each peer speaks its own protocol underneath.
 
-export type PeerKind = 'confab' | 'ws' | 'socketio' | 'quicjs' | 'chatos' | 'chatapp' | 'cp';
+export type PeerKind = 'confab' | 'ws' | 'socketio' | 'quicjs' | 'chatos' | 'chatapp' | 'cp' | 'irc' | 'ngircd' | 'inspircd';
 /**
  * confab's native protocol, the comparison servers (ws and Socket.IO over WebSocket, and a
  * broadcast server on @matrixai/quic's high-level API over QUIC), then confab's seed-protocol
  * gateways (the same confab server with that gateway's listener; its clients speak the seed
- * protocol).
+ * protocol), then IRC: confab's IRC gateway (`confab:irc` on the command line) beside Debian's
+ * ngircd and InspIRCd, all driven by the same IRC clients.
  */
-export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio', 'quicjs', 'chatos', 'chatapp', 'cp'];
+export const PEER_KINDS: readonly PeerKind[] = ['confab', 'ws', 'socketio', 'quicjs', 'chatos', 'chatapp', 'cp', 'irc', 'ngircd', 'inspircd'];
 /** What `--peers` runs when not given: the native protocol against the comparison servers. */
 export const DEFAULT_PEERS: readonly PeerKind[] = ['confab', 'ws', 'socketio'];
 
@@ -16,6 +17,23 @@ export type GatewayPeer = 'chatos' | 'chatapp' | 'cp';
 export const GATEWAY_PEERS: readonly GatewayPeer[] = ['chatos', 'chatapp', 'cp'];
 export function isGatewayPeer(p: PeerKind): p is GatewayPeer {
   return (GATEWAY_PEERS as readonly string[]).includes(p);
+}
+
+/** The IRC peers: confab's IRC gateway, and the IRC servers it is compared with. */
+export type IrcPeer = 'irc' | 'ngircd' | 'inspircd';
+export const IRC_PEERS: readonly IrcPeer[] = ['irc', 'ngircd', 'inspircd'];
+export function isIrcPeer(p: PeerKind): p is IrcPeer {
+  return (IRC_PEERS as readonly string[]).includes(p);
+}
+/** The IRC servers that are not confab: installed programs the bench starts itself. */
+export type IrcdPeer = Exclude<IrcPeer, 'irc'>;
+export function isIrcdPeer(p: PeerKind): p is IrcdPeer {
+  return p === 'ngircd' || p === 'inspircd';
+}
+
+/** Peers served by confab itself (its native protocol or one of its gateways): they have a store. */
+export function isConfabPeer(p: PeerKind): boolean {
+  return p === 'confab' || p === 'irc' || isGatewayPeer(p);
 }
 
 /** How the native protocol reaches confab; the seed gateways are always plain TCP. */
@@ -36,8 +54,13 @@ export interface ServerInfo {
   quic?: Address;
   /** confab and the quicjs peer: SHA-256 of its TLS certificate, pinned by the clients. */
   fingerprint?: string;
-  /** confab with a seed gateway: where that gateway listens. */
+  /** confab with a seed gateway or IRC, and ngircd and InspIRCd: where that protocol is served. */
   gateway?: Address;
+  /**
+   * ngircd: an operator its clients log in as to set these user modes on themselves (its +F,
+   * "relaxed flood protection", is the nearest it has to lifting its flood limits).
+   */
+  oper?: { name: string; password: string; modes: string };
   /** cp: the password of the accounts the server made for the bench's clients. */
   password?: string;
 }
@@ -47,7 +70,7 @@ export interface ServerInfo {
 export function transportOf(peer: PeerKind, native: NativeTransport): Transport {
   if (peer === 'confab') return native;
   if (peer === 'quicjs') return 'quic';
-  return isGatewayPeer(peer) ? 'tcp' : 'ws';
+  return isGatewayPeer(peer) || isIrcPeer(peer) ? 'tcp' : 'ws';
 }
 
 /** One entry of `--peers`: a peer and the transport its clients use. */
@@ -55,6 +78,7 @@ export interface PeerEntry { peer: PeerKind; transport: Transport }
 
 /** A peer entry as `--peers` spells it: the name, and for confab its transport. */
 export function peerLabel(e: PeerEntry): string {
+  if (e.peer === 'irc') return 'confab:irc';
   return e.peer === 'confab' ? `confab:${e.transport}` : e.peer;
 }
 

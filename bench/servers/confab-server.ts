@@ -2,12 +2,13 @@
 // loopback ports chosen by the OS, a data directory given by the harness (sqlite, whose store
 // commits with synchronous = FULL), a per-session rate limit far above the bench's rates, and
 // connection limits above the thousands of connections the bench opens from one address.
-// With a gateway name it also listens for that seed protocol and announces where; with
+// With a gateway name it also listens for that seed protocol (or IRC, with the gateway's fakelag
+// and SendQ lifted as the bench lifts ngircd's and InspIRCd's flood limits) and announces where; with
 // `prefix:count` it first makes that many accounts (CP logs in to accounts, it cannot register).
 // With --store-url (a PostgreSQL database) and --broker-url (a Redis server) it is one node of a
 // cluster, as `confab serve --store-url ... --broker-url ...` makes it: several such processes
 // on the same two URLs form one cluster (bench/cluster.ts).
-// Usage: node confab-server.js <data dir> [sqlite|memory|postgres] [chatos|chatapp|cp] [prefix:count]
+// Usage: node confab-server.js <data dir> [sqlite|memory|postgres] [chatos|chatapp|cp|irc] [prefix:count]
 //          [--store-url postgres://...] [--broker-url redis://...]
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -18,6 +19,7 @@ import { nameKey } from '../../src/vocabulary/name-keys.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
 import { isGatewayPeer, type GatewayPeer } from '../clients/types.js';
+import { IRCD_SENDQ_BYTES } from './ircd-config.js';
 import { serveAsChild } from './child.js';
 
 const HOST = '127.0.0.1';
@@ -34,14 +36,15 @@ const { positionals, values: urls } = parseArgs({
   options: { 'store-url': { type: 'string' }, 'broker-url': { type: 'string' } },
 });
 const [dataDir, storeArg = 'sqlite', gatewayArg = '', accountsArg = ''] = positionals;
-const gateway: GatewayPeer | undefined = gatewayArg === '' ? undefined : isGatewayPeer(gatewayArg as GatewayPeer) ? (gatewayArg as GatewayPeer) : undefined;
+const irc = gatewayArg === 'irc';
+const gateway: GatewayPeer | undefined = gatewayArg === '' || irc ? undefined : isGatewayPeer(gatewayArg as GatewayPeer) ? (gatewayArg as GatewayPeer) : undefined;
 const accounts = /^([a-z][a-z0-9]*):(\d{1,6})$/.exec(accountsArg);
 const storeUrl = urls['store-url'];
 const brokerUrl = urls['broker-url'];
 // A store URL picks PostgreSQL, as it does for `confab serve`.
 const store: StoreKind | undefined = storeUrl !== undefined ? 'postgres' : storeArg === 'sqlite' || storeArg === 'memory' ? storeArg : undefined;
-if (!dataDir || !store || (storeArg === 'postgres' && storeUrl === undefined) || (gatewayArg !== '' && !gateway) || (accountsArg !== '' && !accounts)) {
-  process.stderr.write('usage: confab-server <data dir> [sqlite|memory|postgres] [chatos|chatapp|cp] [prefix:count] [--store-url URL] [--broker-url URL]\n');
+if (!dataDir || !store || (storeArg === 'postgres' && storeUrl === undefined) || (gatewayArg !== '' && !gateway && !irc) || (accountsArg !== '' && !accounts)) {
+  process.stderr.write('usage: confab-server <data dir> [sqlite|memory|postgres] [chatos|chatapp|cp|irc] [prefix:count] [--store-url URL] [--broker-url URL]\n');
   process.exit(2);
 }
 
@@ -60,8 +63,7 @@ const config: Config = {
   cp: listener('cp'),
   chatos: listener('chatos'),
   chatapp: listener('chatapp'),
-  // The IRC gateway is not one of the benchmark's peers yet.
-  irc: { enabled: false, host: HOST, port: 0, tlsPort: 0 },
+  irc: { enabled: irc, host: HOST, port: 0, tlsPort: 0 },
   guests: true,
   rateLimit: BENCH_RATE_LIMIT,
   // Logins are not what is measured: the cheapest hash, and as many of them queued and from one
@@ -74,7 +76,9 @@ const config: Config = {
   log: { level: 'warn' },
 };
 // Logs go to stderr: stdout carries the announcement line the harness reads.
-const server = await startServer(config, { logger: createLogger(config, { destination: pino.destination(2) }) });
+/** As ngircd and InspIRCd run in the bench: no flood throttling, the same SendQ. */
+const BENCH_IRC = { floodBurst: BENCH_RATE_LIMIT.burst, floodPerSecond: BENCH_RATE_LIMIT.perSecond, floodBacklog: BENCH_RATE_LIMIT.burst, sendQBytes: IRCD_SENDQ_BYTES };
+const server = await startServer(config, { logger: createLogger(config, { destination: pino.destination(2) }), irc: BENCH_IRC });
 if (accounts) {
   // One hash for all: making thousands of scrypt hashes would only slow the start.
   const passwordHash = await hashPassword(BENCH_PASSWORD, config.security?.scryptLog2N);
@@ -84,11 +88,12 @@ if (accounts) {
   }
 }
 serveAsChild({
-  peer: gateway ?? 'confab',
+  peer: irc ? 'irc' : gateway ?? 'confab',
   http: server.http,
   tls: server.tls,
   quic: server.quic,
   fingerprint: server.fingerprint,
   ...(gateway ? { gateway: server.gateways[gateway] } : {}),
+  ...(irc ? { gateway: server.irc } : {}),
   ...(accounts ? { password: BENCH_PASSWORD } : {}),
 }, () => server.close());

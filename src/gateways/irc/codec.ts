@@ -36,7 +36,6 @@ const LF = 0x0a;
 const NUL = 0x00;
 /** Invalid UTF-8 becomes U+FFFD (docs/irc.md §3.3): a line is never refused for its encoding. */
 const utf8 = new TextDecoder('utf-8', { fatal: false });
-const encoder = new TextEncoder();
 
 /**
  * Splits a byte stream into lines at CR, LF or CR LF (docs/irc.md §3.2). Empty lines are skipped.
@@ -113,7 +112,8 @@ const COMMAND_RE = /^(?:[A-Za-z]+|[0-9]{3})$/;
 const TAG_KEY_RE = /^\+?(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/;
 
 export function byteLength(text: string): number {
-  return encoder.encode(text).length;
+  // Counted without encoding: this runs for every line sent to every receiver.
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /** One line (without its terminator) as a message; see ParseFault for what is refused. */

@@ -45,10 +45,17 @@ export function messageText(m: ChatMessage): string {
 export function splitText(text: string, headBytes: number): string[] {
   const budget = Math.max(16, Limits.LINE_BYTES - 2 - headBytes);
   const out: string[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const line = raw.replace(/\0/g, '');
+    // Most lines fit whole: measured once instead of one code point at a time (this runs for
+    // every receiver of a message).
+    if (byteLength(line) <= budget) {
+      if (line !== '') out.push(line);
+      continue;
+    }
     let piece = '';
     let bytes = 0;
-    for (const ch of line.replace(/\0/g, '')) {
+    for (const ch of line) {
       const n = byteLength(ch);
       if (bytes + n > budget) {
         out.push(piece);
