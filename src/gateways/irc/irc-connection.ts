@@ -11,7 +11,7 @@ import type { IrcClient, IrcContext, IrcPhase } from './context.js';
 import { chatFault } from './faults.js';
 import { labeledReplies, splitLines, usableLabel } from './labels.js';
 import { ERR } from './numerics.js';
-import { messageLines, messageTags, oneLine, userSource } from './render.js';
+import { messageTags, oneLine, sharedMessageLines, userSource } from './render.js';
 
 let labelBatches = 0;
 
@@ -212,13 +212,13 @@ export class IrcConnection implements SessionSink, IrcClient {
     let out = '';
     for (const target of m.to) {
       if (target.startsWith('#')) {
-        if (s.rooms.has(nameKey(target))) out += messageLines(m, userSource(m.from), target, this.caps);
+        if (s.rooms.has(nameKey(target))) out += sharedMessageLines(m, target, this.caps);
       } else if (mine) {
         // Sent by another session of this user: shown as sent by it (docs/irc.md §7.3).
-        out += messageLines(m, userSource(m.from), target, this.caps);
+        out += sharedMessageLines(m, target, this.caps);
       }
     }
-    if (!mine && m.users.includes(s.key)) out += messageLines(m, userSource(m.from), s.name, this.caps);
+    if (!mine && m.users.includes(s.key)) out += sharedMessageLines(m, s.name, this.caps);
     this.send(out);
   }
 

@@ -86,3 +86,26 @@ export function messageLines(m: ChatMessage, source: string, target: string, cap
   });
   return out;
 }
+
+/** Lines already made of a live message, by tag capabilities and target: shared by its receivers. */
+const rendered = new WeakMap<ChatMessage, Map<string, string>>();
+
+/**
+ * messageLines for a live message, made once for every set of the capabilities its tags depend on
+ * and every target, not once per receiver: the core hands every session the same message, so
+ * the hundreds of IRC clients of a channel share a handful of encodings (docs/irc.md §7.3).
+ */
+export function sharedMessageLines(m: ChatMessage, target: string, caps: ReadonlySet<string>): string {
+  const key = `${caps.has('server-time') ? 't' : ''}${caps.has('message-tags') ? 'm' : ''}${caps.has('account-tag') ? 'a' : ''} ${target}`;
+  let forMessage = rendered.get(m);
+  if (!forMessage) {
+    forMessage = new Map();
+    rendered.set(m, forMessage);
+  }
+  let lines = forMessage.get(key);
+  if (lines === undefined) {
+    lines = messageLines(m, userSource(m.from), target, caps);
+    forMessage.set(key, lines);
+  }
+  return lines;
+}

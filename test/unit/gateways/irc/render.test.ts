@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatMessage } from '../../../../src/core/types.js';
 import { LineReader, parseLine } from '../../../../src/gateways/irc/codec.js';
-import { messageLines, oneLine, splitText } from '../../../../src/gateways/irc/render.js';
+import { messageLines, oneLine, sharedMessageLines, splitText } from '../../../../src/gateways/irc/render.js';
 
 const message = (text: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({
   id: 42, at: Date.UTC(2026, 0, 2, 3, 4, 5), from: 'nora', fromKey: 'nora', guest: false, text, rooms: ['#r'], users: [], to: ['#r'], clientId: '', ...extra,
@@ -47,6 +47,22 @@ describe('IRC §7.3 messages as lines', () => {
 describe('IRC §10 text from other protocols in one parameter', () => {
   it('line breaks in a topic or a reason become spaces and NUL goes, so no line can be injected', () => {
     assert.equal(oneLine('new topic\r\nQUIT :x\nJOIN #y\r\0z'), 'new topic QUIT :x JOIN #y z');
+  });
+
+  it('a live message is made once per set of tag capabilities and target, the same lines each receiver would get alone', () => {
+    const m = message('shared by a channel');
+    const sets = [[], ['server-time'], ['message-tags'], ['message-tags', 'account-tag', 'server-time'], ['batch', 'echo-message']];
+    for (const caps of sets) {
+      for (const target of ['#r', 'bob']) {
+        const alone = messageLines(m, 'nora!nora@confab', target, new Set(caps));
+        assert.equal(sharedMessageLines(m, target, new Set(caps)), alone, `${caps.join(',')} ${target}`);
+        assert.equal(sharedMessageLines(m, target, new Set(caps)), alone, 'again, from what was made');
+      }
+    }
+    // Capabilities the lines do not depend on share the lines of those without them.
+    assert.equal(sharedMessageLines(m, '#r', new Set(['batch', 'echo-message'])), sharedMessageLines(m, '#r', new Set()));
+    // Another message is made afresh.
+    assert.match(sharedMessageLines(message('another', { id: 43 }), '#r', new Set(['message-tags'])), /msgid=43 /);
   });
 });
 
