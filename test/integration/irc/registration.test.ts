@@ -69,6 +69,21 @@ describe('IRC §4 registration', () => {
     await bad.ended();
   });
 
+  it('§5 offers the capabilities of the table; a REQ naming one it has not is refused whole', async () => {
+    const c = await IrcTestClient.open(srv);
+    c.send('CAP LS 302');
+    const ls = await c.expect((m) => m.command === 'CAP' && m.params[1] === 'LS');
+    for (const cap of ['account-notify', 'chghost', 'draft/chathistory', 'labeled-response', 'setname']) assert.ok(ls.params[2].split(' ').includes(cap), cap);
+    c.send('CAP REQ :account-notify chghost invite-notify');
+    assert.equal((await c.expect((m) => m.command === 'CAP' && m.params[1] !== 'LS')).params[1], 'NAK');
+    c.send('CAP REQ :account-notify chghost');
+    assert.deepEqual((await c.expect((m) => m.command === 'CAP' && m.params[1] !== 'LS')).params.slice(1), ['ACK', 'account-notify chghost']);
+    c.send('CAP LIST');
+    // cap-notify comes with LS 302 (§5).
+    assert.deepEqual((await c.expect((m) => m.command === 'CAP' && m.params[1] === 'LIST')).params[2].split(' ').sort(), ['account-notify', 'cap-notify', 'chghost']);
+    c.close();
+  });
+
   it('§5.1 SASL PLAIN: CAP LS 302, REQ sasl, AUTHENTICATE, 900 and 903, then 001 as the account', async () => {
     const c = await IrcTestClient.open(srv);
     c.send('CAP LS 302');

@@ -10,10 +10,14 @@ import { tryRegister } from '../welcome.js';
 
 /** Capabilities offered (docs/irc.md §5), with their CAP LS 302 values. */
 export const CAPS: ReadonlyMap<string, string> = new Map([
+  // account-notify and chghost: offered, and nothing to send: a connection's account and every
+  // user's host never change (docs/irc.md §5).
+  ['account-notify', ''],
   ['account-tag', ''],
   ['away-notify', ''],
   ['batch', ''],
   ['cap-notify', ''],
+  ['chghost', ''],
   ['draft/chathistory', ''],
   ['echo-message', ''],
   ['extended-join', ''],
