@@ -26,6 +26,8 @@ export type ChatEvent =
   | { kind: 'settings'; room: string; settings: PublicRoomSettings; by: string }
   /** `user` (the recipient) may now join invite-only `room`. */
   | { kind: 'invite'; room: string; user: string; by: string }
+  /** `user` was invited to `room` by `by`: told to the room's members (IRC's invite-notify, docs/irc.md §5). */
+  | { kind: 'invited'; room: string; user: string; by: string }
   /** `user` is muted in `room` for `seconds` (0: the mute is lifted). */
   | { kind: 'mute'; room: string; user: string; seconds: number; reason: string; by: string }
   /** Message `id` has a new text, by its author `by` (docs/protocol.md §7.14). */

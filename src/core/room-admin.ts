@@ -79,6 +79,7 @@ export class RoomAdmin {
     const target = await findTarget(this.ctx, user);
     await this.ctx.store.addInvite(room.key, target.banKey);
     this.ctx.delivery.deliver({ kind: 'invite', room: room.name, user: target.name, by: session.name }, [], [target.member]);
+    this.ctx.delivery.deliver({ kind: 'invited', room: room.name, user: target.name, by: session.name }, [room.key], []);
     await this.audit.record(session, 'invite', room.key, target.name, '');
   }
 

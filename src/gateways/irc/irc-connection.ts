@@ -183,6 +183,10 @@ export class IrcConnection implements SessionSink, IrcClient {
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, ...settingsModes(event.settings)] }));
       case 'invite':
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'INVITE', params: [this.nick, event.room] }));
+      case 'invited':
+        // invite-notify: the channel's members see who was invited, the invited user its own INVITE.
+        if (!this.caps.has('invite-notify') || nameKey(event.user) === nameKey(this.nick)) return;
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'INVITE', params: [event.user, event.room] }));
       case 'mute': {
         const what = event.seconds === 0 ? `${event.user} may speak again` : `${event.user} is muted for ${event.seconds} s${event.reason === '' ? '' : `: ${oneLine(event.reason)}`}`;
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: this.gw.options.serverName, command: 'NOTICE', params: [event.room, `${what} (by ${event.by})`] }));

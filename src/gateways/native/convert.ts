@@ -77,6 +77,8 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'role': return { type: 'ROLE', ref: 0, room: event.room, user: event.user, role: event.role, by: event.by };
     case 'settings': return { type: 'SETTINGS', ref: 0, room: event.room, ...event.settings, key: '', by: event.by };
     case 'invite': return { type: 'INVITE', ref: 0, room: event.room, user: event.user, by: event.by };
+    // The native protocol tells an invitation to the invited user only (§7.17).
+    case 'invited': return undefined;
     case 'mute': return { type: 'MUTE', ref: 0, room: event.room, user: event.user, seconds: event.seconds, reason: event.reason, by: event.by };
     case 'typing': return { type: 'TYPING', to: event.room, user: event.user };
     case 'read': return { type: 'READ', ref: 0, with: event.conversation, id: event.id };

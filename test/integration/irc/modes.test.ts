@@ -64,6 +64,10 @@ describe('IRC §6.10 MODE: roles and room settings', () => {
   it('+k keeps out who has not the key, +i who has no invitation, +l who comes past the limit', async () => {
     const op = await user('kara');
     await joined(op, 'JOIN #vault');
+    // A member with invite-notify (§5) sees the invitations of its channel.
+    const watcher = await IrcTestClient.registered(srv, 'wendy', { caps: ['invite-notify'] });
+    clients.push(watcher);
+    await joined(watcher, 'JOIN #vault');
     op.send('MODE #vault +k sesame');
     await op.expect((m) => m.command === 'MODE' && m.params[0] === '#vault');
     op.send('MODE #vault');
@@ -89,9 +93,11 @@ describe('IRC §6.10 MODE: roles and room settings', () => {
     op.send('INVITE otto #vault');
     assert.deepEqual((await op.numeric('341')).params.slice(1), ['otto', '#vault']);
     assert.deepEqual((await other.expect((m) => m.command === 'INVITE')).params, ['otto', '#vault']);
+    const seen = await watcher.expect((m) => m.command === 'INVITE');
+    assert.deepEqual([seen.source, ...seen.params], ['kara!kara@confab', 'otto', '#vault']);
     await joined(other, 'JOIN #vault');
 
-    op.send('MODE #vault -i+l 2');
+    op.send('MODE #vault -i+l 3');
     await op.expect((m) => m.command === 'MODE' && m.params[1] === '+ntl-imsk');
     const third = await user('tess');
     third.send('JOIN #vault');

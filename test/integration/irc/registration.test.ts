@@ -73,8 +73,8 @@ describe('IRC §4 registration', () => {
     const c = await IrcTestClient.open(srv);
     c.send('CAP LS 302');
     const ls = await c.expect((m) => m.command === 'CAP' && m.params[1] === 'LS');
-    for (const cap of ['account-notify', 'chghost', 'draft/chathistory', 'labeled-response', 'setname']) assert.ok(ls.params[2].split(' ').includes(cap), cap);
-    c.send('CAP REQ :account-notify chghost invite-notify');
+    for (const cap of ['account-notify', 'chghost', 'draft/chathistory', 'invite-notify', 'labeled-response', 'setname']) assert.ok(ls.params[2].split(' ').includes(cap), cap);
+    c.send('CAP REQ :account-notify chghost not-a-capability');
     assert.equal((await c.expect((m) => m.command === 'CAP' && m.params[1] !== 'LS')).params[1], 'NAK');
     c.send('CAP REQ :account-notify chghost');
     assert.deepEqual((await c.expect((m) => m.command === 'CAP' && m.params[1] !== 'LS')).params.slice(1), ['ACK', 'account-notify chghost']);

@@ -21,6 +21,7 @@ export const CAPS: ReadonlyMap<string, string> = new Map([
   ['draft/chathistory', ''],
   ['echo-message', ''],
   ['extended-join', ''],
+  ['invite-notify', ''],
   ['labeled-response', ''],
   ['message-tags', ''],
   ['multi-prefix', ''],
