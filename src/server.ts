@@ -187,7 +187,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     conn.onClose(() => metrics.connections.dec({ transport: conn.transport }));
     gateway.accept(conn);
   };
-  const queue = { maxQueueBytes: config.maxQueueBytes };
+  const queue = { maxQueueBytes: config.maxQueueBytes, writeIntervalMs: config.writeIntervalMs };
   // One count of connections for every listener (docs/protocol.md §9.5).
   const admission = new Admission({ maxConnections: config.maxConnections, maxPerAddress: config.maxConnectionsPerAddress });
   const refused = (transport: string) => (why: Refusal): void => metrics.connectionsRefused.inc({ transport, reason: why });

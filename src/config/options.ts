@@ -132,6 +132,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'largest frame body accepted from a client; larger is FRAME_TOO_LARGE' },
   { key: 'maxQueueBytes', env: 'CONFAB_MAX_QUEUE_BYTES', flag: 'max-queue-bytes', valueName: 'bytes', kind: int(1024, 2 ** 31),
     description: 'bytes queued towards one client before it is cut off as a SLOW_CONSUMER; at least maxFrame' },
+  { key: 'writeIntervalMs', env: 'CONFAB_WRITE_INTERVAL_MS', flag: 'write-interval-ms', valueName: 'ms', kind: int(0, 100),
+    description: 'least time between two socket writes to one client; a quiet client is written at once, a busy one gets several messages per write (0 to 100)' },
   { key: 'rateLimit.perSecond', env: 'CONFAB_RATE_LIMIT_PER_SECOND', flag: 'rate-limit-per-second', valueName: 'n', kind: int(1, 1_000_000),
     description: 'requests per second a session may make on average (token bucket refill rate)' },
   { key: 'rateLimit.burst', env: 'CONFAB_RATE_LIMIT_BURST', flag: 'rate-limit-burst', valueName: 'n', kind: int(1, 1_000_000),

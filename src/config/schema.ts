@@ -133,6 +133,8 @@ export interface Config {
   readonly maxFrame: number;
   /** Bound on bytes queued towards one client; past it the client is cut off (SLOW_CONSUMER). */
   readonly maxQueueBytes: number;
+  /** Least ms between two socket writes to one connection (transport/batching-connection.ts). */
+  readonly writeIntervalMs: number;
   /** Token bucket per session. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   /** Token bucket per session for the other state-changing requests (rooms, files, consent). */

@@ -31,3 +31,46 @@ function runFlushes(): void {
     list.length = 0;
   }
 }
+
+// ---- flushes held back until a connection's write interval has passed ----
+// Many connections wait at once (a fan-out reaches them all in one turn), so they share one timer
+// rather than arm one each; the timer is re-armed for the earliest connection still waiting.
+
+let held: Flushable[] = [];
+let heldDue: number[] = [];
+let timer: NodeJS.Timeout | undefined;
+let timerDue = Infinity;
+
+/** Flush `target` once the clock (performance.now()) reaches `due`, and not in this turn. */
+export function scheduleFlushAt(target: Flushable, due: number): void {
+  held.push(target);
+  heldDue.push(due);
+  if (due < timerDue) arm(due);
+}
+
+function arm(due: number): void {
+  if (timer) clearTimeout(timer);
+  timerDue = due;
+  timer = setTimeout(runHeld, Math.max(1, Math.ceil(due - performance.now())));
+}
+
+function runHeld(): void {
+  timer = undefined;
+  timerDue = Infinity;
+  // setTimeout's clock has a resolution of 1 ms: what is due within it goes now, not a turn later.
+  const now = performance.now() + 1;
+  const list = held;
+  const dues = heldDue;
+  held = [];
+  heldDue = [];
+  let i = 0;
+  try {
+    for (; i < list.length; i++) {
+      if (dues[i] <= now) list[i].flush();
+      else scheduleFlushAt(list[i], dues[i]);
+    }
+  } finally {
+    // A flush that threw must not strand the connections after it.
+    for (i++; i < list.length; i++) scheduleFlushAt(list[i], dues[i]);
+  }
+}

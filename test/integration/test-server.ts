@@ -88,6 +88,7 @@ export function testConfig(o: TestOptions = {}): Config {
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 60_000,
     maxFrame: 65_536,
     maxQueueBytes: o.maxQueueBytes ?? 1_048_576,
+    writeIntervalMs: 4,
     rateLimit: o.rateLimit ?? { perSecond: 20, burst: 60 },
     actionRate: o.actionRate ?? DEFAULTS.actionRate,
     historyOnJoin: 10,

@@ -85,7 +85,7 @@ export async function listenQuic(options: QuicListenOptions, onConnection: (conn
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
   };
-  const queue: QueueOptions = { maxQueueBytes: options.maxQueueBytes, maxBatchBytes: options.maxBatchBytes };
+  const queue: QueueOptions = { maxQueueBytes: options.maxQueueBytes, maxBatchBytes: options.maxBatchBytes, writeIntervalMs: options.writeIntervalMs };
   const live = new Set<QuicSession>();
   const admission = options.admission ?? new Admission(DEFAULT_LIMITS);
   // Connections without stream 0 yet, with when they were accepted: one timer looks at them all.
