@@ -74,6 +74,8 @@ const config: Config = {
   maxConnections: BENCH_CONNECTIONS,
   maxConnectionsPerAddress: BENCH_CONNECTIONS,
   log: { level: 'warn' },
+  // The production default unless the run compares another (docs/benchmarks.md, write interval).
+  writeIntervalMs: process.env.CONFAB_WRITE_INTERVAL_MS === undefined ? DEFAULTS.writeIntervalMs : Number(process.env.CONFAB_WRITE_INTERVAL_MS),
 };
 // Logs go to stderr: stdout carries the announcement line the harness reads.
 /** As ngircd and InspIRCd run in the bench: no flood throttling, the same SendQ. */

@@ -3,6 +3,9 @@ import type { CloseReason } from '../ports/connection.js';
 import { BatchingConnection, type BatchDone, type QueueOptions } from './batching-connection.js';
 import { CLOSED_BY_PEER } from './reasons.js';
 
+/** A batch up to this size is copied into one buffer and written with one write (see writeBatch). */
+const COPY_BELOW_BYTES = 16 * 1024;
+
 export interface StreamOptions extends QueueOptions {
   /**
    * After close(), how long the peer has to take the last bytes and hang up before the socket
@@ -39,12 +42,18 @@ export class StreamConnection extends BatchingConnection {
     return this.socket.writableLength;
   }
 
-  protected writeBatch(chunks: readonly Uint8Array[], _total: number, done: BatchDone): void {
+  protected writeBatch(chunks: readonly Uint8Array[], total: number, done: BatchDone): void {
     const socket = this.socket;
     this.done = done;
     // A write's callback runs once the kernel has taken it (and those before it, in order).
     if (chunks.length === 1) {
       socket.write(chunks[0], this.afterWrite);
+      return;
+    }
+    // Small chunks (a few messages held for the write interval) are cheaper copied into one
+    // buffer than passed through the stream's cork and writev, which cost per chunk.
+    if (total <= COPY_BELOW_BYTES) {
+      socket.write(Buffer.concat(chunks, total), this.afterWrite);
       return;
     }
     // Corked writes leave as one writev: one system call, no copy (TLS makes one record of them).

@@ -103,11 +103,11 @@ interface Endpoint {
   connections(): number;
 }
 
-async function serve(kind: Kind, cert: Certificate, maxQueueBytes?: number, shutdownGraceMs?: number, origins?: string[]): Promise<Endpoint> {
+async function serve(kind: Kind, cert: Certificate, maxQueueBytes?: number, shutdownGraceMs?: number, origins?: string[], writeIntervalMs?: number): Promise<Endpoint> {
   const accepted = new Accepted();
   if (kind === 'ws') {
     const http: HttpServer = createHttp();
-    const ws: WebSocketEndpoint = attachWebSocket(http, { path: '/ws', maxQueueBytes, shutdownGraceMs, origins }, accepted.push);
+    const ws: WebSocketEndpoint = attachWebSocket(http, { path: '/ws', maxQueueBytes, shutdownGraceMs, origins, writeIntervalMs }, accepted.push);
     await new Promise<void>((resolve) => http.listen(0, HOST, resolve));
     const port = (http.address() as { port: number }).port;
     return {
@@ -116,8 +116,8 @@ async function serve(kind: Kind, cert: Certificate, maxQueueBytes?: number, shut
     };
   }
   const l: Listener = kind === 'tcp'
-    ? await listenTcp({ host: HOST, port: 0, maxQueueBytes, shutdownGraceMs }, accepted.push)
-    : await listenTls({ host: HOST, port: 0, cert: cert.cert, key: cert.key, maxQueueBytes, shutdownGraceMs }, accepted.push);
+    ? await listenTcp({ host: HOST, port: 0, maxQueueBytes, shutdownGraceMs, writeIntervalMs }, accepted.push)
+    : await listenTls({ host: HOST, port: 0, cert: cert.cert, key: cert.key, maxQueueBytes, shutdownGraceMs, writeIntervalMs }, accepted.push);
   return { port: l.port, accepted, connections: () => l.connections, close: () => l.close() };
 }
 
@@ -182,6 +182,35 @@ describe('transports', () => {
         assert.equal(peer.bytes().subarray(expected.length).toString(), 'later');
         peer.end();
         await closeOf(conn);
+      });
+
+      it('with a write interval, a quiet connection writes at the end of the turn and a busy one holds its next turns for one write', async () => {
+        // An interval far longer than a few turns, so that "held" never depends on timing.
+        const local = await serve(kind, cert, undefined, undefined, undefined, 500);
+        const peer = await connectPeer(kind, local.port);
+        const conn = await local.accepted.next();
+        conn.send(Buffer.from('first;'));
+        await turn();
+        await turn();
+        assert.equal(conn.bufferedBytes, 0, 'a quiet connection is written at once');
+        await peer.until(6);
+        const held = ['second;', 'third;', 'fourth;'];
+        for (const h of held) {
+          conn.send(Buffer.from(h));
+          await turn();
+        }
+        assert.equal(conn.bufferedBytes, held.join('').length, 'sends within the interval wait for it');
+        await peer.until(6 + held.join('').length);
+        assert.equal(peer.reads.length, 2, `arrived in ${peer.reads.length} reads`);
+        assert.equal(peer.bytes().toString(), `first;${held.join('')}`);
+        // Held bytes are not held from a close: they leave first.
+        conn.send(Buffer.from('last;'));
+        const closed = closeOf(conn);
+        conn.close();
+        await peer.closed;
+        await closed;
+        assert.equal(peer.bytes().toString(), `first;${held.join('')}last;`);
+        await local.close();
       });
 
       it('close() flushes what is queued, then ends; onClose gets the local reason once', async () => {

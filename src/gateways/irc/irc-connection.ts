@@ -11,7 +11,7 @@ import type { IrcClient, IrcContext, IrcPhase } from './context.js';
 import { chatFault } from './faults.js';
 import { labeledReplies, splitLines, usableLabel } from './labels.js';
 import { ERR } from './numerics.js';
-import { messageTags, oneLine, sharedMessageLines, userSource } from './render.js';
+import { messageTags, oneLine, sharedMessageBytes, sharedMessageLines, userSource } from './render.js';
 
 let labelBatches = 0;
 
@@ -74,7 +74,12 @@ export class IrcConnection implements SessionSink, IrcClient {
   send(line: string): void {
     if (this.phase === 'closed' || line === '') return;
     if (this.labeled) return this.collect(this.labeled, line);
-    const bytes = Buffer.from(line, 'utf8');
+    this.sendBytes(Buffer.from(line, 'utf8'));
+  }
+
+  /** Bytes to send as they are: they may be shared with other connections (Connection.send). */
+  private sendBytes(bytes: Buffer): void {
+    if (this.phase === 'closed' || bytes.length === 0) return;
     // A client that does not read is cut off before it holds more than its SendQ (§8.2).
     if (this.conn.bufferedBytes + bytes.length > this.gw.options.sendQBytes) {
       this.phase = 'closed';
@@ -213,17 +218,23 @@ export class IrcConnection implements SessionSink, IrcClient {
     const s = this.session;
     if (!s) return;
     const mine = m.fromKey === s.key;
-    let out = '';
-    for (const target of m.to) {
+    const keys = targetKeys(m);
+    const shown: string[] = [];
+    for (let i = 0; i < m.to.length; i++) {
+      const target = m.to[i];
       if (target.startsWith('#')) {
-        if (s.rooms.has(nameKey(target))) out += sharedMessageLines(m, target, this.caps);
+        if (s.rooms.has(keys[i])) shown.push(target);
       } else if (mine) {
         // Sent by another session of this user: shown as sent by it (docs/irc.md §7.3).
-        out += sharedMessageLines(m, target, this.caps);
+        shown.push(target);
       }
     }
-    if (!mine && m.users.includes(s.key)) out += sharedMessageLines(m, s.name, this.caps);
-    this.send(out);
+    if (!mine && m.users.includes(s.key)) shown.push(s.name);
+    if (this.labeled) return this.send(shown.map((t) => sharedMessageLines(m, t, this.caps)).join(''));
+    // The usual case, one channel, leaves as the very bytes every other member with the same tag
+    // capabilities gets: encoded once per message, not per receiver.
+    if (shown.length === 1) return this.sendBytes(sharedMessageBytes(m, shown[0], this.caps));
+    if (shown.length > 1) this.sendBytes(Buffer.concat(shown.map((t) => sharedMessageBytes(m, t, this.caps))));
   }
 
   private presence(e: Extract<ChatEvent, { kind: 'presence' }>): void {
@@ -356,6 +367,17 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.onGone(this);
     connectionGone(this.gw.node, this.gw.observer, reason, session);
   }
+}
+
+/** The room keys of the message being fanned out (one per target, '' for a user), made once for its receivers. */
+let keysOf: ChatMessage | undefined;
+let keysOfTargets: string[] = [];
+function targetKeys(m: ChatMessage): readonly string[] {
+  if (keysOf !== m) {
+    keysOf = m;
+    keysOfTargets = m.to.map((t) => (t.startsWith('#') ? nameKey(t) : ''));
+  }
+  return keysOfTargets;
 }
 
 /** A parameter as a middle one: not empty, no space, no ':' first. */

@@ -96,7 +96,7 @@ const rendered = new WeakMap<ChatMessage, Map<string, string>>();
  * the hundreds of IRC clients of a channel share a handful of encodings (docs/irc.md §7.3).
  */
 export function sharedMessageLines(m: ChatMessage, target: string, caps: ReadonlySet<string>): string {
-  const key = `${caps.has('server-time') ? 't' : ''}${caps.has('message-tags') ? 'm' : ''}${caps.has('account-tag') ? 'a' : ''} ${target}`;
+  const key = renderKey(target, caps);
   let forMessage = rendered.get(m);
   if (!forMessage) {
     forMessage = new Map();
@@ -108,4 +108,27 @@ export function sharedMessageLines(m: ChatMessage, target: string, caps: Readonl
     forMessage.set(key, lines);
   }
   return lines;
+}
+
+/** sharedMessageLines encoded, for receivers that take them as they are (not inside a label). */
+const encoded = new WeakMap<ChatMessage, Map<string, Buffer>>();
+
+export function sharedMessageBytes(m: ChatMessage, target: string, caps: ReadonlySet<string>): Buffer {
+  const key = renderKey(target, caps);
+  let forMessage = encoded.get(m);
+  if (!forMessage) {
+    forMessage = new Map();
+    encoded.set(m, forMessage);
+  }
+  let bytes = forMessage.get(key);
+  if (bytes === undefined) {
+    bytes = Buffer.from(sharedMessageLines(m, target, caps), 'utf8');
+    forMessage.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** What a message's lines depend on besides the message: the target and the tag capabilities. */
+function renderKey(target: string, caps: ReadonlySet<string>): string {
+  return `${caps.has('server-time') ? 't' : ''}${caps.has('message-tags') ? 'm' : ''}${caps.has('account-tag') ? 'a' : ''} ${target}`;
 }
