@@ -30,6 +30,10 @@ describe('protocol.md §7.19 How long a room lasts', () => {
     assert.equal(view.topic, 'about dens', 'the room lasts: an account belongs to it');
     assert.equal(view.members.find((m) => m.name === 'eve')?.operator, false);
     await rejects(node.setRoomSettings(eve.session, '#den', settings()), 'NOT_OPERATOR');
+    const again = await node.join(gus.session, '#den');
+    assert.equal(again.members.find((m) => m.name === 'gus')?.operator, false, 'its maker, back, is one more member');
+    await rejects(node.setRoomSettings(gus.session, '#den', settings()), 'NOT_OPERATOR');
+    await rejects(node.kick(gus.session, '#den', 'eve', ''), 'NOT_OPERATOR');
   });
 
   it('a room made by an account lasts when everyone has left', async () => {
