@@ -85,7 +85,23 @@ describe('IRC §6.9: AWAY with away-notify', () => {
   });
 });
 
-describe('IRC §6.4: NAMES', () => {
+describe('IRC §6.4, §6.5: NAMES and LIST', () => {
+  it('a secret channel is listed to its members only', async () => {
+    const member = await user('lena');
+    await joined(member, 'JOIN #covert');
+    member.send('MODE #covert +s');
+    await member.expect((m) => m.command === 'MODE' && m.params[1] === '+s');
+    const listed = async (c: IrcTestClient): Promise<string[]> => {
+      const from = c.lines.length;
+      c.send('LIST');
+      await c.numeric('323');
+      return c.lines.slice(from).filter((m) => m.command === '322').map((m) => m.params[1]);
+    };
+    const outsider = await user('leo');
+    assert.ok(!(await listed(outsider)).includes('#covert'));
+    assert.ok((await listed(member)).includes('#covert'));
+  });
+
   it('marks a secret channel with @ and another with =', async () => {
     const c = await user('sven');
     await joined(c, 'JOIN #hidden');

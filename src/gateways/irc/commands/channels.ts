@@ -156,7 +156,7 @@ export const channels: Record<string, Command> = {
       const only = new Set(list(m.params[0]).map(nameKey));
       c.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
       for (let after = ''; ;) {
-        const page = await c.gw.node.roomPage(after, LIST_PAGE);
+        const page = await c.gw.node.roomPage(after, LIST_PAGE, c.session);
         for (const r of page) if (only.size === 0 || only.has(r.key)) c.numeric(RPL.LIST, r.name, String(r.members), oneLine(r.topic));
         if (page.length < LIST_PAGE || c.phase === 'closed') break;
         after = page[page.length - 1].key;
