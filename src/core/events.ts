@@ -22,8 +22,12 @@ export type ChatEvent =
   | { kind: 'kick'; room: string; user: string; by: string; reason: string }
   /** `user`'s role in `room` is now `role` (docs/protocol.md §7.17). */
   | { kind: 'role'; room: string; user: string; role: 'member' | 'voiced' | 'operator'; by: string }
-  /** The room's settings changed; the key itself is never in the event, only whether there is one. */
-  | { kind: 'settings'; room: string; settings: PublicRoomSettings; by: string }
+  /**
+   * The room's settings changed; the key itself is never in the event, only whether there is one.
+   * `before`: the settings they replaced (absent from a node of an earlier version), so a gateway
+   * can say what changed (IRC's MODE).
+   */
+  | { kind: 'settings'; room: string; settings: PublicRoomSettings; by: string; before?: PublicRoomSettings }
   /** `user` (the recipient) may now join invite-only `room`. */
   | { kind: 'invite'; room: string; user: string; by: string }
   /** `user` was invited to `room` by `by`: told to the room's members (IRC's invite-notify, docs/irc.md §5). */

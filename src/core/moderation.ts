@@ -90,6 +90,7 @@ export class Moderation {
     // The target's own sessions hear it on its user's channel, as they leave the room's.
     this.ctx.delivery.deliver({ kind: 'kick', room: room.name, user: target.name, by, reason }, [room.key], [target.member]);
     await this.ctx.delivery.membershipChanged(target.member, room.key, false);
+    await this.rooms.afterLeave(room);
   }
 
   private async banMask(session: Session, rawRoom: string, mask: string, reason: string): Promise<void> {

@@ -243,6 +243,19 @@ export class ChatNode {
   async roomExists(key: NameKey): Promise<boolean> {
     return (await this.store.getRoom(key)) !== undefined;
   }
+  /**
+   * Checks that a message from the session to the room would pass the room's rules (membership
+   * unless it takes messages from outside, bans, mutes, moderation, closing: §7.17), without
+   * sending one: the ChatError it would meet is thrown.
+   */
+  async checkRoomSend(session: Session, room: string): Promise<void> {
+    const r = await this.rooms.require(room);
+    await this.roomAdmin.checkSend(session, r.key, r.name);
+  }
+  /** When the room was made (ms since the epoch): IRC's RPL_CREATIONTIME. NO_SUCH_ROOM when there is none. */
+  async roomCreatedAt(room: string): Promise<number> {
+    return (await this.rooms.require(room)).createdAt;
+  }
   /** One page of the room list (docs/protocol.md §7.2): rooms after `after`, by name; secret ones only to their members (§7.17). */
   roomPage(after: string, limit: number, viewer?: Session): Promise<RoomSummary[]> {
     return this.rooms.page(after, limit, viewer);

@@ -21,8 +21,11 @@ export class Ranks {
   /** The rank of a user key (an account's, or a guest's own) in the room. */
   async of(key: NameKey, room: RoomRecord): Promise<Rank> {
     if (!isGuestKey(key) && (await this.ctx.store.getAccount(key))?.admin) return Rank.Admin;
-    if (room.creator !== undefined && room.creator === key) return Rank.Owner;
-    return ROLE_RANK[await this.roleOf(key, room.key)];
+    const role = await this.roleOf(key, room.key);
+    // A guest owns the room it made while it holds the operator role it got with it: a guest that
+    // left and came back to a room that lasted (docs/protocol.md §7.19) is one more member.
+    if (room.creator !== undefined && room.creator === key && (!isGuestKey(key) || role === 'operator')) return Rank.Owner;
+    return ROLE_RANK[role];
   }
 
   /** The member's role (operator, voiced or member); 'member' for someone not in the room. */

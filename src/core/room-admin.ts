@@ -47,7 +47,7 @@ export class RoomAdmin {
     const after: RoomSettings = { ...change, key: change.key ?? before.key, closed: before.closed };
     checkSettings(after);
     await this.ctx.store.setRoomSettings(room.key, after);
-    this.ctx.delivery.deliver({ kind: 'settings', room: room.name, settings: publicSettings(after), by: session.name }, [room.key], []);
+    this.ctx.delivery.deliver({ kind: 'settings', room: room.name, settings: publicSettings(after), before: publicSettings(before), by: session.name }, [room.key], []);
     await this.audit.record(session, 'settings', room.key, '', describeChange(before, after));
   }
 

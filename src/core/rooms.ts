@@ -3,6 +3,7 @@ import { ChatError } from './errors.js';
 import { parseRoomName } from './names.js';
 import type { Session } from './session.js';
 import { markJoined } from './markers.js';
+import { RoomLifetime } from './room-lifetime.js';
 import { settingsOf } from './room-settings.js';
 import type { ChatMessage, ListedRoom, NameKey, RoomRecord, RoomRole } from './types.js';
 
@@ -17,7 +18,11 @@ export interface RoomSummary { key: NameKey; name: string; topic: string; member
  * long as the guest's last session (IRC-like), kept by the Presence engine so every node sees them.
  */
 export class Rooms {
-  constructor(private readonly ctx: NodeContext) {}
+  private readonly lifetime: RoomLifetime;
+
+  constructor(private readonly ctx: NodeContext) {
+    this.lifetime = new RoomLifetime(ctx);
+  }
 
   async ensureDefault(name: string, topic: string): Promise<void> {
     const { key } = parseRoomName(name);
@@ -35,7 +40,7 @@ export class Rooms {
   async create(session: Session, raw: string, topic: string): Promise<RoomView> {
     const { key, name } = parseRoomName(raw);
     this.checkTopic(topic);
-    // Rooms are never deleted and every user can list them all: each user may add only so many.
+    // Every user can list every room, and an account's rooms are never deleted: each user may add only so many.
     const quota = this.ctx.settings.roomsPerUser;
     if ((await this.ctx.store.roomsCreatedBy(session.key)) >= quota) {
       throw new ChatError('TOO_MANY_ROOMS', `you have created ${quota} rooms, as many as this server allows`);
@@ -56,12 +61,18 @@ export class Rooms {
 
 
   async join(session: Session, raw: string, key = ''): Promise<RoomView> {
-    const room = await this.require(raw);
+    let room = await this.require(raw);
     if (!session.rooms.has(room.key)) {
       await this.checkJoin(session, room, key);
       await this.addMember(session, room, 'member');
+      room = await this.lifetime.afterJoin(room, session);
     }
     return this.view(room);
+  }
+
+  /** A member has left the room (LEAVE, a kick, a ban, a guest gone): it may end (room-lifetime.ts). */
+  afterLeave(room: RoomRecord): Promise<void> {
+    return this.lifetime.left(room);
   }
 
   async leave(session: Session, raw: string): Promise<void> {
@@ -72,6 +83,7 @@ export class Rooms {
     await this.ctx.store.setVoice(room.key, session.key, false);
     this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [room.key], [session.key]);
     await this.ctx.delivery.membershipChanged(session.key, room.key, false);
+    await this.afterLeave(room);
   }
 
   /** A guest's last session ended (here or with a node that died): it leaves every room it was in. */
@@ -81,6 +93,7 @@ export class Rooms {
       const room = await this.ctx.store.getRoom(key);
       if (room) this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: name, event: 'leave' }, [key], []);
       await this.ctx.delivery.membershipChanged(guest, key, false);
+      if (room) await this.afterLeave(room);
     }
   }
 

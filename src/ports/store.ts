@@ -58,6 +58,14 @@ export interface Store {
   /** Rooms whose `creator` is `user` (the per-user room quota). */
   roomsCreatedBy(user: NameKey): Promise<number>;
   setTopic(key: NameKey, topic: string): Promise<boolean>;
+  /**
+   * Ends a room no account belongs to (docs/protocol.md §7.19), in one write: its record, settings,
+   * bans, voices, invitations, mutes and read markers go, and its messages with an id below
+   * `before` leave its history (a message that had other targets stays theirs; one that had none
+   * is deleted, with its reactions). False, and nothing changes, when the room does not exist or an
+   * account is a member of it: an account's membership keeps a room.
+   */
+  dropRoom(key: NameKey, before: MessageId): Promise<boolean>;
   /** Persistent membership of registered accounts (guests are tracked by the core only). */
   addMember(m: Membership): Promise<boolean>;              // false if already a member
   removeMember(room: NameKey, user: NameKey): Promise<boolean>;

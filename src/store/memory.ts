@@ -34,6 +34,11 @@ class Table2<V> {
   deleteRow(a: string): void {
     this.rows.delete(a);
   }
+
+  /** Deletes the entry `b` of every row. */
+  deleteColumn(b: string): void {
+    for (const a of [...this.rows.keys()]) this.delete(a, b);
+  }
 }
 
 /**
@@ -286,6 +291,32 @@ export class MemoryStore implements Store {
   async getMute(room: NameKey, target: NameKey): Promise<RoomMute | undefined> {
     const m = this.muteTable.get(room, target);
     return m && { ...m };
+  }
+
+  async dropRoom(key: NameKey, before: MessageId): Promise<boolean> {
+    if (!this.rooms.has(key) || this.byRoom.row(key).size > 0) return false;
+    this.rooms.delete(key);
+    this.roomSettings.delete(key);
+    for (const table of [this.banTable, this.voiceTable, this.inviteTable, this.muteTable]) table.deleteRow(key);
+    this.markers.deleteColumn(key);
+    const index = this.roomIndex.get(key) ?? [];
+    const kept = index.filter((id) => id >= before);
+    if (kept.length > 0) this.roomIndex.set(key, kept);
+    else this.roomIndex.delete(key);
+    for (const id of index) {
+      const m = this.messages.get(id) as ChatMessage;
+      if (id < before && m.users.length === 0 && m.rooms.every((r) => r === key)) this.forget(m);
+    }
+    return true;
+  }
+
+  /** Deletes a message that no conversation holds any more, from every index. */
+  private forget(m: ChatMessage): void {
+    this.messages.delete(m.id);
+    this.reactionTable.delete(m.id);
+    if (m.clientId !== '') this.clientIds.delete(m.fromKey, m.clientId);
+    removeSorted(this.sentIndex.get(m.fromKey) ?? [], m.id);
+    for (const box of this.mailboxes.values()) removeSorted(box, m.id);
   }
 
   async appendAudit(record: Omit<AuditRecord, 'id'>): Promise<void> {

@@ -70,6 +70,23 @@ export const SQL = {
                     asks AS (DELETE FROM consents WHERE (to_key = $1 OR from_key = $1) AND EXISTS (SELECT 1 FROM gone)),
                     marks AS (DELETE FROM read_markers WHERE user_key = $1 AND EXISTS (SELECT 1 FROM gone))
                   SELECT COUNT(*)::int AS n FROM gone`,
+  // Ending a room (docs/protocol.md §7.19), in one statement: nothing unless the room exists and
+  // no account is a member. Its messages below $2 with no other target go, with their reactions;
+  // the others only leave its history. Foreign keys are checked at the end of the statement.
+  dropRoom: `WITH gone AS (DELETE FROM rooms WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM memberships WHERE room = $1) RETURNING key),
+               b AS (DELETE FROM bans WHERE room = $1 AND EXISTS (SELECT 1 FROM gone)),
+               s AS (DELETE FROM room_settings WHERE room = $1 AND EXISTS (SELECT 1 FROM gone)),
+               v AS (DELETE FROM voices WHERE room = $1 AND EXISTS (SELECT 1 FROM gone)),
+               i AS (DELETE FROM invites WHERE room = $1 AND EXISTS (SELECT 1 FROM gone)),
+               mu AS (DELETE FROM mutes WHERE room = $1 AND EXISTS (SELECT 1 FROM gone)),
+               mk AS (DELETE FROM read_markers WHERE conversation = $1 AND EXISTS (SELECT 1 FROM gone)),
+               t AS (DELETE FROM message_targets WHERE kind = 0 AND key = $1 AND message_id < $2 AND EXISTS (SELECT 1 FROM gone)
+                     RETURNING message_id),
+               lone AS (SELECT message_id FROM t WHERE NOT EXISTS (SELECT 1 FROM message_targets o
+                          WHERE o.message_id = t.message_id AND NOT (o.kind = 0 AND o.key = $1))),
+               r AS (DELETE FROM reactions WHERE message_id IN (SELECT message_id FROM lone)),
+               m AS (DELETE FROM messages WHERE id IN (SELECT message_id FROM lone))
+             SELECT COUNT(*)::int AS n FROM gone`,
   dropConsents: 'DELETE FROM consents WHERE to_key = $1 OR from_key = $1',
 
   insertRoom: `INSERT INTO rooms (key, name, topic, created_by, created_at, creator) VALUES ($1, $2, $3, $4, $5, $6)

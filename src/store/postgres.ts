@@ -191,6 +191,11 @@ export class PostgresStore implements Store {
     return this.changed(SQL.setTopic, [topic, key]);
   }
 
+  async dropRoom(key: NameKey, before: MessageId): Promise<boolean> {
+    const r = await this.write<{ n: number }>(SQL.dropRoom, [key, before]);
+    return (r.rows[0]?.n ?? 0) > 0;
+  }
+
   async addMember(m: Membership): Promise<boolean> {
     return this.changed(SQL.insertMember, [m.room, m.user, m.name, m.role]);
   }

@@ -44,6 +44,10 @@ const SEARCH = `SELECT ${M} FROM messages_fts f JOIN messages m ON m.id = f.rowi
       OR (m.from_key = @user AND m.users <> '[]'))
   ORDER BY f.rowid DESC LIMIT @limit`;
 
+/** Ids of the messages of room @key below @before that target nothing else. */
+const ROOM_ONLY_MESSAGES = `SELECT t.message_id FROM message_targets t WHERE t.kind = 0 AND t.key = @key AND t.message_id < @before
+  AND NOT EXISTS (SELECT 1 FROM message_targets o WHERE o.message_id = t.message_id AND NOT (o.kind = 0 AND o.key = @key))`;
+
 export interface SearchParams { match: string; before: Bound; rooms: string; user: string; limit: number }
 export interface RoomPageParams { key: string; lo: Bound; hi: Bound; limit: number }
 export interface DmPageParams { a: string; b: string; lo: Bound; hi: Bound; limit: number }
@@ -105,6 +109,22 @@ export function prepareStatements(db: Database.Database) {
        FROM rooms r WHERE r.key > ? ORDER BY r.key LIMIT ?`),
     roomsCreatedBy: db.prepare<[string], number>("SELECT COUNT(*) FROM rooms WHERE creator = ? AND creator <> ''").pluck(),
     setTopic: db.prepare<[string, string]>('UPDATE rooms SET topic = ? WHERE key = ?'),
+
+    // Ending a room (docs/protocol.md §7.19): the room row only while no account is a member.
+    dropRoomRow: db.prepare<[string, string]>('DELETE FROM rooms WHERE key = ? AND NOT EXISTS (SELECT 1 FROM memberships WHERE room = ?)'),
+    dropRoomBans: db.prepare<[string]>('DELETE FROM bans WHERE room = ?'),
+    dropRoomSettings: db.prepare<[string]>('DELETE FROM room_settings WHERE room = ?'),
+    dropRoomVoices: db.prepare<[string]>('DELETE FROM voices WHERE room = ?'),
+    dropRoomInvites: db.prepare<[string]>('DELETE FROM invites WHERE room = ?'),
+    dropRoomMutes: db.prepare<[string]>('DELETE FROM mutes WHERE room = ?'),
+    dropRoomMarkers: db.prepare<[string]>('DELETE FROM read_markers WHERE conversation = ?'),
+    // The room's messages that have no other target: their reactions, then themselves (their
+    // targets and mailbox rows cascade); then the room's targets of the messages that remain.
+    dropRoomReactions: db.prepare<{ key: string; before: number }>(
+      `DELETE FROM reactions WHERE message_id IN (${ROOM_ONLY_MESSAGES})`),
+    dropRoomMessages: db.prepare<{ key: string; before: number }>(`DELETE FROM messages WHERE id IN (${ROOM_ONLY_MESSAGES})`),
+    dropRoomTargets: db.prepare<{ key: string; before: number }>(
+      'DELETE FROM message_targets WHERE kind = 0 AND key = @key AND message_id < @before'),
 
     insertMember: db.prepare<{ room: string; user: string; name: string; role: string }>(
       `INSERT INTO memberships (room, user, name, role) SELECT @room, @user, @name, @role

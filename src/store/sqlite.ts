@@ -253,6 +253,16 @@ export class SqliteStore implements Store {
     return this.write((s) => s.setTopic.run(topic, key).changes > 0);
   }
 
+  async dropRoom(key: NameKey, before: MessageId): Promise<boolean> {
+    return this.write((s) => this.tx(() => {
+      // Rows that refer to the room go before it (bans and settings have foreign keys to it).
+      if (!s.getRoom.get(key) || s.members.all(key).length > 0) return false;
+      for (const table of [s.dropRoomBans, s.dropRoomSettings, s.dropRoomVoices, s.dropRoomInvites, s.dropRoomMutes, s.dropRoomMarkers]) table.run(key);
+      for (const step of [s.dropRoomReactions, s.dropRoomMessages, s.dropRoomTargets]) step.run({ key, before });
+      return s.dropRoomRow.run(key, key).changes > 0;
+    }));
+  }
+
   /** False when already a member, or when the room or the account does not exist. */
   async addMember(m: Membership): Promise<boolean> {
     return this.write((s) => s.insertMember.run({ room: m.room, user: m.user, name: m.name, role: m.role }).changes > 0);

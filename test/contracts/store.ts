@@ -371,6 +371,63 @@ export function storeContract(name: string, make: StoreFactory): void {
       });
     });
 
+    describe('ending a room (protocol.md §7.19)', () => {
+      it('keeps a room an account belongs to, and a room that does not exist is not ended', async () => {
+        await store.createAccount(account('mia'));
+        await store.createRoom(room('#kept'));
+        await store.addMember({ room: '#kept', user: 'mia', name: 'MIA', role: 'member' });
+        await store.setTopic('#kept', 'still here');
+        assert.equal(await store.dropRoom('#kept', Number.MAX_SAFE_INTEGER), false);
+        assert.equal((await store.getRoom('#kept'))?.topic, 'still here');
+        assert.equal((await store.members('#kept')).length, 1);
+        assert.equal(await store.dropRoom('#never', Number.MAX_SAFE_INTEGER), false);
+      });
+
+      it('takes the room with its settings, bans, voices, invitations, mutes and markers; the name is free again', async () => {
+        await store.createAccount(account('mia'));
+        await store.createRoom(room('#gone', { creator: '~eve~1' }));
+        await store.setRoomSettings('#gone', { inviteOnly: true, key: 'k', limit: 2, moderated: true, secret: true, topicLocked: true, membersOnly: true, closed: false });
+        await store.addBan({ room: '#gone', target: 'max', by: 'EVE', reason: '', at: 1 });
+        await store.setVoice('#gone', '~eve~1', true);
+        await store.addInvite('#gone', 'mia');
+        await store.setMute({ room: '#gone', target: 'bob', until: 2_000_000_000_000, by: 'EVE', reason: '' });
+        await store.setReadMarker('mia', '#gone', FIRST_ID + 1);
+        assert.equal(await store.dropRoom('#gone', Number.MAX_SAFE_INTEGER), true);
+        assert.equal(await store.getRoom('#gone'), undefined);
+        assert.equal(await store.getRoomSettings('#gone'), undefined);
+        assert.deepEqual(await store.bans('#gone'), []);
+        assert.deepEqual(await store.voiced('#gone'), []);
+        assert.equal(await store.takeInvite('#gone', 'mia'), false);
+        assert.equal(await store.getMute('#gone', 'bob'), undefined);
+        assert.deepEqual(await store.readMarkers('mia'), []);
+        assert.equal(await store.roomsCreatedBy('~eve~1'), 0);
+        assert.equal(await store.dropRoom('#gone', Number.MAX_SAFE_INTEGER), false, 'once');
+        assert.equal(await store.createRoom(room('#gone', { creator: '~max~2' })), true, 'the next one to come makes it anew');
+        assert.equal((await store.getRoom('#gone'))?.creator, '~max~2');
+        await store.addMember({ room: '#gone', user: 'mia', name: 'MIA', role: 'member' });
+        assert.equal((await store.members('#gone'))[0].role, 'member');
+      });
+
+      it('takes its history below the bound: messages for it alone go, with their reactions; those with other targets stay theirs', async () => {
+        await store.createAccount(account('mia'));
+        await store.createRoom(room('#gone'));
+        await store.createRoom(room('#other'));
+        const alone = await store.append(mk({ from: '~eve~1', rooms: ['#gone'], cid: 'c1', guest: true }), []);
+        const shared = await store.append(mk({ from: '~eve~1', rooms: ['#gone', '#other'], guest: true }), []);
+        const withDm = await store.append(mk({ from: '~eve~1', rooms: ['#gone'], users: ['mia'], guest: true }), ['mia']);
+        const later = await store.append(mk({ from: '~eve~1', rooms: ['#gone'], guest: true }), []);
+        await store.setReaction({ message: alone.id, emoji: '👍', user: 'mia', name: 'MIA', at: 1 }, true);
+        assert.equal(await store.dropRoom('#gone', later.id), true);
+        assert.equal(await store.getMessage(alone.id), undefined, 'a message for the room alone is gone');
+        assert.deepEqual(await store.reactions([alone.id]), []);
+        assert.equal(await store.findByClientId('~eve~1', 'c1'), undefined);
+        assert.deepEqual(ids(await store.roomHistory('#gone', { limit: 10 })), [later.id], 'a message from after the bound stays (it was sent meanwhile)');
+        assert.deepEqual(ids(await store.roomHistory('#other', { limit: 10 })), [shared.id]);
+        assert.deepEqual(ids(await store.dmHistory('~eve~1', 'mia', { limit: 10 })), [withDm.id]);
+        assert.deepEqual(ids(await store.mailbox('mia', 10)), [withDm.id]);
+      });
+    });
+
     describe('room settings, voice, invitations, mutes (protocol.md §7.17)', () => {
       it('keeps a room\'s settings whole, replaces them, and has none for a room never set', async () => {
         for (const k of ['#a', '#b']) await store.createRoom(room(k));

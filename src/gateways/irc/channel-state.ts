@@ -9,14 +9,14 @@ import { messageLines, messageTags, oneLine, userSource } from './render.js';
 let batches = 0;
 
 /** Sends the JOIN and the channel's state; returns the ids of the messages played back. */
-export function sendJoined(c: IrcClient, view: RoomView): Set<number> {
+export function sendJoined(c: IrcClient, view: RoomView, secret = false): Set<number> {
   const s = c.session;
   const played = new Set<number>();
   if (!s) return played;
   const params = c.caps.has('extended-join') ? [view.room, s.guest ? '*' : s.name, c.realname || s.name] : [view.room];
   c.send(formatMessage({ tags: messageTags(c.caps, Date.now()), source: userSource(s.name), command: 'JOIN', params }));
   if (view.topic !== '') c.numeric(RPL.TOPIC, view.room, oneLine(view.topic));
-  sendNames(c, view.room, view.members);
+  sendNames(c, view.room, view.members, secret);
   if (view.history.length === 0) return played;
   // The recent history, oldest first; in a chathistory batch when the client has batch (§7.6).
   const batch = c.caps.has('batch') ? `h${++batches}` : undefined;
@@ -30,8 +30,9 @@ export function sendJoined(c: IrcClient, view: RoomView): Set<number> {
   return played;
 }
 
-/** 353 lines that fit 512 bytes, then 366 (docs/irc.md §6.4). */
-export function sendNames(c: IrcClient, room: string, members: readonly MemberView[]): void {
+/** 353 lines that fit 512 bytes, then 366 (docs/irc.md §6.4); a secret channel's (+s) are marked `@`, others `=`. */
+export function sendNames(c: IrcClient, room: string, members: readonly MemberView[], secret = false): void {
+  const kind = secret ? '@' : '=';
   const names = members.map((m) => (m.operator ? '@' : m.voiced ? '+' : '') + (c.caps.has('userhost-in-names') ? userSource(m.name) : m.name));
   const head = byteLength(`:${c.gw.options.serverName} ${RPL.NAMREPLY} ${c.nick} = ${room} :`) + 2;
   let line: string[] = [];
@@ -39,13 +40,13 @@ export function sendNames(c: IrcClient, room: string, members: readonly MemberVi
   for (const n of names) {
     const add = byteLength(n) + 1;
     if (line.length > 0 && bytes + add > 512) {
-      c.numeric(RPL.NAMREPLY, '=', room, line.join(' '));
+      c.numeric(RPL.NAMREPLY, kind, room, line.join(' '));
       line = [];
       bytes = head;
     }
     line.push(n);
     bytes += add;
   }
-  if (line.length > 0) c.numeric(RPL.NAMREPLY, '=', room, line.join(' '));
+  if (line.length > 0) c.numeric(RPL.NAMREPLY, kind, room, line.join(' '));
   c.numeric(RPL.ENDOFNAMES, room, 'End of /NAMES list');
 }

@@ -184,8 +184,12 @@ export class IrcConnection implements SessionSink, IrcClient {
         const [modes, params] = event.role === 'operator' ? ['+o', [event.user]] : event.role === 'voiced' ? ['-o+v', [event.user, event.user]] : ['-ov', [event.user, event.user]];
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, modes, ...params] }));
       }
-      case 'settings':
-        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, ...settingsModes(event.settings)] }));
+      case 'settings': {
+        const modes = event.before ? settingsChange(event.before, event.settings) : settingsModes(event.settings);
+        // A change that changes nothing is not told (as a MODE of a mode already set).
+        if (modes[0] === '') return;
+        return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, ...modes] }));
+      }
       case 'invite':
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'INVITE', params: [this.nick, event.room] }));
       case 'invited':
@@ -244,14 +248,36 @@ export class IrcConnection implements SessionSink, IrcClient {
     // Its own joins and parts are answered by the commands themselves (commands/channels.ts).
     if (self && (e.event === 'join' || e.event === 'leave') && this.own.delete(`${e.event} ${nameKey(e.room)}`)) return;
     if (e.event === 'join') {
-      const params = this.caps.has('extended-join') ? [e.room, '*', e.user] : [e.room];
+      // An IRC user of this gateway is known here: its account and real name (extended-join), its away message.
+      const joiner = this.caps.has('extended-join') || this.caps.has('away-notify') ? this.joiner(e) : undefined;
+      const params = this.caps.has('extended-join') ? [e.room, joiner?.account ?? '*', joiner?.realname || e.user] : [e.room];
       this.send(formatMessage({ tags, source, command: 'JOIN', params }));
+      // away-notify: a user who joins while away is told away right after its JOIN (docs/irc.md §6.9).
+      const away = this.caps.has('away-notify') && !self ? joiner?.away : undefined;
+      if (away !== undefined) this.send(formatMessage({ tags, source, command: 'AWAY', params: [away] }));
     } else if (e.event === 'leave') {
       this.send(formatMessage({ tags, source, command: 'PART', params: [e.room] }));
     } else if (this.caps.has('away-notify') && !self) {
       // A member that goes offline stays a member (an account) or leaves next (a guest): §7.2.
       this.send(formatMessage({ tags, source, command: 'AWAY', params: e.event === 'quit' ? ['offline'] : [] }));
     }
+  }
+
+  /**
+   * The IRC user of this gateway who joined, if it is one: its account ('*' for a guest), real name
+   * and away message (§6.9). Looked up once per event, whatever the number of members told.
+   */
+  private joiner(e: object & { user: string }): IrcUserInfo | undefined {
+    let found = joiners.get(e);
+    if (found === undefined) {
+      found = null;
+      for (const other of this.gw.clients()) {
+        const o = other.session;
+        if (o && nameKey(o.name) === nameKey(e.user)) found = { account: o.guest ? '*' : o.name, realname: other.realname, away: this.gw.away.get(o.key) };
+      }
+      joiners.set(e, found);
+    }
+    return found ?? undefined;
   }
 
   // ---- timers (the gateway's sweep) ----
@@ -386,6 +412,36 @@ function asMiddle(p: string): string {
 }
 
 type ChatMessage = Extract<ChatEvent, { kind: 'message' }>['message'];
+
+/** What is known of an IRC user of this gateway who joins a channel (extended-join, away-notify). */
+interface IrcUserInfo { account: string; realname: string; away: string | undefined }
+/** By join event: the joiner, looked up once for all the members told of it (null: not an IRC user here). */
+const joiners = new WeakMap<object, IrcUserInfo | null>();
+
+/** Letters of the channel modes that are room settings, in the order lines give them (`k` and `l` take parameters). */
+type SettingMode = [letter: string, set: boolean, param?: string];
+
+function settingModes(v: PublicRoomSettings): SettingMode[] {
+  return [
+    ['i', v.inviteOnly], ['m', v.moderated], ['n', v.membersOnly], ['s', v.secret], ['t', v.topicLocked],
+    ['k', v.keyed, '*'], ['l', v.limit > 0, v.limit > 0 ? String(v.limit) : undefined],
+  ];
+}
+
+/**
+ * What a change of a room's settings changed, as a MODE line says it (docs/irc.md §6.10): the
+ * flags set, then those cleared; `+k *` / `-k *` (a SETTINGS event never carries the key); `+l n`
+ * for a new limit, `-l` when there is none any more. Empty when nothing changed.
+ */
+export function settingsChange(before: PublicRoomSettings, after: PublicRoomSettings): string[] {
+  const was = settingModes(before);
+  const changed = settingModes(after).filter(([ch, set, param], i) => set !== was[i][1] || (ch === 'l' && set && param !== was[i][2]));
+  const on = changed.filter(([, set]) => set);
+  const off = changed.filter(([, set]) => !set);
+  const text = (list: SettingMode[], sign: string): string => (list.length === 0 ? '' : sign + list.map(([ch]) => ch).join(''));
+  const params = [...on.flatMap(([, , p]) => (p === undefined ? [] : [p])), ...off.flatMap(([ch]) => (ch === 'k' ? ['*'] : []))];
+  return [text(on, '+') + text(off, '-'), ...params];
+}
 
 /**
  * A room's settings as one MODE change that states them all (docs/irc.md §6.10): each flag set or

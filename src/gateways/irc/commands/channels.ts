@@ -62,7 +62,8 @@ async function joinOne(c: IrcClient, s: Session, room: string, key: string): Pro
     if (isChatError(err)) return chatFault(c, 'JOIN', err, room);
     throw err;
   }
-  c.release(sendJoined(c, view));
+  const secret = (await node.roomSettings(s, room).catch(() => undefined))?.secret === true;
+  c.release(sendJoined(c, view, secret));
 }
 
 export const channels: Record<string, Command> = {
@@ -88,8 +89,13 @@ export const channels: Record<string, Command> = {
     async run(c, m) {
       const s = mine(c);
       const [nick, room] = m.params;
-      if (!s.rooms.has(nameKey(room))) return c.numeric(ERR.NOTONCHANNEL, room, "You're not on that channel");
+      if (!s.rooms.has(nameKey(room))) return notOn(c, room);
       try {
+        // Who is invited is checked before the right to invite: 401, then 443 (§6.1).
+        const who = await c.gw.node.resolveUser(nick);
+        if ((await c.gw.node.members(s, room)).some((u) => nameKey(u.name) === nameKey(who.name))) {
+          return c.numeric(ERR.USERONCHANNEL, who.name, room, 'is already on channel');
+        }
         await c.gw.node.invite(s, room, nick);
         c.numeric(RPL.INVITING, nick, room);
       } catch (err) {
@@ -116,7 +122,7 @@ export const channels: Record<string, Command> = {
     async run(c, m) {
       const s = mine(c);
       const room = m.params[0];
-      if (!s.rooms.has(nameKey(room))) return c.numeric(ERR.NOTONCHANNEL, room, "You're not on that channel");
+      if (!s.rooms.has(nameKey(room))) return notOn(c, room);
       try {
         if (m.params.length >= 2) return await c.gw.node.setTopic(s, room, cut(m.params[1], TOPICLEN));
         const view = await c.gw.node.join(s, room);
@@ -138,7 +144,7 @@ export const channels: Record<string, Command> = {
       const room = list(m.params[0])[0];
       if (room === undefined || !s.rooms.has(nameKey(room))) return c.numeric(RPL.ENDOFNAMES, room ?? '*', 'End of /NAMES list');
       const view = await c.gw.node.join(s, room);
-      sendNames(c, view.room, view.members);
+      sendNames(c, view.room, view.members, (await c.gw.node.roomSettings(s, room)).secret);
     },
   },
 
@@ -150,7 +156,7 @@ export const channels: Record<string, Command> = {
       const only = new Set(list(m.params[0]).map(nameKey));
       c.numeric(RPL.LISTSTART, 'Channel', 'Users  Name');
       for (let after = ''; ;) {
-        const page = await c.gw.node.roomPage(after, LIST_PAGE);
+        const page = await c.gw.node.roomPage(after, LIST_PAGE, c.session);
         for (const r of page) if (only.size === 0 || only.has(r.key)) c.numeric(RPL.LIST, r.name, String(r.members), oneLine(r.topic));
         if (page.length < LIST_PAGE || c.phase === 'closed') break;
         after = page[page.length - 1].key;
@@ -167,7 +173,7 @@ export const channels: Record<string, Command> = {
     async run(c, m) {
       const s = mine(c);
       const room = m.params[0];
-      if (!s.rooms.has(nameKey(room))) return c.numeric(ERR.NOTONCHANNEL, room, "You're not on that channel");
+      if (!s.rooms.has(nameKey(room))) return notOn(c, room);
       for (const user of list(m.params[1])) {
         try {
           await c.gw.node.kick(s, room, user, cut(m.params[2] ?? '', KICKLEN));
@@ -180,6 +186,12 @@ export const channels: Record<string, Command> = {
     },
   },
 };
+
+/** The client is not in the channel: 403 when there is no such channel, else 442 (§6.3, §6.7). */
+async function notOn(c: IrcClient, room: string): Promise<void> {
+  if (!isRoomName(room.normalize('NFC')) || !(await c.gw.node.roomExists(nameKey(room)))) return c.numeric(ERR.NOSUCHCHANNEL, room, 'No such channel');
+  c.numeric(ERR.NOTONCHANNEL, room, "You're not on that channel");
+}
 
 async function roomName(c: IrcClient, s: Session, key: string): Promise<string> {
   return (await c.gw.node.join(s, key)).room;

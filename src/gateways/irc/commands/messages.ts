@@ -21,6 +21,9 @@ async function reachable(c: IrcClient, target: string, answer: boolean): Promise
   if (target.startsWith('#')) {
     if (s.rooms.has(nameKey(target))) return target;
     if (!(await node.roomExists(nameKey(target)).catch(() => false))) return say(ERR.NOSUCHCHANNEL, target, 'No such channel');
+    // From outside: as the room's rules say (a channel without +n takes it, docs/irc.md §6.10).
+    const refused = await node.checkRoomSend(s, target).then(() => false, () => true);
+    if (!refused) return target;
     return say(ERR.CANNOTSENDTOCHAN, target, 'Cannot send to channel (you are not on it)');
   }
   let who;

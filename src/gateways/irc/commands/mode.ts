@@ -3,6 +3,7 @@
 // ban list b, all through the core, so every rule of docs/protocol.md §7.17 holds here as well.
 import { isChatError } from '../../../core/errors.js';
 import type { SettingsChange } from '../../../core/room-admin.js';
+import { MAX_ROOM_KEY } from '../../../core/room-settings.js';
 import type { Session } from '../../../core/session.js';
 import { nameKey } from '../../../vocabulary/name-keys.js';
 import { formatMessage } from '../codec.js';
@@ -24,6 +25,11 @@ function banTarget(mask: string): string | undefined {
   if (address) return `@${address[1]}`;
   const m = /^([^!@]+)(?:!\*(?:@\*)?)?$/.exec(mask);
   return m?.[1];
+}
+
+/** A channel key JOIN can carry: not empty, no space or comma, at most the core's 64 bytes. */
+function validKey(key: string): boolean {
+  return key !== '' && !/[ ,]/.test(key) && Buffer.byteLength(key) <= MAX_ROOM_KEY;
 }
 
 /** How a ban's target reads as an IRC mask. */
@@ -59,7 +65,8 @@ async function channelMode(c: IrcClient, room: string, changes: string, args: st
   if (changes === '') {
     if (!s.rooms.has(nameKey(room))) return c.numeric(ERR.NOTONCHANNEL, room, "You're not on that channel");
     try {
-      return c.numeric(RPL.CHANNELMODEIS, room, ...(await channelModes(c, s, room)));
+      c.numeric(RPL.CHANNELMODEIS, room, ...(await channelModes(c, s, room)));
+      return c.numeric(RPL.CREATIONTIME, room, String(Math.floor((await node.roomCreatedAt(room)) / 1000)));
     } catch (err) {
       if (isChatError(err)) return chatFault(c, 'MODE', err, room);
       throw err;
@@ -107,9 +114,20 @@ async function channelMode(c: IrcClient, room: string, changes: string, args: st
         // Roles are one of member, voiced and operator (§7.17): -v of an operator leaves it one.
         const role = on ? (ch === 'o' ? 'operator' : 'voiced') : 'member';
         if (!on && ch === 'v' && (await node.members(s, room)).some((m) => nameKey(m.name) === nameKey(arg) && m.operator)) continue;
-        await node.setRole(s, room, arg, role);
+        // The channel first (403, 442 or 482 from the core), then the nick.
+        const who = s.rooms.has(nameKey(room)) ? node.resolveUser(arg) : Promise.resolve();
+        const refused = await who.then(() => node.setRole(s, room, arg, role)).then(() => undefined, (err: unknown) => err);
+        // A nick that is no user is 401, one not in the channel 441 (§6.10); others as every MODE's.
+        if (isChatError(refused) && refused.errorName === 'NO_SUCH_USER') c.numeric(ERR.NOSUCHNICK, arg, 'No such nick/channel');
+        else if (isChatError(refused) && refused.errorName === 'NOT_MEMBER') c.numeric(ERR.USERNOTINCHANNEL, arg, room, "They aren't on that channel");
+        else if (refused !== undefined) throw refused;
       } else if (ch === 'k') {
         if (on && arg === undefined) return c.numeric(ERR.NEEDMOREPARAMS, 'MODE', 'Not enough parameters');
+        // A key is one word: JOIN could not carry another (§6.10).
+        if (on && arg !== undefined && !validKey(arg)) {
+          c.numeric(ERR.INVALIDMODEPARAM, room, 'k', '*', 'a key is one word of at most 64 bytes, without a comma');
+          continue;
+        }
         (await setting()).key = on ? arg : '';
       } else if (ch === 'l') {
         if (!on) {
