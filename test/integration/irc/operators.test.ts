@@ -101,6 +101,21 @@ describe('IRC §6.13 OPER', () => {
     await synced(target, 'still-here');
   });
 
+  it('an operator whose admin account loses the flag loses the powers with it', async () => {
+    const olga = await user('olga');
+    const target = await user('tom');
+    olga.send('OPER adele admin-password-1');
+    await olga.numeric('381');
+    await srv.server.store.setAdmin('adele', false);
+    try {
+      olga.send('KILL tom :no longer an admin');
+      await olga.numeric('481');
+      await synced(target, 'tom-stays');
+    } finally {
+      await srv.server.store.setAdmin('adele', true);
+    }
+  });
+
   it('an admin account logged in may OPER with its own name too', async () => {
     const adele = await user('adele', 'admin-password-1');
     adele.send('OPER adele admin-password-1');
