@@ -259,6 +259,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // The native protocol's keepalive times, so one setting governs every protocol that has one.
         pingMs: config.heartbeatMs,
         pingTimeoutMs: config.heartbeatTimeoutMs,
+        serverName: ic.serverName,
         ...options.irc,
       }, {
         closed: (reason, user) => extra.closed?.(reason, user),

@@ -63,7 +63,7 @@ const config: Config = {
   cp: listener('cp'),
   chatos: listener('chatos'),
   chatapp: listener('chatapp'),
-  irc: { enabled: irc, host: HOST, port: 0, tlsPort: 0 },
+  irc: { enabled: irc, host: HOST, port: 0, tlsPort: 0, serverName: 'irc.confab' },
   guests: true,
   rateLimit: BENCH_RATE_LIMIT,
   // Logins are not what is measured: the cheapest hash, and as many of them queued and from one

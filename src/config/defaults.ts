@@ -27,7 +27,7 @@ export const DEFAULTS: Config = {
   cp: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CP_PORT },
   chatos: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CHATOS_PORT },
   chatapp: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_CHATAPP_PORT },
-  irc: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_IRC_PORT, tlsPort: DEFAULT_IRCS_PORT },
+  irc: { enabled: true, host: DEFAULT_HOST, port: DEFAULT_IRC_PORT, tlsPort: DEFAULT_IRCS_PORT, serverName: 'irc.confab' },
   maxConnections: 10_000,
   maxConnectionsPerAddress: 256,
   loginTimeoutMs: 60_000,

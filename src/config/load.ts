@@ -108,6 +108,10 @@ function parse(spec: OptionSpec, raw: unknown, origin: Origin): Value {
       if (typeof raw === 'string' && /^\S+$/.test(raw)) return raw;
       return fail('a host name or IP address');
     }
+    case 'serverName': {
+      if (typeof raw === 'string' && isServerName(raw)) return raw;
+      return fail('a host name with a dot, such as irc.example.com');
+    }
     case 'origins': {
       let entries: unknown[];
       if (Array.isArray(raw)) entries = raw;
@@ -223,6 +227,14 @@ function checkTogether(c: Config): void {
   if (!c.http.enabled && !c.tls.enabled && !c.tcp.enabled) {
     throw new ConfigError('http.enabled, tls.enabled and tcp.enabled are all false: the server would not listen at all');
   }
+}
+
+/**
+ * A server name as IRC carries it: dot-separated labels of letters, digits and inner hyphens, at
+ * least two, at most 63 characters (RFC 2812 §2.3.1 "servername"; the dot tells it from a nick).
+ */
+function isServerName(s: string): boolean {
+  return s.length <= 63 && /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(s);
 }
 
 function lookup(obj: unknown, key: string): Value | undefined {

@@ -6,6 +6,8 @@ export type OptionKind =
   | { readonly type: 'int'; readonly min: number; readonly max: number }
   | { readonly type: 'port' }
   | { readonly type: 'host' }
+  /** A DNS-style name with at least one dot (a server's name as IRC shows it): no address, no port. */
+  | { readonly type: 'serverName' }
   | { readonly type: 'path' }
   | { readonly type: 'enum'; readonly values: readonly string[] }
   /** A list of web origins: comma-separated in text, an array in the config file. */
@@ -116,6 +118,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'plain IRC port (0 = any free port)' },
   { key: 'irc.tlsPort', env: 'CONFAB_IRC_TLS_PORT', flag: 'ircs-port', valueName: 'port', kind: port,
     description: 'IRC over TLS port, with the server\'s certificate (0 = any free port)' },
+  { key: 'irc.serverName', env: 'CONFAB_IRC_SERVER_NAME', flag: 'irc-server-name', valueName: 'name', kind: { type: 'serverName' },
+    description: 'the server\'s name as IRC clients see it: the source of numerics, PONG, 004 and WHOIS (docs/irc.md)' },
   { key: 'maxConnections', env: 'CONFAB_MAX_CONNECTIONS', flag: 'max-connections', valueName: 'n', kind: int(1, 1_000_000),
     description: 'connections open at once over all listeners (QUIC included); more are refused (TOO_MANY_CONNECTIONS)' },
   { key: 'maxConnectionsPerAddress', env: 'CONFAB_MAX_CONNECTIONS_PER_ADDRESS', flag: 'max-connections-per-address', valueName: 'n', kind: int(1, 1_000_000),

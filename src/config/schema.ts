@@ -20,6 +20,8 @@ export interface ListenerConfig {
 export interface IrcConfig extends ListenerConfig {
   /** 0 picks a free port. */
   readonly tlsPort: number;
+  /** The server's name as IRC clients see it (a host name with a dot). */
+  readonly serverName: string;
 }
 
 export interface HttpConfig extends ListenerConfig {

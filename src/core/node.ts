@@ -97,6 +97,7 @@ export class ChatNode {
   private filesSweep: NodeJS.Timeout | undefined;
   /** Every password hash of this node goes through here (its gate caps hashes at once). */
   readonly passwords: Passwords;
+  private readonly ranks: Ranks;
   private stopped = false;
 
   constructor(options: ChatNodeOptions) {
@@ -121,6 +122,7 @@ export class ChatNode {
     this.accounts = accounts;
     this.rooms = new Rooms(this.ctx);
     const ranks = new Ranks(this.ctx);
+    this.ranks = ranks;
     this.audit = new Audit(this.ctx, ranks);
     this.moderation = new Moderation(this.ctx, this.rooms, ranks, this.audit);
     this.roomAdmin = new RoomAdmin(this.ctx, this.rooms, ranks, this.moderation, this.audit);
@@ -332,15 +334,22 @@ export class ChatNode {
   }
 
   /**
-   * Checks that `password` is the password of this session's own account, without opening a
-   * session (IRC's OPER): throttled like a login; BAD_CREDENTIALS for a wrong one, or when the name
-   * is not the session's account. Resolves with whether the account is a server admin.
+   * The session proves the name and password of a server admin account and acts as an operator
+   * with its server-wide powers until it ends (IRC's OPER, docs/irc.md §6.13): the account need
+   * not be the session's own, as an IRC operator's name is not its nickname. Throttled like a
+   * login; BAD_CREDENTIALS for a wrong name or password, NOT_OPERATOR for an account that is no
+   * admin. Returns the admin account's name.
    */
-  async confirmAccount(session: Session, name: string, password: string, address?: string): Promise<{ admin: boolean }> {
-    if (session.guest) throw new ChatError('BAD_CREDENTIALS', 'a guest has no account');
+  async operate(session: Session, name: string, password: string, address?: string): Promise<string> {
     const id = await this.accounts.login(name, password, address);
-    if (id.key !== session.key) throw new ChatError('BAD_CREDENTIALS', 'not the account of this session');
-    return { admin: (await this.store.getAccount(id.key))?.admin === true };
+    if (!(await this.ranks.isAdmin(id.key))) throw new ChatError('NOT_OPERATOR', `${id.name} is no server admin`);
+    session.operator = { key: id.key, name: id.name };
+    return id.name;
+  }
+
+  /** The session stops acting as an operator (IRC's MODE -o); its own user's powers remain. */
+  deoperate(session: Session): void {
+    session.operator = undefined;
   }
 
   /**
@@ -349,7 +358,7 @@ export class ChatNode {
    */
   async suspend(session: Session, user: string, reason: string, suspended: boolean): Promise<void> {
     this.act(session);
-    if (session.guest || !(await this.store.getAccount(session.key))?.admin) throw new ChatError('NOT_OPERATOR', 'only a server admin may suspend an account');
+    if (!(await this.ranks.isAdminSession(session))) throw new ChatError('NOT_OPERATOR', 'only a server admin may suspend an account');
     if ([...reason].length > 300) throw new ChatError('BAD_REQUEST', 'a reason has at most 300 characters');
     const who = await this.messaging.resolveUser(user);
     if (!who.account) throw new ChatError('NO_SUCH_USER', `${who.name} is a guest, not an account: ban its nickname instead`);
@@ -366,7 +375,7 @@ export class ChatNode {
    */
   async endSessions(session: Session, user: string, reason: string): Promise<string> {
     this.act(session);
-    if (session.guest || !(await this.store.getAccount(session.key))?.admin) throw new ChatError('NOT_OPERATOR', 'only a server admin may end the sessions of another user');
+    if (!(await this.ranks.isAdminSession(session))) throw new ChatError('NOT_OPERATOR', 'only a server admin may end the sessions of another user');
     if ([...reason].length > 300) throw new ChatError('BAD_REQUEST', 'a reason has at most 300 characters');
     const who = await this.messaging.resolveUser(user);
     this.delivery.endSessionsOf(who.key, ErrorCode.KILLED, reason === '' ? `killed by ${session.name}` : `killed by ${session.name}: ${reason}`);

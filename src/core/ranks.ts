@@ -1,6 +1,7 @@
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { isGuestKey, nickOfGuestKey } from './names.js';
+import type { Session } from './session.js';
 import type { NameKey, RoomRecord } from './types.js';
 
 /**
@@ -46,6 +47,15 @@ export class Ranks {
 
   async isAdmin(key: NameKey): Promise<boolean> {
     return !isGuestKey(key) && (await this.ctx.store.getAccount(key))?.admin === true;
+  }
+
+  /**
+   * Whether the session may use a server admin's server-wide powers: its user is an admin, or it
+   * proved an admin's password (Session.operator) and that account is an admin still.
+   */
+  async isAdminSession(session: Session): Promise<boolean> {
+    if (await this.isAdmin(session.key)) return true;
+    return session.operator !== undefined && (await this.isAdmin(session.operator.key));
   }
 }
 

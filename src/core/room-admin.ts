@@ -105,7 +105,7 @@ export class RoomAdmin {
   async close(session: Session, rawRoom: string, closed: boolean, reason: string): Promise<void> {
     checkReason(reason);
     const room = await this.rooms.require(rawRoom);
-    if (!(await this.ranks.isAdmin(session.key))) throw new ChatError('NOT_OPERATOR', 'only a server admin may close a room');
+    if (!(await this.ranks.isAdminSession(session))) throw new ChatError('NOT_OPERATOR', 'only a server admin may close a room');
     const settings = await settingsOf(this.ctx.store, room.key);
     await this.ctx.store.setRoomSettings(room.key, { ...settings, closed });
     if (closed) for (const member of await membersAsTargets(this.ctx, room.key)) await this.moderation.remove(session.name, room, member, reason);

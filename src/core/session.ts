@@ -29,6 +29,12 @@ export class Session {
   reads: TokenBucket | undefined;
   /** The client's network address as its transport saw it, when known: address bans match it (§7.17). */
   address: string | undefined;
+  /**
+   * The server admin account whose name and password this session gave to act as an operator
+   * (IRC's OPER, ChatNode.operate): the session has its server-wide powers until it ends or
+   * drops them. Room ranks stay the session's own user's.
+   */
+  operator: { readonly key: NameKey; readonly name: string } | undefined;
 
   constructor(
     readonly id: string,

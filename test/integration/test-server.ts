@@ -26,6 +26,8 @@ export interface TestOptions {
   maxFileBytes?: number;
   /** Seed-protocol gateways to run (each on an ephemeral port). */
   gateways?: ('cp' | 'chatos' | 'chatapp' | 'irc')[];
+  /** The IRC gateway's server name (irc.serverName); the default's otherwise. */
+  ircServerName?: string;
   /** HTTP/WebSocket port (default 0: ephemeral); a restarted server can take its predecessor's. */
   httpPort?: number;
   /** The built web client to serve at / (default: web/dist of the package; false: none). */
@@ -79,7 +81,7 @@ export function testConfig(o: TestOptions = {}): Config {
     cp: { enabled: o.gateways?.includes('cp') ?? false, host, port: 0 },
     chatos: { enabled: o.gateways?.includes('chatos') ?? false, host, port: 0 },
     chatapp: { enabled: o.gateways?.includes('chatapp') ?? false, host, port: 0 },
-    irc: { enabled: o.gateways?.includes('irc') ?? false, host, port: 0, tlsPort: 0 },
+    irc: { enabled: o.gateways?.includes('irc') ?? false, host, port: 0, tlsPort: 0, serverName: o.ircServerName ?? 'irc.confab' },
     maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
     loginTimeoutMs: o.loginTimeoutMs ?? DEFAULTS.loginTimeoutMs,

@@ -6,6 +6,7 @@ import { mode } from './commands/mode.js';
 import { queries } from './commands/queries.js';
 import { registration } from './commands/registration.js';
 import { server } from './commands/server.js';
+import { who } from './commands/who.js';
 
 /**
  * Every command the gateway knows (docs/irc.md §6), by its upper-case name: arity and
@@ -20,4 +21,5 @@ export const commands: Readonly<Record<string, Command>> = {
   ...mode,
   ...chathistory,
   ...server,
+  ...who,
 };

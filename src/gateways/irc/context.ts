@@ -4,6 +4,7 @@ import type { Session } from '../../core/session.js';
 import type { Connection } from '../../ports/connection.js';
 import type { ConnectionObserver } from '../session-end.js';
 import type { IrcMessage } from './codec.js';
+import type { WhowasLog } from './whowas.js';
 
 export interface IrcGatewayOptions {
   /** A connection not registered within this time gets ERROR and is closed (LOGIN_TIMEOUT). */
@@ -36,6 +37,10 @@ export interface IrcContext {
   readonly away: Map<string, string>;
   /** Every registered IRC client of this gateway (away-notify, LUSERS). */
   clients(): Iterable<IrcClient>;
+  /** The nicks this gateway's clients left with (WHOWAS, docs/irc.md §6.16). */
+  readonly whowas: WhowasLog;
+  /** The most registered clients this gateway has had at once since it started (LUSERS). */
+  maxClients: number;
 }
 
 /** The protocol name of IRC sessions in the core. */

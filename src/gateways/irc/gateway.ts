@@ -7,6 +7,7 @@ import type { ConnectionObserver } from '../session-end.js';
 import { formatMessage } from './codec.js';
 import type { IrcClient, IrcContext, IrcGatewayOptions } from './context.js';
 import { IrcConnection } from './irc-connection.js';
+import { WhowasLog } from './whowas.js';
 
 export const defaultIrcOptions: IrcGatewayOptions = {
   registrationTimeoutMs: 60_000,
@@ -30,8 +31,9 @@ export class IrcGateway implements Gateway {
   private readonly live: LiveConnections<IrcConnection>;
 
   constructor(node: ChatNode, options: Partial<IrcGatewayOptions> = {}, observer: ConnectionObserver = {}) {
-    const live = (): Iterable<IrcClient> => [...this.live].filter((c) => c.session !== undefined);
-    this.ctx = { node, options: { ...defaultIrcOptions, ...options }, observer, startedAt: new Date(), away: new Map(), clients: live };
+    // A client told ERROR is gone already, though its socket may not have closed yet.
+    const live = (): Iterable<IrcClient> => [...this.live].filter((c) => c.session !== undefined && !c.closed);
+    this.ctx = { node, options: { ...defaultIrcOptions, ...options }, observer, startedAt: new Date(), away: new Map(), clients: live, whowas: new WhowasLog(), maxClients: 0 };
     this.live = new LiveConnections(sweepEvery(this.ctx.options.registrationTimeoutMs, this.ctx.options.pingMs), (c, now) => c.checkTimers(now));
   }
 

@@ -58,6 +58,8 @@ export class IrcConnection implements SessionSink, IrcClient {
   private labeled: { label: string; replies: string[]; events: string[]; bytes: number } | undefined;
   /** An event is being shown: its lines are no command's reply. */
   private showing = false;
+  /** The session's end has been dealt with (ended). */
+  private isEnded = false;
 
   constructor(readonly conn: Connection, readonly gw: IrcContext, private readonly onGone: (c: IrcConnection) => void) {
     this.tokens = gw.options.floodBurst;
@@ -127,6 +129,9 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.phase = 'closed';
     this.backlog.length = 0;
     this.conn.close(reason);
+    // The user is gone now, as on every IRC server: its nick is free at once, though the socket
+    // may wait for the peer to hang up (§4.6).
+    this.ended(reason);
   }
 
   registered(session: Session): void {
@@ -384,9 +389,18 @@ export class IrcConnection implements SessionSink, IrcClient {
   private onClosed(reason: CloseReason): void {
     this.phase = 'closed';
     this.backlog.length = 0;
+    this.ended(reason);
+  }
+
+  /** The end of the client's session, once: when the server ends it or the socket closes. */
+  private ended(reason: CloseReason): void {
+    if (this.isEnded) return;
+    this.isEnded = true;
     if (this.timer) clearTimeout(this.timer);
     this.held = undefined;
     const session = this.session ?? this.saslSession;
+    // WHOWAS remembers clients that registered (§6.16).
+    if (this.session) this.gw.whowas.record({ name: this.session.name, username: this.username ?? this.session.name, realname: this.realname || this.session.name, at: Date.now() });
     this.session = undefined;
     this.saslSession = undefined;
     if (session) this.gw.away.delete(session.key);

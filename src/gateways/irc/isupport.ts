@@ -11,6 +11,8 @@ export const AWAYLEN = 300;
 export const MAX_MSG_TARGETS = 32;
 /** Messages one CHATHISTORY answer holds at most: the core's history page (docs/irc.md §6.14). */
 export const CHATHISTORY_MAX = 100;
+/** Characters of USER's username kept (shown after `~`, docs/irc.md §4.1). */
+export const USERLEN = 10;
 /** Mode changes with a parameter that one MODE line may carry. */
 export const MAX_MODES = 6;
 
@@ -32,7 +34,9 @@ export const ISUPPORT: readonly string[] = [
   'SAFELIST',
   `TARGMAX=PRIVMSG:${MAX_MSG_TARGETS},NOTICE:${MAX_MSG_TARGETS},NAMES:1,WHOIS:1,KICK:1`,
   'TOPICLEN=' + String(TOPICLEN),
+  'USERLEN=' + String(USERLEN),
   'UTF8ONLY',
+  'WHOX',
 ];
 
 /** The tokens in 005 lines of at most 13 tokens each. */

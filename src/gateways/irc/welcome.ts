@@ -76,12 +76,28 @@ async function welcome(c: IrcClient, s: Session): Promise<void> {
   c.release(played);
 }
 
+/**
+ * LUSERS (docs/irc.md §6.12): this gateway's registered clients on this node, the invisible (+i)
+ * and operators among them. 265 and 266 carry the counts in their text only (their two number
+ * parameters are optional), the most since start included: every registration asks, so no peak
+ * is missed.
+ */
 export function lusers(c: IrcClient): void {
   let here = 0;
-  for (const _ of c.gw.clients()) here++;
-  c.numeric(RPL.LUSERCLIENT, `There are ${here} users and 0 invisible on 1 servers`);
-  c.numeric(RPL.LUSEROP, '0', 'operator(s) online');
+  let invisible = 0;
+  let opers = 0;
+  for (const other of c.gw.clients()) {
+    here++;
+    if (other.modes.has('i')) invisible++;
+    if (other.modes.has('o')) opers++;
+  }
+  c.gw.maxClients = Math.max(c.gw.maxClients, here);
+  const max = c.gw.maxClients;
+  c.numeric(RPL.LUSERCLIENT, `There are ${here - invisible} users and ${invisible} invisible on 1 servers`);
+  c.numeric(RPL.LUSEROP, String(opers), 'operator(s) online');
   c.numeric(RPL.LUSERME, `I have ${here} clients and 0 servers`);
+  c.numeric(RPL.LOCALUSERS, `Current local users ${here}, max ${max}`);
+  c.numeric(RPL.GLOBALUSERS, `Current global users ${here}, max ${max}`);
 }
 
 export function motd(c: IrcClient): void {

@@ -131,37 +131,3 @@ describe('IRC §6.10 MODE: roles and room settings', () => {
     assert.equal((await op.numeric('472')).params[1], 'q');
   });
 });
-
-describe('IRC §6.13 OPER', () => {
-  it('is refused to a guest, to another account\'s name, to a wrong password and to a non-admin; an admin gets 381 and +o', async () => {
-    await srv.server.node.register('adele', 'admin-password-1', { notify: () => undefined, terminate: () => undefined }, 'test').then(({ session }) => srv.server.node.end(session));
-    await srv.server.store.setAdmin('adele', true);
-    await srv.server.node.register('norm', 'plain-password-1', { notify: () => undefined, terminate: () => undefined }, 'test').then(({ session }) => srv.server.node.end(session));
-
-    const guest = await user('gwen');
-    guest.send('OPER adele admin-password-1');
-    await guest.numeric('464');
-
-    const norm = await IrcTestClient.registered(srv, 'norm', { password: 'plain-password-1' });
-    clients.push(norm);
-    norm.send('OPER adele admin-password-1');
-    await norm.numeric('464');
-    norm.send('OPER norm plain-password-1');
-    await norm.numeric('491');
-
-    const adele = await IrcTestClient.registered(srv, 'adele', { password: 'admin-password-1' });
-    clients.push(adele);
-    adele.send('OPER adele wrong-password');
-    await adele.numeric('464');
-    adele.send('OPER adele admin-password-1');
-    await adele.numeric('381');
-    assert.deepEqual((await adele.expect((m) => m.command === 'MODE')).params, ['adele', '+o']);
-    adele.send('MODE adele');
-    assert.equal((await adele.numeric('221')).params[1], '+o');
-    adele.send('MODE adele -o');
-    assert.deepEqual((await adele.expect((m) => m.command === 'MODE')).params, ['adele', '-o']);
-    adele.send('MODE adele +o');
-    adele.send('MODE adele');
-    assert.equal((await adele.numeric('221')).params[1], '+', 'only OPER gives +o');
-  });
-});

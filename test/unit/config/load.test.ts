@@ -163,6 +163,15 @@ describe('loadConfig', () => {
       rejects({ env: { CONFAB_HTTP_HOSTS: '10.0.0.5' } }, /http\.hosts/);
       rejects({ file: file({ http: { hosts: 'chat.example.com' } }) }, /^http\.hosts \(config file .*\): must be a list of host names/);
     });
+    it('irc.serverName: a host name with a dot, nothing else', () => {
+      assert.equal(load({}).irc?.serverName, 'irc.confab');
+      assert.equal(load({ flags: { 'irc.serverName': 'My.Little.Server' } }).irc?.serverName, 'My.Little.Server');
+      assert.equal(load({ env: { CONFAB_IRC_SERVER_NAME: 'irc-1.example.org' } }).irc?.serverName, 'irc-1.example.org');
+      rejects({ env: { CONFAB_IRC_SERVER_NAME: 'confab' } }, /^irc\.serverName \(environment CONFAB_IRC_SERVER_NAME\): must be a host name with a dot/);
+      for (const bad of ['two words.example', 'irc.example.com:6667', '-irc.example', 'irc..example', 'irc.example.', `${'a'.repeat(60)}.example`]) {
+        rejects({ flags: { 'irc.serverName': bad } }, /irc\.serverName/);
+      }
+    });
     it('hosts and paths', () => {
       rejects({ flags: { 'http.host': 'two words' } }, /http\.host/);
       rejects({ file: file({ dataDir: '' }) }, /dataDir/);

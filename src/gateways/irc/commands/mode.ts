@@ -163,15 +163,17 @@ function userMode(c: IrcClient, nick: string, changes: string): void {
       sign = ch;
       continue;
     }
-    // o comes with OPER only; a user may drop it (§6.13).
+    // o comes with OPER only; a user may drop it (§6.13). w: WALLOPS are shown (§6.19).
     if (ch === 'o' && sign === '+') continue;
-    if (ch !== 'i' && ch !== 'o') {
+    if (ch !== 'i' && ch !== 'o' && ch !== 'w') {
       c.numeric(ERR.UMODEUNKNOWNFLAG, 'Unknown MODE flag');
       continue;
     }
     if (sign === '+' && !c.modes.has(ch)) c.modes.add(ch);
     else if (sign === '-' && c.modes.has(ch)) c.modes.delete(ch);
     else continue;
+    // Dropping o drops the operator's powers with it, not only the mode (§6.13).
+    if (ch === 'o' && c.session) c.gw.node.deoperate(c.session);
     applied += `${sign}${ch}`;
   }
   if (applied !== '') c.send(formatMessage({ source: userSource(c.nick), command: 'MODE', params: [c.nick, applied] }));

@@ -1,4 +1,4 @@
-// Queries and user state (docs/irc.md §6.9-6.12): WHO, WHOIS, ISON, USERHOST, AWAY, VERSION,
+// Queries and user state (docs/irc.md §6.9-6.12): WHOIS, ISON, USERHOST, AWAY, VERSION,
 // TIME, MOTD, LUSERS, OPER.
 import { isChatError } from '../../../core/errors.js';
 import { formatMessage } from '../codec.js';
@@ -9,8 +9,7 @@ import { ERR, RPL } from '../numerics.js';
 import { USER_HOST, userSource } from '../render.js';
 import { lusers, motd, VERSION } from '../welcome.js';
 import { cut, list, mine } from './channels.js';
-import { realnameOf } from './server.js';
-import { nameKey } from '../../../vocabulary/name-keys.js';
+import { identityOf } from '../identity.js';
 
 /** A user as WHO and WHOIS see it, or undefined when there is none of that name. */
 async function lookUp(c: IrcClient, name: string): Promise<{ key: string; name: string; online: boolean } | undefined> {
@@ -27,33 +26,6 @@ function awayOf(c: IrcClient, key: string, online: boolean): string | undefined 
 }
 
 export const queries: Record<string, Command> = {
-  // WHO <channel> | WHO <nick>: 352 per user, then 315.
-  WHO: {
-    minParams: 1,
-    preReg: false,
-    async run(c, m) {
-      const s = mine(c);
-      const mask = m.params[0];
-      const server = c.gw.options.serverName;
-      const reply = (channel: string, name: string, gone: boolean, op: boolean): void => {
-        c.numeric(RPL.WHOREPLY, channel, name, USER_HOST, server, name, `${gone ? 'G' : 'H'}${op ? '@' : ''}`, `0 ${name}`);
-      };
-      if (mask.startsWith('#')) {
-        if (s.rooms.has(nameKey(mask))) {
-          const view = await c.gw.node.join(s, mask);
-          for (const u of view.members) {
-            const key = nameKey(u.name);
-            reply(view.room, u.name, !u.online || c.gw.away.has(key), u.operator);
-          }
-        }
-      } else {
-        const who = await lookUp(c, mask);
-        if (who) reply('*', who.name, awayOf(c, who.key, who.online) !== undefined, false);
-      }
-      c.numeric(RPL.ENDOFWHO, mask, 'End of /WHO list');
-    },
-  },
-
   // WHOIS [<server>] <nick>
   WHOIS: {
     minParams: 1,
@@ -65,8 +37,10 @@ export const queries: Record<string, Command> = {
         c.numeric(ERR.NOSUCHNICK, nick, 'No such nick/channel');
         return c.numeric(RPL.ENDOFWHOIS, nick, 'End of /WHOIS list');
       }
-      c.numeric(RPL.WHOISUSER, who.name, who.name, USER_HOST, '*', realnameOf(c, who.key) ?? who.name);
+      const id = identityOf(c.gw, who.key, who.name);
+      c.numeric(RPL.WHOISUSER, who.name, id.username, USER_HOST, '*', id.realname);
       c.numeric(RPL.WHOISSERVER, who.name, c.gw.options.serverName, 'confab');
+      if (id.oper) c.numeric(RPL.WHOISOPERATOR, who.name, 'is an IRC operator');
       const away = awayOf(c, who.key, who.online);
       if (away !== undefined) c.numeric(RPL.AWAY, who.name, away);
       if (!who.key.startsWith('~')) c.numeric(RPL.WHOISACCOUNT, who.name, who.name, 'is logged in as');
@@ -103,22 +77,22 @@ export const queries: Record<string, Command> = {
   },
 
   // AWAY [:<message>]: away with the message, or back without one.
-  // OPER <name> <password>: a server admin says so with its account's name and password (§6.13).
+  // OPER <name> <password>: the name and password of a server admin account, whatever the
+  // client's own nick or account; the session acts with the admin's server-wide powers (§6.13).
   OPER: {
     minParams: 2,
     preReg: false,
     async run(c, m) {
       const s = mine(c);
       const [name, password] = m.params;
-      let admin: boolean;
       try {
-        ({ admin } = await c.gw.node.confirmAccount(s, name, password, c.conn.remoteAddress));
+        await c.gw.node.operate(s, name, password, c.conn.remoteAddress);
       } catch (err) {
         if (!isChatError(err)) throw err;
         if (err.errorName === 'LOGIN_THROTTLED' || err.errorName === 'LOGIN_BUSY') return chatFault(c, 'OPER', err);
+        if (err.errorName === 'NOT_OPERATOR') return c.numeric(ERR.NOOPERHOST, 'No O-lines for your host: this account is no server admin');
         return c.numeric(ERR.PASSWDMISMATCH, 'Password incorrect');
       }
-      if (!admin) return c.numeric(ERR.NOOPERHOST, 'No O-lines for your host: this account is no server admin');
       c.modes.add('o');
       c.numeric(RPL.YOUREOPER, 'You are now an IRC operator');
       c.send(formatMessage({ source: userSource(c.nick), command: 'MODE', params: [c.nick, '+o'] }));

@@ -5,7 +5,9 @@ import { isUserName } from '../../../vocabulary/names.js';
 import { formatMessage } from '../codec.js';
 import { IRC_PROTOCOL, type Command, type IrcClient } from '../context.js';
 import { ERR, RPL } from '../numerics.js';
+import { shownUsername } from '../identity.js';
 import { userSource } from '../render.js';
+import { REALNAME_MAX } from './server.js';
 import { tryRegister } from '../welcome.js';
 
 /** Capabilities offered (docs/irc.md §5), with their CAP LS 302 values. */
@@ -73,8 +75,10 @@ export const registration: Record<string, Command> = {
     preReg: true,
     async run(c, m) {
       if (c.phase !== 'register') return c.numeric(ERR.ALREADYREGISTERED, 'You may not reregister');
-      c.username = m.params[0];
-      c.realname = m.params[3].slice(0, 100);
+      // An empty username or realname is no parameter at all (the modern IRC client protocol).
+      if (m.params[0] === '' || m.params[3] === '') return c.numeric(ERR.NEEDMOREPARAMS, 'USER', 'Not enough parameters');
+      c.username = shownUsername(m.params[0], c.nick);
+      c.realname = [...m.params[3]].slice(0, REALNAME_MAX).join('');
       await tryRegister(c);
     },
   },

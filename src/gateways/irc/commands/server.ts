@@ -1,5 +1,5 @@
 // Commands about the server and its users (docs/irc.md §6.15-6.18): KILL for server admins,
-// WHOWAS, INFO, ADMIN, and SETNAME (IRCv3 setname).
+// WHOWAS, WALLOPS, INFO, ADMIN, and SETNAME (IRCv3 setname).
 import { isChatError } from '../../../core/errors.js';
 import { formatMessage } from '../codec.js';
 import type { Command, IrcClient } from '../context.js';
@@ -7,6 +7,7 @@ import { chatFault } from '../faults.js';
 import { KICKLEN } from '../isupport.js';
 import { ERR, RPL } from '../numerics.js';
 import { USER_HOST, userSource } from '../render.js';
+import { identityOf } from '../identity.js';
 import { VERSION } from '../welcome.js';
 import { cut, list, mine } from './channels.js';
 
@@ -24,18 +25,12 @@ export const REALNAME_MAX = 100;
 /** The most WHOWAS names answered for one command, as ISON's bound (docs/irc.md §10). */
 const WHOWAS_NAMES = 5;
 
-async function known(c: IrcClient, name: string): Promise<string | undefined> {
+async function known(c: IrcClient, name: string): Promise<{ key: string; name: string } | undefined> {
   try {
-    return (await c.gw.node.resolveUser(name)).name;
+    return await c.gw.node.resolveUser(name);
   } catch {
     return undefined;
   }
-}
-
-/** The realname an IRC client of this gateway gave for the user, if one is connected (§6.18). */
-export function realnameOf(c: IrcClient, key: string): string | undefined {
-  for (const other of c.gw.clients()) if (other.session?.key === key && other.realname !== '') return other.realname;
-  return undefined;
 }
 
 export const server: Record<string, Command> = {
@@ -64,22 +59,44 @@ export const server: Record<string, Command> = {
     },
   },
 
-  // WHOWAS <nick>{,<nick>} [<count>]: confab keeps no nickname history; what it knows is whether
-  // the name is an account (or a guest online now), and that is answered (§6.16).
+  // WHOWAS <nick>{,<nick>} [<count>]: the nick's departures from this gateway, newest first, up
+  // to <count> (all when it is not positive); else, as confab names are accounts or live guests,
+  // the account or the guest online now (§6.16). 406 for none; 369 ends each name.
   WHOWAS: {
     minParams: 1,
     preReg: false,
     async run(c, m) {
+      const count = Number.parseInt(m.params[1] ?? '0', 10) || 0;
+      const server = c.gw.options.serverName;
       for (const nick of list(m.params[0]).slice(0, WHOWAS_NAMES)) {
-        const name = await known(c, nick);
-        if (name === undefined) {
-          c.numeric(ERR.WASNOSUCHNICK, nick, 'There was no such nickname');
-        } else {
-          c.numeric(RPL.WHOWASUSER, name, name, USER_HOST, '*', name);
-          c.numeric(RPL.WHOISSERVER, name, c.gw.options.serverName, 'confab');
+        const left = c.gw.whowas.lookup(nick, count);
+        for (const e of left) {
+          c.numeric(RPL.WHOWASUSER, e.name, e.username, USER_HOST, '*', e.realname);
+          c.numeric(RPL.WHOISSERVER, e.name, server, new Date(e.at).toUTCString());
         }
-        c.numeric(RPL.ENDOFWHOWAS, name ?? nick, 'End of WHOWAS');
+        const who = left.length > 0 ? undefined : await known(c, nick);
+        if (who) {
+          const id = identityOf(c.gw, who.key, who.name);
+          c.numeric(RPL.WHOWASUSER, who.name, id.username, USER_HOST, '*', id.realname);
+          c.numeric(RPL.WHOISSERVER, who.name, server, 'confab');
+        } else if (left.length === 0) {
+          c.numeric(ERR.WASNOSUCHNICK, nick, 'There was no such nickname');
+        }
+        c.numeric(RPL.ENDOFWHOWAS, left[0]?.name ?? who?.name ?? nick, 'End of WHOWAS');
       }
+    },
+  },
+
+  // WALLOPS :<text>: an operator's message to every client of this gateway with user mode +w,
+  // the sender among them whether or not it has +w (§6.19).
+  WALLOPS: {
+    minParams: 1,
+    preReg: false,
+    run(c, m) {
+      const s = mine(c);
+      if (!c.modes.has('o')) return c.numeric(ERR.NOPRIVILEGES, "Permission Denied- You're not an IRC operator");
+      const line = formatMessage({ source: userSource(s.name), command: 'WALLOPS', params: [cut(m.params[0], KICKLEN)] });
+      for (const other of c.gw.clients()) if (other === c || other.modes.has('w')) other.send(line);
     },
   },
 
