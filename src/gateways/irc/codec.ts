@@ -6,8 +6,13 @@
 export const Limits = {
   /** A line without its tags, CR LF included (RFC 1459 §2.3). */
   LINE_BYTES: 512,
-  /** The tags part, '@' and the space after it included (IRCv3 message-tags). */
+  /** The tags part, '@' and the space after it included (IRCv3 message-tags): the most a line may have. */
   TAG_BYTES: 8191,
+  /**
+   * The tags part of a line from a client: 4094 bytes of tag data, with '@' and the space 4096
+   * (IRCv3 message-tags); the rest of TAG_BYTES is the server's, for the tags it adds on relay.
+   */
+  CLIENT_TAG_BYTES: 4096,
   /** Parameters of a message: 14 middle ones and a trailing one (RFC 2812 §2.3.1). */
   MAX_PARAMS: 15,
 } as const;
@@ -104,11 +109,10 @@ function concat(parts: Uint8Array[], length: number): Uint8Array {
 }
 
 /** Why a line is no message (docs/irc.md §3.4). */
-export type ParseFault = 'empty' | 'tags-too-long' | 'too-long' | 'no-command' | 'bad-command';
+export type ParseFault = 'empty' | 'tags-too-long' | 'too-long' | 'no-command';
 
 export type Parsed = { ok: true; message: IrcMessage } | { ok: false; fault: ParseFault };
 
-const COMMAND_RE = /^(?:[A-Za-z]+|[0-9]{3})$/;
 const TAG_KEY_RE = /^\+?(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/;
 
 export function byteLength(text: string): number {
@@ -123,7 +127,7 @@ export function parseLine(line: string): Parsed {
   if (rest.startsWith('@')) {
     const end = rest.indexOf(' ');
     const raw = end < 0 ? rest : rest.slice(0, end);
-    if (byteLength(raw) + 1 > Limits.TAG_BYTES) return { ok: false, fault: 'tags-too-long' };
+    if (byteLength(raw) + 1 > Limits.CLIENT_TAG_BYTES) return { ok: false, fault: 'tags-too-long' };
     parseTags(raw.slice(1), tags);
     rest = end < 0 ? '' : rest.slice(end + 1);
   }
@@ -141,7 +145,8 @@ export function parseLine(line: string): Parsed {
   const end = rest.indexOf(' ');
   const command = end < 0 ? rest : rest.slice(0, end);
   if (command === '') return { ok: false, fault: 'no-command' };
-  if (!COMMAND_RE.test(command)) return { ok: false, fault: 'bad-command' };
+  // A word outside the grammar (letters or three digits) is still a message: a command no server
+  // knows, answered 421 by the command table like any other, with its tags (a label) kept.
   const params = parseParams(end < 0 ? '' : rest.slice(end + 1));
   return { ok: true, message: { tags, source, command: command.toUpperCase(), params } };
 }

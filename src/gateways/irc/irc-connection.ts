@@ -277,7 +277,6 @@ export class IrcConnection implements SessionSink, IrcClient {
       const parsed = parseLine(item.text);
       if (!parsed.ok) {
         if (parsed.fault === 'too-long' || parsed.fault === 'tags-too-long') this.numeric(ERR.INPUTTOOLONG, 'Input line was too long');
-        else if (parsed.fault === 'bad-command') this.numeric(ERR.UNKNOWNCOMMAND, item.text.split(' ')[0].slice(0, 32), 'Unknown command');
         continue;
       }
       if (this.backlog.length >= this.gw.options.floodBacklog) {
@@ -331,7 +330,7 @@ export class IrcConnection implements SessionSink, IrcClient {
     const entry = Object.hasOwn(commands, m.command) ? commands[m.command] : undefined;
     if (!entry) {
       if (this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
-      return this.numeric(ERR.UNKNOWNCOMMAND, m.command, 'Unknown command');
+      return this.numeric(ERR.UNKNOWNCOMMAND, m.command.slice(0, 32), 'Unknown command');
     }
     if (!entry.preReg && this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
     if (m.params.length < entry.minParams) return this.numeric(ERR.NEEDMOREPARAMS, m.command, 'Not enough parameters');
