@@ -39,18 +39,26 @@ export function messageText(m: ChatMessage): string {
 }
 
 /**
- * Text split into pieces that fit a line after `head` (source, command, target and ' :'): at each
- * line break, then by bytes on code point boundaries. Empty lines are skipped.
+ * Text split into pieces that fit a line after `head` (source, command, target and ' :'), at each
+ * line break (empty lines are skipped). A line no longer than `sendable` (what an IRC client may
+ * send of it in one line, docs/irc.md §7.3) stays one line, cut on a code point boundary when the
+ * head makes it too long; a longer one (only other protocols send them) is split by bytes on code
+ * point boundaries.
  */
-export function splitText(text: string, headBytes: number): string[] {
+export function splitText(text: string, headBytes: number, sendable = 0): string[] {
   const budget = Math.max(16, Limits.LINE_BYTES - 2 - headBytes);
   const out: string[] = [];
   for (const raw of text.split(/\r\n|\r|\n/)) {
     const line = raw.replace(/\0/g, '');
     // Most lines fit whole: measured once instead of one code point at a time (this runs for
     // every receiver of a message).
-    if (byteLength(line) <= budget) {
+    const size = byteLength(line);
+    if (size <= budget) {
       if (line !== '') out.push(line);
+      continue;
+    }
+    if (size <= sendable) {
+      out.push(cut(line, budget));
       continue;
     }
     let piece = '';
@@ -70,13 +78,31 @@ export function splitText(text: string, headBytes: number): string[] {
   return out.length > 0 ? out : [' '];
 }
 
+/** The longest start of `line` within `budget` bytes that ends on a code point boundary. */
+function cut(line: string, budget: number): string {
+  let piece = '';
+  let bytes = 0;
+  for (const ch of line) {
+    const n = byteLength(ch);
+    if (bytes + n > budget) break;
+    piece += ch;
+    bytes += n;
+  }
+  return piece;
+}
+
+/** What an IRC client may send of a text line to `target` in one line: `<command> <target> <text>` in 510 bytes. */
+export function sendableBytes(command: string, target: string): number {
+  return Limits.LINE_BYTES - 2 - byteLength(`${command} ${target} `);
+}
+
 /**
  * A confab message as PRIVMSG (or NOTICE) lines from `source` to `target`, with tags: the first
  * line carries the message id as msgid, the n-th after it `<id>-<n>` (docs/irc.md §7.3).
  */
 export function messageLines(m: ChatMessage, source: string, target: string, caps: ReadonlySet<string>, command = 'PRIVMSG', batch?: string): string {
   const head = `:${source} ${command} ${target} :`;
-  const pieces = splitText(messageText(m), byteLength(head));
+  const pieces = splitText(messageText(m), byteLength(head), sendableBytes(command, target));
   let out = '';
   pieces.forEach((text, i) => {
     const extra: Record<string, string> = { msgid: i === 0 ? String(m.id) : `${m.id}-${i}` };

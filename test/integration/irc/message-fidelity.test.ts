@@ -1,0 +1,50 @@
+// What an IRC user's message is when it reaches others (docs/irc.md §6.8, §7.3): a line that the
+// source prefix makes too long is cut, never split, while the stored message keeps every byte.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect } from '../../../src/client/node.js';
+import type { ChatClient } from '../../../src/client/client.js';
+import { startTestServer, type TestServer } from '../test-server.js';
+import { IrcTestClient } from './irc-client.js';
+
+let srv: TestServer;
+const natives: ChatClient[] = [];
+before(async () => { srv = await startTestServer({ gateways: ['irc'] }); });
+after(async () => {
+  for (const c of natives) await c.close();
+  await srv.close();
+});
+
+async function native(name: string): Promise<ChatClient> {
+  const a = srv.server.tls;
+  if (!a) throw new Error('no TLS listener');
+  const c = await connect(`tls://${a.host}:${a.port}`, { fingerprint: srv.server.fingerprint, reconnect: false });
+  natives.push(c);
+  await c.register(name, 'a-long-password');
+  return c;
+}
+
+describe('IRC §7.3 messages: a relayed line stays within 512 bytes', () => {
+  it('a full-length PRIVMSG reaches another IRC user as one line cut at a character boundary; natives get it whole', async () => {
+    const nat = await native('wanda');
+    const sender = await IrcTestClient.registered(srv, 'longsender');
+    const receiver = await IrcTestClient.registered(srv, 'longreceiver');
+    // `PRIVMSG longreceiver <text>` in 510 bytes, ending in a 4-byte character the cut must not split.
+    const head = 'PRIVMSG longreceiver ';
+    const text = `${'a'.repeat(510 - head.length - 4)}😃`;
+    sender.send(`${head}${text}`);
+    const got = await receiver.expect((m) => m.command === 'PRIVMSG');
+    assert.ok(Buffer.byteLength(got.raw) + 2 <= 512, `${Buffer.byteLength(got.raw) + 2} bytes`);
+    assert.ok(text.startsWith(got.params[1]) && got.params[1].length >= 400, got.params[1]);
+    assert.ok(!got.params[1].includes('\uFFFD'));
+    // The next line is the next message: nothing of the first was sent as a line of its own.
+    sender.send('PRIVMSG longreceiver :next');
+    assert.equal((await receiver.expect(() => true)).params[1], 'next');
+
+    const whole = nat.once('message', (m) => m.from === 'longsender');
+    sender.send(`PRIVMSG wanda ${text}`);
+    assert.equal((await whole).text, text);
+    sender.close();
+    receiver.close();
+  });
+});
