@@ -155,6 +155,11 @@ export interface ChatMessage {
   clientId: string;      // the sender's client message id ('' if none); idempotency key with fromKey
   files?: FileRef[];     // attached files (absent: none)
   replyTo?: MessageId;   // the message of the same conversation this one answers (absent: none)
+  /**
+   * Sent as a notice (IRC's NOTICE, docs/irc.md §6.8): a message no automatic reply may answer.
+   * Stored with the message; protocols without notices show it as any message (absent: none).
+   */
+  notice?: true;
   editedAt?: number;     // when its text was last edited (absent: never; docs/protocol.md §7.14)
   /** Deleted: its text and files are gone, this tombstone stays in history (§7.14). */
   deleted?: { by: string; at: number };

@@ -714,6 +714,18 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual((await store.findByClientId('bob', 'r1'))?.replyTo, first.id);
       });
 
+      it('keeps whether a message is a notice (docs/irc.md §6.8); a message without the flag is none', async () => {
+        const plain = mk({ from: 'alice', rooms: ['#a'], users: ['bob'] });
+        const notice: ChatMessage = { ...mk({ from: 'alice', rooms: ['#a'], users: ['bob'], cid: 'n1' }), notice: true };
+        await store.append(plain, ['bob']);
+        assert.deepEqual(await store.append(notice, ['bob']), notice);
+        assert.deepEqual(await store.getMessage(notice.id), notice);
+        assert.deepEqual((await store.roomHistory('#a', { limit: 10 })).map((m) => m.notice), [undefined, true]);
+        assert.deepEqual((await store.dmHistory('alice', 'bob', { limit: 10 })).map((m) => m.notice), [undefined, true]);
+        assert.deepEqual((await store.mailbox('bob', 10)).map((m) => m.notice), [undefined, true]);
+        assert.equal((await store.findByClientId('alice', 'n1'))?.notice, true);
+      });
+
       it('replaces the text in place and marks when, in every query that reads it', async () => {
         const m = mk({ from: 'alice', rooms: ['#a'], users: ['bob'], text: 'teh plan' });
         await store.append(m, ['bob']);

@@ -96,11 +96,16 @@ export function sendableBytes(command: string, target: string): number {
   return Limits.LINE_BYTES - 2 - byteLength(`${command} ${target} `);
 }
 
+/** The IRC command a confab message is shown with: NOTICE for a notice, else PRIVMSG (docs/irc.md §6.8). */
+export function messageCommand(m: ChatMessage): 'PRIVMSG' | 'NOTICE' {
+  return m.notice ? 'NOTICE' : 'PRIVMSG';
+}
+
 /**
  * A confab message as PRIVMSG (or NOTICE) lines from `source` to `target`, with tags: the first
  * line carries the message id as msgid, the n-th after it `<id>-<n>` (docs/irc.md §7.3).
  */
-export function messageLines(m: ChatMessage, source: string, target: string, caps: ReadonlySet<string>, command = 'PRIVMSG', batch?: string): string {
+export function messageLines(m: ChatMessage, source: string, target: string, caps: ReadonlySet<string>, command: string = messageCommand(m), batch?: string): string {
   const head = `:${source} ${command} ${target} :`;
   const pieces = splitText(messageText(m), byteLength(head), sendableBytes(command, target));
   let out = '';

@@ -48,3 +48,35 @@ describe('IRC §7.3 messages: a relayed line stays within 512 bytes', () => {
     receiver.close();
   });
 });
+
+describe('IRC §6.8 NOTICE is stored as a notice', () => {
+  it('other IRC users get a NOTICE as NOTICE, live and in history; its echo is a NOTICE; natives get its text', async () => {
+    const nat = await native('nadia');
+    await nat.create('#notices', '');
+    const a = await IrcTestClient.registered(srv, 'noticer', { caps: ['echo-message', 'message-tags', 'batch', 'draft/chathistory'] });
+    const b = await IrcTestClient.registered(srv, 'noticed');
+    a.send('JOIN #notices');
+    await a.numeric('366');
+    b.send('JOIN #notices');
+    await b.numeric('366');
+    const arrives = nat.once('message', (m) => m.text === 'hello there');
+    a.send('NOTICE #notices :hello there');
+    const echo = await a.expect((m) => m.params[1] === 'hello there');
+    assert.deepEqual([echo.command, echo.params[0]], ['NOTICE', '#notices']);
+    const got = await b.expect((m) => m.params[1] === 'hello there');
+    assert.deepEqual([got.command, got.source], ['NOTICE', 'noticer!noticer@confab']);
+    assert.equal((await arrives).from, 'noticer');
+    // A PRIVMSG stays a PRIVMSG, and a NOTICE in a DM is a NOTICE too.
+    a.send('PRIVMSG #notices :plain');
+    assert.equal((await b.expect((m) => m.params[1] === 'plain')).command, 'PRIVMSG');
+    a.send('NOTICE noticed :just you');
+    const dm = await b.expect((m) => m.params[1] === 'just you');
+    assert.deepEqual([dm.command, dm.params[0]], ['NOTICE', 'noticed']);
+
+    a.send('CHATHISTORY LATEST #notices * 10');
+    const replayed = await a.expect((m) => m.params[1] === 'hello there' && m.tags.has('batch'));
+    assert.equal(replayed.command, 'NOTICE');
+    a.close();
+    b.close();
+  });
+});

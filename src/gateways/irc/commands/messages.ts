@@ -62,7 +62,7 @@ function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
       if (to.length === 0) return;
       let durable: Promise<ChatMessage>;
       try {
-        ({ durable } = await c.gw.node.submit(s, { cid: '', to, text }));
+        ({ durable } = await c.gw.node.submit(s, { cid: '', to, text, notice: command === 'NOTICE' }));
       } catch (err) {
         if (isChatError(err)) return answer ? chatFault(c, command, err, to[0]) : undefined;
         throw err;
