@@ -1,4 +1,4 @@
-import type { ChatMessage, MessageId, RoomSettings } from './types.js';
+import type { ChatMessage, MessageId, RoomSettings, TagNote } from './types.js';
 
 /** Room settings as members see them: whether there is a key, not the key (§7.17). */
 export type PublicRoomSettings = Omit<RoomSettings, 'key'> & { keyed: boolean };
@@ -38,6 +38,8 @@ export type ChatEvent =
   | { kind: 'react'; id: MessageId; emoji: string; user: string; on: boolean }
   /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
   | { kind: 'typing'; room: string; user: string }
+  /** Client tags sent without a message (TagNote). Ephemeral: never stored. */
+  | { kind: 'tags'; note: TagNote }
   /** The account's read marker of `conversation` ('#Room' or a user's name) is now `id` (docs/protocol.md §7.15). */
   | { kind: 'read'; conversation: string; id: number };
 

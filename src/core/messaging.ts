@@ -11,7 +11,11 @@ import type { Files } from './files.js';
  * `replyTo`: the id of a message of the same (one) conversation this one answers; 0 or absent: none.
  * `notice`: the message is a notice (ChatMessage.notice).
  */
-export interface SendRequest { cid: string; to: readonly string[]; text: string; files?: readonly string[]; replyTo?: MessageId; notice?: boolean }
+export interface SendRequest {
+  cid: string; to: readonly string[]; text: string; files?: readonly string[]; replyTo?: MessageId; notice?: boolean;
+  /** ChatMessage.clientTags: live only. */
+  clientTags?: Readonly<Record<string, string>>;
+}
 
 /** What checks a reply's target, and what adds reactions to history (set by the node: message-edits.ts). */
 export interface MessageState {
@@ -138,6 +142,7 @@ export class Messaging {
       ...(files ? { files } : {}),
       ...(replyTo !== undefined ? { replyTo } : {}),
       ...(req.notice === true ? { notice: true as const } : {}),
+      ...(req.clientTags && Object.keys(req.clientTags).length > 0 ? { clientTags: { ...req.clientTags } } : {}),
     };
     const mailboxFor: NameKey[] = [];
     for (const key of t.accounts) if (key !== session.key && !(await this.ctx.delivery.receivesLive(key))) mailboxFor.push(key);

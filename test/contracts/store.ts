@@ -726,6 +726,14 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal((await store.findByClientId('alice', 'n1'))?.notice, true);
       });
 
+      it('keeps no client tags: they are live only (docs/irc.md §5)', async () => {
+        const m: ChatMessage = { ...mk({ from: 'alice', rooms: ['#a'], cid: 't1' }), clientTags: { '+draft/react': '👍' } };
+        await store.append(m, []);
+        assert.equal((await store.getMessage(m.id))?.clientTags, undefined);
+        assert.equal((await store.roomHistory('#a', { limit: 10 }))[0].clientTags, undefined);
+        assert.equal((await store.findByClientId('alice', 't1'))?.clientTags, undefined);
+      });
+
       it('replaces the text in place and marks when, in every query that reads it', async () => {
         const m = mk({ from: 'alice', rooms: ['#a'], users: ['bob'], text: 'teh plan' });
         await store.append(m, ['bob']);

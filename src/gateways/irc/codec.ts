@@ -120,14 +120,17 @@ export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-/** One line (without its terminator) as a message; see ParseFault for what is refused. */
-export function parseLine(line: string): Parsed {
+/**
+ * One line (without its terminator) as a message; see ParseFault for what is refused. `tagBytes`
+ * bounds the tags part: a client's by default; a line from a server may have up to TAG_BYTES.
+ */
+export function parseLine(line: string, tagBytes: number = Limits.CLIENT_TAG_BYTES): Parsed {
   let rest = line;
   const tags = new Map<string, string>();
   if (rest.startsWith('@')) {
     const end = rest.indexOf(' ');
     const raw = end < 0 ? rest : rest.slice(0, end);
-    if (byteLength(raw) + 1 > Limits.CLIENT_TAG_BYTES) return { ok: false, fault: 'tags-too-long' };
+    if (byteLength(raw) + 1 > tagBytes) return { ok: false, fault: 'tags-too-long' };
     parseTags(raw.slice(1), tags);
     rest = end < 0 ? '' : rest.slice(end + 1);
   }

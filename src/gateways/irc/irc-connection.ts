@@ -1,6 +1,7 @@
 import { isChatError } from '../../core/errors.js';
 import type { ChatEvent, PublicRoomSettings, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
+import type { TagNote } from '../../core/types.js';
 import { ErrorCode } from '../../vocabulary/errors.js';
 import { nameKey } from '../../vocabulary/name-keys.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
@@ -11,7 +12,7 @@ import type { IrcClient, IrcContext, IrcPhase } from './context.js';
 import { chatFault } from './faults.js';
 import { labeledReplies, splitLines, usableLabel } from './labels.js';
 import { ERR } from './numerics.js';
-import { messageTags, oneLine, sharedMessageLines, userSource } from './render.js';
+import { messageTags, oneLine, sharedMessageLines, tagNoteLine, userSource } from './render.js';
 
 let labelBatches = 0;
 
@@ -169,6 +170,7 @@ export class IrcConnection implements SessionSink, IrcClient {
   private show(event: ChatEvent): void {
     switch (event.kind) {
       case 'message': return this.message(event.message);
+      case 'tags': return this.tagNote(event.note);
       case 'presence': return this.presence(event);
       case 'topic':
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'TOPIC', params: [event.room, oneLine(event.topic)] }));
@@ -224,6 +226,16 @@ export class IrcConnection implements SessionSink, IrcClient {
     }
     if (!mine && m.users.includes(s.key)) out += sharedMessageLines(m, s.name, this.caps);
     this.send(out);
+  }
+
+  /** TAGMSG, to clients with message-tags only (docs/irc.md §6.8); targets as for a message. */
+  private tagNote(note: TagNote): void {
+    const s = this.session;
+    if (!s || !this.caps.has('message-tags')) return;
+    if (note.room && !s.rooms.has(nameKey(note.to))) return;
+    // A DM: to the recipient as to its nick; to the sender's other sessions as sent.
+    const target = note.room || note.fromKey === s.key ? note.to : s.name;
+    this.send(tagNoteLine(note, userSource(note.from), target, this.caps));
   }
 
   private presence(e: Extract<ChatEvent, { kind: 'presence' }>): void {

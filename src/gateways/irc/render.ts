@@ -1,6 +1,6 @@
 // How confab's messages and names look to one IRC client (docs/irc.md §7): sources, tags by the
 // capabilities it enabled, and text split into lines that fit 512 bytes.
-import type { ChatMessage } from '../../core/types.js';
+import type { ChatMessage, TagNote } from '../../core/types.js';
 import { byteLength, formatMessage, Limits } from './codec.js';
 
 /** Every user's host: confab has no hosts to show, and shows none (docs/irc.md §7.2). */
@@ -19,6 +19,13 @@ export function oneLine(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ' ').replace(/\0/g, '');
 }
 
+/** The client-only tags (`+` keys, IRCv3 message-tags) of a line from a client: those relayed (docs/irc.md §5). */
+export function clientTags(tags: ReadonlyMap<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of tags) if (k.startsWith('+')) out[k] = v;
+  return out;
+}
+
 /** Tags for a message to a client with these capabilities. */
 export function messageTags(caps: ReadonlySet<string>, at: number, extra: Record<string, string> = {}): Map<string, string> {
   const tags = new Map<string, string>();
@@ -27,6 +34,8 @@ export function messageTags(caps: ReadonlySet<string>, at: number, extra: Record
     if (k === 'msgid' && !caps.has('message-tags')) continue;
     if (k === 'account' && !caps.has('account-tag')) continue;
     if (k === 'batch' && !caps.has('batch')) continue;
+    // Client-only tags go to clients that take tags at all (IRCv3 message-tags).
+    if (k.startsWith('+') && !caps.has('message-tags')) continue;
     tags.set(k, v);
   }
   return tags;
@@ -112,10 +121,19 @@ export function messageLines(m: ChatMessage, source: string, target: string, cap
   pieces.forEach((text, i) => {
     const extra: Record<string, string> = { msgid: i === 0 ? String(m.id) : `${m.id}-${i}` };
     if (!m.guest) extra.account = m.from;
+    // The client tags belong to the message, so to its first line (with its msgid).
+    if (i === 0 && m.clientTags) Object.assign(extra, m.clientTags);
     if (batch) extra.batch = batch;
     out += formatMessage({ tags: messageTags(caps, m.at, extra), source, command, params: [target, text] });
   });
   return out;
+}
+
+/** A TAGMSG line of client tags sent without a message, from `source` to `target` (docs/irc.md §6.8). */
+export function tagNoteLine(note: TagNote, source: string, target: string, caps: ReadonlySet<string>): string {
+  const extra: Record<string, string> = { msgid: String(note.id) };
+  if (!note.guest) extra.account = note.from;
+  return formatMessage({ tags: messageTags(caps, note.at, { ...extra, ...note.tags }), source, command: 'TAGMSG', params: [target] });
 }
 
 /** Lines already made of a live message, by tag capabilities and target: shared by its receivers. */

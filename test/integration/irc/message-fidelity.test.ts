@@ -80,3 +80,76 @@ describe('IRC §6.8 NOTICE is stored as a notice', () => {
     b.close();
   });
 });
+
+describe('IRC §5 message-tags: client-only tags and TAGMSG', () => {
+  it('client-only tags reach clients with message-tags only, live; other tags are dropped; history has none', async () => {
+    const a = await IrcTestClient.registered(srv, 'tagger', { caps: ['message-tags', 'echo-message', 'batch', 'draft/chathistory'] });
+    const b = await IrcTestClient.registered(srv, 'tagreader', { caps: ['message-tags'] });
+    const c = await IrcTestClient.registered(srv, 'tagless', { caps: ['server-time'] });
+    for (const x of [a, b, c]) {
+      x.send('JOIN #tags');
+      await x.numeric('366');
+    }
+    a.send('@+draft/react=\\s👍;server-made=no PRIVMSG #tags :tagged');
+    const echo = await a.expect((m) => m.params[1] === 'tagged');
+    const got = await b.expect((m) => m.params[1] === 'tagged');
+    for (const m of [echo, got]) {
+      assert.equal(m.tags.get('+draft/react'), ' 👍', m.raw);
+      assert.equal(m.tags.has('server-made'), false, m.raw);
+    }
+    assert.equal(echo.tags.get('msgid'), got.tags.get('msgid'));
+    const plain = await c.expect((m) => m.params[1] === 'tagged');
+    assert.equal(plain.tags.has('+draft/react'), false, plain.raw);
+    // Not stored: the history has the message without them.
+    a.send('CHATHISTORY LATEST #tags * 10');
+    const replayed = await a.expect((m) => m.params[1] === 'tagged' && m.tags.has('batch'));
+    assert.equal(replayed.tags.has('+draft/react'), false, replayed.raw);
+    for (const x of [a, b, c]) x.close();
+  });
+
+  it('TAGMSG goes live to message-tags clients, with one msgid for receivers and echo; it is no message', async () => {
+    const a = await IrcTestClient.registered(srv, 'typist', { caps: ['message-tags', 'echo-message', 'batch', 'draft/chathistory'] });
+    const b = await IrcTestClient.registered(srv, 'watcher', { caps: ['message-tags'] });
+    const c = await IrcTestClient.registered(srv, 'oblivious', { caps: ['server-time'] });
+    for (const x of [a, b, c]) {
+      x.send('JOIN #typing');
+      await x.numeric('366');
+    }
+    a.send('@+typing=active;plain=x TAGMSG #typing');
+    const echo = await a.expect((m) => m.command === 'TAGMSG');
+    const got = await b.expect((m) => m.command === 'TAGMSG');
+    assert.deepEqual([got.source, got.params, got.tags.get('+typing'), got.tags.has('plain')], ['typist!typist@confab', ['#typing'], 'active', false]);
+    assert.equal(echo.tags.get('msgid'), got.tags.get('msgid'));
+    // A DM TAGMSG is addressed to the recipient's nick.
+    a.send('@+typing=done TAGMSG watcher');
+    assert.deepEqual((await b.expect((m) => m.command === 'TAGMSG')).params, ['watcher']);
+    // The one without message-tags sees nothing of either, and the history holds no message.
+    c.send('PING sync');
+    await c.expect((m) => m.command === 'PONG');
+    assert.ok(!c.lines.some((m) => m.command === 'TAGMSG'));
+    a.send('CHATHISTORY LATEST #typing * 10');
+    const end = await a.expect((m) => m.command === 'BATCH' && m.params[0].startsWith('-'));
+    assert.ok(!a.lines.slice(a.lines.indexOf(end) - 2).some((m) => m.command === 'TAGMSG' && m.tags.has('batch')));
+    // Wrong state first: a channel the sender is not on is refused as PRIVMSG is.
+    a.send('@+typing=active TAGMSG #nowhere-at-all');
+    await a.numeric('403');
+    for (const x of [a, b, c]) x.close();
+  });
+
+  it('more than 4094 bytes of client tag data is 417 and nothing is relayed', async () => {
+    const a = await IrcTestClient.registered(srv, 'bigtags', { caps: ['message-tags'] });
+    const b = await IrcTestClient.registered(srv, 'bigreader', { caps: ['message-tags'] });
+    for (const x of [a, b]) {
+      x.send('JOIN #bigtags');
+      await x.numeric('366');
+    }
+    // '@' and ' ' around 4094 bytes of tag data: the most a client may send.
+    const at = (n: number): string => `@+big=${'a'.repeat(n - 5)}`;
+    a.send(`${at(4095)} TAGMSG #bigtags`);
+    await a.numeric('417');
+    a.send(`${at(4094)} TAGMSG #bigtags`);
+    assert.equal((await b.expect((m) => m.command === 'TAGMSG')).tags.get('+big')?.length, 4094 - 5);
+    a.close();
+    b.close();
+  });
+});
