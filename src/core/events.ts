@@ -13,7 +13,12 @@ export type ChatEvent =
    * id up to it has been handed to them already (the resume watermark, docs/protocol.md §7.6.1).
    */
   | { kind: 'message'; message: ChatMessage; safe?: number }
-  | { kind: 'presence'; room: string; user: string; event: 'join' | 'leave' | 'online' | 'quit' }
+  /**
+   * `reason`: the user's words on leaving a room or quitting, or what ended its last connection
+   * (absent: none given). `leaves` (a quit): the user's memberships end with it (a guest), and
+   * its leaves follow, each with `quit`: IRC shows the one QUIT and not the PARTs (docs/irc.md §6.2).
+   */
+  | { kind: 'presence'; room: string; user: string; event: 'join' | 'leave' | 'online' | 'quit'; reason?: string; leaves?: true; quit?: true }
   | { kind: 'topic'; room: string; topic: string; by: string }
   | { kind: 'consent-ask'; from: string }
   | { kind: 'consent'; from: string; accept: boolean }

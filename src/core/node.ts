@@ -238,9 +238,10 @@ export class ChatNode {
   enterDefaultRoom(session: Session): Promise<RoomView> {
     return this.rooms.join(session, DEFAULT_ROOM);
   }
-  async leave(session: Session, room: string): Promise<void> {
+  /** `reason`: the user's words on leaving, told to the members (docs/irc.md §6.2); '' for none. */
+  async leave(session: Session, room: string, reason = ''): Promise<void> {
     this.act(session);
-    return this.rooms.leave(session, room);
+    return this.rooms.leave(session, room, reason);
   }
   /** Is there a room of this key? */
   async roomExists(key: NameKey): Promise<boolean> {

@@ -123,6 +123,13 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.phase = 'closed';
     this.backlog.length = 0;
     this.conn.close(reason);
+    // The session ends now, not when the peer closes its side of the socket (which a client may
+    // put off): others see the QUIT at once, with what ended it (a QUIT's words, a ping timeout).
+    const session = this.session;
+    if (session) {
+      session.quitReason ??= text;
+      this.gw.node.end(session).catch((err: unknown) => this.gw.observer.internalError?.(err));
+    }
   }
 
   registered(session: Session): void {
@@ -248,7 +255,12 @@ export class IrcConnection implements SessionSink, IrcClient {
       const params = this.caps.has('extended-join') ? [e.room, '*', e.user] : [e.room];
       this.send(formatMessage({ tags, source, command: 'JOIN', params }));
     } else if (e.event === 'leave') {
-      this.send(formatMessage({ tags, source, command: 'PART', params: [e.room] }));
+      // A guest's leaves as it quits were told by its QUIT (below).
+      if (e.quit) return;
+      this.send(formatMessage({ tags, source, command: 'PART', params: e.reason ? [e.room, oneLine(e.reason)] : [e.room] }));
+    } else if (e.event === 'quit' && e.leaves && !self) {
+      // A guest quit: its memberships end, which IRC says with one QUIT (docs/irc.md §6.2).
+      this.send(formatMessage({ tags, source, command: 'QUIT', params: [oneLine(e.reason ?? 'Client Quit')] }));
     } else if (this.caps.has('away-notify') && !self) {
       // A member that goes offline stays a member (an account) or leaves next (a guest): §7.2.
       this.send(formatMessage({ tags, source, command: 'AWAY', params: e.event === 'quit' ? ['offline'] : [] }));

@@ -153,3 +153,42 @@ describe('IRC §5 message-tags: client-only tags and TAGMSG', () => {
     b.close();
   });
 });
+
+describe('IRC §6.2 PART and QUIT reasons', () => {
+  it('members see PART with its reason, and a guest quitting as one QUIT :Quit: <reason>, not a PART per channel', async () => {
+    const stays = await IrcTestClient.registered(srv, 'stayer', { caps: ['away-notify'] });
+    const goes = await IrcTestClient.registered(srv, 'goer');
+    for (const room of ['#bye1', '#bye2', '#bye3']) {
+      for (const x of [stays, goes]) {
+        x.send(`JOIN ${room}`);
+        await x.expect((m) => m.command === '366' && m.params[1] === room);
+      }
+    }
+    goes.send('PART #bye1 :bye everyone');
+    assert.deepEqual((await goes.expect((m) => m.command === 'PART')).params, ['#bye1', 'bye everyone']);
+    assert.deepEqual((await stays.expect((m) => m.command === 'PART')).params, ['#bye1', 'bye everyone']);
+    // Without a reason there is none.
+    goes.send('PART #bye2');
+    assert.deepEqual((await stays.expect((m) => m.command === 'PART')).params, ['#bye2']);
+    goes.send('JOIN #bye2');
+    await stays.expect((m) => m.command === 'JOIN' && m.params[0] === '#bye2');
+
+    goes.send('QUIT :goer out');
+    await goes.ended();
+    const quit = await stays.expect((m) => m.command === 'QUIT' || m.command === 'PART');
+    assert.deepEqual([quit.command, quit.source, quit.params], ['QUIT', 'goer!goer@confab', ['Quit: goer out']]);
+    // Once the channels no longer list the guest its leaves have been told: none of them as a PART.
+    for (let gone = false; !gone;) {
+      const lists = [];
+      for (const room of ['#bye2', '#bye3']) {
+        stays.send(`NAMES ${room}`);
+        lists.push(await stays.numeric('353'));
+      }
+      gone = lists.every((l) => !l.params[3].split(' ').includes('goer'));
+    }
+    stays.send('PING after-quit');
+    await stays.expect((m) => m.command === 'PONG' && m.params[1] === 'after-quit');
+    assert.ok(!stays.lines.slice(stays.lines.indexOf(quit)).some((m) => m.command === 'PART'));
+    stays.close();
+  });
+});
