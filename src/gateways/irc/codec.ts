@@ -32,15 +32,17 @@ export interface IrcMessage {
 
 /** What the reader makes of bytes: a line (without its terminator), or a line refused whole. */
 export type ReadLine =
-  | { kind: 'line'; text: string }
+  /** `invalidUtf8`: the line's bytes are not UTF-8; `text` has U+FFFD for each bad sequence, to be read, not run (§3.3). */
+  | { kind: 'line'; text: string; invalidUtf8?: true }
   /** `too-long`: over MAX_LINE_BYTES (dropped up to its terminator); `nul`: it held a NUL byte. */
   | { kind: 'refused'; why: 'too-long' | 'nul' };
 
 const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;
-/** Invalid UTF-8 becomes U+FFFD (docs/irc.md §3.3): a line is never refused for its encoding. */
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+/** Lines are UTF-8 (docs/irc.md §3.3): one that is not is told apart, and read with U+FFFD for what is not. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const lossy = new TextDecoder('utf-8', { fatal: false });
 
 /**
  * Splits a byte stream into lines at CR, LF or CR LF (docs/irc.md §3.2). Empty lines are skipped.
@@ -94,7 +96,15 @@ export class LineReader {
     this.parts = [];
     this.held = 0;
     if (line.includes(NUL)) out.push({ kind: 'refused', why: 'nul' });
-    else out.push({ kind: 'line', text: utf8.decode(line) });
+    else out.push(decode(line));
+  }
+}
+
+function decode(line: Uint8Array): ReadLine {
+  try {
+    return { kind: 'line', text: utf8.decode(line) };
+  } catch {
+    return { kind: 'line', text: lossy.decode(line), invalidUtf8: true };
   }
 }
 

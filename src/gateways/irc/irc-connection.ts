@@ -43,6 +43,8 @@ export class IrcConnection implements SessionSink, IrcClient {
   private readonly reader = new LineReader();
   /** Lines read and not yet run. */
   private readonly backlog: IrcMessage[] = [];
+  /** Lines of the backlog that were not UTF-8: refused in turn, with their labels (§3.3). */
+  private readonly notUtf8 = new WeakSet<IrcMessage>();
   private running = false;
   /** Fakelag: lines the client may still send at once, and when that was last reckoned. */
   private tokens: number;
@@ -306,6 +308,7 @@ export class IrcConnection implements SessionSink, IrcClient {
       if (this.backlog.length >= this.gw.options.floodBacklog) {
         return this.fail('Excess Flood', { code: ErrorCode.RATE_LIMITED, text: 'Excess Flood' });
       }
+      if (item.invalidUtf8) this.notUtf8.add(parsed.message);
       this.backlog.push(parsed.message);
     }
     this.pump();
@@ -351,6 +354,10 @@ export class IrcConnection implements SessionSink, IrcClient {
   }
 
   private async run(m: IrcMessage): Promise<void> {
+    // UTF8ONLY: a line that is not UTF-8 is not run, so nothing of it reaches anyone (§3.3).
+    if (this.notUtf8.has(m)) {
+      return this.send(formatMessage({ source: this.gw.options.serverName, command: 'FAIL', params: [m.command.slice(0, 32), 'INVALID_UTF8', 'Message rejected: this server takes UTF-8 only'] }));
+    }
     const entry = Object.hasOwn(commands, m.command) ? commands[m.command] : undefined;
     if (!entry) {
       if (this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');

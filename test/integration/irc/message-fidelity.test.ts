@@ -192,3 +192,17 @@ describe('IRC §6.2 PART and QUIT reasons', () => {
     stays.close();
   });
 });
+
+describe('IRC §3.3 UTF-8 only', () => {
+  it('a PRIVMSG that is not UTF-8 reaches nobody and is answered FAIL PRIVMSG INVALID_UTF8, with its label', async () => {
+    const a = await IrcTestClient.registered(srv, 'latin1', { caps: ['labeled-response', 'batch', 'echo-message', 'message-tags'] });
+    const b = await IrcTestClient.registered(srv, 'utf8reader');
+    a.writeRaw(Buffer.concat([Buffer.from('@label=u1 PRIVMSG utf8reader :caf'), Buffer.from([0xe9]), Buffer.from('\r\n')]));
+    const fail = await a.expect((m) => m.command === 'FAIL');
+    assert.deepEqual([fail.params[0], fail.params[1], fail.tags.get('label')], ['PRIVMSG', 'INVALID_UTF8', 'u1']);
+    a.send('PRIVMSG utf8reader :café');
+    assert.equal((await b.expect((m) => m.command === 'PRIVMSG')).params[1], 'café', 'the first one never came');
+    a.close();
+    b.close();
+  });
+});

@@ -89,8 +89,8 @@ describe('IRC codec §3.2 the line reader', () => {
     assert.deepEqual(r.push(Buffer.from('aaa\r\nnext\r\n')), [{ kind: 'line', text: 'next' }]);
   });
 
-  it('replaces invalid UTF-8 with U+FFFD (§3.3), also across pieces', () => {
-    assert.deepEqual(lines([Uint8Array.of(0x61, 0xff, 0x0a)]), [{ kind: 'line', text: 'a\ufffd' }]);
+  it('tells a line that is not UTF-8 apart, read with U+FFFD (§3.3); a character across pieces is UTF-8', () => {
+    assert.deepEqual(lines([Uint8Array.of(0x61, 0xff, 0x0a)]), [{ kind: 'line', text: 'a\ufffd', invalidUtf8: true }]);
     const e = Buffer.from('é\n');
     assert.deepEqual(lines([e.subarray(0, 1), e.subarray(1)]), [{ kind: 'line', text: 'é' }]);
   });
