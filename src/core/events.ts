@@ -1,4 +1,4 @@
-import type { ChatMessage, MessageId, RoomSettings } from './types.js';
+import type { ChatMessage, MessageId, RoomSettings, TagNote } from './types.js';
 
 /** Room settings as members see them: whether there is a key, not the key (§7.17). */
 export type PublicRoomSettings = Omit<RoomSettings, 'key'> & { keyed: boolean };
@@ -13,7 +13,12 @@ export type ChatEvent =
    * id up to it has been handed to them already (the resume watermark, docs/protocol.md §7.6.1).
    */
   | { kind: 'message'; message: ChatMessage; safe?: number }
-  | { kind: 'presence'; room: string; user: string; event: 'join' | 'leave' | 'online' | 'quit' }
+  /**
+   * `reason`: the user's words on leaving a room or quitting, or what ended its last connection
+   * (absent: none given). `leaves` (a quit): the user's memberships end with it (a guest), and
+   * its leaves follow, each with `quit`: IRC shows the one QUIT and not the PARTs (docs/irc.md §6.2).
+   */
+  | { kind: 'presence'; room: string; user: string; event: 'join' | 'leave' | 'online' | 'quit'; reason?: string; leaves?: true; quit?: true }
   | { kind: 'topic'; room: string; topic: string; by: string }
   | { kind: 'consent-ask'; from: string }
   | { kind: 'consent'; from: string; accept: boolean }
@@ -42,6 +47,8 @@ export type ChatEvent =
   | { kind: 'react'; id: MessageId; emoji: string; user: string; on: boolean }
   /** `user` is typing in `room`, or (room '') to the recipient directly. Ephemeral: never stored. */
   | { kind: 'typing'; room: string; user: string }
+  /** Client tags sent without a message (TagNote). Ephemeral: never stored. */
+  | { kind: 'tags'; note: TagNote }
   /** The account's read marker of `conversation` ('#Room' or a user's name) is now `id` (docs/protocol.md §7.15). */
   | { kind: 'read'; conversation: string; id: number };
 

@@ -7,8 +7,15 @@ import type { ChatMessage, FileRef, HistoryQuery, MessageId, NameKey } from './t
 import type { Consents } from './consent.js';
 import type { Files } from './files.js';
 
-/** `replyTo`: the id of a message of the same (one) conversation this one answers; 0 or absent: none. */
-export interface SendRequest { cid: string; to: readonly string[]; text: string; files?: readonly string[]; replyTo?: MessageId }
+/**
+ * `replyTo`: the id of a message of the same (one) conversation this one answers; 0 or absent: none.
+ * `notice`: the message is a notice (ChatMessage.notice).
+ */
+export interface SendRequest {
+  cid: string; to: readonly string[]; text: string; files?: readonly string[]; replyTo?: MessageId; notice?: boolean;
+  /** ChatMessage.clientTags: live only. */
+  clientTags?: Readonly<Record<string, string>>;
+}
 
 /** What checks a reply's target, and what adds reactions to history (set by the node: message-edits.ts). */
 export interface MessageState {
@@ -134,6 +141,8 @@ export class Messaging {
       clientId: req.cid,
       ...(files ? { files } : {}),
       ...(replyTo !== undefined ? { replyTo } : {}),
+      ...(req.notice === true ? { notice: true as const } : {}),
+      ...(req.clientTags && Object.keys(req.clientTags).length > 0 ? { clientTags: { ...req.clientTags } } : {}),
     };
     const mailboxFor: NameKey[] = [];
     for (const key of t.accounts) if (key !== session.key && !(await this.ctx.delivery.receivesLive(key))) mailboxFor.push(key);

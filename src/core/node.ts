@@ -30,7 +30,8 @@ import { Rooms, type MemberView, type RoomSummary, type RoomView } from './rooms
 import type { Session } from './session.js';
 import { DEFAULT_ROOM, Sessions, type Opened, type OpenOptions } from './sessions.js';
 import { TokenSigner } from './token.js';
-import type { AuditRecord, ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan } from './types.js';
+import type { AuditRecord, ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan, TagNote } from './types.js';
+import { TagNotes } from './tag-notes.js';
 import { Typing } from './typing.js';
 
 export { DEFAULT_ROOM, type Opened, type OpenOptions } from './sessions.js';
@@ -90,6 +91,7 @@ export class ChatNode {
   private readonly consents: Consents;
   private readonly messaging: Messaging;
   private readonly typingNotices: Typing;
+  private readonly tagNotes: TagNotes;
   private readonly markers: ReadMarkers;
   private readonly searching: Search;
   /** File transfer; undefined when the node has no blob store. */
@@ -138,6 +140,7 @@ export class ChatNode {
     this.messaging.state = this.edits;
     this.rooms.withReactions = (messages) => this.edits.withReactions(messages);
     this.typingNotices = new Typing(this.ctx, this.rooms, this.messaging, this.consents);
+    this.tagNotes = new TagNotes(this.ctx, this.roomAdmin, this.messaging, this.consents);
     this.markers = new ReadMarkers(this.ctx, this.messaging);
     this.searching = new Search(this.ctx);
     const tokens = new TokenSigner(options.tokenSecret ?? randomBytes(32), this.settings.tokenMaxAgeMs);
@@ -237,9 +240,10 @@ export class ChatNode {
   enterDefaultRoom(session: Session): Promise<RoomView> {
     return this.rooms.join(session, DEFAULT_ROOM);
   }
-  async leave(session: Session, room: string): Promise<void> {
+  /** `reason`: the user's words on leaving, told to the members (docs/irc.md §6.2); '' for none. */
+  async leave(session: Session, room: string, reason = ''): Promise<void> {
     this.act(session);
-    return this.rooms.leave(session, room);
+    return this.rooms.leave(session, room, reason);
   }
   /** Is there a room of this key? */
   async roomExists(key: NameKey): Promise<boolean> {
@@ -399,6 +403,11 @@ export class ChatNode {
   /** See Typing.notice (docs/protocol.md §7.11): best effort, never an error. */
   typing(session: Session, target: string): Promise<void> {
     return this.typingNotices.notice(session, target);
+  }
+
+  /** See TagNotes.send (docs/irc.md §6.8): client tags without a message, live only. */
+  sendTags(session: Session, target: string, tags: Readonly<Record<string, string>>): Promise<TagNote> {
+    return this.tagNotes.send(session, target, tags);
   }
 
   // ---- messages ----

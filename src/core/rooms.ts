@@ -75,13 +75,14 @@ export class Rooms {
     return this.lifetime.left(room);
   }
 
-  async leave(session: Session, raw: string): Promise<void> {
+  /** `reason`: the user's words on leaving, told to the members (absent or '': none). */
+  async leave(session: Session, raw: string, reason = ''): Promise<void> {
     const room = await this.require(raw);
     if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
     if (session.guest) await this.ctx.presence.guestLeft(room.key, session.key);
     else await this.ctx.store.removeMember(room.key, session.key);
     await this.ctx.store.setVoice(room.key, session.key, false);
-    this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave' }, [room.key], [session.key]);
+    this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: session.name, event: 'leave', ...(reason !== '' ? { reason } : {}) }, [room.key], [session.key]);
     await this.ctx.delivery.membershipChanged(session.key, room.key, false);
     await this.afterLeave(room);
   }
@@ -91,7 +92,7 @@ export class Rooms {
     for (const key of await this.ctx.presence.guestRooms(guest)) {
       if (!(await this.ctx.presence.guestLeft(key, guest))) continue;
       const room = await this.ctx.store.getRoom(key);
-      if (room) this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: name, event: 'leave' }, [key], []);
+      if (room) this.ctx.delivery.deliver({ kind: 'presence', room: room.name, user: name, event: 'leave', quit: true }, [key], []);
       await this.ctx.delivery.membershipChanged(guest, key, false);
       if (room) await this.afterLeave(room);
     }

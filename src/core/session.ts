@@ -27,6 +27,8 @@ export class Session {
   searches: TokenBucket | undefined;
   /** The bucket of the session's read markers (docs/protocol.md §7.15); made on the first one. */
   reads: TokenBucket | undefined;
+  /** Why the session ended, as its gateway states it (an IRC QUIT's words): told with its quit. */
+  quitReason: string | undefined;
   /** The client's network address as its transport saw it, when known: address bans match it (§7.17). */
   address: string | undefined;
   /**

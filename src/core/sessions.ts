@@ -4,7 +4,7 @@ import { isAddressBan, matchesAddress } from './ban-masks.js';
 import type { NodeContext } from './context.js';
 import { ErrorCode } from '../vocabulary/errors.js';
 import { ChatError } from './errors.js';
-import type { SessionSink } from './events.js';
+import type { ChatEvent, SessionSink } from './events.js';
 import type { Files } from './files.js';
 import { firstIdAt } from './ids.js';
 import { isGuestKey, nickOfGuestKey } from './names.js';
@@ -146,15 +146,16 @@ export class Sessions {
     if (!last) return;
     // Its user may still be online through another node: then it has not quit.
     if (await this.ctx.presence.isOnline(session.key)) return;
-    await this.userGone(session.key, session.name, session.guest, rooms);
+    await this.userGone(session.key, session.name, session.guest, rooms, session.quitReason);
   }
 
   /**
    * A user's last session anywhere has ended (here, or on a node that died): it quit. A guest's
    * rooms, nickname and private connections last as long as its sessions (protocol.md §7.1).
    */
-  async userGone(key: NameKey, name: string, guest: boolean, rooms: readonly NameKey[]): Promise<void> {
-    this.ctx.delivery.deliver({ kind: 'presence', room: '', user: name, event: 'quit' }, rooms, []);
+  async userGone(key: NameKey, name: string, guest: boolean, rooms: readonly NameKey[], reason?: string): Promise<void> {
+    const quit: ChatEvent = { kind: 'presence', room: '', user: name, event: 'quit', ...(reason !== undefined ? { reason } : {}), ...(guest ? { leaves: true as const } : {}) };
+    this.ctx.delivery.deliver(quit, rooms, []);
     if (!guest) return;
     // The nickname is free before the guest is seen leaving its rooms.
     await this.ctx.presence.releaseNick(nickOfGuestKey(key), key);

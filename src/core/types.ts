@@ -155,11 +155,37 @@ export interface ChatMessage {
   clientId: string;      // the sender's client message id ('' if none); idempotency key with fromKey
   files?: FileRef[];     // attached files (absent: none)
   replyTo?: MessageId;   // the message of the same conversation this one answers (absent: none)
+  /**
+   * Sent as a notice (IRC's NOTICE, docs/irc.md §6.8): a message no automatic reply may answer.
+   * Stored with the message; protocols without notices show it as any message (absent: none).
+   */
+  notice?: true;
+  /**
+   * Client-only tags the sender attached (IRCv3 `+` tags, docs/irc.md §5): carried live to the
+   * receivers, never stored, so history and other protocols never see them (absent: none).
+   */
+  clientTags?: Record<string, string>;
   editedAt?: number;     // when its text was last edited (absent: never; docs/protocol.md §7.14)
   /** Deleted: its text and files are gone, this tombstone stays in history (§7.14). */
   deleted?: { by: string; at: number };
   /** Who reacted with what: filled by the core as it reads history; the store leaves it out. */
   reactions?: ReactionGroup[];
+}
+
+/**
+ * Client tags sent without a message (IRCv3 TAGMSG; core/tag-notes.ts): live only, never stored.
+ * `to`: the room's or the recipient's display name (`room` says which); `id`: a fresh message id
+ * naming the note (IRC's msgid), which no stored message has.
+ */
+export interface TagNote {
+  id: MessageId;
+  at: number;
+  from: string;
+  fromKey: NameKey;
+  guest: boolean;
+  to: string;
+  room: boolean;
+  tags: Record<string, string>;
 }
 
 /** One emoji's reactions to a message: how many, and the display names of the first who reacted. */

@@ -69,6 +69,8 @@ function copyMessage(m: ChatMessage): ChatMessage {
   if (m.deleted) copy.deleted = { ...m.deleted };
   // Reactions are kept apart (Store.reactions), as the other engines keep them.
   delete copy.reactions;
+  // Client tags are live only (ChatMessage.clientTags): no engine keeps them.
+  delete copy.clientTags;
   return copy;
 }
 

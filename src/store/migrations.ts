@@ -282,6 +282,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_room ON audit (room, id);
     `,
   },
+  {
+    version: 15,
+    sql: `
+      -- Notices (docs/irc.md §6.8): a message sent as an IRC NOTICE, 1; any other, 0.
+      ALTER TABLE messages ADD COLUMN notice INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -3,7 +3,7 @@
 // round trip.
 
 /** The columns an append writes; the others of a message row start at their defaults. */
-const INSERT_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to';
+const INSERT_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to, notice';
 const MESSAGE_COLUMNS = `${INSERT_COLUMNS}, edited_at, deleted_at, deleted_by`;
 const M = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ');
 
@@ -116,10 +116,10 @@ export const SQL = {
       INSERT INTO messages (${INSERT_COLUMNS})
       SELECT x.id, x.at, x.from_name, x.from_key, x.guest, x.text,
              ARRAY(SELECT json_array_elements_text(x.rooms::json)), ARRAY(SELECT json_array_elements_text(x.users::json)),
-             ARRAY(SELECT json_array_elements_text(x.to_names::json)), x.client_id, x.files, x.reply_to
+             ARRAY(SELECT json_array_elements_text(x.to_names::json)), x.client_id, x.files, x.reply_to, x.notice
       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                  $18::bigint[])
-           AS x(id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to)
+                  $18::bigint[], $19::boolean[])
+           AS x(id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to, notice)
       ON CONFLICT DO NOTHING
       RETURNING id
     ), t AS (

@@ -262,6 +262,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX audit_by_room ON audit (room, id);
     `,
   },
+  {
+    version: 11,
+    sql: `
+      -- Notices (docs/irc.md §6.8): a message sent as an IRC NOTICE.
+      ALTER TABLE messages ADD COLUMN notice BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

@@ -29,7 +29,7 @@ interface AppendRequest {
 interface MessageRow {
   id: number; at: number; from_name: string; from_key: string; guest: boolean; text: string;
   rooms: string[]; users: string[]; to_names: string[]; client_id: string; files: string;
-  reply_to: number; edited_at: number; deleted_at: number; deleted_by: string;
+  reply_to: number; edited_at: number; deleted_at: number; deleted_by: string; notice: boolean;
 }
 
 interface MembershipRow { room: string; user_key: string; name: string; role: string }
@@ -455,18 +455,18 @@ export class PostgresStore implements Store {
 }
 
 function appendParams(batch: readonly AppendRequest[]): unknown[] {
-  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 13 }, () => []);
   const targets: unknown[][] = [[], [], [], []];
   const mail: unknown[][] = [[], []];
   for (const { message: m, mailboxFor } of batch) {
-    const row = [m.id, m.at, m.from, m.fromKey, m.guest, m.text, encodeList(m.rooms), encodeList(m.users), encodeList(m.to), m.clientId, encodeFiles(m.files), m.replyTo ?? 0];
+    const row = [m.id, m.at, m.from, m.fromKey, m.guest, m.text, encodeList(m.rooms), encodeList(m.users), encodeList(m.to), m.clientId, encodeFiles(m.files), m.replyTo ?? 0, m.notice === true];
     for (let i = 0; i < row.length; i++) cols[i].push(row[i]);
     for (const room of m.rooms) pushRow(targets, [ROOM, room, m.id, '']);
     for (const user of m.users) pushRow(targets, [USER, user, m.id, m.fromKey]);
     for (const user of mailboxFor) pushRow(mail, [user, m.id]);
   }
-  // reply_to came later than the rest: it is the last parameter ($18).
-  return [...cols.slice(0, 11), ...targets, ...mail, cols[11]];
+  // reply_to and notice came later than the rest: they are the last parameters ($18, $19).
+  return [...cols.slice(0, 11), ...targets, ...mail, cols[11], cols[12]];
 }
 
 function pushRow(columns: unknown[][], row: readonly unknown[]): void {

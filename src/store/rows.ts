@@ -12,14 +12,14 @@ export interface MembershipRow { room: string; user: string; name: string; role:
 export interface MessageRow {
   id: number; at: number; from_name: string; from_key: string; guest: number; text: string;
   rooms: string; users: string; to_names: string; client_id: string; files: string;
-  reply_to: number; edited_at: number; deleted_at: number; deleted_by: string;
+  reply_to: number; edited_at: number; deleted_at: number; deleted_by: string; notice: number | boolean;
 }
 export interface ReactionRow { message_id: number; emoji: string; user: string; name: string; at: number }
 export interface BanRow { room: string; target: string; by: string; reason: string; at: number }
 export interface FileRow { id: string; name: string; size: number; type: string; sha256: string; owner: string; created_at: number }
 
 /** The columns an append writes; the others of a message row start at their defaults. */
-export const INSERT_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to';
+export const INSERT_COLUMNS = 'id, at, from_name, from_key, guest, text, rooms, users, to_names, client_id, files, reply_to, notice';
 export const MESSAGE_COLUMNS = `${INSERT_COLUMNS}, edited_at, deleted_at, deleted_by`;
 
 export function toFile(r: FileRow): FileRecord {
@@ -74,9 +74,10 @@ export function toMessage(r: MessageRow): ChatMessage {
 }
 
 /** The optional parts of a message that its row keeps in columns defaulting to 0 and ''. */
-export function messageState(r: Pick<MessageRow, 'reply_to' | 'edited_at' | 'deleted_at' | 'deleted_by'>): Partial<ChatMessage> {
+export function messageState(r: Pick<MessageRow, 'reply_to' | 'edited_at' | 'deleted_at' | 'deleted_by' | 'notice'>): Partial<ChatMessage> {
   const state: Partial<ChatMessage> = {};
   if (Number(r.reply_to) !== 0) state.replyTo = Number(r.reply_to);
+  if (r.notice === true || r.notice === 1) state.notice = true;
   if (Number(r.edited_at) !== 0) state.editedAt = Number(r.edited_at);
   if (Number(r.deleted_at) !== 0) state.deleted = { by: r.deleted_by, at: Number(r.deleted_at) };
   return state;

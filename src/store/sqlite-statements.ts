@@ -135,8 +135,8 @@ export function prepareStatements(db: Database.Database) {
     roomsOf: db.prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE user = ? ORDER BY room'),
     setRole: db.prepare<[string, string, string]>('UPDATE memberships SET role = ? WHERE room = ? AND user = ?'),
 
-    insertMessage: db.prepare<[number, number, string, string, number, string, string, string, string, string, string, number]>(
-      `INSERT INTO messages (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    insertMessage: db.prepare<[number, number, string, string, number, string, string, string, string, string, string, number, number]>(
+      `INSERT INTO messages (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (from_key, client_id) WHERE client_id <> '' DO NOTHING`),
     insertTarget: db.prepare<[number, string, number, string | null]>(
       'INSERT OR IGNORE INTO message_targets (kind, key, message_id, from_key) VALUES (?, ?, ?, ?)'),

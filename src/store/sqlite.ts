@@ -501,7 +501,7 @@ export class SqliteStore implements Store {
     return this.tx(() => batch.map(({ message: m, mailboxFor }) => {
       const inserted = s.insertMessage.run(
         m.id, m.at, m.from, m.fromKey, m.guest ? 1 : 0, m.text, encodeList(m.rooms), encodeList(m.users), encodeList(m.to), m.clientId,
-        encodeFiles(m.files), m.replyTo ?? 0,
+        encodeFiles(m.files), m.replyTo ?? 0, m.notice ? 1 : 0,
       ).changes > 0;
       if (!inserted) return toMessage(s.findByClientId.get(m.fromKey, m.clientId) as MessageRow);
       for (const room of m.rooms) s.insertTarget.run(ROOM, room, m.id, null);

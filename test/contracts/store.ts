@@ -771,6 +771,26 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual((await store.findByClientId('bob', 'r1'))?.replyTo, first.id);
       });
 
+      it('keeps whether a message is a notice (docs/irc.md §6.8); a message without the flag is none', async () => {
+        const plain = mk({ from: 'alice', rooms: ['#a'], users: ['bob'] });
+        const notice: ChatMessage = { ...mk({ from: 'alice', rooms: ['#a'], users: ['bob'], cid: 'n1' }), notice: true };
+        await store.append(plain, ['bob']);
+        assert.deepEqual(await store.append(notice, ['bob']), notice);
+        assert.deepEqual(await store.getMessage(notice.id), notice);
+        assert.deepEqual((await store.roomHistory('#a', { limit: 10 })).map((m) => m.notice), [undefined, true]);
+        assert.deepEqual((await store.dmHistory('alice', 'bob', { limit: 10 })).map((m) => m.notice), [undefined, true]);
+        assert.deepEqual((await store.mailbox('bob', 10)).map((m) => m.notice), [undefined, true]);
+        assert.equal((await store.findByClientId('alice', 'n1'))?.notice, true);
+      });
+
+      it('keeps no client tags: they are live only (docs/irc.md §5)', async () => {
+        const m: ChatMessage = { ...mk({ from: 'alice', rooms: ['#a'], cid: 't1' }), clientTags: { '+draft/react': '👍' } };
+        await store.append(m, []);
+        assert.equal((await store.getMessage(m.id))?.clientTags, undefined);
+        assert.equal((await store.roomHistory('#a', { limit: 10 }))[0].clientTags, undefined);
+        assert.equal((await store.findByClientId('alice', 't1'))?.clientTags, undefined);
+      });
+
       it('replaces the text in place and marks when, in every query that reads it', async () => {
         const m = mk({ from: 'alice', rooms: ['#a'], users: ['bob'], text: 'teh plan' });
         await store.append(m, ['bob']);

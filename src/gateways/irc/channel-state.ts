@@ -4,7 +4,7 @@ import type { MemberView, RoomView } from '../../core/rooms.js';
 import { byteLength, formatMessage } from './codec.js';
 import type { IrcClient } from './context.js';
 import { RPL } from './numerics.js';
-import { messageLines, messageTags, oneLine, userSource } from './render.js';
+import { messageCommand, messageLines, messageTags, oneLine, userSource } from './render.js';
 
 let batches = 0;
 
@@ -23,7 +23,7 @@ export function sendJoined(c: IrcClient, view: RoomView, secret = false): Set<nu
   let out = batch ? formatMessage({ source: c.gw.options.serverName, command: 'BATCH', params: [`+${batch}`, 'chathistory', view.room] }) : '';
   for (const m of view.history) {
     played.add(m.id);
-    out += messageLines(m, userSource(m.from), view.room, c.caps, 'PRIVMSG', batch);
+    out += messageLines(m, userSource(m.from), view.room, c.caps, messageCommand(m), batch);
   }
   if (batch) out += formatMessage({ source: c.gw.options.serverName, command: 'BATCH', params: [`-${batch}`] });
   c.send(out);

@@ -6,8 +6,13 @@
 export const Limits = {
   /** A line without its tags, CR LF included (RFC 1459 §2.3). */
   LINE_BYTES: 512,
-  /** The tags part, '@' and the space after it included (IRCv3 message-tags). */
+  /** The tags part, '@' and the space after it included (IRCv3 message-tags): the most a line may have. */
   TAG_BYTES: 8191,
+  /**
+   * The tags part of a line from a client: 4094 bytes of tag data, with '@' and the space 4096
+   * (IRCv3 message-tags); the rest of TAG_BYTES is the server's, for the tags it adds on relay.
+   */
+  CLIENT_TAG_BYTES: 4096,
   /** Parameters of a message: 14 middle ones and a trailing one (RFC 2812 §2.3.1). */
   MAX_PARAMS: 15,
 } as const;
@@ -27,15 +32,17 @@ export interface IrcMessage {
 
 /** What the reader makes of bytes: a line (without its terminator), or a line refused whole. */
 export type ReadLine =
-  | { kind: 'line'; text: string }
+  /** `invalidUtf8`: the line's bytes are not UTF-8; `text` has U+FFFD for each bad sequence, to be read, not run (§3.3). */
+  | { kind: 'line'; text: string; invalidUtf8?: true }
   /** `too-long`: over MAX_LINE_BYTES (dropped up to its terminator); `nul`: it held a NUL byte. */
   | { kind: 'refused'; why: 'too-long' | 'nul' };
 
 const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;
-/** Invalid UTF-8 becomes U+FFFD (docs/irc.md §3.3): a line is never refused for its encoding. */
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+/** Lines are UTF-8 (docs/irc.md §3.3): one that is not is told apart, and read with U+FFFD for what is not. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const lossy = new TextDecoder('utf-8', { fatal: false });
 
 /**
  * Splits a byte stream into lines at CR, LF or CR LF (docs/irc.md §3.2). Empty lines are skipped.
@@ -89,7 +96,15 @@ export class LineReader {
     this.parts = [];
     this.held = 0;
     if (line.includes(NUL)) out.push({ kind: 'refused', why: 'nul' });
-    else out.push({ kind: 'line', text: utf8.decode(line) });
+    else out.push(decode(line));
+  }
+}
+
+function decode(line: Uint8Array): ReadLine {
+  try {
+    return { kind: 'line', text: utf8.decode(line) };
+  } catch {
+    return { kind: 'line', text: lossy.decode(line), invalidUtf8: true };
   }
 }
 
@@ -104,11 +119,10 @@ function concat(parts: Uint8Array[], length: number): Uint8Array {
 }
 
 /** Why a line is no message (docs/irc.md §3.4). */
-export type ParseFault = 'empty' | 'tags-too-long' | 'too-long' | 'no-command' | 'bad-command';
+export type ParseFault = 'empty' | 'tags-too-long' | 'too-long' | 'no-command';
 
 export type Parsed = { ok: true; message: IrcMessage } | { ok: false; fault: ParseFault };
 
-const COMMAND_RE = /^(?:[A-Za-z]+|[0-9]{3})$/;
 const TAG_KEY_RE = /^\+?(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/;
 
 export function byteLength(text: string): number {
@@ -116,14 +130,17 @@ export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-/** One line (without its terminator) as a message; see ParseFault for what is refused. */
-export function parseLine(line: string): Parsed {
+/**
+ * One line (without its terminator) as a message; see ParseFault for what is refused. `tagBytes`
+ * bounds the tags part: a client's by default; a line from a server may have up to TAG_BYTES.
+ */
+export function parseLine(line: string, tagBytes: number = Limits.CLIENT_TAG_BYTES): Parsed {
   let rest = line;
   const tags = new Map<string, string>();
   if (rest.startsWith('@')) {
     const end = rest.indexOf(' ');
     const raw = end < 0 ? rest : rest.slice(0, end);
-    if (byteLength(raw) + 1 > Limits.TAG_BYTES) return { ok: false, fault: 'tags-too-long' };
+    if (byteLength(raw) + 1 > tagBytes) return { ok: false, fault: 'tags-too-long' };
     parseTags(raw.slice(1), tags);
     rest = end < 0 ? '' : rest.slice(end + 1);
   }
@@ -141,7 +158,8 @@ export function parseLine(line: string): Parsed {
   const end = rest.indexOf(' ');
   const command = end < 0 ? rest : rest.slice(0, end);
   if (command === '') return { ok: false, fault: 'no-command' };
-  if (!COMMAND_RE.test(command)) return { ok: false, fault: 'bad-command' };
+  // A word outside the grammar (letters or three digits) is still a message: a command no server
+  // knows, answered 421 by the command table like any other, with its tags (a label) kept.
   const params = parseParams(end < 0 ? '' : rest.slice(end + 1));
   return { ok: true, message: { tags, source, command: command.toUpperCase(), params } };
 }

@@ -1,6 +1,7 @@
 import { isChatError } from '../../core/errors.js';
 import type { ChatEvent, PublicRoomSettings, SessionSink } from '../../core/events.js';
 import type { Session } from '../../core/session.js';
+import type { TagNote } from '../../core/types.js';
 import { ErrorCode } from '../../vocabulary/errors.js';
 import { nameKey } from '../../vocabulary/name-keys.js';
 import type { CloseReason, Connection } from '../../ports/connection.js';
@@ -11,7 +12,7 @@ import type { IrcClient, IrcContext, IrcPhase } from './context.js';
 import { chatFault } from './faults.js';
 import { labeledReplies, splitLines, usableLabel } from './labels.js';
 import { ERR } from './numerics.js';
-import { messageTags, oneLine, sharedMessageBytes, sharedMessageLines, userSource } from './render.js';
+import { messageTags, oneLine, sharedMessageBytes, sharedMessageLines, tagNoteLine, userSource } from './render.js';
 
 let labelBatches = 0;
 
@@ -42,6 +43,8 @@ export class IrcConnection implements SessionSink, IrcClient {
   private readonly reader = new LineReader();
   /** Lines read and not yet run. */
   private readonly backlog: IrcMessage[] = [];
+  /** Lines of the backlog that were not UTF-8: refused in turn, with their labels (§3.3). */
+  private readonly notUtf8 = new WeakSet<IrcMessage>();
   private running = false;
   /** Fakelag: lines the client may still send at once, and when that was last reckoned. */
   private tokens: number;
@@ -130,7 +133,9 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.backlog.length = 0;
     this.conn.close(reason);
     // The user is gone now, as on every IRC server: its nick is free at once, though the socket
-    // may wait for the peer to hang up (§4.6).
+    // may wait for the peer to hang up (§4.6). Others are told what ended it (a QUIT's words, a
+    // ping timeout).
+    if (this.session) this.session.quitReason ??= text;
     this.ended(reason);
   }
 
@@ -179,6 +184,7 @@ export class IrcConnection implements SessionSink, IrcClient {
   private show(event: ChatEvent): void {
     switch (event.kind) {
       case 'message': return this.message(event.message);
+      case 'tags': return this.tagNote(event.note);
       case 'presence': return this.presence(event);
       case 'topic':
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'TOPIC', params: [event.room, oneLine(event.topic)] }));
@@ -246,6 +252,16 @@ export class IrcConnection implements SessionSink, IrcClient {
     if (shown.length > 1) this.sendBytes(Buffer.concat(shown.map((t) => sharedMessageBytes(m, t, this.caps))));
   }
 
+  /** TAGMSG, to clients with message-tags only (docs/irc.md §6.8); targets as for a message. */
+  private tagNote(note: TagNote): void {
+    const s = this.session;
+    if (!s || !this.caps.has('message-tags')) return;
+    if (note.room && !s.rooms.has(nameKey(note.to))) return;
+    // A DM: to the recipient as to its nick; to the sender's other sessions as sent.
+    const target = note.room || note.fromKey === s.key ? note.to : s.name;
+    this.send(tagNoteLine(note, userSource(note.from), target, this.caps));
+  }
+
   private presence(e: Extract<ChatEvent, { kind: 'presence' }>): void {
     const tags = messageTags(this.caps, Date.now());
     const source = userSource(e.user);
@@ -261,7 +277,12 @@ export class IrcConnection implements SessionSink, IrcClient {
       const away = this.caps.has('away-notify') && !self ? joiner?.away : undefined;
       if (away !== undefined) this.send(formatMessage({ tags, source, command: 'AWAY', params: [away] }));
     } else if (e.event === 'leave') {
-      this.send(formatMessage({ tags, source, command: 'PART', params: [e.room] }));
+      // A guest's leaves as it quits were told by its QUIT (below).
+      if (e.quit) return;
+      this.send(formatMessage({ tags, source, command: 'PART', params: e.reason ? [e.room, oneLine(e.reason)] : [e.room] }));
+    } else if (e.event === 'quit' && e.leaves && !self) {
+      // A guest quit: its memberships end, which IRC says with one QUIT (docs/irc.md §6.2).
+      this.send(formatMessage({ tags, source, command: 'QUIT', params: [oneLine(e.reason ?? 'Client Quit')] }));
     } else if (this.caps.has('away-notify') && !self) {
       // A member that goes offline stays a member (an account) or leaves next (a guest): §7.2.
       this.send(formatMessage({ tags, source, command: 'AWAY', params: e.event === 'quit' ? ['offline'] : [] }));
@@ -319,12 +340,12 @@ export class IrcConnection implements SessionSink, IrcClient {
       const parsed = parseLine(item.text);
       if (!parsed.ok) {
         if (parsed.fault === 'too-long' || parsed.fault === 'tags-too-long') this.numeric(ERR.INPUTTOOLONG, 'Input line was too long');
-        else if (parsed.fault === 'bad-command') this.numeric(ERR.UNKNOWNCOMMAND, item.text.split(' ')[0].slice(0, 32), 'Unknown command');
         continue;
       }
       if (this.backlog.length >= this.gw.options.floodBacklog) {
         return this.fail('Excess Flood', { code: ErrorCode.RATE_LIMITED, text: 'Excess Flood' });
       }
+      if (item.invalidUtf8) this.notUtf8.add(parsed.message);
       this.backlog.push(parsed.message);
     }
     this.pump();
@@ -370,10 +391,14 @@ export class IrcConnection implements SessionSink, IrcClient {
   }
 
   private async run(m: IrcMessage): Promise<void> {
+    // UTF8ONLY: a line that is not UTF-8 is not run, so nothing of it reaches anyone (§3.3).
+    if (this.notUtf8.has(m)) {
+      return this.send(formatMessage({ source: this.gw.options.serverName, command: 'FAIL', params: [m.command.slice(0, 32), 'INVALID_UTF8', 'Message rejected: this server takes UTF-8 only'] }));
+    }
     const entry = Object.hasOwn(commands, m.command) ? commands[m.command] : undefined;
     if (!entry) {
       if (this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
-      return this.numeric(ERR.UNKNOWNCOMMAND, m.command, 'Unknown command');
+      return this.numeric(ERR.UNKNOWNCOMMAND, m.command.slice(0, 32), 'Unknown command');
     }
     if (!entry.preReg && this.phase === 'register') return this.numeric(ERR.NOTREGISTERED, 'You have not registered');
     if (m.params.length < entry.minParams) return this.numeric(ERR.NEEDMOREPARAMS, m.command, 'Not enough parameters');

@@ -81,6 +81,8 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'invited': return undefined;
     case 'mute': return { type: 'MUTE', ref: 0, room: event.room, user: event.user, seconds: event.seconds, reason: event.reason, by: event.by };
     case 'typing': return { type: 'TYPING', to: event.room, user: event.user };
+    // Client tags without a message are IRC's (TAGMSG): native v1 has no frame for them.
+    case 'tags': return undefined;
     case 'read': return { type: 'READ', ref: 0, with: event.conversation, id: event.id };
     case 'edit': return { type: 'EDIT', ref: 0, id: event.id, text: event.text, by: event.by, at: event.at };
     case 'delete': return { type: 'DELETE', ref: 0, id: event.id, by: event.by, at: event.at };

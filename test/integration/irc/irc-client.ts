@@ -2,7 +2,7 @@
 // for the lines a test expects. Parses with the gateway's codec only to read what came.
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { parseLine, type IrcMessage } from '../../../src/gateways/irc/codec.js';
+import { Limits, parseLine, type IrcMessage } from '../../../src/gateways/irc/codec.js';
 import type { TestServer } from '../test-server.js';
 
 export interface Received extends IrcMessage {
@@ -26,7 +26,7 @@ export class IrcTestClient {
       while ((at = this.buffer.indexOf('\r\n')) >= 0) {
         const raw = this.buffer.slice(0, at);
         this.buffer = this.buffer.slice(at + 2);
-        const p = parseLine(raw);
+        const p = parseLine(raw, Limits.TAG_BYTES);
         if (p.ok) this.lines.push({ ...p.message, raw });
       }
       this.wake();

@@ -49,6 +49,10 @@ describe('IRC §5.2 labeled-response', () => {
     c.send('@label=e1 NOSUCHTHING');
     const err = await c.expect((m) => m.command === '421');
     assert.equal(err.tags.get('label'), 'e1');
+    // A command word outside the grammar (§3.4) is still a command nobody knows: its tags stand.
+    c.send('@label=e2 NO_SUCH_THING x');
+    const odd = await c.expect((m) => m.command === '421');
+    assert.deepEqual([odd.tags.get('label'), odd.params[1]], ['e2', 'NO_SUCH_THING']);
     c.close();
   });
 

@@ -187,10 +187,12 @@ describe('IRC §3 lines: terminators, lengths, NUL, encoding', () => {
     await c.ended();
   });
 
-  it('§3.3 invalid UTF-8 becomes U+FFFD', async () => {
+  it('§3.3 a line that is not UTF-8 is refused with FAIL <command> INVALID_UTF8, and the next one runs', async () => {
     const c = await IrcTestClient.open(srv);
-    c.writeRaw(Buffer.concat([Buffer.from('PING a'), Buffer.from([0xff, 0xfe]), Buffer.from('b\r\n')]));
-    assert.equal((await c.expect((m) => m.command === 'PONG')).params[1], 'a\ufffd\ufffdb');
+    c.writeRaw(Buffer.concat([Buffer.from('PING a'), Buffer.from([0xff, 0xfe]), Buffer.from('b\r\nPING ok\r\n')]));
+    assert.deepEqual((await c.expect((m) => m.command === 'FAIL')).params.slice(0, 2), ['PING', 'INVALID_UTF8']);
+    assert.equal((await c.expect((m) => m.command === 'PONG')).params[1], 'ok');
+    assert.ok(!c.lines.some((m) => m.command === 'PONG' && m.params[1] !== 'ok'));
     c.close();
   });
 });

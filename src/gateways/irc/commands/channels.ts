@@ -111,7 +111,8 @@ export const channels: Record<string, Command> = {
     preReg: false,
     async run(c, m) {
       const s = mine(c);
-      for (const room of list(m.params[0])) await partOne(c, s, room, m.params[1] ?? '');
+      // The reason is cut as a kick's is, so the PART relayed with a longer source still fits a line.
+      for (const room of list(m.params[0])) await partOne(c, s, room, cut(m.params[1] ?? '', KICKLEN));
     },
   },
 
@@ -200,7 +201,7 @@ async function roomName(c: IrcClient, s: Session, key: string): Promise<string> 
 async function partOne(c: IrcClient, s: Session, room: string, reason: string): Promise<void> {
   c.expectOwn('leave', nameKey(room));
   try {
-    await c.gw.node.leave(s, room);
+    await c.gw.node.leave(s, room, reason);
   } catch (err) {
     if (isChatError(err)) return chatFault(c, 'PART', err, room);
     throw err;

@@ -9,7 +9,7 @@ import { formatMessage } from '../codec.js';
 import type { Command, IrcClient } from '../context.js';
 import { CHATHISTORY_MAX } from '../isupport.js';
 import { afterId, beforeId, parseLimit, parseMessageRef, type MessageRef } from '../message-refs.js';
-import { messageLines, userSource } from '../render.js';
+import { messageCommand, messageLines, userSource } from '../render.js';
 import { mine } from './channels.js';
 
 /** Direct conversations TARGETS looks through: the user's most recent ones (Store.recentDirect). */
@@ -120,7 +120,7 @@ async function history(c: IrcClient, sub: string, params: readonly string[]): Pr
   for (const m of found) {
     // A direct message shows as it did live: to the other user when sent by this user, else to it.
     const to = conv.room ? conv.name : m.fromKey === s.key ? conv.name : s.name;
-    out += messageLines(m, userSource(m.from), to, c.caps, 'PRIVMSG', batch);
+    out += messageLines(m, userSource(m.from), to, c.caps, messageCommand(m), batch);
   }
   if (batch) out += formatMessage({ source: server, command: 'BATCH', params: [`-${batch}`] });
   c.send(out);

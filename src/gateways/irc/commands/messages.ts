@@ -8,10 +8,14 @@ import type { Command, IrcClient } from '../context.js';
 import { chatFault } from '../faults.js';
 import { MAX_MSG_TARGETS } from '../isupport.js';
 import { ERR, RPL } from '../numerics.js';
-import { messageLines, userSource } from '../render.js';
+import { clientTags, messageLines, tagNoteLine, userSource } from '../render.js';
 import { list, mine } from './channels.js';
 
-async function reachable(c: IrcClient, target: string, answer: boolean): Promise<string | undefined> {
+/**
+ * The target as the core names it, or undefined when the sender cannot reach it (with its numeric
+ * when `answer`); `away` adds 301 for a user who is away or offline.
+ */
+async function reachable(c: IrcClient, target: string, answer: boolean, away = answer): Promise<string | undefined> {
   const s = mine(c);
   const node = c.gw.node;
   const say = (code: string, ...params: string[]): undefined => {
@@ -34,9 +38,9 @@ async function reachable(c: IrcClient, target: string, answer: boolean): Promise
   }
   // The recipient's DM policy, consent and blocks (docs/protocol.md §7.4): refused, never silent.
   if (who.key !== s.key && !(await node.mayMessage(s.key, who.key))) return say(ERR.TARGUMODEG, who.name, 'does not accept direct messages from you');
-  if (answer) {
-    const away = c.gw.away.get(who.key) ?? (await node.isOnline(who.key) ? undefined : 'offline');
-    if (away !== undefined) c.numeric(RPL.AWAY, who.name, away);
+  if (away) {
+    const status = c.gw.away.get(who.key) ?? (await node.isOnline(who.key) ? undefined : 'offline');
+    if (status !== undefined) c.numeric(RPL.AWAY, who.name, status);
   }
   return who.name;
 }
@@ -65,7 +69,7 @@ function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
       if (to.length === 0) return;
       let durable: Promise<ChatMessage>;
       try {
-        ({ durable } = await c.gw.node.submit(s, { cid: '', to, text }));
+        ({ durable } = await c.gw.node.submit(s, { cid: '', to, text, notice: command === 'NOTICE', clientTags: clientTags(m.tags) }));
       } catch (err) {
         if (isChatError(err)) return answer ? chatFault(c, command, err, to[0]) : undefined;
         throw err;
@@ -83,9 +87,47 @@ function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
   };
 }
 
+/**
+ * TAGMSG: client-only tags without text, to each target (docs/irc.md §6.8). Answered as PRIVMSG
+ * is; relayed live (TagNotes), never stored; only clients with message-tags receive it.
+ */
+const tagmsg: Command = {
+  minParams: 1,
+  preReg: false,
+  async run(c, m) {
+    const s = mine(c);
+    const targets = list(m.params[0]);
+    if (targets.length === 0) return c.numeric(ERR.NORECIPIENT, 'No recipient given (TAGMSG)');
+    if (targets.length > MAX_MSG_TARGETS) return c.numeric(ERR.TOOMANYTARGETS, targets[MAX_MSG_TARGETS], 'Too many targets');
+    const tags = clientTags(m.tags);
+    const seen = new Set<string>();
+    let out = '';
+    for (const t of targets) {
+      const to = await reachable(c, t, true, false);
+      if (to === undefined || seen.has(nameKey(to))) continue;
+      seen.add(nameKey(to));
+      let note;
+      try {
+        note = await c.gw.node.sendTags(s, to, tags);
+      } catch (err) {
+        if (isChatError(err)) {
+          chatFault(c, 'TAGMSG', err, to);
+          continue;
+        }
+        throw err;
+      }
+      // echo-message: the sender's copy, with the msgid its receivers got.
+      if (c.caps.has('echo-message') && c.caps.has('message-tags')) out += tagNoteLine(note, userSource(s.name), note.to, c.caps);
+    }
+    c.send(out);
+  },
+};
+
 export const messages: Record<string, Command> = {
   // PRIVMSG <target>{,<target>} :<text>
   PRIVMSG: messageCommand('PRIVMSG'),
   // NOTICE <target>{,<target>} :<text>
   NOTICE: messageCommand('NOTICE'),
+  // TAGMSG <target>{,<target>}
+  TAGMSG: tagmsg,
 };

@@ -4,8 +4,10 @@ import { isChatError } from '../../../core/errors.js';
 import { isUserName } from '../../../vocabulary/names.js';
 import { formatMessage } from '../codec.js';
 import { IRC_PROTOCOL, type Command, type IrcClient } from '../context.js';
+import { KICKLEN } from '../isupport.js';
 import { ERR, RPL } from '../numerics.js';
 import { shownUsername } from '../identity.js';
+import { cut } from './channels.js';
 import { userSource } from '../render.js';
 import { REALNAME_MAX } from './server.js';
 import { tryRegister } from '../welcome.js';
@@ -177,13 +179,15 @@ export const registration: Record<string, Command> = {
   // PONG <token>: the answer to our PING; any line the client sends shows it is there.
   PONG: { minParams: 0, preReg: true, run() { /* keepalive answer */ } },
 
-  // QUIT [:<reason>]: ERROR, then the end of the connection.
+  // QUIT [:<reason>]: ERROR, then the end of the connection; the channels' members see
+  // `QUIT :Quit: <reason>` (docs/irc.md §6.2).
   QUIT: {
     minParams: 0,
     preReg: true,
     run(c, m) {
-      const reason = m.params[0] ?? 'Client Quit';
-      c.fail(`Quit: ${reason}`, { code: 0, text: 'QUIT' });
+      // Cut as a kick's reason is, so the QUIT relayed with a source still fits a line.
+      const reason = cut(m.params[0] ?? '', KICKLEN);
+      c.fail(reason === '' ? 'Client Quit' : `Quit: ${reason}`, { code: 0, text: 'QUIT' });
     },
   },
 };

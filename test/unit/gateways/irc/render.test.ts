@@ -28,6 +28,21 @@ describe('IRC §7.3 messages as lines', () => {
     assert.deepEqual(texts.map((m) => m.tags.get('msgid')), texts.map((_, i) => (i === 0 ? '42' : `42-${i}`)));
   });
 
+  it('a line an IRC client could send in one line stays one line, cut on a character boundary to fit 512 bytes', () => {
+    // `PRIVMSG nick2 <text>` in 510 bytes: 496 bytes of text; the source prefix makes it too long.
+    for (const text of ['a'.repeat(496), `${'a'.repeat(492)}😃`, `${'a'.repeat(470)}😃😃😃😃😃`]) {
+      const out = lines(messageLines(message(text), 'nick1!nick1@confab', 'nick2', new Set()));
+      assert.equal(out.length, 1, text);
+      assert.ok(Buffer.byteLength(out[0]) + 2 <= 512, `${Buffer.byteLength(out[0])} bytes`);
+      const p = parseLine(out[0]);
+      assert.ok(p.ok && text.startsWith(p.message.params[1]) && p.message.params[1].length > 400);
+      assert.ok(!p.message.params[1].includes('\uFFFD'));
+    }
+    // One byte more than a client could send: only another protocol sends that, and it is split, not cut.
+    const long = lines(messageLines(message('b'.repeat(497)), 'nick1!nick1@confab', 'nick2', new Set()));
+    assert.equal(long.length, 2);
+  });
+
   it('tags follow the capabilities: time with server-time, msgid with message-tags, account for accounts only', () => {
     const [none] = lines(messageLines(message('hi'), 's', '#r', new Set()));
     assert.equal(none, ':s PRIVMSG #r hi');
