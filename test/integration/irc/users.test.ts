@@ -64,14 +64,17 @@ describe('IRC §4.1 USER', () => {
     assert.equal((await none.numeric('311')).params[2], '~nothing');
   });
 
-  it('a realname that is not UTF-8 is read with replacement characters and registers', async () => {
+  it('a realname that is not UTF-8 is refused (FAIL USER INVALID_UTF8, §3.3) and a USER line in UTF-8 then registers', async () => {
     const c = await IrcTestClient.open(srv);
     clients.push(c);
     c.send('NICK latin');
     c.writeRaw(Buffer.from('USER username * * :i\xe8rc\xe9\r\n', 'latin1'));
+    const refused = await c.expect((m) => m.command === 'FAIL');
+    assert.deepEqual(refused.params.slice(0, 2), ['USER', 'INVALID_UTF8']);
+    c.send('USER username * * :irc\u00e9');
     await c.numeric('001');
     c.send('WHOIS latin');
-    assert.deepEqual((await c.numeric('311')).params.slice(2), ['~username', 'confab', '*', 'i\ufffdrc\ufffd']);
+    assert.deepEqual((await c.numeric('311')).params.slice(2), ['~username', 'confab', '*', 'irc\u00e9']);
   });
 });
 
