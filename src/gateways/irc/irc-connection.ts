@@ -87,6 +87,16 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.conn.send(bytes);
   }
 
+  sendEvent(line: string): void {
+    const was = this.showing;
+    this.showing = true;
+    try {
+      this.send(line);
+    } finally {
+      this.showing = was;
+    }
+  }
+
   /** A labeled command's line kept until it has run; bounded by the SendQ as sent lines are (§8.2). */
   private collect(labeled: NonNullable<IrcConnection['labeled']>, line: string): void {
     labeled.bytes += Buffer.byteLength(line, 'utf8');

@@ -206,3 +206,25 @@ describe('IRC §3.3 UTF-8 only', () => {
     b.close();
   });
 });
+
+describe('IRC §6.8 messages to oneself', () => {
+  it('a PRIVMSG, NOTICE or TAGMSG to oneself is received as by anyone, besides its echo; only the echo carries the label', async () => {
+    const caps = ['echo-message', 'batch', 'labeled-response', 'message-tags'];
+    const me = await IrcTestClient.registered(srv, 'narcissus', { caps });
+    for (const [command, line] of [['PRIVMSG', 'PRIVMSG narcissus :hi me'], ['NOTICE', 'NOTICE narcissus :note to self'], ['TAGMSG', '+draft/react=x TAGMSG narcissus']] as const) {
+      me.send(command === 'TAGMSG' ? `@label=s-${command};${line}` : `@label=s-${command} ${line}`);
+      const two = [await me.expect((m) => m.command === command), await me.expect((m) => m.command === command)];
+      assert.deepEqual(two.map((m) => m.params[0]), ['narcissus', 'narcissus']);
+      assert.deepEqual(two.map((m) => m.tags.get('label')).filter((l) => l !== undefined), [`s-${command}`], command);
+      assert.equal(two[0].tags.get('msgid'), two[1].tags.get('msgid'));
+    }
+    // Without echo-message the one received copy is all there is.
+    const plain = await IrcTestClient.registered(srv, 'echo');
+    plain.send('PRIVMSG echo :only once');
+    plain.send('PING sync');
+    await plain.expect((m) => m.command === 'PONG');
+    assert.equal(plain.lines.filter((m) => m.command === 'PRIVMSG').length, 1);
+    me.close();
+    plain.close();
+  });
+});

@@ -76,10 +76,16 @@ function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
         c.gw.observer.internalError?.(err);
         return undefined;
       });
-      if (!stored || !c.caps.has('echo-message')) return;
-      let out = '';
-      for (const t of stored.to) out += messageLines(stored, userSource(s.name), t, c.caps, command);
-      c.send(out);
+      if (!stored) return;
+      // A message to oneself is received too, as by any recipient: not a reply (never labeled),
+      // and there whether or not the client asked for its echo.
+      const toSelf = stored.to.find((t) => nameKey(t) === nameKey(s.name));
+      if (c.caps.has('echo-message')) {
+        let out = '';
+        for (const t of stored.to) out += messageLines(stored, userSource(s.name), t, c.caps, command);
+        c.send(out);
+      }
+      if (toSelf !== undefined) c.sendEvent(messageLines(stored, userSource(s.name), toSelf, c.caps, command));
     },
   };
 }
@@ -99,6 +105,7 @@ const tagmsg: Command = {
     const tags = clientTags(m.tags);
     const seen = new Set<string>();
     let out = '';
+    let received = '';
     for (const t of targets) {
       const to = await reachable(c, t, true, false);
       if (to === undefined || seen.has(nameKey(to))) continue;
@@ -113,10 +120,14 @@ const tagmsg: Command = {
         }
         throw err;
       }
+      if (!c.caps.has('message-tags')) continue;
       // echo-message: the sender's copy, with the msgid its receivers got.
-      if (c.caps.has('echo-message') && c.caps.has('message-tags')) out += tagNoteLine(note, userSource(s.name), note.to, c.caps);
+      if (c.caps.has('echo-message')) out += tagNoteLine(note, userSource(s.name), note.to, c.caps);
+      // To oneself: received too, as a message to oneself is.
+      if (!note.room && nameKey(note.to) === nameKey(s.name)) received += tagNoteLine(note, userSource(s.name), note.to, c.caps);
     }
     c.send(out);
+    c.sendEvent(received);
   },
 };
 
