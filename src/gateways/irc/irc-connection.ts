@@ -247,7 +247,7 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.send(out);
   }
 
-  /** TAGMSG, to clients with message-tags only (docs/irc.md §6.8); targets as for a message. */
+  /** TAGMSG, to clients with message-tags only (docs/irc.md §5.3); targets as for a message. */
   private tagNote(note: TagNote): void {
     const s = this.session;
     if (!s || !this.caps.has('message-tags')) return;

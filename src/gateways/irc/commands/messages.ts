@@ -1,6 +1,7 @@
 // PRIVMSG and NOTICE (docs/irc.md §6.8): several targets, channels and nicks, stored once as one
-// confab message. A target the sender may not reach gets its numeric (PRIVMSG only: NOTICE is
-// never answered, RFC 2812 §3.3.2) and is left out; the others get the message.
+// confab message (a NOTICE with its notice flag). A target the sender may not reach gets its
+// numeric (PRIVMSG only: NOTICE is never answered, RFC 2812 §3.3.2) and is left out; the others
+// get the message. TAGMSG (§5.3): client-only tags to the same targets, live only.
 import { isChatError } from '../../../core/errors.js';
 import type { ChatMessage } from '../../../core/types.js';
 import { nameKey } from '../../../vocabulary/name-keys.js';
@@ -91,7 +92,7 @@ function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
 }
 
 /**
- * TAGMSG: client-only tags without text, to each target (docs/irc.md §6.8). Answered as PRIVMSG
+ * TAGMSG: client-only tags without text, to each target (docs/irc.md §5.3). Answered as PRIVMSG
  * is; relayed live (TagNotes), never stored; only clients with message-tags receive it.
  */
 const tagmsg: Command = {
