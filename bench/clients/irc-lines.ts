@@ -1,7 +1,7 @@
 // What the IRC load client makes of each line a server sends, and the lines it sends. Pure, so the
 // accounting can be tested without a server: only PRIVMSG to the bench channel carries a bench
 // message; the text after the last parameter's colon is the stamped payload, unchanged.
-import { parseLine } from '../../src/gateways/irc/codec.js';
+import { Limits, parseLine } from '../../src/gateways/irc/codec.js';
 
 export type IrcEvent =
   /** RPL_WELCOME (001): registered. */
@@ -21,7 +21,8 @@ export type IrcEvent =
 
 /** One line from the server, without its line ending. */
 export function readIrcLine(line: string): IrcEvent {
-  const parsed = parseLine(line);
+  // A server's line may carry up to the full 8191 bytes of tags, more than a client may send.
+  const parsed = parseLine(line, Limits.TAG_BYTES);
   if (!parsed.ok) return { kind: 'other' };
   const { command, params } = parsed.message;
   switch (command) {

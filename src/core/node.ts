@@ -405,7 +405,7 @@ export class ChatNode {
     return this.typingNotices.notice(session, target);
   }
 
-  /** See TagNotes.send (docs/irc.md §6.8): client tags without a message, live only. */
+  /** See TagNotes.send (docs/irc.md §5.3): client tags without a message, live only. */
   sendTags(session: Session, target: string, tags: Readonly<Record<string, string>>): Promise<TagNote> {
     return this.tagNotes.send(session, target, tags);
   }

@@ -8,7 +8,7 @@ import type { TagNote } from './types.js';
 import { isRoomTarget } from '../vocabulary/names.js';
 
 /**
- * Client tags sent on their own, without text (IRCv3 TAGMSG, docs/irc.md §6.8): a reaction, a
+ * Client tags sent on their own, without text (IRCv3 TAGMSG, docs/irc.md §5.3): a reaction, a
  * reply marker or a typing state a client attaches to a conversation. Live only, never stored:
  * they go to the target's sessions now (the sender's other sessions too), as typing notices do,
  * under the rules a message to the same target must pass.

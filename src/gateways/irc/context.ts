@@ -76,6 +76,8 @@ export interface IrcClient extends SessionSink {
   readonly modes: Set<string>;
   /** Sends a line made by formatMessage (or several, concatenated). */
   send(line: string): void;
+  /** Sends lines that are no reply to the command running (what the client receives as anyone would): never labeled. */
+  sendEvent(line: string): void;
   /** A numeric to this client: `:server <code> <nick> <params...>`. */
   numeric(code: string, ...params: string[]): void;
   /** ERROR, then the end of the connection (docs/irc.md §4.6). */

@@ -94,6 +94,16 @@ export class IrcConnection implements SessionSink, IrcClient {
     this.conn.send(bytes);
   }
 
+  sendEvent(line: string): void {
+    const was = this.showing;
+    this.showing = true;
+    try {
+      this.send(line);
+    } finally {
+      this.showing = was;
+    }
+  }
+
   /** A labeled command's line kept until it has run; bounded by the SendQ as sent lines are (§8.2). */
   private collect(labeled: NonNullable<IrcConnection['labeled']>, line: string): void {
     labeled.bytes += Buffer.byteLength(line, 'utf8');
@@ -252,7 +262,7 @@ export class IrcConnection implements SessionSink, IrcClient {
     if (shown.length > 1) this.sendBytes(Buffer.concat(shown.map((t) => sharedMessageBytes(m, t, this.caps))));
   }
 
-  /** TAGMSG, to clients with message-tags only (docs/irc.md §6.8); targets as for a message. */
+  /** TAGMSG, to clients with message-tags only (docs/irc.md §5.3); targets as for a message. */
   private tagNote(note: TagNote): void {
     const s = this.session;
     if (!s || !this.caps.has('message-tags')) return;

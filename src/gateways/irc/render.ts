@@ -129,7 +129,7 @@ export function messageLines(m: ChatMessage, source: string, target: string, cap
   return out;
 }
 
-/** A TAGMSG line of client tags sent without a message, from `source` to `target` (docs/irc.md §6.8). */
+/** A TAGMSG line of client tags sent without a message, from `source` to `target` (docs/irc.md §5.3). */
 export function tagNoteLine(note: TagNote, source: string, target: string, caps: ReadonlySet<string>): string {
   const extra: Record<string, string> = { msgid: String(note.id) };
   if (!note.guest) extra.account = note.from;

@@ -1,6 +1,7 @@
 // What an IRC user's message is when it reaches others (docs/irc.md §6.8, §7.3): a line that the
 // source prefix makes too long is cut, never split, while the stored message keeps every byte.
 import assert from 'node:assert/strict';
+import { connect as connectTcp } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '../../../src/client/node.js';
 import type { ChatClient } from '../../../src/client/client.js';
@@ -191,6 +192,37 @@ describe('IRC §6.2 PART and QUIT reasons', () => {
     assert.ok(!stays.lines.slice(stays.lines.indexOf(quit)).some((m) => m.command === 'PART'));
     stays.close();
   });
+
+  it('the QUIT reaches the members at once, though the quitting client keeps its side of the socket open', async () => {
+    const stays = await IrcTestClient.registered(srv, 'watchful');
+    stays.send('JOIN #halfopen');
+    await stays.numeric('366');
+    const at = srv.server.irc;
+    if (!at) throw new Error('IRC is not listening');
+    // A client that reads the ERROR and does not close: the server's FIN must not wait for it.
+    const lingering = connectTcp({ host: at.host, port: at.port, allowHalfOpen: true });
+    let heard = '';
+    const hear = (what: string): Promise<void> => new Promise((resolve) => {
+      const check = (): void => {
+        if (!heard.includes(what)) return;
+        lingering.off('data', onData);
+        resolve();
+      };
+      const onData = (b: Buffer): void => { heard += b.toString('utf8'); check(); };
+      lingering.on('data', onData);
+      check();
+    });
+    lingering.write('NICK lingerer\r\nUSER lingerer 0 * :l\r\nJOIN #halfopen\r\n');
+    await hear(' 366 ');
+    await stays.expect((m) => m.command === 'JOIN' && m.source?.startsWith('lingerer!') === true);
+    lingering.write('QUIT :later\r\n');
+    await hear('ERROR');
+    // Well before the transport gives up on the socket (5 s), which is when it would end otherwise.
+    const quit = await stays.expect((m) => m.command === 'QUIT', 2500);
+    assert.deepEqual([quit.source, quit.params], ['lingerer!lingerer@confab', ['Quit: later']]);
+    lingering.destroy();
+    stays.close();
+  });
 });
 
 describe('IRC §3.3 UTF-8 only', () => {
@@ -204,5 +236,27 @@ describe('IRC §3.3 UTF-8 only', () => {
     assert.equal((await b.expect((m) => m.command === 'PRIVMSG')).params[1], 'café', 'the first one never came');
     a.close();
     b.close();
+  });
+});
+
+describe('IRC §6.8 messages to oneself', () => {
+  it('a PRIVMSG, NOTICE or TAGMSG to oneself is received as by anyone, besides its echo; only the echo carries the label', async () => {
+    const caps = ['echo-message', 'batch', 'labeled-response', 'message-tags'];
+    const me = await IrcTestClient.registered(srv, 'narcissus', { caps });
+    for (const [command, line] of [['PRIVMSG', 'PRIVMSG narcissus :hi me'], ['NOTICE', 'NOTICE narcissus :note to self'], ['TAGMSG', '+draft/react=x TAGMSG narcissus']] as const) {
+      me.send(command === 'TAGMSG' ? `@label=s-${command};${line}` : `@label=s-${command} ${line}`);
+      const two = [await me.expect((m) => m.command === command), await me.expect((m) => m.command === command)];
+      assert.deepEqual(two.map((m) => m.params[0]), ['narcissus', 'narcissus']);
+      assert.deepEqual(two.map((m) => m.tags.get('label')).filter((l) => l !== undefined), [`s-${command}`], command);
+      assert.equal(two[0].tags.get('msgid'), two[1].tags.get('msgid'));
+    }
+    // Without echo-message the one received copy is all there is.
+    const plain = await IrcTestClient.registered(srv, 'echo');
+    plain.send('PRIVMSG echo :only once');
+    plain.send('PING sync');
+    await plain.expect((m) => m.command === 'PONG');
+    assert.equal(plain.lines.filter((m) => m.command === 'PRIVMSG').length, 1);
+    me.close();
+    plain.close();
   });
 });

@@ -1,6 +1,7 @@
 // PRIVMSG and NOTICE (docs/irc.md §6.8): several targets, channels and nicks, stored once as one
-// confab message. A target the sender may not reach gets its numeric (PRIVMSG only: NOTICE is
-// never answered, RFC 2812 §3.3.2) and is left out; the others get the message.
+// confab message (a NOTICE with its notice flag). A target the sender may not reach gets its
+// numeric (PRIVMSG only: NOTICE is never answered, RFC 2812 §3.3.2) and is left out; the others
+// get the message. TAGMSG (§5.3): client-only tags to the same targets, live only.
 import { isChatError } from '../../../core/errors.js';
 import type { ChatMessage } from '../../../core/types.js';
 import { nameKey } from '../../../vocabulary/name-keys.js';
@@ -79,16 +80,22 @@ function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
         c.gw.observer.internalError?.(err);
         return undefined;
       });
-      if (!stored || !c.caps.has('echo-message')) return;
-      let out = '';
-      for (const t of stored.to) out += messageLines(stored, userSource(s.name), t, c.caps, command);
-      c.send(out);
+      if (!stored) return;
+      // A message to oneself is received too, as by any recipient: not a reply (never labeled),
+      // and there whether or not the client asked for its echo.
+      const toSelf = stored.to.find((t) => nameKey(t) === nameKey(s.name));
+      if (c.caps.has('echo-message')) {
+        let out = '';
+        for (const t of stored.to) out += messageLines(stored, userSource(s.name), t, c.caps, command);
+        c.send(out);
+      }
+      if (toSelf !== undefined) c.sendEvent(messageLines(stored, userSource(s.name), toSelf, c.caps, command));
     },
   };
 }
 
 /**
- * TAGMSG: client-only tags without text, to each target (docs/irc.md §6.8). Answered as PRIVMSG
+ * TAGMSG: client-only tags without text, to each target (docs/irc.md §5.3). Answered as PRIVMSG
  * is; relayed live (TagNotes), never stored; only clients with message-tags receive it.
  */
 const tagmsg: Command = {
@@ -102,6 +109,7 @@ const tagmsg: Command = {
     const tags = clientTags(m.tags);
     const seen = new Set<string>();
     let out = '';
+    let received = '';
     for (const t of targets) {
       const to = await reachable(c, t, true, false);
       if (to === undefined || seen.has(nameKey(to))) continue;
@@ -116,10 +124,14 @@ const tagmsg: Command = {
         }
         throw err;
       }
+      if (!c.caps.has('message-tags')) continue;
       // echo-message: the sender's copy, with the msgid its receivers got.
-      if (c.caps.has('echo-message') && c.caps.has('message-tags')) out += tagNoteLine(note, userSource(s.name), note.to, c.caps);
+      if (c.caps.has('echo-message')) out += tagNoteLine(note, userSource(s.name), note.to, c.caps);
+      // To oneself: received too, as a message to oneself is.
+      if (!note.room && nameKey(note.to) === nameKey(s.name)) received += tagNoteLine(note, userSource(s.name), note.to, c.caps);
     }
     c.send(out);
+    c.sendEvent(received);
   },
 };
 
