@@ -161,6 +161,9 @@ describe('IRC §6.10: MODE of a channel', () => {
   it('an operator may take its own +o down, never give it back to itself', async () => {
     const op = await user('dora');
     await joined(op, 'JOIN #humble');
+    op.send('MODE #humble +v dora');
+    op.send('NAMES #humble');
+    assert.equal((await op.numeric('353')).params[3], '@dora', '+v of an operator changes nothing');
     op.send('MODE #humble -o dora');
     assert.deepEqual((await op.expect((m) => m.command === 'MODE' && m.params[0] === '#humble')).params, ['#humble', '-o', 'dora']);
     op.send('MODE #humble +o dora');
