@@ -26,7 +26,8 @@ export type ChatEvent =
   /** `user` was removed from `room` by `by` (a kick, or a ban of a member; docs/protocol.md §7.12). */
   | { kind: 'kick'; room: string; user: string; by: string; reason: string }
   /** `user`'s role in `room` is now `role` (docs/protocol.md §7.17). */
-  | { kind: 'role'; room: string; user: string; role: 'member' | 'voiced' | 'operator'; by: string }
+  /** `was`: the role it replaced (absent from a node of an earlier version). */
+  | { kind: 'role'; room: string; user: string; role: 'member' | 'voiced' | 'operator'; by: string; was?: 'member' | 'voiced' | 'operator' }
   /**
    * The room's settings changed; the key itself is never in the event, only whether there is one.
    * `before`: the settings they replaced (absent from a node of an earlier version), so a gateway

@@ -155,6 +155,7 @@ export class ChatNode {
     // The decoy for unknown names, made now so the first such login takes no longer than others.
     void this.passwords.decoyHash().catch(() => undefined);
     await this.rooms.ensureDefault(DEFAULT_ROOM, 'General discussion');
+    await this.rooms.endAbandoned();
     const files = this.files;
     if (files) {
       this.filesSweep = setInterval(() => void files.sweep().catch(() => undefined), Math.min(10_000, files.settings.idleMs));

@@ -2,12 +2,22 @@ import type { Audit } from './audit.js';
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
 import { checkReason, type Moderation } from './moderation.js';
+import { parseUserName } from './names.js';
 import { ROLE_RANK, Rank, personKey, type MemberRole, type Ranks } from './ranks.js';
 import { checkSettings, describeChange, keyMatches, publicSettings, settingsOf } from './room-settings.js';
 import type { Rooms } from './rooms.js';
 import type { Session } from './session.js';
-import { findTarget, isMember, membersAsTargets } from './targets.js';
+import { findTarget, isMember, membersAsTargets, type Target } from './targets.js';
 import type { NameKey, RoomRecord, RoomSettings } from './types.js';
+
+/** Is `user` the session's own name? */
+function isSelf(session: Session, user: string): boolean {
+  try {
+    return parseUserName(user).key === parseUserName(session.name).key;
+  } catch {
+    return false;
+  }
+}
 
 /** A mute lasts at most this long (30 days). */
 export const MAX_MUTE_SECONDS = 30 * 24 * 3600;
@@ -51,15 +61,27 @@ export class RoomAdmin {
     await this.audit.record(session, 'settings', room.key, '', describeChange(before, after));
   }
 
-  /** Grants or takes a role: only below one's own rank, on a member below it. */
+  /** Grants or takes a role: only below one's own rank, on a member below it; or lowers one's own. */
   async setRole(session: Session, rawRoom: string, user: string, role: MemberRole): Promise<void> {
     const room = await this.rooms.require(rawRoom);
+    if (isSelf(session, user)) return this.stepDown(session, room, role);
     const mine = await this.ranks.requireOperator(session.key, room);
     const target = await findTarget(this.ctx, user);
-    if (target.member === session.key) throw new ChatError('BAD_REQUEST', 'not on yourself');
     if (!(await isMember(this.ctx, room.key, target))) throw new ChatError('NOT_MEMBER', `${target.name} is not in ${room.name}`);
     if ((await this.ranks.of(target.member, room)) >= mine) throw new ChatError('NOT_OPERATOR', `${target.name} ranks as high as you in ${room.name}`);
     if (ROLE_RANK[role] >= mine) throw new ChatError('NOT_OPERATOR', `you may grant only roles below your own in ${room.name}`);
+    await this.applyRole(session, room, target, role);
+  }
+
+  /** A member lowers its own role (IRC's MODE -o of one's own nick), never raises it. */
+  private async stepDown(session: Session, room: RoomRecord, role: MemberRole): Promise<void> {
+    if (!session.rooms.has(room.key)) throw new ChatError('NOT_MEMBER', `not a member of ${room.name}`);
+    if (ROLE_RANK[role] >= ROLE_RANK[await this.ranks.roleOf(session.key, room.key)]) throw new ChatError('NOT_OPERATOR', `you may only lower your own role in ${room.name}`);
+    await this.applyRole(session, room, await findTarget(this.ctx, session.name), role);
+  }
+
+  private async applyRole(session: Session, room: RoomRecord, target: Target, role: MemberRole): Promise<void> {
+    const was = await this.ranks.roleOf(target.member, room.key);
     const stored = role === 'operator' ? 'operator' : 'member';
     if (target.guest) {
       await this.ctx.presence.guestJoined(room.key, { key: target.member, name: target.name, role: stored });
@@ -68,19 +90,26 @@ export class RoomAdmin {
       await this.ctx.store.setRole(room.key, target.member, stored);
     }
     await this.ctx.store.setVoice(room.key, target.member, role === 'voiced');
-    this.ctx.delivery.deliver({ kind: 'role', room: room.name, user: target.name, role, by: session.name }, [room.key], []);
+    this.ctx.delivery.deliver({ kind: 'role', room: room.name, user: target.name, role, by: session.name, was }, [room.key], []);
     await this.audit.record(session, 'role', room.key, target.name, role);
   }
 
-  /** Lets `user` (an account, or a guest nickname) into the invite-only room once. */
+  /**
+   * Lets `user` (an account, or a guest nickname) into the invite-only room once: operators and
+   * above. In a room that is not invite-only any member may invite too, which only tells the
+   * invitee: no invitation is kept, so it opens nothing if the room becomes invite-only.
+   */
   async invite(session: Session, rawRoom: string, user: string): Promise<void> {
     const room = await this.rooms.require(rawRoom);
-    await this.ranks.requireOperator(session.key, room);
+    const operator = (await this.ranks.of(session.key, room)) >= Rank.Operator;
+    if (!operator && (!session.rooms.has(room.key) || (await settingsOf(this.ctx.store, room.key)).inviteOnly)) {
+      throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
+    }
     const target = await findTarget(this.ctx, user);
-    await this.ctx.store.addInvite(room.key, target.banKey);
+    if (operator) await this.ctx.store.addInvite(room.key, target.banKey);
     this.ctx.delivery.deliver({ kind: 'invite', room: room.name, user: target.name, by: session.name }, [], [target.member]);
     this.ctx.delivery.deliver({ kind: 'invited', room: room.name, user: target.name, by: session.name }, [room.key], []);
-    await this.audit.record(session, 'invite', room.key, target.name, '');
+    if (operator) await this.audit.record(session, 'invite', room.key, target.name, '');
   }
 
   /** Mutes `user` in the room for `seconds` (0 lifts the mute), with the rank rule of KICK. */

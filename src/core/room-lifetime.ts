@@ -26,18 +26,30 @@ export class RoomLifetime {
     return room.creator !== undefined && isGuestKey(room.creator);
   }
 
-  /** A member has left `room`: the room ends if nobody is left in it. */
-  async left(room: RoomRecord): Promise<void> {
-    if (!RoomLifetime.transient(room)) return;
+  /** A member has left `room`: the room ends if nobody is left in it. True when it ended. */
+  async left(room: RoomRecord): Promise<boolean> {
+    if (!RoomLifetime.transient(room)) return false;
     // Every message this node makes from here on is above the bound: one sent by someone who
     // joins meanwhile stays in the history of the room made anew for them.
     const before = this.ctx.ids.madeUpTo(this.ctx.now()) + 1;
-    if ((await this.ctx.presence.guestMembers(room.key)).length > 0) return;
-    if ((await settingsOf(this.ctx.store, room.key)).closed) return;
+    if ((await this.ctx.presence.guestMembers(room.key)).length > 0) return false;
+    if ((await settingsOf(this.ctx.store, room.key)).closed) return false;
     // The store refuses while an account is a member, in the same write as the ending.
-    if (!(await this.ctx.store.dropRoom(room.key, before))) return;
+    if (!(await this.ctx.store.dropRoom(room.key, before))) return false;
     const came = (await this.ctx.presence.guestMembers(room.key))[0];
-    if (came) await this.remake(room, came);
+    if (!came) return true;
+    await this.remake(room, came);
+    return false;
+  }
+
+  /**
+   * A room that can end but has nobody in it: its guests' node stopped without ending their
+   * sessions (a crash), or the Presence engine lost them. It ends now, as it would have then;
+   * true when it did.
+   */
+  async endIfAbandoned(room: RoomRecord): Promise<boolean> {
+    if (!RoomLifetime.transient(room) || (await this.ctx.store.members(room.key)).length > 0) return false;
+    return this.left(room);
   }
 
   /**

@@ -63,6 +63,8 @@ export class Rooms {
   async join(session: Session, raw: string, key = ''): Promise<RoomView> {
     let room = await this.require(raw);
     if (!session.rooms.has(room.key)) {
+      // A room left empty by a node that stopped has ended: the JOIN meets no room (room-lifetime.ts).
+      if (await this.lifetime.endIfAbandoned(room)) throw new ChatError('NO_SUCH_ROOM', `no such room: ${raw}`);
       await this.checkJoin(session, room, key);
       await this.addMember(session, room, 'member');
       room = await this.lifetime.afterJoin(room, session);
@@ -71,8 +73,15 @@ export class Rooms {
   }
 
   /** A member has left the room (LEAVE, a kick, a ban, a guest gone): it may end (room-lifetime.ts). */
-  afterLeave(room: RoomRecord): Promise<void> {
-    return this.lifetime.left(room);
+  async afterLeave(room: RoomRecord): Promise<void> {
+    await this.lifetime.left(room);
+  }
+
+  /** At start: rooms that can end and have nobody in them (a node stopped without ending its guests) end. */
+  async endAbandoned(): Promise<void> {
+    for (const room of await this.ctx.store.listRooms()) {
+      if (RoomLifetime.transient(room)) await this.lifetime.endIfAbandoned(room);
+    }
   }
 
   /** `reason`: the user's words on leaving, told to the members (absent or '': none). */

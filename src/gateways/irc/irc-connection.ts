@@ -201,6 +201,13 @@ export class IrcConnection implements SessionSink, IrcClient {
       case 'kick':
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'KICK', params: [event.room, event.user, event.reason === '' ? event.by : oneLine(event.reason)] }));
       case 'role': {
+        if (event.was !== undefined) {
+          // What changed: +o, -o+v, -v and the like (§6.10); nothing when nothing did.
+          const modes = roleChange(event.was, event.role);
+          if (modes === '') return;
+          const params = modes.replace(/[+-]/g, '').split('').map(() => event.user);
+          return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, modes, ...params] }));
+        }
         // Roles are exclusive in confab: the line takes away whichever prefix mode the user had.
         const [modes, params] = event.role === 'operator' ? ['+o', [event.user]] : event.role === 'voiced' ? ['-o+v', [event.user, event.user]] : ['-ov', [event.user, event.user]];
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(event.by), command: 'MODE', params: [event.room, modes, ...params] }));
@@ -466,6 +473,17 @@ type ChatMessage = Extract<ChatEvent, { kind: 'message' }>['message'];
 interface IrcUserInfo { account: string; realname: string; away: string | undefined }
 /** By join event: the joiner, looked up once for all the members told of it (null: not an IRC user here). */
 const joiners = new WeakMap<object, IrcUserInfo | null>();
+
+/** A change of role as channel modes: the prefix taken away, then the one given (`-o+v`); '' for none. */
+export function roleChange(was: MemberRole, role: MemberRole): string {
+  if (was === role) return '';
+  const letter = (r: MemberRole): string => (r === 'operator' ? 'o' : r === 'voiced' ? 'v' : '');
+  const off = letter(was);
+  const on = letter(role);
+  return (off === '' ? '' : `-${off}`) + (on === '' ? '' : `+${on}`);
+}
+
+type MemberRole = 'member' | 'voiced' | 'operator';
 
 /** Letters of the channel modes that are room settings, in the order lines give them (`k` and `l` take parameters). */
 type SettingMode = [letter: string, set: boolean, param?: string];

@@ -43,7 +43,7 @@ describe('IRC §6.3, §6.7: TOPIC and KICK', () => {
 });
 
 describe('IRC §6.1: INVITE', () => {
-  it('of a nick that is no user is 401 before any privilege check; of a member, 443; by a non-operator, 482', async () => {
+  it('of a nick that is no user is 401 before any privilege check; of a member, 443; by a non-operator of a +i channel, 482', async () => {
     const op = await user('ivy');
     await joined(op, 'JOIN #club');
     const member = await user('max');
@@ -53,11 +53,20 @@ describe('IRC §6.1: INVITE', () => {
     member.send('INVITE ivy #club');
     assert.deepEqual((await member.numeric('443')).params.slice(1, 3), ['ivy', '#club']);
     const outsider = await user('otis');
+    // Without +i any member may invite: the invited user is told.
+    member.send('INVITE otis #club');
+    assert.deepEqual((await member.numeric('341')).params.slice(1), ['otis', '#club']);
+    assert.deepEqual((await outsider.expect((m) => m.command === 'INVITE')).source, 'max!max@confab');
+    op.send('MODE #club +i');
+    await member.expect((m) => m.command === 'MODE' && m.params[1] === '+i');
+    outsider.send('JOIN #club');
+    assert.equal((await outsider.numeric('473')).params[1], '#club', 'a member\'s invitation lets nobody in');
     member.send('INVITE otis #club');
     assert.equal((await member.numeric('482')).params[1], '#club');
     op.send('INVITE otis #club');
     assert.deepEqual((await op.numeric('341')).params.slice(1), ['otis', '#club']);
-    assert.deepEqual((await outsider.expect((m) => m.command === 'INVITE')).params, ['otis', '#club']);
+    assert.deepEqual((await outsider.expect((m) => m.command === 'INVITE' && m.source === 'ivy!ivy@confab')).params, ['otis', '#club']);
+    await joined(outsider, 'JOIN #club');
     outsider.send('INVITE ivy #gone');
     assert.equal((await outsider.numeric('403')).params[1], '#gone');
   });
@@ -147,6 +156,18 @@ describe('IRC §6.10: MODE of a channel', () => {
     const at = Number(created.params[2]);
     assert.ok(at >= before - 1 && at <= Math.floor(Date.now() / 1000), `${at}`);
     assert.equal(c.lines.indexOf(created), c.lines.indexOf(modes) + 1);
+  });
+
+  it('an operator may take its own +o down, never give it back to itself', async () => {
+    const op = await user('dora');
+    await joined(op, 'JOIN #humble');
+    op.send('MODE #humble +v dora');
+    op.send('NAMES #humble');
+    assert.equal((await op.numeric('353')).params[3], '@dora', '+v of an operator changes nothing');
+    op.send('MODE #humble -o dora');
+    assert.deepEqual((await op.expect((m) => m.command === 'MODE' && m.params[0] === '#humble')).params, ['#humble', '-o', 'dora']);
+    op.send('MODE #humble +o dora');
+    assert.equal((await op.numeric('482')).params[1], '#humble');
   });
 
   it('+o of a nick that is no user is 401, of one not in the channel 441, and nothing else is sent', async () => {

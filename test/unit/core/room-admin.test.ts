@@ -36,8 +36,9 @@ const settings = (over: Partial<typeof DEFAULT_ROOM_SETTINGS> = {}) => {
 };
 
 describe('protocol.md §7.17 Room roles', () => {
-  it('a member cannot op, voice, mute, invite or change settings', async () => {
-    const { node, mia } = await setup();
+  it('a member cannot op, voice, mute, invite into an invite-only room or change settings', async () => {
+    const { node, mia, oscar } = await setup();
+    await node.setRoomSettings(oscar.session, '#den', settings({ inviteOnly: true }));
     await rejects(node.setRole(mia.session, '#den', 'max', 'operator'), 'NOT_OPERATOR');
     await rejects(node.setRole(mia.session, '#den', 'max', 'voiced'), 'NOT_OPERATOR');
     await rejects(node.setRole(mia.session, '#den', 'mia', 'operator'), 'NOT_OPERATOR');
@@ -56,12 +57,33 @@ describe('protocol.md §7.17 Room roles', () => {
     await node.setRole(olive.session, '#den', 'mia', 'operator');
     await rejects(node.setRole(oscar.session, '#den', 'mia', 'member'), 'NOT_OPERATOR');
     await rejects(node.mute(oscar.session, '#den', 'mia', 60, ''), 'NOT_OPERATOR');
-    await rejects(node.setRole(oscar.session, '#den', 'oscar', 'member'), 'BAD_REQUEST');
     await node.setRole(olive.session, '#den', 'mia', 'member');
     await node.setRole(oscar.session, '#den', 'mia', 'voiced');
     const roles = (await node.members(oscar.session, '#den')).filter((m) => m.voiced || m.operator).map((m) => `${m.name}:${m.voiced ? 'v' : 'o'}`);
     assert.deepEqual(roles.sort(), ['mia:v', 'olive:o', 'oscar:o']);
     assert.deepEqual(mia.inbox.of('role').map((e) => `${e.user} ${e.role} by ${e.by}`), ['oscar operator by olive', 'mia operator by olive', 'mia member by olive', 'mia voiced by oscar']);
+  });
+
+  it('one may lower one\'s own role, never raise it', async () => {
+    const { node, oscar, gus } = await setup();
+    await rejects(node.setRole(gus.session, '#den', 'gus', 'voiced'), 'NOT_OPERATOR');
+    await rejects(node.setRole(gus.session, '#den', 'gus', 'operator'), 'NOT_OPERATOR');
+    await node.setRole(oscar.session, '#den', 'oscar', 'voiced');
+    await rejects(node.setRole(oscar.session, '#den', 'oscar', 'operator'), 'NOT_OPERATOR');
+    await rejects(node.setRole(oscar.session, '#den', 'gus', 'voiced'), 'NOT_OPERATOR');
+    await node.setRole(oscar.session, '#den', 'OSCAR', 'member');
+    assert.deepEqual((await node.members(oscar.session, '#den')).find((m) => m.name === 'oscar'), { name: 'oscar', online: true, operator: false, voiced: false });
+  });
+
+  it('in a room that is not invite-only a member may invite: the invitee is told, and no invitation is kept', async () => {
+    const { node, mia, oscar } = await setup();
+    const eveInbox = new Inbox();
+    await node.register('eve', 'pw-secret-1', eveInbox, 't');
+    await node.invite(mia.session, '#den', 'eve');
+    assert.deepEqual(eveInbox.of('invite').map((e) => [e.room, e.by]), [['#den', 'mia']]);
+    await node.setRoomSettings(oscar.session, '#den', settings({ inviteOnly: true }));
+    const eve = await node.login('eve', 'pw-secret-1', new Inbox(), 't');
+    await rejects(node.join(eve.session, '#den'), 'INVITE_ONLY');
   });
 
   it('a role is for members only, and a guest can be voiced', async () => {

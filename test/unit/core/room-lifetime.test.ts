@@ -2,7 +2,8 @@
 // should not (a guest taking a room it shares with an account, a stale limit or history), first.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatNode } from '../../../src/core/node.js';
+import { ChatNode } from '../../../src/core/node.js';
+import { MemoryStore } from '../../../src/store/memory.js';
 import { DEFAULT_ROOM_SETTINGS } from '../../../src/core/types.js';
 import { Inbox, registrar, rejects, startNode, startTwoNodes } from './fixture.js';
 
@@ -110,6 +111,25 @@ describe('protocol.md §7.19 How long a room lasts', () => {
       await node.leave(eve.session, '#race');
       assert.equal(await node.roomExists('#race'), false);
     }
+  });
+
+  it('a room a stopped node left with nobody in it ends: at the next start, or at the next JOIN', async () => {
+    const store = new MemoryStore();
+    const first = new ChatNode({ store, passwords: { scryptLog2N: 10 } });
+    await first.start();
+    const gus = await guest(first, 'gus');
+    await first.createRoom(gus.session, '#left', 'stale');
+    // The node dies: its guests never leave (no stop(), a new Presence after).
+    const second = new ChatNode({ store, passwords: { scryptLog2N: 10 } });
+    await second.start();
+    assert.equal(await second.roomExists('#left'), false, 'ended at start');
+    await store.createRoom({ key: '#stale', name: '#stale', topic: 'old', createdBy: 'ghost', createdAt: 1, creator: '~ghost~1' });
+    await store.setRoomSettings('#stale', { ...DEFAULT_ROOM_SETTINGS, limit: 1, key: 'k' });
+    const eve = await guest(second, 'eve');
+    await rejects(second.join(eve.session, '#stale'), 'NO_SUCH_ROOM');
+    const view = await second.createRoom(eve.session, '#stale', '');
+    assert.deepEqual([view.topic, view.members[0].operator], ['', true]);
+    await second.stop();
   });
 
   it('two nodes of a cluster agree: a room ended on one is made anew on the other', async () => {

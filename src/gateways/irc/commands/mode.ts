@@ -111,9 +111,14 @@ async function channelMode(c: IrcClient, room: string, changes: string, args: st
         c.send(formatMessage({ source: userSource(s.name), command: 'MODE', params: [room, `${sign}b`, banMask(target)] }));
       } else if (ch === 'o' || ch === 'v') {
         if (arg === undefined) return c.numeric(ERR.NEEDMOREPARAMS, 'MODE', 'Not enough parameters');
-        // Roles are one of member, voiced and operator (§7.17): -v of an operator leaves it one.
+        // Roles are one of member, voiced and operator (§7.17): +v or -v of an operator leaves it one.
         const role = on ? (ch === 'o' ? 'operator' : 'voiced') : 'member';
-        if (!on && ch === 'v' && (await node.members(s, room)).some((m) => nameKey(m.name) === nameKey(arg) && m.operator)) continue;
+        // (Asked by an operator: anyone else is refused by the core, 482.)
+        if (ch === 'v' && !on && (await node.members(s, room)).some((m) => nameKey(m.name) === nameKey(arg) && m.operator)) continue;
+        if (ch === 'v' && on) {
+          const ops = (await node.members(s, room)).filter((m) => m.operator).map((m) => nameKey(m.name));
+          if (ops.includes(nameKey(arg)) && ops.includes(nameKey(s.name))) continue;
+        }
         // The channel first (403, 442 or 482 from the core), then the nick.
         const who = s.rooms.has(nameKey(room)) ? node.resolveUser(arg) : Promise.resolve();
         const refused = await who.then(() => node.setRole(s, room, arg, role)).then(() => undefined, (err: unknown) => err);
