@@ -27,7 +27,8 @@ describe('IRC §4 registration', () => {
     assert.match(w.params[1], /gina!gina@confab/);
     await c.numeric('002');
     await c.numeric('003');
-    await c.numeric('004');
+    // 004: user modes, channel modes, and the channel modes that take a parameter (§4.3).
+    assert.deepEqual((await c.numeric('004')).params.slice(3), ['iow', 'biklmnostv', 'bklov']);
     const tokens: string[] = [];
     for (;;) {
       const m = await c.expect((x) => x.command === '005' || x.command === '251');
