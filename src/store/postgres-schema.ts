@@ -269,6 +269,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE messages ADD COLUMN notice BOOLEAN NOT NULL DEFAULT false;
     `,
   },
+  {
+    version: 12,
+    sql: `
+      -- Messages deleted for good (the history of a room that ended, protocol.md §7.19) find the
+      -- rows that point at them through these rather than by scanning the tables (sqlite migration 16).
+      CREATE INDEX message_targets_by_message ON message_targets (message_id);
+      CREATE INDEX mailbox_by_message ON mailbox (message_id);
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

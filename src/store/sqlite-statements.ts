@@ -123,6 +123,11 @@ export function prepareStatements(db: Database.Database) {
     dropRoomReactions: db.prepare<{ key: string; before: number }>(
       `DELETE FROM reactions WHERE message_id IN (${ROOM_ONLY_MESSAGES})`),
     dropRoomMessages: db.prepare<{ key: string; before: number }>(`DELETE FROM messages WHERE id IN (${ROOM_ONLY_MESSAGES})`),
+    // The same, a bounded part of the history at a time, oldest first (SqliteStore.dropRoom).
+    dropRoomReactionsPart: db.prepare<{ key: string; before: number; limit: number }>(
+      `DELETE FROM reactions WHERE message_id IN (${ROOM_ONLY_MESSAGES} ORDER BY t.message_id LIMIT @limit)`),
+    dropRoomMessagesPart: db.prepare<{ key: string; before: number; limit: number }>(
+      `DELETE FROM messages WHERE id IN (${ROOM_ONLY_MESSAGES} ORDER BY t.message_id LIMIT @limit)`),
     dropRoomTargets: db.prepare<{ key: string; before: number }>(
       'DELETE FROM message_targets WHERE kind = 0 AND key = @key AND message_id < @before'),
 

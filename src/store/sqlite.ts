@@ -82,6 +82,9 @@ function createPrivately(path: string): void {
  * process on timers, never blocking the event loop; meanwhile appends gather into one batch.
  * Reads see committed data only (WAL: a held write lock does not stop them).
  */
+/** Messages of a room that ended deleted per write (dropRoom). */
+const DROP_PART = 500;
+
 export class SqliteStore implements Store {
   private db: Database.Database | undefined;
   private statements: Statements | undefined;
@@ -254,6 +257,19 @@ export class SqliteStore implements Store {
   }
 
   async dropRoom(key: NameKey, before: MessageId): Promise<boolean> {
+    // The history goes first, DROP_PART messages per write with a turn of the event loop between
+    // them: a room with a long history must not hold every other request while it goes. A member
+    // who joins meanwhile keeps the room (the last write below refuses), without the part gone.
+    for (;;) {
+      const gone = await this.write((s) => this.tx(() => {
+        if (!s.getRoom.get(key) || s.members.all(key).length > 0) return 0;
+        const part = { key, before, limit: DROP_PART };
+        s.dropRoomReactionsPart.run(part);
+        return s.dropRoomMessagesPart.run(part).changes;
+      }));
+      if (gone < DROP_PART) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return this.write((s) => this.tx(() => {
       // Rows that refer to the room go before it (bans and settings have foreign keys to it).
       if (!s.getRoom.get(key) || s.members.all(key).length > 0) return false;

@@ -428,6 +428,19 @@ export function storeContract(name: string, make: StoreFactory): void {
       });
     });
 
+    describe('ending a room with a long history (protocol.md §7.19)', () => {
+      it('takes every message, however many writes it takes them in', async () => {
+        await store.createRoom(room('#long', { creator: '~eve~1' }));
+        // More than one part of the sqlite engine's deletion (500 per write), with a reaction in each part.
+        const sent = await Promise.all(Array.from({ length: 1_201 }, () => store.append(mk({ from: '~eve~1', rooms: ['#long'], guest: true }), [])));
+        for (const i of [0, 600, 1_200]) await store.setReaction({ message: sent[i].id, emoji: '👍', user: 'mia', name: 'MIA', at: 1 }, true);
+        assert.equal(await store.dropRoom('#long', Number.MAX_SAFE_INTEGER), true);
+        assert.deepEqual(await store.roomHistory('#long', { limit: 10 }), []);
+        for (const i of [0, 600, 1_200]) assert.equal(await store.getMessage(sent[i].id), undefined);
+        assert.deepEqual(await store.reactions([sent[0].id, sent[600].id, sent[1_200].id]), []);
+      });
+    });
+
     describe('room settings, voice, invitations, mutes (protocol.md §7.17)', () => {
       it('keeps a room\'s settings whole, replaces them, and has none for a room never set', async () => {
         for (const k of ['#a', '#b']) await store.createRoom(room(k));
