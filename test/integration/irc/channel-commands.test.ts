@@ -1,28 +1,15 @@
 // docs/irc.md §6.1 INVITE, §6.3 TOPIC, §6.7 KICK, §6.9 AWAY, §6.10 MODE: the numerics of channel
 // commands on a channel or nick that is not there, or in the wrong state, first; then what is sent.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../test-server.js';
+import { describe, it } from 'node:test';
+import type { TestServer } from '../test-server.js';
 import { IrcTestClient } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const clients: IrcTestClient[] = [];
-before(async () => { srv = await startTestServer({ gateways: ['irc'] }); });
-after(async () => {
-  for (const c of clients) c.close();
-  await srv.close();
-});
-
-async function user(nick: string, caps?: string[]): Promise<IrcTestClient> {
-  const c = await IrcTestClient.registered(srv, nick, caps ? { caps } : {});
-  clients.push(c);
-  return c;
-}
-
-async function joined(c: IrcTestClient, line: string): Promise<void> {
-  c.send(line);
-  await c.numeric('366');
-}
+const irc = ircServer({ gateways: ['irc'] }, (s) => { srv = s; });
+const { joined } = irc;
+const user = (nick: string, caps?: string[]): Promise<IrcTestClient> => irc.user(nick, caps ? { caps } : {});
 
 describe('IRC §6.3, §6.7: TOPIC and KICK', () => {
   it('on a channel that does not exist are 403; on one the user is not in, 442', async () => {
@@ -128,7 +115,7 @@ describe('IRC §5: extended-join', () => {
     const watcher = await user('xena', ['extended-join']);
     await joined(watcher, 'JOIN #ext');
     const g = await IrcTestClient.open(srv);
-    clients.push(g);
+    irc.track(g);
     g.send('NICK yuri');
     g.send('USER yuri 0 * :Yuri Gagarin');
     await g.numeric('001');
@@ -137,7 +124,7 @@ describe('IRC §5: extended-join', () => {
     assert.deepEqual(seen.params, ['#ext', '*', 'Yuri Gagarin']);
     await srv.server.node.register('zoe', 'zoe-password-1', { notify: () => undefined, terminate: () => undefined }, 'test').then(({ session }) => srv.server.node.end(session));
     const z = await IrcTestClient.registered(srv, 'zoe', { password: 'zoe-password-1' });
-    clients.push(z);
+    irc.track(z);
     await joined(z, 'JOIN #ext');
     const account = await watcher.expect((m) => m.command === 'JOIN' && m.source === 'zoe!zoe@confab');
     assert.equal(account.params[1], 'zoe');

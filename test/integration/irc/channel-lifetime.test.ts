@@ -2,23 +2,14 @@
 // has members, as on IRC; one an account made or belongs to lasts. From the side of the one who
 // would inherit what it should not (operator status, an old limit, key, topic or history), first.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../test-server.js';
-import { IrcTestClient, type Received } from './irc-client.js';
+import { describe, it } from 'node:test';
+import type { TestServer } from '../test-server.js';
+import type { IrcTestClient, Received } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const clients: IrcTestClient[] = [];
-before(async () => { srv = await startTestServer({ gateways: ['irc'] }); });
-after(async () => {
-  for (const c of clients) c.close();
-  await srv.close();
-});
-
-async function user(nick: string, password?: string): Promise<IrcTestClient> {
-  const c = await IrcTestClient.registered(srv, nick, password === undefined ? {} : { password });
-  clients.push(c);
-  return c;
-}
+const irc = ircServer({ gateways: ['irc'] }, (s) => { srv = s; });
+const user = (nick: string, password?: string): Promise<IrcTestClient> => irc.user(nick, password === undefined ? {} : { password });
 
 /** Joins and returns every line of the answer, up to 366 and the history after it (ended by a PING round). */
 async function join(c: IrcTestClient, line: string): Promise<Received[]> {

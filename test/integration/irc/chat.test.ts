@@ -2,29 +2,14 @@
 // PRIVMSG is a confab message stored once, history is played back on JOIN, a DM the recipient
 // does not accept is a numeric, and moderation is the core's.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { connect } from '../../../src/client/node.js';
-import type { ChatClient } from '../../../src/client/client.js';
+import { describe, it } from 'node:test';
 import { ChatappClient, chatappAddress } from '../../conformance/chatapp/chatapp-client.js';
-import { startTestServer, type TestServer } from '../test-server.js';
+import type { TestServer } from '../test-server.js';
 import { IrcTestClient } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const natives: ChatClient[] = [];
-before(async () => { srv = await startTestServer({ gateways: ['irc', 'chatapp'] }); });
-after(async () => {
-  for (const c of natives) await c.close();
-  await srv.close();
-});
-
-async function native(name: string): Promise<ChatClient> {
-  const a = srv.server.tls;
-  if (!a) throw new Error('no TLS listener');
-  const c = await connect(`tls://${a.host}:${a.port}`, { fingerprint: srv.server.fingerprint, reconnect: false });
-  natives.push(c);
-  await c.register(name, 'a-long-password');
-  return c;
-}
+const { native } = ircServer({ gateways: ['irc', 'chatapp'] }, (s) => { srv = s; });
 
 describe('IRC §6.1 JOIN and §6.8 PRIVMSG across protocols', () => {
   it('an IRC user, a native user and a ChatApp user talk in one channel; each message is stored once', async () => {

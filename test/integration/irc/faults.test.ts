@@ -5,29 +5,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { connect } from '../../../src/client/node.js';
-import type { ChatClient } from '../../../src/client/client.js';
 import { defaultIrcOptions } from '../../../src/gateways/irc/gateway.js';
 import { ErrorCode } from '../../../src/vocabulary/errors.js';
-import { startTestServer, type TestServer } from '../test-server.js';
+import type { TestServer } from '../test-server.js';
 import { IrcTestClient } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const natives: ChatClient[] = [];
-before(async () => { srv = await startTestServer({ gateways: ['irc'], store: 'memory' }); });
-after(async () => {
-  for (const c of natives) await c.close();
-  await srv.close();
-});
-
-async function native(name: string): Promise<ChatClient> {
-  const a = srv.server.tls;
-  if (!a) throw new Error('no TLS listener');
-  const c = await connect(`tls://${a.host}:${a.port}`, { fingerprint: srv.server.fingerprint, reconnect: false });
-  natives.push(c);
-  await c.register(name, 'a-long-password');
-  return c;
-}
+const { native } = ircServer({ gateways: ['irc'], store: 'memory' }, (s) => { srv = s; });
 
 /** The replies that answer a JOIN: the end of its names, or any refusal. */
 const JOIN_ANSWERS = new Set(['366', '403', '405', '471', '473', '474', '475', 'FAIL']);

@@ -2,28 +2,13 @@
 // source prefix makes too long is cut, never split, while the stored message keeps every byte.
 import assert from 'node:assert/strict';
 import { connect as connectTcp } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { connect } from '../../../src/client/node.js';
-import type { ChatClient } from '../../../src/client/client.js';
-import { startTestServer, type TestServer } from '../test-server.js';
+import { describe, it } from 'node:test';
+import type { TestServer } from '../test-server.js';
 import { IrcTestClient } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const natives: ChatClient[] = [];
-before(async () => { srv = await startTestServer({ gateways: ['irc'] }); });
-after(async () => {
-  for (const c of natives) await c.close();
-  await srv.close();
-});
-
-async function native(name: string): Promise<ChatClient> {
-  const a = srv.server.tls;
-  if (!a) throw new Error('no TLS listener');
-  const c = await connect(`tls://${a.host}:${a.port}`, { fingerprint: srv.server.fingerprint, reconnect: false });
-  natives.push(c);
-  await c.register(name, 'a-long-password');
-  return c;
-}
+const { native } = ircServer({ gateways: ['irc'] }, (s) => { srv = s; });
 
 describe('IRC §7.3 messages: a relayed line stays within 512 bytes', () => {
   it('a full-length PRIVMSG reaches another IRC user as one line cut at a character boundary; natives get it whole', async () => {

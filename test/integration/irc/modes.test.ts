@@ -1,28 +1,14 @@
 // docs/irc.md §6.1 and §6.10: channel modes are confab's room settings and roles (docs/protocol.md
 // §7.17), through the core: each rule from the side of the one it keeps out or quiet first.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../test-server.js';
+import { describe, it } from 'node:test';
+import type { TestServer } from '../test-server.js';
 import { IrcTestClient } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const clients: IrcTestClient[] = [];
-before(async () => { srv = await startTestServer({ gateways: ['irc'] }); });
-after(async () => {
-  for (const c of clients) c.close();
-  await srv.close();
-});
-
-async function user(nick: string): Promise<IrcTestClient> {
-  const c = await IrcTestClient.registered(srv, nick);
-  clients.push(c);
-  return c;
-}
-
-async function joined(c: IrcTestClient, line: string): Promise<void> {
-  c.send(line);
-  await c.numeric('366');
-}
+const irc = ircServer({ gateways: ['irc'] }, (s) => { srv = s; });
+const { user, joined } = irc;
 
 describe('IRC §6.10 MODE: roles and room settings', () => {
   it('a member cannot change a mode; the operator\'s +m keeps the unvoiced quiet until +v', async () => {
@@ -66,7 +52,7 @@ describe('IRC §6.10 MODE: roles and room settings', () => {
     await joined(op, 'JOIN #vault');
     // A member with invite-notify (§5) sees the invitations of its channel.
     const watcher = await IrcTestClient.registered(srv, 'wendy', { caps: ['invite-notify'] });
-    clients.push(watcher);
+    irc.track(watcher);
     await joined(watcher, 'JOIN #vault');
     op.send('MODE #vault +k sesame');
     await op.expect((m) => m.command === 'MODE' && m.params[0] === '#vault');

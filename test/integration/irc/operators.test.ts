@@ -1,30 +1,21 @@
 // docs/irc.md §6.13 OPER and §6.19 WALLOPS: OPER takes a server admin account's name and
 // password, whoever sends it; each way in is tried from the outside first.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../test-server.js';
+import { describe, it } from 'node:test';
+import type { TestServer } from '../test-server.js';
 import { IrcTestClient } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const clients: IrcTestClient[] = [];
-before(async () => {
-  srv = await startTestServer({ gateways: ['irc'] });
+const irc = ircServer({ gateways: ['irc'] }, async (s) => {
+  srv = s;
   for (const [name, password] of [['adele', 'admin-password-1'], ['norm', 'plain-password-1']]) {
     const { session } = await srv.server.node.register(name, password, { notify: () => undefined, terminate: () => undefined }, 'test');
     await srv.server.node.end(session);
   }
   await srv.server.store.setAdmin('adele', true);
 });
-after(async () => {
-  for (const c of clients) c.close();
-  await srv.close();
-});
-
-async function user(nick: string, password?: string): Promise<IrcTestClient> {
-  const c = await IrcTestClient.registered(srv, nick, password === undefined ? {} : { password });
-  clients.push(c);
-  return c;
-}
+const user = (nick: string, password?: string): Promise<IrcTestClient> => irc.user(nick, password === undefined ? {} : { password });
 
 /** Waits until the server has answered everything sent before. */
 async function synced(c: IrcTestClient, token: string): Promise<void> {
@@ -35,7 +26,7 @@ async function synced(c: IrcTestClient, token: string): Promise<void> {
 describe('IRC §6.13 OPER', () => {
   it('is 451 before registration, 461 without a password, 464 for a wrong password, an unknown name or a guest\'s name, 491 for an account that is no admin', async () => {
     const early = await IrcTestClient.open(srv);
-    clients.push(early);
+    irc.track(early);
     early.send('OPER adele admin-password-1');
     await early.numeric('451');
 

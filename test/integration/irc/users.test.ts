@@ -1,31 +1,22 @@
 // docs/irc.md §4.1 USER, §6.6 WHO and WHOIS, §6.12 LUSERS, §6.16 WHOWAS: what IRC shows of a
 // user (username, realname, modes), each rule from the side of a client that breaks it first.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../test-server.js';
+import { describe, it } from 'node:test';
+import type { TestServer } from '../test-server.js';
 import { IrcTestClient, type Received } from './irc-client.js';
+import { ircServer } from './irc-server.js';
 
 let srv: TestServer;
-const clients: IrcTestClient[] = [];
-before(async () => { srv = await startTestServer({ gateways: ['irc'] }); });
-after(async () => {
-  for (const c of clients) c.close();
-  await srv.close();
-});
+const irc = ircServer({ gateways: ['irc'] }, (s) => { srv = s; });
+const { user } = irc;
 
 /** Registers with the given USER line. */
 async function withUser(nick: string, userLine: string): Promise<IrcTestClient> {
   const c = await IrcTestClient.open(srv);
-  clients.push(c);
+  irc.track(c);
   c.send(`NICK ${nick}`);
   c.send(userLine);
   await c.numeric('376');
-  return c;
-}
-
-async function user(nick: string): Promise<IrcTestClient> {
-  const c = await IrcTestClient.registered(srv, nick);
-  clients.push(c);
   return c;
 }
 
@@ -41,7 +32,7 @@ async function who(c: IrcTestClient, args: string): Promise<{ replies: Received[
 describe('IRC §4.1 USER', () => {
   it('is 461 with an empty username or realname; the username shows with ~, cut to USERLEN, the realname as given', async () => {
     const c = await IrcTestClient.open(srv);
-    clients.push(c);
+    irc.track(c);
     c.send('NICK emptyreal');
     c.send('USER someone 0 * :');
     assert.deepEqual((await c.numeric('461')).params.slice(0, 2), ['emptyreal', 'USER']);
@@ -66,7 +57,7 @@ describe('IRC §4.1 USER', () => {
 
   it('a realname that is not UTF-8 is refused (FAIL USER INVALID_UTF8, §3.3) and a USER line in UTF-8 then registers', async () => {
     const c = await IrcTestClient.open(srv);
-    clients.push(c);
+    irc.track(c);
     c.send('NICK latin');
     c.writeRaw(Buffer.from('USER username * * :i\xe8rc\xe9\r\n', 'latin1'));
     const refused = await c.expect((m) => m.command === 'FAIL');
