@@ -138,6 +138,8 @@ export function tagNoteLine(note: TagNote, source: string, target: string, caps:
 
 /** Lines already made of a live message, by tag capabilities and target: shared by its receivers. */
 const rendered = new WeakMap<ChatMessage, Map<string, string>>();
+/** The same lines encoded, for receivers that take them as they are (not inside a label). */
+const encoded = new WeakMap<ChatMessage, Map<string, Buffer>>();
 
 /**
  * messageLines for a live message, made once for every set of the capabilities its tags depend on
@@ -145,36 +147,27 @@ const rendered = new WeakMap<ChatMessage, Map<string, string>>();
  * the hundreds of IRC clients of a channel share a handful of encodings (docs/irc.md §7.3).
  */
 export function sharedMessageLines(m: ChatMessage, target: string, caps: ReadonlySet<string>): string {
-  const key = renderKey(target, caps);
-  let forMessage = rendered.get(m);
-  if (!forMessage) {
-    forMessage = new Map();
-    rendered.set(m, forMessage);
-  }
-  let lines = forMessage.get(key);
-  if (lines === undefined) {
-    lines = messageLines(m, userSource(m.from), target, caps);
-    forMessage.set(key, lines);
-  }
-  return lines;
+  return madeOnce(rendered, m, renderKey(target, caps), () => messageLines(m, userSource(m.from), target, caps));
 }
 
-/** sharedMessageLines encoded, for receivers that take them as they are (not inside a label). */
-const encoded = new WeakMap<ChatMessage, Map<string, Buffer>>();
-
+/** sharedMessageLines as the bytes every such receiver's connection queues. */
 export function sharedMessageBytes(m: ChatMessage, target: string, caps: ReadonlySet<string>): Buffer {
-  const key = renderKey(target, caps);
-  let forMessage = encoded.get(m);
+  return madeOnce(encoded, m, renderKey(target, caps), () => Buffer.from(sharedMessageLines(m, target, caps), 'utf8'));
+}
+
+/** What `make` gives for this message and key, made the first time only. */
+function madeOnce<T>(made: WeakMap<ChatMessage, Map<string, T>>, m: ChatMessage, key: string, make: () => T): T {
+  let forMessage = made.get(m);
   if (!forMessage) {
     forMessage = new Map();
-    encoded.set(m, forMessage);
+    made.set(m, forMessage);
   }
-  let bytes = forMessage.get(key);
-  if (bytes === undefined) {
-    bytes = Buffer.from(sharedMessageLines(m, target, caps), 'utf8');
-    forMessage.set(key, bytes);
+  let value = forMessage.get(key);
+  if (value === undefined) {
+    value = make();
+    forMessage.set(key, value);
   }
-  return bytes;
+  return value;
 }
 
 /** What a message's lines depend on besides the message: the target and the tag capabilities. */
