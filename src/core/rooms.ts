@@ -9,7 +9,7 @@ import type { ChatMessage, ListedRoom, NameKey, RoomRecord, RoomRole } from './t
 
 /** `voiced`: may speak in a moderated room (docs/protocol.md §7.17). */
 export interface MemberView { name: string; online: boolean; operator: boolean; voiced: boolean }
-export interface RoomView { room: string; topic: string; members: MemberView[]; history: ChatMessage[] }
+export interface RoomView { room: string; topic: string; members: MemberView[]; history: ChatMessage[]; topicBy?: string; topicAt?: number }
 /** A room in the room list; `key` orders the list and is where the next page starts. */
 export interface RoomSummary { key: NameKey; name: string; topic: string; members: number }
 
@@ -146,7 +146,7 @@ export class Rooms {
     if ((await settingsOf(this.ctx.store, room.key)).topicLocked && (await this.roleOf(session, room.key)) !== 'operator') {
       throw new ChatError('NOT_OPERATOR', `not an operator of ${room.name}`);
     }
-    await this.ctx.store.setTopic(room.key, topic);
+    await this.ctx.store.setTopic(room.key, topic, session.name, this.ctx.now());
     this.ctx.delivery.deliver({ kind: 'topic', room: room.name, topic, by: session.name }, [room.key], []);
   }
 
@@ -172,7 +172,12 @@ export class Rooms {
 
   private async view(room: RoomRecord): Promise<RoomView> {
     const history = await this.withReactions(await this.ctx.store.roomHistory(room.key, { limit: this.ctx.settings.historyOnJoin }));
-    return { room: room.name, topic: room.topic, members: await this.memberViews(room), history };
+    const view: RoomView = { room: room.name, topic: room.topic, members: await this.memberViews(room), history };
+    if (room.topicBy !== undefined && room.topicAt !== undefined) {
+      view.topicBy = room.topicBy;
+      view.topicAt = room.topicAt;
+    }
+    return view;
   }
 
   private async memberViews(room: RoomRecord): Promise<MemberView[]> {

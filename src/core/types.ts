@@ -119,6 +119,8 @@ export interface RoomRecord {
   createdBy: string;     // display name of the creator ('' for built-in rooms)
   createdAt: number;
   creator?: NameKey;     // canonical key of the creator (absent: built-in); the room quota counts by it
+  topicBy?: string;      // display name of who set the topic last (absent: unknown, or no topic set)
+  topicAt?: number;      // when, ms since the epoch
 }
 
 /** A room as the room list shows it: with its number of (registered) members. */

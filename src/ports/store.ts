@@ -57,7 +57,8 @@ export interface Store {
   roomPage(after: NameKey, limit: number): Promise<ListedRoom[]>;
   /** Rooms whose `creator` is `user` (the per-user room quota). */
   roomsCreatedBy(user: NameKey): Promise<number>;
-  setTopic(key: NameKey, topic: string): Promise<boolean>;
+  /** `by` and `at`: who set it and when, shown by IRC's 333 (omitted: not known). */
+  setTopic(key: NameKey, topic: string, by?: string, at?: number): Promise<boolean>;
   /**
    * Ends a room no account belongs to (docs/protocol.md §7.19), in one write: its record, settings,
    * bans, voices, invitations, mutes and read markers go, and its messages with an id below

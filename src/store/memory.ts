@@ -224,10 +224,12 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  async setTopic(key: NameKey, topic: string): Promise<boolean> {
+  async setTopic(key: NameKey, topic: string, by = '', at = 0): Promise<boolean> {
     const r = this.rooms.get(key);
-    if (r) r.topic = topic;
-    return r !== undefined;
+    if (!r) return false;
+    const { topicBy: _by, topicAt: _at, ...rest } = r;
+    this.rooms.set(key, by === '' ? { ...rest, topic } : { ...rest, topic, topicBy: by, topicAt: at });
+    return true;
   }
 
   /** False when already a member, or when the room or the account does not exist. */

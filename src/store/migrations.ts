@@ -300,6 +300,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX mailbox_by_message ON mailbox (message_id);
     `,
   },
+  {
+    version: 17,
+    sql: `
+      -- Who set a room's topic and when (IRC's 333 RPL_TOPICWHOTIME); '' and 0 when not known.
+      ALTER TABLE rooms ADD COLUMN topic_by TEXT NOT NULL DEFAULT '';
+      ALTER TABLE rooms ADD COLUMN topic_at INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -96,7 +96,7 @@ export const SQL = {
   roomPage: `SELECT r.*, (SELECT COUNT(*)::int FROM memberships m WHERE m.room = r.key) AS members
              FROM rooms r WHERE r.key > $1 ORDER BY r.key LIMIT $2`,
   roomsCreatedBy: "SELECT COUNT(*)::int AS n FROM rooms WHERE creator = $1 AND creator <> ''",
-  setTopic: 'UPDATE rooms SET topic = $1 WHERE key = $2',
+  setTopic: 'UPDATE rooms SET topic = $1, topic_by = $2, topic_at = $3 WHERE key = $4',
 
   insertMember: `INSERT INTO memberships (room, user_key, name, role) SELECT $1, $2, $3, $4
                  WHERE EXISTS (SELECT 1 FROM rooms WHERE key = $1) AND EXISTS (SELECT 1 FROM accounts WHERE key = $2)

@@ -278,6 +278,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX mailbox_by_message ON mailbox (message_id);
     `,
   },
+  {
+    version: 13,
+    sql: `
+      -- Who set a room's topic and when (IRC's 333 RPL_TOPICWHOTIME); '' and 0 when not known.
+      ALTER TABLE rooms ADD COLUMN topic_by TEXT NOT NULL DEFAULT '';
+      ALTER TABLE rooms ADD COLUMN topic_at BIGINT NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

@@ -187,8 +187,8 @@ export class PostgresStore implements Store {
     return (await this.read<{ n: number }>(SQL.roomsCreatedBy, [user]))[0]?.n ?? 0;
   }
 
-  async setTopic(key: NameKey, topic: string): Promise<boolean> {
-    return this.changed(SQL.setTopic, [topic, key]);
+  async setTopic(key: NameKey, topic: string, by = '', at = 0): Promise<boolean> {
+    return this.changed(SQL.setTopic, [topic, by, at, key]);
   }
 
   async dropRoom(key: NameKey, before: MessageId): Promise<boolean> {

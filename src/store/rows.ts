@@ -6,7 +6,7 @@ import type { Account, ChatMessage, DmPolicy, FileRecord, FileRef, ListedRoom, M
 export const STORE_NOT_OPEN = 'the store is not open';
 
 export interface AccountRow { key: string; name: string; password_hash: string; dm_policy: string; created_at: number; token_generation: number; admin: number | boolean; suspended: number | boolean }
-export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number; creator: string }
+export interface RoomRow { key: string; name: string; topic: string; created_by: string; created_at: number; creator: string; topic_by: string; topic_at: number | string }
 export interface ListedRoomRow extends RoomRow { members: number }
 export interface MembershipRow { room: string; user: string; name: string; role: string }
 export interface MessageRow {
@@ -45,6 +45,10 @@ export function toBan(r: BanRow): RoomBan {
 export function toRoom(r: RoomRow): RoomRecord {
   const room: RoomRecord = { key: r.key, name: r.name, topic: r.topic, createdBy: r.created_by, createdAt: r.created_at };
   if (r.creator !== '') room.creator = r.creator;
+  if (r.topic_by !== '') {
+    room.topicBy = r.topic_by;
+    room.topicAt = Number(r.topic_at);
+  }
   return room;
 }
 

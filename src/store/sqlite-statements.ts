@@ -108,7 +108,7 @@ export function prepareStatements(db: Database.Database) {
       `SELECT r.*, (SELECT COUNT(*) FROM memberships m WHERE m.room = r.key) AS members
        FROM rooms r WHERE r.key > ? ORDER BY r.key LIMIT ?`),
     roomsCreatedBy: db.prepare<[string], number>("SELECT COUNT(*) FROM rooms WHERE creator = ? AND creator <> ''").pluck(),
-    setTopic: db.prepare<[string, string]>('UPDATE rooms SET topic = ? WHERE key = ?'),
+    setTopic: db.prepare<[string, string, number, string]>('UPDATE rooms SET topic = ?, topic_by = ?, topic_at = ? WHERE key = ?'),
 
     // Ending a room (docs/protocol.md §7.19): the room row only while no account is a member.
     dropRoomRow: db.prepare<[string, string]>('DELETE FROM rooms WHERE key = ? AND NOT EXISTS (SELECT 1 FROM memberships WHERE room = ?)'),

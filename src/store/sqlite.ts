@@ -252,8 +252,8 @@ export class SqliteStore implements Store {
     return this.s.roomsCreatedBy.get(user) ?? 0;
   }
 
-  async setTopic(key: NameKey, topic: string): Promise<boolean> {
-    return this.write((s) => s.setTopic.run(topic, key).changes > 0);
+  async setTopic(key: NameKey, topic: string, by = '', at = 0): Promise<boolean> {
+    return this.write((s) => s.setTopic.run(topic, by, at, key).changes > 0);
   }
 
   async dropRoom(key: NameKey, before: MessageId): Promise<boolean> {

@@ -278,6 +278,18 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.equal(await store.getRoom('#nope'), undefined);
       });
 
+      it('keeps who set a topic and when, and forgets them for a topic set without', async () => {
+        await store.createRoom(room('#t'));
+        assert.equal((await store.getRoom('#t'))?.topicBy, undefined, 'a new room: not known');
+        assert.equal(await store.setTopic('#t', 'by ada', 'ADA', 1_700_000_123_456), true);
+        const set = await store.getRoom('#t');
+        assert.deepEqual([set?.topic, set?.topicBy, set?.topicAt], ['by ada', 'ADA', 1_700_000_123_456]);
+        assert.deepEqual((await store.listRooms()).find((r) => r.key === '#t')?.topicBy, 'ADA');
+        await store.setTopic('#t', 'anonymous');
+        const plain = await store.getRoom('#t');
+        assert.deepEqual([plain?.topic, plain?.topicBy, plain?.topicAt], ['anonymous', undefined, undefined]);
+      });
+
       it('adds a member once and lists members by user and rooms by room', async () => {
         for (const k of ['carol', 'alice', 'bob']) await store.createAccount(account(k));
         for (const k of ['#b', '#a']) await store.createRoom(room(k));

@@ -15,7 +15,7 @@ export function sendJoined(c: IrcClient, view: RoomView, secret = false): Set<nu
   if (!s) return played;
   const params = c.caps.has('extended-join') ? [view.room, s.guest ? '*' : s.name, c.realname || s.name] : [view.room];
   c.send(formatMessage({ tags: messageTags(c.caps, Date.now()), source: userSource(s.name), command: 'JOIN', params }));
-  if (view.topic !== '') c.numeric(RPL.TOPIC, view.room, oneLine(view.topic));
+  sendTopic(c, view);
   sendNames(c, view.room, view.members, secret);
   if (view.history.length === 0) return played;
   // The recent history, oldest first; in a chathistory batch when the client has batch (§7.6).
@@ -49,4 +49,11 @@ export function sendNames(c: IrcClient, room: string, members: readonly MemberVi
   }
   if (line.length > 0) c.numeric(RPL.NAMREPLY, kind, room, line.join(' '));
   c.numeric(RPL.ENDOFNAMES, room, 'End of /NAMES list');
+}
+
+/** 332 and, when known, 333 (who set the topic and when, in seconds); nothing without a topic (§6.3). */
+export function sendTopic(c: IrcClient, view: RoomView): void {
+  if (view.topic === '') return;
+  c.numeric(RPL.TOPIC, view.room, oneLine(view.topic));
+  if (view.topicBy !== undefined && view.topicAt !== undefined) c.numeric(RPL.TOPICWHOTIME, view.room, view.topicBy, String(Math.floor(view.topicAt / 1000)));
 }

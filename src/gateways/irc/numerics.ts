@@ -39,6 +39,7 @@ export const RPL = {
   CREATIONTIME: '329',
   NOTOPIC: '331',
   TOPIC: '332',
+  TOPICWHOTIME: '333',
   INVITING: '341',
   YOUREOPER: '381',
   VERSION: '351',

@@ -12,6 +12,25 @@ const { joined } = irc;
 const user = (nick: string, caps?: string[]): Promise<IrcTestClient> => irc.user(nick, caps ? { caps } : {});
 
 describe('IRC §6.3, §6.7: TOPIC and KICK', () => {
+  it('333 follows 332, on TOPIC and on JOIN: who set the topic, whatever the protocol, and when', async () => {
+    const setter = await user('tobias');
+    await joined(setter, 'JOIN #whotime');
+    const before = Math.floor(Date.now() / 1000);
+    setter.send('TOPIC #whotime :set from IRC');
+    await setter.expect((m) => m.command === 'TOPIC' && m.params[1] === 'set from IRC');
+    setter.send('TOPIC #whotime');
+    await setter.numeric('332');
+    const who = await setter.numeric('333');
+    assert.deepEqual(who.params.slice(0, 3), ['tobias', '#whotime', 'tobias']);
+    assert.ok(Number(who.params[3]) >= before && Number(who.params[3]) <= Math.ceil(Date.now() / 1000), who.raw);
+    const other = await user('tessa');
+    other.send('JOIN #whotime');
+    const topic = await other.numeric('332');
+    assert.equal(topic.params[2], 'set from IRC');
+    assert.deepEqual((await other.numeric('333')).params.slice(1, 3), ['#whotime', 'tobias']);
+    await other.numeric('366');
+  });
+
   it('on a channel that does not exist are 403; on one the user is not in, 442', async () => {
     const c = await user('tina');
     c.send('TOPIC #nowhere');

@@ -5,7 +5,7 @@ import type { Session } from '../../../core/session.js';
 import { isRoomName } from '../../../vocabulary/names.js';
 import { nameKey } from '../../../vocabulary/name-keys.js';
 import { byteLength, formatMessage } from '../codec.js';
-import { sendJoined, sendNames } from '../channel-state.js';
+import { sendJoined, sendNames, sendTopic } from '../channel-state.js';
 import type { Command, IrcClient } from '../context.js';
 import { chatFault } from '../faults.js';
 import { KICKLEN, TOPICLEN } from '../isupport.js';
@@ -128,7 +128,7 @@ export const channels: Record<string, Command> = {
         if (m.params.length >= 2) return await c.gw.node.setTopic(s, room, cut(m.params[1], TOPICLEN));
         const view = await c.gw.node.join(s, room);
         if (view.topic === '') c.numeric(RPL.NOTOPIC, view.room, 'No topic is set');
-        else c.numeric(RPL.TOPIC, view.room, oneLine(view.topic));
+        else sendTopic(c, view);
       } catch (err) {
         if (isChatError(err)) return chatFault(c, 'TOPIC', err, room);
         throw err;
