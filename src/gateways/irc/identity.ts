@@ -12,6 +12,8 @@ export interface IrcIdentity {
   oper: boolean;
   /** User mode +i: left out of WHO masks by those who share no channel with it. */
   invisible: boolean;
+  /** User mode +B (IRCv3 bot-mode): 335 in WHOIS, `B` in WHO. */
+  bot: boolean;
 }
 
 /**
@@ -33,8 +35,8 @@ export function ircClientOf(gw: IrcContext, key: string): IrcClient | undefined 
 /** The user's identity: its IRC client's, or its name's for a user with none here. */
 export function identityOf(gw: IrcContext, key: string, name: string): IrcIdentity {
   const c = ircClientOf(gw, key);
-  if (!c) return { username: name, realname: name, oper: false, invisible: false };
-  return { username: c.username ?? name, realname: c.realname === '' ? name : c.realname, oper: c.modes.has('o'), invisible: c.modes.has('i') };
+  if (!c) return { username: name, realname: name, oper: false, invisible: false, bot: false };
+  return { username: c.username ?? name, realname: c.realname === '' ? name : c.realname, oper: c.modes.has('o'), invisible: c.modes.has('i'), bot: c.modes.has('B') };
 }
 
 /**

@@ -18,6 +18,8 @@ export const MAX_MODES = 6;
 
 export const ISUPPORT: readonly string[] = [
   'AWAYLEN=' + String(AWAYLEN),
+  // IRCv3 bot-mode: the user mode a bot sets on itself (docs/irc.md §6.10).
+  'BOT=B',
   // Names are the same when confab's name keys are (docs/irc.md §4.5): neither rfc1459 nor ascii.
   'CASEMAPPING=confab',
   // Lists, then modes with a parameter always, with one when set, and flags (docs/irc.md §6.10).

@@ -34,8 +34,8 @@ export function messageTags(caps: ReadonlySet<string>, at: number, extra: Record
     if (k === 'msgid' && !caps.has('message-tags')) continue;
     if (k === 'account' && !caps.has('account-tag')) continue;
     if (k === 'batch' && !caps.has('batch')) continue;
-    // Client-only tags go to clients that take tags at all (IRCv3 message-tags).
-    if (k.startsWith('+') && !caps.has('message-tags')) continue;
+    // Client-only tags, and bot-mode's `bot`, go to clients that take tags at all (IRCv3 message-tags).
+    if ((k.startsWith('+') || k === 'bot') && !caps.has('message-tags')) continue;
     tags.set(k, v);
   }
   return tags;

@@ -64,7 +64,7 @@ async function welcome(c: IrcClient, s: Session): Promise<void> {
   c.numeric(RPL.YOURHOST, `Your host is ${server}, running version ${VERSION}`);
   c.numeric(RPL.CREATED, `This server was created ${c.gw.startedAt.toUTCString()}`);
   // The user modes (§6.10), every channel mode with the prefix modes, and those that take a parameter.
-  c.numeric(RPL.MYINFO, server, VERSION, 'iow', 'biklmnostv', 'bklov');
+  c.numeric(RPL.MYINFO, server, VERSION, 'Biow', 'biklmnostv', 'bklov');
   for (const tokens of isupportLines()) c.numeric(RPL.ISUPPORT, ...tokens, 'are supported by this server');
   lusers(c);
   motd(c);

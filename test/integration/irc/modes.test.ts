@@ -117,3 +117,39 @@ describe('IRC §6.10 MODE: roles and room settings', () => {
     assert.equal((await op.numeric('472')).params[1], 'q');
   });
 });
+
+describe('IRC §6.10 user mode B: bots (IRCv3 bot-mode)', () => {
+  it('only the client itself sets B; WHOIS says 335, WHO flags B, and its messages carry the bot tag to tag-taking clients and its echo', async () => {
+    const bot = await irc.user('beepbot', { caps: ['echo-message', 'message-tags'] });
+    const watcher = await irc.user('watcher', { caps: ['message-tags'] });
+    const plain = await user('plainuser');
+    // Another user's modes are not its to set (502); nor is a bot tag a client may send for itself.
+    plain.send('MODE beepbot -B');
+    await plain.numeric('502');
+    watcher.send('@bot PRIVMSG plainuser :not a bot');
+    const forged = await plain.expect((m) => m.command === 'PRIVMSG' && m.params[1] === 'not a bot');
+    assert.equal(forged.tags.has('bot'), false, forged.raw);
+
+    bot.send('MODE beepbot +B');
+    await bot.expect((m) => m.command === 'MODE' && m.params[0] === 'beepbot' && m.params[1] === '+B');
+    watcher.send('WHOIS beepbot');
+    assert.deepEqual((await watcher.numeric('335')).params.slice(1), ['beepbot', 'is a bot']);
+    for (const c of [bot, watcher, plain]) await joined(c, 'JOIN #botroom');
+    watcher.send('WHO #botroom');
+    const row = await watcher.expect((m) => m.command === '352' && m.params[5] === 'beepbot');
+    assert.match(row.params[6], /^HB@?$/);
+
+    bot.send('PRIVMSG #botroom :beep boop');
+    const tagged = await watcher.expect((m) => m.command === 'PRIVMSG' && m.params[1] === 'beep boop');
+    assert.equal(tagged.tags.get('bot'), '', tagged.raw);
+    const echo = await bot.expect((m) => m.command === 'PRIVMSG' && m.params[1] === 'beep boop');
+    assert.equal(echo.tags.get('bot'), '', echo.raw);
+    const untagged = await plain.expect((m) => m.command === 'PRIVMSG' && m.params[1] === 'beep boop');
+    assert.equal(untagged.tags.size, 0, 'no tags for a client without message-tags');
+
+    bot.send('MODE beepbot -B');
+    await bot.expect((m) => m.command === 'MODE' && m.params[1] === '-B');
+    bot.send('PRIVMSG #botroom :human again');
+    assert.equal((await watcher.expect((m) => m.params[1] === 'human again')).tags.has('bot'), false);
+  });
+});

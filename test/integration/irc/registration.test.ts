@@ -28,7 +28,7 @@ describe('IRC §4 registration', () => {
     await c.numeric('002');
     await c.numeric('003');
     // 004: user modes, channel modes, and the channel modes that take a parameter (§4.3).
-    assert.deepEqual((await c.numeric('004')).params.slice(3), ['iow', 'biklmnostv', 'bklov']);
+    assert.deepEqual((await c.numeric('004')).params.slice(3), ['Biow', 'biklmnostv', 'bklov']);
     const tokens: string[] = [];
     for (;;) {
       const m = await c.expect((x) => x.command === '005' || x.command === '251');

@@ -70,7 +70,7 @@ function messageCommand(command: 'PRIVMSG' | 'NOTICE'): Command {
       if (to.length === 0) return;
       let durable: Promise<ChatMessage>;
       try {
-        ({ durable } = await c.gw.node.submit(s, { cid: '', to, text, notice: command === 'NOTICE', clientTags: clientTags(m.tags) }));
+        ({ durable } = await c.gw.node.submit(s, { cid: '', to, text, notice: command === 'NOTICE', clientTags: withBotTag(clientTags(m.tags), c.modes.has('B')) }));
       } catch (err) {
         if (isChatError(err)) return answer ? chatFault(c, command, err, to[0]) : undefined;
         throw err;
@@ -143,3 +143,11 @@ export const messages: Record<string, Command> = {
   // TAGMSG <target>{,<target>}
   TAGMSG: tagmsg,
 };
+
+/**
+ * A bot's message (user mode +B) carries IRCv3 bot-mode's `bot` tag to the clients that take tags,
+ * live and in its echo, as its client-only tags travel (never stored, docs/irc.md §5.3).
+ */
+function withBotTag(tags: Record<string, string>, bot: boolean): Record<string, string> {
+  return bot ? { ...tags, bot: '' } : tags;
+}

@@ -168,9 +168,9 @@ function userMode(c: IrcClient, nick: string, changes: string): void {
       sign = ch;
       continue;
     }
-    // o comes with OPER only; a user may drop it (§6.13). w: WALLOPS are shown (§6.19).
+    // o comes with OPER only; a user may drop it (§6.13). w: WALLOPS are shown (§6.19). B: a bot.
     if (ch === 'o' && sign === '+') continue;
-    if (ch !== 'i' && ch !== 'o' && ch !== 'w') {
+    if (ch !== 'i' && ch !== 'o' && ch !== 'w' && ch !== 'B') {
       c.numeric(ERR.UMODEUNKNOWNFLAG, 'Unknown MODE flag');
       continue;
     }

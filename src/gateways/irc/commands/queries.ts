@@ -41,6 +41,7 @@ export const queries: Record<string, Command> = {
       c.numeric(RPL.WHOISUSER, who.name, id.username, USER_HOST, '*', id.realname);
       c.numeric(RPL.WHOISSERVER, who.name, c.gw.options.serverName, 'confab');
       if (id.oper) c.numeric(RPL.WHOISOPERATOR, who.name, 'is an IRC operator');
+      if (id.bot) c.numeric(RPL.WHOISBOT, who.name, 'is a bot');
       const away = awayOf(c, who.key, who.online);
       if (away !== undefined) c.numeric(RPL.AWAY, who.name, away);
       if (!who.key.startsWith('~')) c.numeric(RPL.WHOISACCOUNT, who.name, who.name, 'is logged in as');

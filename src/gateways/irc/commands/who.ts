@@ -84,7 +84,7 @@ async function maskMatches(c: IrcClient, s: Session, mask: string): Promise<Foun
 }
 
 function flagsOf(f: Found): string {
-  return `${f.gone ? 'G' : 'H'}${f.id.oper ? '*' : ''}${f.prefix}`;
+  return `${f.gone ? 'G' : 'H'}${f.id.bot ? 'B' : ''}${f.id.oper ? '*' : ''}${f.prefix}`;
 }
 
 function reply(c: IrcClient, f: Found, whox: { fields: string; token: string } | undefined): void {
