@@ -21,7 +21,8 @@ describe('bench cluster harness', () => {
       assert.equal(run.duplicated, 0, run.run);
       assert.equal(run.lostConnections, 0, run.run);
       assert.deepEqual(run.errors, {}, run.run);
-      assert.ok(run.serverCpuMicrosPerDelivery > 0, run.run);
+      // CPU time comes in clock ticks (10 ms): at this tiny load a window may hold none of them.
+      assert.ok(Number.isFinite(run.serverCpuMicrosPerDelivery) && run.serverCpuMicrosPerDelivery >= 0, run.run);
     }
     const roles = (name: string): string[] => r.runs.find((x) => x.run === name)!.processes.map((p) => `${p.name}:${p.role}`);
     assert.deepEqual(roles('confab'), ['confab:node']);
