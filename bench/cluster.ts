@@ -324,6 +324,7 @@ export async function measureSystem(o: BenchOptions, spec: SystemSpec): Promise<
       }
       return Math.max(0, cpuEnd.micros[i] - cpuStart.micros[i]);
     });
+    const kernel = sampled.map((_, i) => (cpu[i] > 0 && cpuStart && cpuEnd ? Math.max(0, cpuEnd.systemMicros[i] - cpuStart.systemMicros[i]) : 0));
     const nodeIdx = sampled.map((p, i) => (p.role === 'node' ? i : -1)).filter((i) => i >= 0);
     const sum = (xs: number[]): number => xs.reduce((x, y) => x + y, 0);
     const result = summarize({
@@ -343,6 +344,7 @@ export async function measureSystem(o: BenchOptions, spec: SystemSpec): Promise<
       duplicates: outcome.duplicates,
       late: outcome.late,
       serverCpuMicros: sum(cpu),
+      serverKernelMicros: sum(kernel),
       generatorCpuMicros: outcome.generatorCpuMicros,
       machineBusyMicros: busyEnd - busyStart,
       serverLoopBusy: Math.max(0, ...loopShares),

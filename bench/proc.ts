@@ -55,6 +55,17 @@ export function cpuMicros(pid: number): number {
   return parseCpuMicros(readFileSync(`/proc/${pid}/stat`, 'utf8'), clockTicks());
 }
 
+/**
+ * A process's CPU time, µs, and the part of it spent in the kernel (stime: system calls such as
+ * socket writes, and the loopback delivery they run). The split tells a server's own work from
+ * the kernel's work of carrying its bytes.
+ */
+export function cpuSplitMicros(pid: number): { total: number; kernel: number } {
+  const s = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const perTick = 1e6 / clockTicks();
+  return { total: (s.utime + s.stime) * perTick, kernel: s.stime * perTick };
+}
+
 export function memoryBytes(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return { rss: parseStatusBytes(status, 'VmRSS'), peak: parseStatusBytes(status, 'VmHWM') };

@@ -31,6 +31,11 @@ export interface PeerResult {
   duplicated: number;
   late: number;
   serverCpuMicrosPerDelivery: number;
+  /**
+   * The part of serverCpuMicrosPerDelivery spent in the kernel (system calls, and the loopback
+   * delivery of the server's writes, which the kernel runs in the writer's time).
+   */
+  serverKernelMicrosPerDelivery: number;
   /** Server CPU time over wall time, percent of one core. */
   serverCpuPercent: number;
   /**
@@ -65,6 +70,8 @@ export interface RawPeerRun {
   duplicates: number;
   late: number;
   serverCpuMicros: number;
+  /** The part of serverCpuMicros spent in the kernel (stime); absent where not measured. */
+  serverKernelMicros?: number;
   generatorCpuMicros: number;
   /** Busy time of all cores together over the same interval. */
   machineBusyMicros: number;
@@ -124,6 +131,7 @@ export function summarize(r: RawPeerRun): PeerResult {
     duplicated: r.duplicates,
     late: r.late,
     serverCpuMicrosPerDelivery: sampledDeliveries > 0 ? round(r.serverCpuMicros / sampledDeliveries, 3) : 0,
+    serverKernelMicrosPerDelivery: sampledDeliveries > 0 ? round((r.serverKernelMicros ?? 0) / sampledDeliveries, 3) : 0,
     serverCpuPercent: percentOfCore(r.serverCpuMicros, r.sampledMs),
     serverLoopPercent: round(r.serverLoopBusy * 100, 1),
     serverRssMiB: round(r.serverRssBytes / MiB, 1),
@@ -189,13 +197,13 @@ export function round(x: number, digits: number): number {
 
 /** A fixed-width text table: one row per peer. */
 export function formatTable(results: readonly PeerResult[]): string {
-  const head = ['peer', 'deliv/s', 'p50 ms', 'p90', 'p99', 'p99.9', 'max', 'sent', 'expected', 'lost', 'dup', 'cpu µs/dl', 'srv cpu%', 'loop%', 'rss MiB', 'gen cpu%', 'other%'];
+  const head = ['peer', 'deliv/s', 'p50 ms', 'p90', 'p99', 'p99.9', 'max', 'sent', 'expected', 'lost', 'dup', 'cpu µs/dl', 'kernel µs/dl', 'srv cpu%', 'loop%', 'rss MiB', 'gen cpu%', 'other%'];
   const rows = results.map((r) => [
     r.peer === 'confab' ? `confab/${r.transport}${r.store === 'memory' ? '/mem' : ''}` : r.peer === 'irc' ? 'confab/irc' : r.peer,
     String(r.deliveriesPerSec),
     fmt(r.latencyMs.p50), fmt(r.latencyMs.p90), fmt(r.latencyMs.p99), fmt(r.latencyMs.p999), fmt(r.latencyMs.max),
     String(r.sent), String(r.expected), String(r.lost), String(r.duplicated),
-    fmt(r.serverCpuMicrosPerDelivery), String(r.serverCpuPercent), String(r.serverLoopPercent), String(r.serverRssMiB), String(r.generatorCpuPercent), String(r.otherCpuPercent),
+    fmt(r.serverCpuMicrosPerDelivery), fmt(r.serverKernelMicrosPerDelivery), String(r.serverCpuPercent), String(r.serverLoopPercent), String(r.serverRssMiB), String(r.generatorCpuPercent), String(r.otherCpuPercent),
   ]);
   return table([head, ...rows]);
 }

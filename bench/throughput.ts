@@ -5,7 +5,7 @@ import { closeBenchQuic } from './clients/byte-pipe.js';
 import { isConfabPeer, isIrcPeer, transportOf, type PeerEntry, type PeerKind } from './clients/types.js';
 import { runLoad } from './load/generator.js';
 import { loadOf, phasesOf, type BenchOptions } from './options.js';
-import { cpuMicros, machineBusyMicros, memoryBytes } from './proc.js';
+import { cpuSplitMicros, machineBusyMicros, memoryBytes } from './proc.js';
 import { summarize, type PeerResult } from './report.js';
 import { startServerProcess } from './server-process.js';
 import type { LoopReport } from './servers/child.js';
@@ -37,8 +37,8 @@ export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions):
   });
   const pid = server.info.pid;
   try {
-    let cpuStart = 0;
-    let cpuEnd = 0;
+    let cpuStart = { total: 0, kernel: 0 };
+    let cpuEnd = { total: 0, kernel: 0 };
     let busyStart = 0;
     let busyEnd = 0;
     let loopStart: Promise<LoopReport> | undefined;
@@ -56,12 +56,12 @@ export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions):
       {
         ...phasesOf(o),
         onWindowStart: () => {
-          cpuStart = cpuMicros(pid);
+          cpuStart = cpuSplitMicros(pid);
           busyStart = machineBusyMicros();
           loopStart = server.loop();
         },
         onWindowEnd: () => {
-          cpuEnd = cpuMicros(pid);
+          cpuEnd = cpuSplitMicros(pid);
           busyEnd = machineBusyMicros();
           loopEnd = server.loop();
           memory = memoryBytes(pid);
@@ -89,7 +89,8 @@ export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions):
       distinct: outcome.distinct,
       duplicates: outcome.duplicates,
       late: outcome.late,
-      serverCpuMicros: cpuEnd - cpuStart,
+      serverCpuMicros: cpuEnd.total - cpuStart.total,
+      serverKernelMicros: cpuEnd.kernel - cpuStart.kernel,
       generatorCpuMicros: outcome.generatorCpuMicros,
       machineBusyMicros: busyEnd - busyStart,
       serverLoopBusy: loopBusy,

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Histogram } from '../../../bench/histogram.js';
-import { parseCpuMicros, parseMachineBusyMicros, parseStatusBytes } from '../../../bench/proc.js';
+import { cpuSplitMicros, parseCpuMicros, parseMachineBusyMicros, parseStatusBytes } from '../../../bench/proc.js';
 import { formatTable, ratios, sampleSummary, summarize, type RawPeerRun } from '../../../bench/report.js';
 
 function raw(over: Partial<RawPeerRun> = {}): RawPeerRun {
@@ -10,7 +11,7 @@ function raw(over: Partial<RawPeerRun> = {}): RawPeerRun {
   return {
     peer: 'ws', transport: 'ws', clients: 100, senders: 10, rate: 50, windowMs: 10_000, receiversPerMessage: 100,
     latency, sentInWindow: 5000, receivedInWindow: 499_000, distinct: 499_990, duplicates: 3, late: 2,
-    serverCpuMicros: 5_000_000, generatorCpuMicros: 2_000_000, machineBusyMicros: 9_000_000, serverLoopBusy: 0.625, sampledMs: 10_000,
+    serverCpuMicros: 5_000_000, serverKernelMicros: 1_247_500, generatorCpuMicros: 2_000_000, machineBusyMicros: 9_000_000, serverLoopBusy: 0.625, sampledMs: 10_000,
     serverRssBytes: 100 * 2 ** 20, serverPeakRssBytes: 120 * 2 ** 20, errors: { 40: 2 }, lostConnections: 0, stray: 0,
     ...over,
   };
@@ -25,6 +26,7 @@ describe('bench report', () => {
     assert.equal(r.lost, 10);
     assert.equal(r.duplicated, 3);
     assert.equal(r.serverCpuMicrosPerDelivery, 10.02); // 5 s of CPU over 499,000 deliveries
+    assert.equal(r.serverKernelMicrosPerDelivery, 2.5); // the kernel's part of it
     assert.equal(r.serverCpuPercent, 50);
     assert.equal(r.serverLoopPercent, 62.5);
     assert.equal(r.generatorCpuPercent, 20);
@@ -82,6 +84,17 @@ describe('/proc parsing', () => {
   it('reads utime + stime even when the command name has spaces and parentheses', () => {
     const stat = '4242 (node (bench) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0 1234 0 0';
     assert.equal(parseCpuMicros(stat, 100), 3_000_000);
+  });
+
+  it("splits a live process's CPU time into its whole and the kernel's part", () => {
+    // Work in both places: a loop (user time) and a system call per turn (kernel time).
+    const before = cpuSplitMicros(process.pid);
+    const until = Date.now() + 60;
+    while (Date.now() < until) readFileSync('/proc/self/stat');
+    const after = cpuSplitMicros(process.pid);
+    assert.ok(after.total > before.total, 'CPU time grew');
+    assert.ok(after.kernel >= before.kernel);
+    assert.ok(after.kernel <= after.total, 'the kernel part is a part');
   });
 
   it('reads VmRSS and VmHWM in bytes', () => {
