@@ -146,6 +146,14 @@ export class Accounts {
     return { id, release: claim.release };
   }
 
+  /**
+   * Holds a free nickname for a guest's rename (docs/protocol.md §7.1.1) by the rules of a new
+   * guest's, and against claims in progress, until release().
+   */
+  claimRename(rawNick: string): Promise<{ key: NameKey; name: string; release(): void }> {
+    return this.claimNick(rawNick);
+  }
+
   async setPassword(rawName: string, password: string): Promise<boolean> {
     const { key } = parseUserName(rawName);
     checkNewPassword(password);

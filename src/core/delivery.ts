@@ -173,6 +173,13 @@ export class Delivery implements BrokerEventHandler {
     return last;
   }
 
+  /** A guest's session renamed itself (core/renames.ts): what is for its new key reaches it, here and from every node. */
+  async rekey(session: Session, oldKey: NameKey): Promise<void> {
+    await this.listen(userChannel(session.key));
+    this.hub.rekey(session, oldKey);
+    if (!this.hub.sessionsOf(oldKey)) this.forget(userChannel(oldKey));
+  }
+
   sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {
     return this.hub.sessionsOf(key);
   }
@@ -355,7 +362,7 @@ export class Delivery implements BrokerEventHandler {
 
 /** Events about rooms rather than conversations: few, and seen by ChatApp's users in every room. */
 function isRoomLevel(event: ChatEvent): boolean {
-  return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created' || event.kind === 'kick';
+  return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created' || event.kind === 'kick' || event.kind === 'nick';
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

@@ -38,3 +38,8 @@ export function nickOfGuestKey(key: NameKey): NameKey {
 export function isGuestKey(key: NameKey): boolean {
   return key.startsWith('~');
 }
+
+/** The identity within a guest key (see guestKey): the same guest under any nickname. */
+export function identityOfGuestKey(key: NameKey): string {
+  return key.slice(key.indexOf('~', 1) + 1);
+}
