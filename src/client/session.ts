@@ -89,6 +89,11 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
       if (me) this.rememberNow();
       this.notify({ kind: 'kick', ...k, me });
     });
+    c.on('nick', (r) => {
+      this.dispatch({ type: 'renamed', user: r.user, name: r.name });
+      if (r.me) this.rememberNow();
+      this.notify({ kind: 'nick', ...r });
+    });
     c.on('edit', (e) => this.dispatch({ type: 'edited', id: e.id, text: e.text, at: e.at }));
     c.on('delete', (d) => this.dispatch({ type: 'deleted', id: d.id, by: d.by, at: d.at }));
     c.on('react', (r) => this.dispatch({ type: 'reacted', id: r.id, emoji: r.emoji, user: r.user, on: r.on }));
