@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NodeContext } from './context.js';
 import { ChatError, isChatError } from './errors.js';
 import type { LoginGuard } from './login-guard.js';
-import { guestKey, parseUserName } from './names.js';
+import { guestKey, parseUserName, retiredMark } from './names.js';
 import { isReservedName } from '../vocabulary/name-keys.js';
 import type { Passwords } from './passwords.js';
 import type { AccountClaims, GuestClaims } from './token.js';
@@ -138,6 +138,8 @@ export class Accounts {
       throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     }
     const key = guestKey(nick.key, claims.identity);
+    // The guest renamed itself since (docs/protocol.md §7.1.1): this token names what it was.
+    if (await this.ctx.presence.nickHolder(retiredMark(key))) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     const id: Identity = { guest: true, key, name: nick.name, identity: claims.identity, startedAt: claims.startedAt };
     if (this.ctx.delivery.guestHolding(nick.key)?.key === key) return { id, release: () => undefined };
     // Held by this same guest on another node (its old connection not known dead there yet): it may come back here.

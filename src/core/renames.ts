@@ -1,11 +1,11 @@
 import type { Accounts } from './accounts.js';
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
-import { guestKey, identityOfGuestKey, nickOfGuestKey, parseUserName } from './names.js';
+import { guestKey, identityOfGuestKey, nickOfGuestKey, parseUserName, retiredMark } from './names.js';
 import { personKey } from './ranks.js';
 import type { Rooms } from './rooms.js';
 import type { Session } from './session.js';
-import type { NameKey } from './types.js';
+import type { NameKey, RoomRole } from './types.js';
 
 /**
  * A guest changes its nickname (docs/protocol.md §7.1.1). A guest's key names its nickname
@@ -16,9 +16,6 @@ import type { NameKey } from './types.js';
  * An account's name is its account: it never changes here.
  */
 export class GuestRenames {
-  /** Sessions whose rename is under way: one at a time each. */
-  private readonly renaming = new WeakSet<Session>();
-
   constructor(
     private readonly ctx: NodeContext,
     private readonly accounts: Accounts,
@@ -27,12 +24,12 @@ export class GuestRenames {
 
   /** Renames the guest of `session`; its old name, or undefined when the name is already its own. */
   async rename(session: Session, rawNick: string): Promise<string | undefined> {
-    if (this.renaming.has(session)) throw new ChatError('RATE_LIMITED', 'a rename is under way');
-    this.renaming.add(session);
+    if (session.renaming) throw new ChatError('RATE_LIMITED', 'a rename is under way');
+    session.renaming = true;
     try {
       return await this.renameNow(session, rawNick);
     } finally {
-      this.renaming.delete(session);
+      session.renaming = false;
     }
   }
 
@@ -89,18 +86,39 @@ export class GuestRenames {
   /** Everything kept under the old key, under the new one; the session last, in one step. */
   private async move(session: Session, oldKey: NameKey, newKey: NameKey, name: string): Promise<void> {
     const presence = this.ctx.presence;
+    // Tokens naming the old key resume nothing from here on, on any node; one naming the new key
+    // (a guest renamed back to a nickname it had) is its own again.
+    const mark = retiredMark(oldKey);
+    await presence.holdNick(mark, { key: mark, name: session.name, consent: false });
+    await presence.releaseNick(retiredMark(newKey), retiredMark(newKey));
     await presence.online(newKey, session.id, session.live, name);
+    const moved: { room: NameKey; role: RoomRole }[] = [];
     for (const room of session.rooms) {
       const role = (await presence.guestMembers(room)).find((m) => m.key === oldKey)?.role ?? session.guestRoles.get(room) ?? 'member';
       await presence.guestJoined(room, { key: newKey, name, role });
       await presence.guestLeft(room, oldKey);
+      moved.push({ room, role });
       if ((await this.ctx.store.voiced(room)).includes(oldKey)) {
         await this.ctx.store.setVoice(room, newKey, true);
         await this.ctx.store.setVoice(room, oldKey, false);
       }
     }
+    if (session.ended) {
+      // The connection went while moving: its end runs under the old key, so everything goes back there.
+      for (const { room, role } of moved) {
+        await presence.guestJoined(room, { key: oldKey, name: session.name, role });
+        await presence.guestLeft(room, newKey);
+      }
+      await presence.offline(newKey, session.id);
+      await presence.releaseNick(nickOfGuestKey(newKey), newKey);
+      await presence.releaseNick(mark, mark);
+      throw new ChatError('BAD_REQUEST', 'the session has ended');
+    }
     session.key = newKey;
     session.name = name;
+    session.retired.push(oldKey);
+    const back = session.retired.indexOf(newKey);
+    if (back >= 0) session.retired.splice(back, 1);
     await this.ctx.delivery.rekey(session, oldKey);
     await presence.offline(oldKey, session.id);
     // Consent was given to the old name: the renamed guest asks again (docs/protocol.md §7.1.1).

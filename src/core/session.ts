@@ -20,6 +20,10 @@ export class Session {
   startId: MessageId = 0;
   /** When a guest's time began (its resume token states it again after a rename). 0 for accounts. */
   startedAt = 0;
+  /** A rename of this guest is under way (core/renames.ts): one at a time, and no resume of it meanwhile. */
+  renaming = false;
+  /** Guest keys this guest was renamed away from; their resume tokens are refused until it is gone (core/renames.ts). */
+  readonly retired: NameKey[] = [];
   /**
    * The bucket of the session's other state-changing requests (ChatNode.act); made on the first
    * one, as most sessions only chat.

@@ -7,7 +7,7 @@ import { ChatError } from './errors.js';
 import type { ChatEvent, SessionSink } from './events.js';
 import type { Files } from './files.js';
 import { firstIdAt } from './ids.js';
-import { identityOfGuestKey, isGuestKey, nickOfGuestKey } from './names.js';
+import { identityOfGuestKey, isGuestKey, nickOfGuestKey, retiredMark } from './names.js';
 import { TokenBucket } from './rate-limit.js';
 import { settingsOf } from './room-settings.js';
 import type { Rooms } from './rooms.js';
@@ -120,10 +120,10 @@ export class Sessions {
     return { ...opened, servedBefore };
   }
 
-  /** Is this guest identity live on this node under a nickname other than `name`? */
+  /** Is this guest identity live on this node under a nickname other than `name`, or being renamed? */
   private renamedAway(identity: string, name: string): boolean {
     for (const s of this.ctx.delivery.all()) {
-      if (s.guest && !s.ended && identityOfGuestKey(s.key) === identity && s.name !== name) return true;
+      if (s.guest && !s.ended && identityOfGuestKey(s.key) === identity && (s.renaming || s.name !== name)) return true;
     }
     return false;
   }
@@ -167,6 +167,8 @@ export class Sessions {
     // Its user may still be online through another node: then it has not quit.
     if (await this.ctx.presence.isOnline(session.key)) return;
     await this.userGone(session.key, session.name, session.guest, rooms, session.quitReason);
+    // Gone: the tokens of the names it was renamed away from are what any gone guest's are.
+    for (const k of session.retired) await this.ctx.presence.releaseNick(retiredMark(k), retiredMark(k));
   }
 
   /**
@@ -201,6 +203,7 @@ export class Sessions {
         continue;
       }
       for (const room of s.rooms) await presence.guestJoined(room, { key: s.key, name: s.name, role: s.guestRoles.get(room) ?? 'member' });
+      for (const k of s.retired) await presence.holdNick(retiredMark(k), { key: retiredMark(k), name: s.name, consent: false });
     }
   }
 
@@ -229,6 +232,7 @@ export class Sessions {
     session.address = opts.address;
     if (id.guest) {
       session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
+      if (replacing) session.retired.push(...replacing.retired);
       session.startId = firstIdAt(id.startedAt);
       session.startedAt = id.startedAt;
       // One holder of a nickname in the whole cluster (docs/cluster.md).
