@@ -173,9 +173,16 @@ export class Delivery implements BrokerEventHandler {
     return last;
   }
 
-  /** A guest's session renamed itself (core/renames.ts): what is for its new key reaches it, here and from every node. */
-  async rekey(session: Session, oldKey: NameKey): Promise<void> {
-    await this.listen(userChannel(session.key));
+  /** Before a guest's session takes this key (core/renames.ts): what other nodes send to it reaches this node. */
+  listenFor(key: NameKey): Promise<void> {
+    return this.listen(userChannel(key));
+  }
+
+  /**
+   * A guest's session renamed itself (core/renames.ts): it is found under its new key (already
+   * set, and listened for) at once, and no longer under the old one.
+   */
+  rekey(session: Session, oldKey: NameKey): void {
     this.hub.rekey(session, oldKey);
     if (!this.hub.sessionsOf(oldKey)) this.forget(userChannel(oldKey));
   }

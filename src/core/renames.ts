@@ -103,6 +103,7 @@ export class GuestRenames {
         await this.ctx.store.setVoice(room, oldKey, false);
       }
     }
+    await this.ctx.delivery.listenFor(newKey);
     if (session.ended) {
       // The connection went while moving: its end runs under the old key, so everything goes back there.
       for (const { room, role } of moved) {
@@ -114,12 +115,13 @@ export class GuestRenames {
       await presence.releaseNick(mark, mark);
       throw new ChatError('BAD_REQUEST', 'the session has ended');
     }
+    // One step, with no await: no delivery here sees the session under neither key, or half renamed.
     session.key = newKey;
     session.name = name;
+    this.ctx.delivery.rekey(session, oldKey);
     session.retired.push(oldKey);
     const back = session.retired.indexOf(newKey);
     if (back >= 0) session.retired.splice(back, 1);
-    await this.ctx.delivery.rekey(session, oldKey);
     await presence.offline(oldKey, session.id);
     // Consent was given to the old name: the renamed guest asks again (docs/protocol.md §7.1.1).
     await this.ctx.store.dropConsents(oldKey);
