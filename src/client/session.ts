@@ -410,6 +410,14 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
     await this.client.block(user, blocked);
   }
 
+  /**
+   * A guest takes another nickname (docs/protocol.md §7.1.1); the 'nick' event that answers it
+   * renames it in the model and remembers its new resume token.
+   */
+  async rename(name: string): Promise<void> {
+    await this.client.nick(name);
+  }
+
   async setTopic(room: string, topic: string): Promise<void> {
     await this.client.setTopic(room, topic);
     this.dispatch({ type: 'topic', room, topic });
