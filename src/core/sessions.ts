@@ -166,9 +166,9 @@ export class Sessions {
     if (!last) return;
     // Its user may still be online through another node: then it has not quit.
     if (await this.ctx.presence.isOnline(session.key)) return;
-    await this.userGone(session.key, session.name, session.guest, rooms, session.quitReason);
     // Gone: the tokens of the names it was renamed away from are what any gone guest's are.
     for (const k of session.retired) await this.ctx.presence.releaseNick(retiredMark(k), retiredMark(k));
+    await this.userGone(session.key, session.name, session.guest, rooms, session.quitReason);
   }
 
   /**

@@ -77,6 +77,28 @@ describe('protocol.md §7.1.1 a guest\'s new nickname: the attacker\'s side', ()
     c.close();
   });
 
+  it('renamed back to a nickname it had, that nickname\'s tokens are its own again and the one between is refused; once it is gone, an old token is a gone guest\'s', async () => {
+    const { c, token: first } = await guest('boomer');
+    await c.request({ type: 'CREATE', ref: c.nextRef(), room: '#boomerang', topic: '' }, 'JOINED');
+    const watcher = await open();
+    await watcher.request({ type: 'REGISTER', ref: watcher.nextRef(), name: 'boomwatch', password: 'secret-pw-1' }, 'SESSION');
+    await watcher.request({ type: 'JOIN', ref: watcher.nextRef(), room: '#boomerang' }, 'JOINED');
+    const middle = (await c.request(nick(c, 'boomerang'), 'NICK')).token;
+    await c.request(nick(c, 'boomer'), 'NICK');
+    const thief = await open();
+    assert.equal(await thief.expectError(resumeFrame(thief, middle)), ErrorCode.BAD_CREDENTIALS);
+    const back = await open();
+    const s = await back.request(resumeFrame(back, first), 'SESSION');
+    assert.deepEqual([s.name, s.resumed], ['boomer', true]);
+    // Gone (its last connection closed): the token of the middle name brings back a guest of it, the nickname being free.
+    back.close();
+    await watcher.next('PRESENCE', (f) => f.user === 'boomer' && f.event === 'quit');
+    const again = await open();
+    const r = await again.request(resumeFrame(again, middle), 'SESSION');
+    assert.deepEqual([r.name, r.guest], ['boomerang', true]);
+    for (const x of [c, watcher, thief, again]) x.close();
+  });
+
   it('a storm of renames: answered in order, the ones past the action budget RATE_LIMITED, the name the last granted', async () => {
     const { c } = await guest('stormy');
     const refs: number[] = [];
