@@ -54,6 +54,15 @@ export class ChatClient extends ClientConnection {
     );
   }
 
+  /**
+   * A guest takes another nickname (docs/protocol.md §7.1.1; needs `nick-change`); resolves with
+   * it. The session's resume token becomes the one naming it. An account's name never changes.
+   */
+  async nick(name: string): Promise<string> {
+    const f = await this.request('NICK', ['NICK'], (ref) => ({ type: 'NICK', ref, user: '', name, token: '' }));
+    return f.name;
+  }
+
   /** `key`: the room's join key, when it has one (docs/protocol.md §7.17). */
   join(room: string, key = ''): Promise<JoinedRoom> {
     return this.request('JOIN', ['JOINED'], (ref) => ({ type: 'JOIN', ref, room, ...(key === '' ? {} : { key }) })).then(joinedOf);

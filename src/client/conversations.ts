@@ -95,6 +95,8 @@ export type ChatAction =
   | { type: 'topic'; room: string; topic: string }
   | { type: 'members'; room: string; members: readonly WireMember[] }
   | { type: 'presence'; room: string; user: string; event: PresenceEvent }
+  /** A guest (or this user) took another nickname: it is the same member under its new name (protocol.md §7.1.1). */
+  | { type: 'renamed'; user: string; name: string }
   /**
    * The newest message of each recent direct conversation (DIRECTS, protocol.md §7.5.1): lists
    * the conversations not shown yet, as history (read), so PageUp fetches the rest.
@@ -218,6 +220,8 @@ export function reduceChat(model: ChatModel, event: ChatAction): ChatModel {
     }
     case 'presence':
       return presence(model, event.room, event.user, event.event);
+    case 'renamed':
+      return renamed(model, event.user, event.name);
     case 'open':
       return open(model, event.key);
     case 'open-with': {
@@ -405,6 +409,20 @@ function presence(model: ChatModel, room: string, user: string, event: PresenceE
     return { ...put(model, { ...conv, members }), online: { ...model.online, [userKey]: true } };
   }
   return has ? put(model, { ...conv, members: conv.members.filter((m) => displayKey(m.name) !== userKey) }) : model;
+}
+
+/** Member lists, presence and (for this user) `me` follow a rename; messages keep the name they were sent with. */
+function renamed(model: ChatModel, user: string, name: string): ChatModel {
+  const oldKey = displayKey(user);
+  const online = { ...model.online };
+  const was = online[oldKey];
+  delete online[oldKey];
+  if (was !== undefined) online[displayKey(name)] = was;
+  const next = { ...model, online, me: displayKey(model.me) === oldKey ? name : model.me };
+  return mapConversations(next, (c) => {
+    if (!c.members.some((m) => displayKey(m.name) === oldKey)) return c;
+    return { ...c, members: c.members.map((m) => (displayKey(m.name) === oldKey ? { ...m, name } : m)) };
+  });
 }
 
 // ---- helpers ----

@@ -87,6 +87,13 @@ export class Inbound {
     this.host.emit('session', sessionOf(f));
   }
 
+  /** This session renamed itself (a guest, docs/protocol.md §7.1.1): a resume uses its new token. */
+  renamed(name: string, token: string): void {
+    if (!this.session) return;
+    this.idsOwner = name;
+    this.session = { ...this.session, name, token };
+  }
+
   error(link: Link, f: FrameOf<'ERROR'>): void {
     if (link.phase === 'resume' && f.ref !== 0 && f.ref === link.resumeRef) {
       // A refusal is final, NAME_IN_USE included: a guest's own session still open on the server
@@ -180,6 +187,13 @@ const handlers: Table = {
   TOPIC(t, _link, f) {
     if (f.ref !== 0 && t.host.requests.settle(f.ref, f)) return;
     t.host.emit('topic', { room: f.room, topic: f.topic, by: f.by });
+  },
+  NICK(t, _link, f) {
+    // The answer to this session's own rename: its name and resume token are the new ones.
+    const me = f.ref !== 0;
+    if (me) t.renamed(f.name, f.token);
+    t.host.emit('nick', { user: f.user, name: f.name, me });
+    if (me) t.host.requests.settle(f.ref, f);
   },
   KICK(t, _link, f) {
     if (f.ref !== 0 && t.host.requests.settle(f.ref, f)) return;

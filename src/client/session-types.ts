@@ -56,6 +56,8 @@ export type SessionNotice =
   /** The server no longer knows the session: log in again. */
   | { kind: 'session-ended' }
   | { kind: 'topic'; room: string; topic: string; by: string }
+  /** A guest, or (`me`) this user, took another nickname (docs/protocol.md §7.1.1). */
+  | { kind: 'nick'; user: string; name: string; me: boolean }
   /** Someone, or (`me`) this user, was removed from a room. */
   | { kind: 'kick'; room: string; user: string; by: string; reason: string; me: boolean }
   /** Room roles, settings, invitations and mutes (docs/protocol.md §7.17); `me`: about this user. */

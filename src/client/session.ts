@@ -89,6 +89,11 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
       if (me) this.rememberNow();
       this.notify({ kind: 'kick', ...k, me });
     });
+    c.on('nick', (r) => {
+      this.dispatch({ type: 'renamed', user: r.user, name: r.name });
+      if (r.me) this.rememberNow();
+      this.notify({ kind: 'nick', ...r });
+    });
     c.on('edit', (e) => this.dispatch({ type: 'edited', id: e.id, text: e.text, at: e.at }));
     c.on('delete', (d) => this.dispatch({ type: 'deleted', id: d.id, by: d.by, at: d.at }));
     c.on('react', (r) => this.dispatch({ type: 'reacted', id: r.id, emoji: r.emoji, user: r.user, on: r.on }));
@@ -403,6 +408,14 @@ export class ChatSession<V extends SessionView = SessionView> extends SessionSto
 
   async block(user: string, blocked = true): Promise<void> {
     await this.client.block(user, blocked);
+  }
+
+  /**
+   * A guest takes another nickname (docs/protocol.md §7.1.1); the 'nick' event that answers it
+   * renames it in the model and remembers its new resume token.
+   */
+  async rename(name: string): Promise<void> {
+    await this.client.nick(name);
   }
 
   async setTopic(room: string, topic: string): Promise<void> {

@@ -117,6 +117,9 @@ export interface TopicChange {
   by: string;
 }
 
+/** A guest took another nickname (NICK, docs/protocol.md §7.1.1): `user` was its name, `name` is. `me`: this session's own. */
+export interface Rename { user: string; name: string; me: boolean }
+
 /** Someone was removed from a room (KICK, or a ban of a member; docs/protocol.md §7.12). */
 export interface Removal {
   room: string;
@@ -210,6 +213,7 @@ export interface ClientEvents {
   presence: PresenceNotice;
   topic: TopicChange;
   kick: Removal;
+  nick: Rename;
   edit: MessageEdit;
   delete: MessageDeletion;
   react: ReactionChange;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NodeContext } from './context.js';
 import { ChatError, isChatError } from './errors.js';
 import type { LoginGuard } from './login-guard.js';
-import { guestKey, parseUserName } from './names.js';
+import { guestKey, parseUserName, retiredMark } from './names.js';
 import { isReservedName } from '../vocabulary/name-keys.js';
 import type { Passwords } from './passwords.js';
 import type { AccountClaims, GuestClaims } from './token.js';
@@ -138,12 +138,22 @@ export class Accounts {
       throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     }
     const key = guestKey(nick.key, claims.identity);
+    // The guest renamed itself since (docs/protocol.md §7.1.1): this token names what it was.
+    if (await this.ctx.presence.nickHolder(retiredMark(key))) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     const id: Identity = { guest: true, key, name: nick.name, identity: claims.identity, startedAt: claims.startedAt };
     if (this.ctx.delivery.guestHolding(nick.key)?.key === key) return { id, release: () => undefined };
     // Held by this same guest on another node (its old connection not known dead there yet): it may come back here.
     if ((await this.ctx.presence.nickHolder(nick.key))?.key === key) return { id, release: () => undefined };
     const claim = await this.claimNick(claims.name);
     return { id, release: claim.release };
+  }
+
+  /**
+   * Holds a free nickname for a guest's rename (docs/protocol.md §7.1.1) by the rules of a new
+   * guest's, and against claims in progress, until release().
+   */
+  claimRename(rawNick: string): Promise<{ key: NameKey; name: string; release(): void }> {
+    return this.claimNick(rawNick);
   }
 
   async setPassword(rawName: string, password: string): Promise<boolean> {

@@ -173,6 +173,20 @@ export class Delivery implements BrokerEventHandler {
     return last;
   }
 
+  /** Before a guest's session takes this key (core/renames.ts): what other nodes send to it reaches this node. */
+  listenFor(key: NameKey): Promise<void> {
+    return this.listen(userChannel(key));
+  }
+
+  /**
+   * A guest's session renamed itself (core/renames.ts): it is found under its new key (already
+   * set, and listened for) at once, and no longer under the old one.
+   */
+  rekey(session: Session, oldKey: NameKey): void {
+    this.hub.rekey(session, oldKey);
+    if (!this.hub.sessionsOf(oldKey)) this.forget(userChannel(oldKey));
+  }
+
   sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {
     return this.hub.sessionsOf(key);
   }
@@ -355,7 +369,7 @@ export class Delivery implements BrokerEventHandler {
 
 /** Events about rooms rather than conversations: few, and seen by ChatApp's users in every room. */
 function isRoomLevel(event: ChatEvent): boolean {
-  return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created' || event.kind === 'kick';
+  return event.kind === 'presence' || event.kind === 'topic' || event.kind === 'room-created' || event.kind === 'kick' || event.kind === 'nick';
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

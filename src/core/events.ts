@@ -20,6 +20,11 @@ export type ChatEvent =
    */
   | { kind: 'presence'; room: string; user: string; event: 'join' | 'leave' | 'online' | 'quit'; reason?: string; leaves?: true; quit?: true }
   | { kind: 'topic'; room: string; topic: string; by: string }
+  /**
+   * Guest `user` is now called `name` (docs/protocol.md §7.1.1): told in `rooms` (display names,
+   * those it is in) to their members, and to the guest's own sessions.
+   */
+  | { kind: 'nick'; user: string; name: string; rooms: string[] }
   | { kind: 'consent-ask'; from: string }
   | { kind: 'consent'; from: string; accept: boolean }
   | { kind: 'room-created'; room: string; topic: string; by: string }

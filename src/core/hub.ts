@@ -45,6 +45,21 @@ export class Hub {
     return false;
   }
 
+  /**
+   * A guest's session renamed itself: it is indexed under its new key (already set) and nickname,
+   * in one step, so no lookup here sees it under neither.
+   */
+  rekey(session: Session, oldKey: NameKey): void {
+    const old = this.byUser.get(oldKey);
+    old?.delete(session);
+    if (old?.size === 0) this.byUser.delete(oldKey);
+    if (this.byNick.get(nickOfGuestKey(oldKey)) === session) this.byNick.delete(nickOfGuestKey(oldKey));
+    let set = this.byUser.get(session.key);
+    if (!set) this.byUser.set(session.key, (set = new Set()));
+    set.add(session);
+    if (session.guest) this.byNick.set(nickOfGuestKey(session.key), session);
+  }
+
   sessionsOf(key: NameKey): ReadonlySet<Session> | undefined {
     return this.byUser.get(key);
   }

@@ -38,3 +38,17 @@ export function nickOfGuestKey(key: NameKey): NameKey {
 export function isGuestKey(key: NameKey): boolean {
   return key.startsWith('~');
 }
+
+/**
+ * Where the cluster's nickname registry notes that a guest key was renamed away from (core/renames.ts):
+ * a resume token naming it is refused on every node while the guest lives. '!' is no name
+ * character, so no nickname is ever this key.
+ */
+export function retiredMark(key: NameKey): NameKey {
+  return `!renamed!${key}`;
+}
+
+/** The identity within a guest key (see guestKey): the same guest under any nickname. */
+export function identityOfGuestKey(key: NameKey): string {
+  return key.slice(key.indexOf('~', 1) + 1);
+}

@@ -31,6 +31,7 @@ import type { Session } from './session.js';
 import { DEFAULT_ROOM, Sessions, type Opened, type OpenOptions } from './sessions.js';
 import { TokenSigner } from './token.js';
 import type { AuditRecord, ChatMessage, DmPolicy, FileRecord, HistoryQuery, MessageId, NameKey, RoomBan, TagNote } from './types.js';
+import { GuestRenames } from './renames.js';
 import { TagNotes } from './tag-notes.js';
 import { Typing } from './typing.js';
 
@@ -100,6 +101,7 @@ export class ChatNode {
   /** Every password hash of this node goes through here (its gate caps hashes at once). */
   readonly passwords: Passwords;
   private readonly ranks: Ranks;
+  private readonly renames: GuestRenames;
   private stopped = false;
 
   constructor(options: ChatNodeOptions) {
@@ -145,6 +147,7 @@ export class ChatNode {
     this.searching = new Search(this.ctx);
     const tokens = new TokenSigner(options.tokenSecret ?? randomBytes(32), this.settings.tokenMaxAgeMs);
     this.sessions = new Sessions(this.ctx, accounts, this.rooms, tokens, this.files, () => this.stopped);
+    this.renames = new GuestRenames(this.ctx, accounts, this.rooms);
   }
 
   async start(): Promise<void> {
@@ -222,6 +225,18 @@ export class ChatNode {
   }
 
   // ---- rooms ----
+
+  /**
+   * A guest takes another nickname (docs/protocol.md §7.1.1): charged to the action budget,
+   * NAME_IN_USE when it is not free by a new guest's rules, BAD_REQUEST for an account (its name is
+   * its account). Its rooms, roles and presence move with it; every co-member is told (a 'nick'
+   * event). Returns the session's new resume token, or undefined when the name was already its own.
+   */
+  async renameGuest(session: Session, nick: string): Promise<string | undefined> {
+    this.act(session);
+    const old = await this.renames.rename(session, nick);
+    return old === undefined ? undefined : this.sessions.guestToken(session);
+  }
 
   async createRoom(session: Session, room: string, topic: string): Promise<RoomView> {
     this.act(session);

@@ -1,6 +1,6 @@
 import type { NodeContext } from './context.js';
 import { ChatError } from './errors.js';
-import { isGuestKey, nickOfGuestKey } from './names.js';
+import { identityOfGuestKey, isGuestKey, nickOfGuestKey } from './names.js';
 import type { Session } from './session.js';
 import type { NameKey, RoomRecord } from './types.js';
 
@@ -25,7 +25,7 @@ export class Ranks {
     const role = await this.roleOf(key, room.key);
     // A guest owns the room it made while it holds the operator role it got with it: a guest that
     // left and came back to a room that lasted (docs/protocol.md §7.19) is one more member.
-    if (room.creator !== undefined && room.creator === key && (!isGuestKey(key) || role === 'operator')) return Rank.Owner;
+    if (room.creator !== undefined && isCreator(room.creator, key) && (!isGuestKey(key) || role === 'operator')) return Rank.Owner;
     return ROLE_RANK[role];
   }
 
@@ -62,4 +62,10 @@ export class Ranks {
 /** What bans, invitations and mutes of a user are kept under: an account's key, a guest nickname's key. */
 export function personKey(key: NameKey): NameKey {
   return isGuestKey(key) ? nickOfGuestKey(key) : key;
+}
+
+/** Is `key` the room's creator? A guest that renamed itself since is still the same guest (its identity). */
+function isCreator(creator: NameKey, key: NameKey): boolean {
+  if (creator === key) return true;
+  return isGuestKey(creator) && isGuestKey(key) && identityOfGuestKey(creator) === identityOfGuestKey(key);
 }

@@ -18,6 +18,12 @@ export class Session {
    * not exist to miss it (docs/protocol.md §7.6). 0 for accounts.
    */
   startId: MessageId = 0;
+  /** When a guest's time began (its resume token states it again after a rename). 0 for accounts. */
+  startedAt = 0;
+  /** A rename of this guest is under way (core/renames.ts): one at a time, and no resume of it meanwhile. */
+  renaming = false;
+  /** Guest keys this guest was renamed away from; their resume tokens are refused until it is gone (core/renames.ts). */
+  readonly retired: NameKey[] = [];
   /**
    * The bucket of the session's other state-changing requests (ChatNode.act); made on the first
    * one, as most sessions only chat.
@@ -41,8 +47,9 @@ export class Session {
   constructor(
     readonly id: string,
     /** Key used in messages and memberships: the account key, or a guest's own key (names.ts guestKey). */
-    readonly key: NameKey,
-    readonly name: string,
+    /** Both change only when a guest renames itself (core/renames.ts). */
+    public key: NameKey,
+    public name: string,
     readonly guest: boolean,
     readonly sink: SessionSink,
     readonly bucket: TokenBucket,

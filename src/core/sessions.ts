@@ -7,7 +7,7 @@ import { ChatError } from './errors.js';
 import type { ChatEvent, SessionSink } from './events.js';
 import type { Files } from './files.js';
 import { firstIdAt } from './ids.js';
-import { isGuestKey, nickOfGuestKey } from './names.js';
+import { identityOfGuestKey, isGuestKey, nickOfGuestKey, retiredMark } from './names.js';
 import { TokenBucket } from './rate-limit.js';
 import { settingsOf } from './room-settings.js';
 import type { Rooms } from './rooms.js';
@@ -98,6 +98,9 @@ export class Sessions {
     // SESSION answer): a client that saw no message yet resumes from there, not from the start.
     const servedBefore = firstIdAt(claims.issuedAt);
     if (!claims.guest) return { ...(await this.open(await this.accounts.returningAccount(claims), sink, protocol, opts)), servedBefore };
+    // A guest that renamed itself has a new token; the one naming its old nickname resumes
+    // nothing while it lives (docs/protocol.md §7.1.1).
+    if (this.renamedAway(claims.identity, claims.name)) throw new ChatError('BAD_CREDENTIALS', 'session token is not valid');
     const claim = await this.accounts.returningGuest(claims);
     const { id } = claim;
     // The guest's old connection may not be known dead yet (keepalive): the token's holder takes
@@ -115,6 +118,23 @@ export class Sessions {
       await this.end(replacing);
     }
     return { ...opened, servedBefore };
+  }
+
+  /** Is this guest identity live on this node under a nickname other than `name`, or being renamed? */
+  private renamedAway(identity: string, name: string): boolean {
+    for (const s of this.ctx.delivery.all()) {
+      if (s.guest && !s.ended && identityOfGuestKey(s.key) === identity && (s.renaming || s.name !== name)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A new resume token for a guest session (after a rename: it names the new nickname). Guests
+   * only; an account's token does not change.
+   */
+  guestToken(session: Session): string {
+    const identity = identityOfGuestKey(session.key);
+    return this.tokens.sign({ guest: true, name: session.name, identity, startedAt: session.startedAt, issuedAt: this.ctx.now() });
   }
 
   /** The session's connection is gone. Idempotent. */
@@ -146,6 +166,8 @@ export class Sessions {
     if (!last) return;
     // Its user may still be online through another node: then it has not quit.
     if (await this.ctx.presence.isOnline(session.key)) return;
+    // Gone: the tokens of the names it was renamed away from are what any gone guest's are.
+    for (const k of session.retired) await this.ctx.presence.releaseNick(retiredMark(k), retiredMark(k));
     await this.userGone(session.key, session.name, session.guest, rooms, session.quitReason);
   }
 
@@ -181,6 +203,7 @@ export class Sessions {
         continue;
       }
       for (const room of s.rooms) await presence.guestJoined(room, { key: s.key, name: s.name, role: s.guestRoles.get(room) ?? 'member' });
+      for (const k of s.retired) await presence.holdNick(retiredMark(k), { key: retiredMark(k), name: s.name, consent: false });
     }
   }
 
@@ -209,7 +232,9 @@ export class Sessions {
     session.address = opts.address;
     if (id.guest) {
       session.guestDmPolicy = opts.guestDmPolicy ?? replacing?.guestDmPolicy ?? 'open';
+      if (replacing) session.retired.push(...replacing.retired);
       session.startId = firstIdAt(id.startedAt);
+      session.startedAt = id.startedAt;
       // One holder of a nickname in the whole cluster (docs/cluster.md).
       const held = await this.ctx.presence.holdNick(nickOfGuestKey(id.key), { key: id.key, name: id.name, consent: session.guestDmPolicy === 'consent' });
       if (held.key !== id.key) throw new ChatError('NAME_IN_USE', `${id.name} is in use`);

@@ -7,7 +7,7 @@ export const PROTOCOL_VERSIONS = [1] as const;
 /** Capabilities this implementation knows. Unknown capabilities offered by a peer are ignored. */
 export const CAPABILITIES = [
   'dm-consent', 'resume', 'multi-target', 'presence', 'history', 'files', 'typing', 'directs', 'room-pages', 'moderation', 'message-edits', 'read-markers', 'search',
-  'room-settings',
+  'room-settings', 'nick-change',
 ] as const;
 
 /** Frame type codes (one byte). 0x00 and 0xF0-0xFF are reserved for extensions. */
@@ -23,6 +23,7 @@ export const FrameType = {
   SESSION: 0x12,      // s->c: login succeeded
   OK: 0x13,           // s->c: generic success for a request
   SUSPEND: 0x14,      // c->s: a server admin suspends an account, or lifts it
+  NICK: 0x15,         // c->s: a guest takes another nickname; s->c: the answer (its new token), or a guest was renamed (ref 0)
   CREATE: 0x20,       // c->s: create room
   JOIN: 0x21,         // c->s
   JOINED: 0x22,       // s->c: answer to JOIN/CREATE: room, topic, members, recent history
@@ -142,6 +143,8 @@ export type Frame =
   | { type: 'SESSION'; ref: number; name: string; guest: boolean; token: string; resumed: boolean; rooms: string[] }
   | { type: 'OK'; ref: number }
   | { type: 'SUSPEND'; ref: number; user: string; reason: string; suspended: boolean }
+  /** A guest's new nickname (docs/protocol.md §7.1.1): `user` the old name, `name` the new; `token` only in the answer. */
+  | { type: 'NICK'; ref: number; user: string; name: string; token: string }
   | { type: 'CREATE'; ref: number; room: string; topic: string }
   /** `key` (§12.3 trailing): the room's join key, when it has one (§7.17). */
   | { type: 'JOIN'; ref: number; room: string; key?: string }

@@ -120,6 +120,7 @@ export const bodies = {
   SESSION: [['ref', uint], ['name', str], ['guest', bool], ['token', str], ['resumed', bool], ['rooms', list(str)]],
   OK: [['ref', uint]],
   SUSPEND: [['ref', uint], ['user', str], ['reason', str], ['suspended', bool]],
+  NICK: [['ref', uint], ['user', str], ['name', str], ['token', str]],
   CREATE: [['ref', uint], ['room', str], ['topic', str]],
   JOIN: [['ref', uint], ['room', str], ['key', trailing(str)]],
   JOINED: [['ref', uint], ['room', str], ['topic', str], ['members', list(wireMember)], ['history', list(wireMessage)], ['files', files], ['states', states]],

@@ -97,6 +97,8 @@ export class TerminalSession extends ChatSession<ChatScreen> {
         return this.update({ loginError: 'your session has ended: log in again' });
       case 'topic':
         return this.info(`${n.by} set the topic of ${n.room}: ${n.topic}`);
+      case 'nick':
+        return this.info(n.me ? `you are now known as ${n.name}` : `${n.user} is now known as ${n.name}`);
       case 'kick': {
         const why = n.reason === '' ? '' : `: ${n.reason}`;
         return n.me ? this.error(`${n.by} removed you from ${n.room}${why}`) : this.info(`${n.by} removed ${n.user} from ${n.room}${why}`);

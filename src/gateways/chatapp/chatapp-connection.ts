@@ -7,7 +7,7 @@ import type { CloseReason, Connection } from '../../ports/connection.js';
 import { encodeError, MessageDecoder, type AppMessage, type Decoded } from './codec.js';
 import type { ChatappClient, ChatappContext, ChatappState } from './context.js';
 import { AppErrorCode, AppFault, appCode } from './errors.js';
-import { announcement, chatBytes } from './events.js';
+import { announcement, chatBytes, renameBytes } from './events.js';
 import { handlers } from './handlers.js';
 import { EarlyEvents } from '../early-events.js';
 import { OrderedReplies } from '../ordered-replies.js';
@@ -124,6 +124,11 @@ export class ChatappConnection implements SessionSink, ChatappClient {
       return;
     }
     if (this.state !== 'chat' || !this.mayHear(event)) return;
+    if (event.kind === 'nick') {
+      // To the members of each of the guest's rooms, in that room.
+      for (const room of event.rooms) if (this.session?.rooms.has(nameKey(room))) this.conn.send(renameBytes(event, room));
+      return;
+    }
     const bytes = announcement(event);
     if (bytes) this.conn.send(bytes);
   }

@@ -25,6 +25,24 @@ export function announcement(event: ChatEvent): Uint8Array | null {
 }
 
 /**
+ * A guest's rename (docs/protocol.md §7.1.1) in one of its rooms: ChatApp has no rename, so the
+ * old name leaves and the new one joins (docs/chatapp.md). Made once per event and room.
+ */
+const renames = new WeakMap<ChatEvent, Map<string, Uint8Array>>();
+
+export function renameBytes(event: Extract<ChatEvent, { kind: 'nick' }>, room: string): Uint8Array {
+  let byRoom = renames.get(event);
+  if (!byRoom) renames.set(event, (byRoom = new Map()));
+  let bytes = byRoom.get(room);
+  if (!bytes) {
+    const now = formatTimestamp(Date.now());
+    bytes = concat([encodeMessage('LeaveMessage', event.user, SERVER, appRoom(room), now), encodeMessage('JoinMessage', event.name, SERVER, appRoom(room), now)]);
+    byRoom.set(room, bytes);
+  }
+  return bytes;
+}
+
+/**
  * A stored message as ChatMessages to one room (seed §6.h): several when its text is longer than
  * DATA_MAX (a message from another protocol). Cached per message and room: every member of the
  * room gets the same bytes.

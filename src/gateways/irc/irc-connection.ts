@@ -228,6 +228,7 @@ export class IrcConnection implements SessionSink, IrcClient {
         const what = event.seconds === 0 ? `${event.user} may speak again` : `${event.user} is muted for ${event.seconds} s${event.reason === '' ? '' : `: ${oneLine(event.reason)}`}`;
         return this.send(formatMessage({ tags: messageTags(this.caps, Date.now()), source: this.gw.options.serverName, command: 'NOTICE', params: [event.room, `${what} (by ${event.by})`] }));
       }
+      case 'nick': return this.renamed(event);
       case 'consent-ask':
         return this.serverNotice(`${event.from} asks to send you direct messages: answer from another confab client`);
       case 'consent':
@@ -277,6 +278,21 @@ export class IrcConnection implements SessionSink, IrcClient {
     // A DM: to the recipient as to its nick; to the sender's other sessions as sent.
     const target = note.room || note.fromKey === s.key ? note.to : s.name;
     this.send(tagNoteLine(note, userSource(note.from), target, this.caps));
+  }
+
+  /** A guest took another nickname (docs/irc.md §6.11): one NICK line, from its old mask. */
+  private renamed(e: Extract<ChatEvent, { kind: 'nick' }>): void {
+    const line = formatMessage({ tags: messageTags(this.caps, Date.now()), source: userSource(e.user), command: 'NICK', params: [e.name] });
+    if (nameKey(e.user) !== nameKey(this.nick) || this.session?.name !== e.name) return this.send(line);
+    // The client's own: always the answer to its own NICK, so a reply to it (labeled with it).
+    this.nick = e.name;
+    const was = this.showing;
+    this.showing = false;
+    try {
+      this.send(line);
+    } finally {
+      this.showing = was;
+    }
   }
 
   private presence(e: Extract<ChatEvent, { kind: 'presence' }>): void {

@@ -73,6 +73,7 @@ export function eventFrame(event: ChatEvent): Frame | undefined {
     case 'consent-ask': return { type: 'CONSENT_ASK', ref: 0, user: event.from };
     case 'consent': return { type: 'CONSENT', ref: 0, user: event.from, accept: event.accept };
     case 'room-created': return undefined;
+    case 'nick': return { type: 'NICK', ref: 0, user: event.user, name: event.name, token: '' };
     case 'kick': return { type: 'KICK', ref: 0, room: event.room, user: event.user, reason: event.reason, by: event.by };
     case 'role': return { type: 'ROLE', ref: 0, room: event.room, user: event.user, role: event.role, by: event.by };
     case 'settings': return { type: 'SETTINGS', ref: 0, room: event.room, ...event.settings, key: '', by: event.by };

@@ -127,6 +127,16 @@ export const handlers: Table = {
     },
   },
   // SUSPEND {ref, user, reason, suspended} -> OK (server admins; §7.13)
+  // NICK {ref, name} -> NICK {ref, user: old, name: new, token} (a guest's rename, §7.1.1)
+  NICK: {
+    needs: 'session',
+    async run(c, f) {
+      const session = requireSession(c);
+      const old = session.name;
+      const token = await c.gw.node.renameGuest(session, f.name);
+      c.send({ type: 'NICK', ref: f.ref, user: old, name: session.name, token: token ?? '' });
+    },
+  },
   SUSPEND: {
     needs: 'session',
     async run(c, f) {

@@ -1,6 +1,7 @@
 import type { ChatEvent, SessionSink } from '../../core/events.js';
 import { isChatError } from '../../core/errors.js';
 import { ErrorCode } from '../../vocabulary/errors.js';
+import { nameKey } from '../../vocabulary/name-keys.js';
 import type { Opened } from '../../core/node.js';
 import type { Session } from '../../core/session.js';
 import type { ChatMessage } from '../../core/types.js';
@@ -77,8 +78,28 @@ export class NativeConnection implements SessionSink, NativeClient {
     }
     // EDIT, DELETE and REACT are new frame types: only for a peer that negotiated them (§12.1).
     if ((event.kind === 'edit' || event.kind === 'delete' || event.kind === 'react') && !this.caps.has('message-edits')) return;
+    if (event.kind === 'nick') return this.renamed(event);
     const bytes = encodedEvent(event);
     if (bytes) this.conn.send(bytes);
+  }
+
+  /**
+   * A guest was renamed (§7.1.1). Its own rename is answered by its NICK request. A peer without
+   * `nick-change` sees the old name leave and the new one join each room it shares with it.
+   */
+  private renamed(event: Extract<ChatEvent, { kind: 'nick' }>): void {
+    const session = this.session;
+    if (!session || session.name === event.name) return;
+    if (this.caps.has('nick-change')) {
+      const bytes = encodedEvent(event);
+      if (bytes) this.conn.send(bytes);
+      return;
+    }
+    for (const room of event.rooms) {
+      if (!session.rooms.has(nameKey(room))) continue;
+      this.send({ type: 'PRESENCE', room, user: event.user, event: 'leave' });
+      this.send({ type: 'PRESENCE', room, user: event.name, event: 'join' });
+    }
   }
 
   terminate(code: number, text: string): void {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { connect } from '../../../src/client/node.js';
+import { ErrorCode } from '../../../src/vocabulary/errors.js';
 import { encodeLogin, encodePrivateAsk } from '../../../src/gateways/chatos/codec.js';
 import { ChatosClient } from '../../conformance/chatos/chatos-client.js';
 import { ChatappClient } from '../../conformance/chatapp/chatapp-client.js';
@@ -110,6 +111,42 @@ describe('cluster: three processes on one PostgreSQL and one Redis', () => {
     alice.close();
     bob.close();
     otto.close();
+  });
+
+  it('a guest renamed on node A (protocol.md §7.1.1): B\'s members see it, the new nickname is taken and the old one free on C, and the maker keeps its room', async () => {
+    const [a, b, c] = nodes;
+    const drifter = await RawClient.open(a.ws);
+    await drifter.hello(['nick-change']);
+    const oldToken = (await drifter.request({ type: 'LOGIN', ref: drifter.nextRef(), name: 'drifter', password: '', guest: true, token: '', since: 0 }, 'SESSION')).token;
+    await drifter.request({ type: 'CREATE', ref: drifter.nextRef(), room: '#drift', topic: '' }, 'JOINED');
+    const watcher = await RawClient.open(b.ws);
+    await watcher.hello(['nick-change']);
+    await watcher.request({ type: 'REGISTER', ref: watcher.nextRef(), name: 'driftwatch', password: 'cluster-pw-1' }, 'SESSION');
+    await watcher.request({ type: 'JOIN', ref: watcher.nextRef(), room: '#drift' }, 'JOINED');
+
+    await drifter.request({ type: 'NICK', ref: drifter.nextRef(), user: '', name: 'drifted', token: '' }, 'NICK');
+    const told = await watcher.next('NICK');
+    assert.deepEqual([told.user, told.name], ['drifter', 'drifted']);
+
+    const guestOn = async (): Promise<RawClient> => {
+      const g = await RawClient.open(c.ws);
+      await g.hello();
+      return g;
+    };
+    const taker = await guestOn();
+    assert.equal(await taker.expectError({ type: 'LOGIN', ref: taker.nextRef(), name: 'DRIFTED', password: '', guest: true, token: '', since: 0 }), ErrorCode.NAME_IN_USE);
+    // The old token, replayed on another node, neither resumes the guest nor takes its old nickname back.
+    const thief = await guestOn();
+    assert.equal(await thief.expectError({ type: 'LOGIN', ref: thief.nextRef(), name: '', password: '', guest: false, token: oldToken, since: 0 }), ErrorCode.BAD_CREDENTIALS);
+    const vacated = await guestOn();
+    await vacated.request({ type: 'LOGIN', ref: vacated.nextRef(), name: 'drifter', password: '', guest: true, token: '', since: 0 }, 'SESSION');
+
+    const list = await watcher.request({ type: 'MEMBERS', ref: watcher.nextRef(), room: '#drift' }, 'MEMBER_LIST');
+    assert.deepEqual(list.members.filter((m) => m.name === 'drifted').map((m) => m.operator), [true]);
+    assert.ok(!list.members.some((m) => m.name === 'drifter'));
+    await drifter.request({ type: 'SEND', ref: drifter.nextRef(), cid: 'd1', to: ['#drift'], text: 'renamed across nodes' }, 'ACK');
+    assert.equal((await watcher.next('MSG', (f) => f.msg.text === 'renamed across nodes')).msg.from, 'drifted');
+    for (const x of [drifter, watcher, taker, thief, vacated]) x.close();
   });
 
   it('refuses to start, with a message naming the option and nothing half-started: a slot a live node holds, an unreachable Redis or PostgreSQL', async () => {

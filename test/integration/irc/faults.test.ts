@@ -43,29 +43,42 @@ describe('IRC §8.1 fakelag against 10,000 JOINs from one client', () => {
 });
 
 describe('IRC §6.11 NICK after registration, as a storm', () => {
-  it('every NICK within the burst is answered 902 in order and the name stays; a storm past the backlog is cut off', async () => {
+  it('every NICK within the burst is answered in order and seen once by a co-member; a storm past the backlog is cut off', async () => {
     const nat = await native('nickwatch');
-    await nat.create('#nicks', 'names stay');
+    await nat.create('#nicks', 'names move');
+    const watcher = await IrcTestClient.registered(srv, 'nickwatcher');
+    watcher.send('JOIN #nicks');
+    await watcher.numeric('366');
     const c = await IrcTestClient.registered(srv, 'steady');
     c.send('JOIN #nicks');
     await c.numeric('366');
     const n = defaultIrcOptions.floodBurst - 2;
     c.writeRaw(Array.from({ length: n }, (_, i) => `NICK other${i}\r\n`).join(''));
     for (let i = 0; i < n; i++) {
-      const locked = await c.numeric('902');
-      assert.equal(locked.params[0], 'steady');
+      const renamed = await c.expect((m) => m.command === 'NICK');
+      assert.deepEqual(renamed.params, [`other${i}`]);
+      assert.equal(renamed.source, `${i === 0 ? 'steady' : `other${i - 1}`}!${i === 0 ? 'steady' : `other${i - 1}`}@confab`);
     }
-    assert.equal(c.lines.filter((m) => m.command === 'NICK').length, 0);
-    // The name the others see has not moved.
-    const heard = nat.once('message', (m) => m.text === 'still steady');
-    c.send('PRIVMSG #nicks :still steady');
-    assert.equal((await heard).from, 'steady');
+    // The co-member saw each rename once, in order.
+    const last = `other${n - 1}`;
+    await watcher.expect((m) => m.command === 'NICK' && m.params[0] === last);
+    assert.deepEqual(watcher.lines.filter((m) => m.command === 'NICK').map((m) => m.params[0]), Array.from({ length: n }, (_, i) => `other${i}`));
+    // The name the others see is the last one.
+    const heard = nat.once('message', (m) => m.text === 'still here');
+    c.send('PRIVMSG #nicks :still here');
+    assert.equal((await heard).from, last);
 
     const closed = srv.nextClose();
     c.writeRaw(Array.from({ length: 10_000 }, (_, i) => `NICK storm${i}\r\n`).join(''));
     assert.match((await c.expect((m) => m.command === 'ERROR', 30_000)).params[0], /Excess Flood/);
     await c.ended();
     assert.equal((await closed).code, ErrorCode.RATE_LIMITED);
+    // The server is still answering, and the guest's last name is free again.
+    const next = await IrcTestClient.registered(srv, last);
+    next.send('PING after');
+    await next.expect((m) => m.command === 'PONG');
+    next.close();
+    watcher.close();
   });
 });
 

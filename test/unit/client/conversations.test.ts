@@ -249,6 +249,20 @@ describe('consent requests, members and presence', () => {
     assert.equal(s.conversations['#general'].topic, 'new topic');
   });
 
+  it('follows a guest\'s rename (protocol.md §7.1.1): its member entry and presence, and `me` when it is this user; messages keep their names', () => {
+    let s = run({ type: 'session', me: 'guesty', guest: true }, { type: 'joined', room: '#general', topic: '', members: [{ name: 'guesty', online: true, operator: true }, { name: 'bob', online: true, operator: false }], history: [msg(1, 'bob', ['#general'])] });
+    s = reduceChat(s, { type: 'renamed', user: 'BOB', name: 'robert' });
+    assert.deepEqual(s.conversations['#general'].members.map((m) => m.name), ['guesty', 'robert']);
+    assert.equal(s.online.robert, true);
+    assert.equal(s.online.bob, undefined);
+    assert.equal(s.conversations['#general'].messages[0].from, 'bob');
+    s = reduceChat(s, { type: 'renamed', user: 'guesty', name: 'Guesty2' });
+    assert.equal(s.me, 'Guesty2');
+    assert.deepEqual(s.conversations['#general'].members[0], { name: 'Guesty2', online: true, operator: true });
+    // A resume with the new token is the same user: nothing is forgotten.
+    assert.deepEqual(Object.keys(reduceChat(s, { type: 'session', me: 'guesty2', guest: true }).conversations), ['#general']);
+  });
+
   it('forgets everything when another user logs in, but not when the same user comes back', () => {
     const s = run(asAlice, joinGeneral(), { type: 'session', me: 'alice', guest: false });
     assert.deepEqual(Object.keys(s.conversations), ['#general']);

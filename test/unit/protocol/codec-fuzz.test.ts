@@ -52,6 +52,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   rec({ type: fc.constant('KICK'), ref: uint, room: str, user: str, reason: str, by: str }),
   rec({ type: fc.constant('BAN'), ref: uint, room: str, user: str, reason: str }),
   rec({ type: fc.constant('SUSPEND'), ref: uint, user: str, reason: str, suspended: fc.boolean() }),
+  rec({ type: fc.constant('NICK'), ref: uint, user: str, name: str, token: str }),
   rec({ type: fc.constant('BLOCK'), ref: uint, user: str, blocked: fc.boolean() }),
   rec({ type: fc.constant('READ'), ref: uint, with: str, id: uint }),
   rec({ type: fc.constant('UNREADS'), ref: uint, limit: uint }),
@@ -156,7 +157,7 @@ function assertWellFormed(items: Decoded[]): void {
 
 describe('protocol.md §3.6 Streams and message boundaries (properties)', () => {
   it('arbitrary valid frames round-trip through encode/decode under arbitrary splits', () => {
-    assert.equal(frameTypeCount, 60, 'the arbitrary covers every frame type');
+    assert.equal(frameTypeCount, 61, 'the arbitrary covers every frame type');
     fc.assert(
       fc.property(fc.array(frame, { maxLength: 12 }), cuts, (frames, fractions) => {
         const bytes = encodeFrames(frames);

@@ -111,6 +111,7 @@ const samples: { [N in FrameTypeName]: FrameOf<N> } = {
   KICK: { type: 'KICK', ref: 0, room: '#dev', user: 'mallory', reason: 'spam', by: 'alice' },
   BAN: { type: 'BAN', ref: 12, room: '#dev', user: 'mallory', reason: '' },
   SUSPEND: { type: 'SUSPEND', ref: 14, user: 'mallory', reason: 'abuse', suspended: true },
+  NICK: { type: 'NICK', ref: 15, user: 'guest1', name: 'guest2', token: 'tok' },
   BLOCK: { type: 'BLOCK', ref: 15, user: 'mallory', blocked: true },
   READ: { type: 'READ', ref: 16, with: '#dev', id: 6963200000000001 },
   UNREADS: { type: 'UNREADS', ref: 17, limit: 50 },

@@ -166,6 +166,8 @@ export class WebSession extends ChatSession<AppState> {
         return this.notice('error', 'Your session has ended: please log in again.');
       case 'consent-answer':
         return this.notice('info', n.accept ? `${n.user} accepted your direct messages.` : `${n.user} refused your direct messages.`);
+      case 'nick':
+        return this.notice('info', n.me ? `You are now known as ${n.name}.` : `${n.user} is now known as ${n.name}.`);
       case 'kick': {
         const why = n.reason === '' ? '' : `: ${n.reason}`;
         return n.me ? this.notice('error', `${n.by} removed you from ${n.room}${why}.`) : this.notice('info', `${n.by} removed ${n.user} from ${n.room}${why}.`);

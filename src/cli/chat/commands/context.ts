@@ -23,6 +23,8 @@ export interface CommandContext {
   roomPage(more: boolean): Promise<{ rooms: readonly WireRoom[]; more: boolean }>;
   members(room: string): Promise<readonly WireMember[]>;
   setTopic(room: string, topic: string): Promise<void>;
+  /** A guest's new nickname (docs/protocol.md §7.1.1); an account's name never changes. */
+  rename(name: string): Promise<void>;
   /** Room moderation (docs/protocol.md §7.12); the server says who may. */
   kick(room: string, user: string, reason: string): Promise<void>;
   ban(room: string, user: string, reason: string): Promise<void>;

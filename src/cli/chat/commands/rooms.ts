@@ -1,4 +1,4 @@
-// Room commands: /join, /leave, /rooms, /who, /topic.
+// Room commands: /join, /leave, /rooms, /who, /topic; and /nick, the name one is seen by in them.
 import { roomName, splitWords, UsageError } from '../parse.js';
 import type { ChatCommand, CommandContext } from './context.js';
 
@@ -77,5 +77,16 @@ export const topic: ChatCommand = {
     if (args.trim() === '') throw new UsageError('what topic?');
     await ctx.setTopic(open.name, args.trim());
     ctx.info(`topic of ${open.name} set`);
+  },
+};
+
+export const nick: ChatCommand = {
+  name: 'nick',
+  usage: '/nick NAME',
+  summary: 'take another nickname (guests; an account keeps its name)',
+  async run(ctx, args) {
+    const words = splitWords(args);
+    if (words.length !== 1) throw new UsageError('one new nickname');
+    await ctx.rename(words[0]);
   },
 };

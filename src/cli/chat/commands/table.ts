@@ -6,7 +6,7 @@ import { accept, ask, policy, refuse } from './consent.js';
 import type { ChatCommand, CommandContext } from './context.js';
 import { get, send } from './files.js';
 import { msg, retry } from './messages.js';
-import { join, leave, rooms, topic, who } from './rooms.js';
+import { join, leave, nick, rooms, topic, who } from './rooms.js';
 import { ban, block, kick, unban, unblock } from './moderation.js';
 import { del, edit, react, reply } from './edits.js';
 import { ROOM_ADMIN_COMMANDS } from './room-admin.js';
@@ -47,7 +47,7 @@ const quit: ChatCommand = {
 };
 
 export const COMMANDS: readonly ChatCommand[] = [
-  join, leave, rooms, who, topic, kick, ban, unban, ...ROOM_ADMIN_COMMANDS, block, unblock, msg, reply, edit, del, react, retry, search, accept, refuse, ask, policy, send, get, help, quit,
+  join, leave, rooms, who, topic, nick, kick, ban, unban, ...ROOM_ADMIN_COMMANDS, block, unblock, msg, reply, edit, del, react, retry, search, accept, refuse, ask, policy, send, get, help, quit,
 ];
 
 export function findCommand(name: string, table: readonly ChatCommand[] = COMMANDS): ChatCommand | undefined {

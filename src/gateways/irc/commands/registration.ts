@@ -11,6 +11,7 @@ import { cut } from './channels.js';
 import { userSource } from '../render.js';
 import { REALNAME_MAX } from './server.js';
 import { tryRegister } from '../welcome.js';
+import { changeNick } from '../nick-change.js';
 
 /** Capabilities offered (docs/irc.md §5), with their CAP LS 302 values. */
 export const CAPS: ReadonlyMap<string, string> = new Map([
@@ -53,18 +54,15 @@ export const registration: Record<string, Command> = {
     },
   },
 
-  // NICK <nickname>: before registration, the nickname (or account name) to register as.
+  // NICK <nickname>: before registration, the nickname (or account name) to register as; after
+  // it, a guest's new nickname (docs/irc.md §6.11).
   NICK: {
     minParams: 0,
     preReg: true,
     async run(c, m) {
       const nick = (m.params[0] ?? '').normalize('NFC');
       if (nick === '') return c.numeric(ERR.NONICKNAMEGIVEN, 'No nickname given');
-      if (c.phase !== 'register') {
-        if (nick === c.nick) return;
-        // A confab session keeps its name (docs/irc.md §6.11).
-        return c.numeric(ERR.NICKLOCKED, nick, 'confab names cannot change during a session');
-      }
+      if (c.phase !== 'register') return changeNick(c, nick);
       if (!isUserName(nick)) return c.numeric(ERR.ERRONEUSNICKNAME, nick, 'Erroneous nickname');
       c.nick = nick;
       await tryRegister(c);

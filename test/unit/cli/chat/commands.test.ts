@@ -37,6 +37,7 @@ function fakeContext(open: Conversation | undefined, failWith?: Error): { ctx: C
       return [{ name: 'alice', online: true, operator: true }, { name: 'bob', online: false, operator: false }];
     },
     setTopic: (room, topic) => act('setTopic', room, topic),
+    rename: (name) => act('rename', name),
     kick: (room, user, reason) => act('kick', room, user, reason),
     ban: (room, user, reason) => act('ban', room, user, reason),
     unban: (room, user) => act('unban', room, user),
@@ -173,6 +174,11 @@ describe('runInput', () => {
 
   it('/topic sets the open room\'s topic', async () => {
     assert.deepEqual(await run('/topic Rust and more'), [['setTopic', '#general', 'Rust and more'], ['info', 'topic of #general set']]);
+  });
+
+  it('/nick asks for one new nickname (the rename event tells the rest)', async () => {
+    assert.deepEqual(await run('/nick newname'), [['rename', 'newname']]);
+    assert.deepEqual(await run('/nick'), [['error', 'one new nickname; usage: /nick NAME']]);
   });
 
   it('/kick, /ban and /unban act in the open room, with the rest of the line as the reason', async () => {
