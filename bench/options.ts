@@ -52,6 +52,8 @@ export interface BenchOptions {
   timeoutSeconds: number;
   /** Server under test on CPU 0 alone, the load generator on the other CPUs (taskset). */
   pin: boolean;
+  /** ngircd and InspIRCd with TCP_NODELAY on their clients' sockets, as confab has it. */
+  ircdNodelay: boolean;
   /**
    * --capacity R1,R2,...: instead of one run at --rate, each peer runs at these per-sender rates
    * (ascending) until a step does not hold (bench/capacity.ts).
@@ -128,6 +130,9 @@ and a broadcast server on @matrixai/quic's high-level API, each started as a chi
   --p99-bound MS         --capacity: the p99 latency a step may reach (default 100)
   --pin                  run each server under test alone on CPU 0 and the load generator on
                          the other CPUs (Linux, needs taskset), so they do not compete
+  --ircd-nodelay         start ngircd and InspIRCd with TCP_NODELAY on their clients' sockets,
+                         as confab sets it (a preload library built with cc; see
+                         docs/benchmarks.md): their server CPU then includes all their sending
   -h, --help             this text`;
 
 export class UsageError extends Error {}
@@ -162,6 +167,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'quiet-wait': { type: 'string', default: '0' },
       timeout: { type: 'string', default: '0' },
       pin: { type: 'boolean', default: false },
+      'ircd-nodelay': { type: 'boolean', default: false },
       capacity: { type: 'string' },
       'p99-bound': { type: 'string', default: '100' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -197,6 +203,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     quietWaitSeconds: num('quiet-wait', values['quiet-wait'], 0),
     timeoutSeconds: num('timeout', values.timeout, 0),
     pin: values.pin,
+    ircdNodelay: values['ircd-nodelay'],
     capacity: values.capacity === undefined ? undefined : parseRates(values.capacity),
     p99BoundMs: num('p99-bound', values['p99-bound'], Number.MIN_VALUE),
     help: values.help,

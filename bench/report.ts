@@ -9,6 +9,8 @@ export interface LatencySummary { p50: number; p90: number; p99: number; p999: n
 export interface PeerResult {
   peer: string;
   transport: string;
+  /** ngircd, InspIRCd: whether their clients' sockets had TCP_NODELAY (--ircd-nodelay); confab's always do. */
+  nodelay?: boolean;
   store?: string;
   clients: number;
   senders: number;
@@ -36,6 +38,14 @@ export interface PeerResult {
    * delivery of the server's writes, which the kernel runs in the writer's time).
    */
   serverKernelMicrosPerDelivery: number;
+  /**
+   * Busy time of every core of the machine per delivery: server, load generator, kernel and
+   * anything else. On one machine the kernel runs part of a server's sending in whichever process
+   * takes the acknowledgement (a server that leaves Nagle's algorithm on sends much of its data
+   * from the generator's time), so this, not the server's own CPU, is the figure that charges
+   * each peer all it costs; the generator is the same code for every peer.
+   */
+  machineMicrosPerDelivery: number;
   /** Server CPU time over wall time, percent of one core. */
   serverCpuPercent: number;
   /**
@@ -56,6 +66,8 @@ export interface PeerResult {
 export interface RawPeerRun {
   peer: string;
   transport: string;
+  /** ngircd, InspIRCd: whether their clients' sockets had TCP_NODELAY (--ircd-nodelay). */
+  nodelay?: boolean;
   store?: string;
   clients: number;
   senders: number;
@@ -115,6 +127,7 @@ export function summarize(r: RawPeerRun): PeerResult {
   return {
     peer: r.peer,
     transport: r.transport,
+    ...(r.nodelay !== undefined ? { nodelay: r.nodelay } : {}),
     ...(r.store ? { store: r.store } : {}),
     clients: r.clients,
     senders: r.senders,
@@ -132,6 +145,7 @@ export function summarize(r: RawPeerRun): PeerResult {
     late: r.late,
     serverCpuMicrosPerDelivery: sampledDeliveries > 0 ? round(r.serverCpuMicros / sampledDeliveries, 3) : 0,
     serverKernelMicrosPerDelivery: sampledDeliveries > 0 ? round((r.serverKernelMicros ?? 0) / sampledDeliveries, 3) : 0,
+    machineMicrosPerDelivery: sampledDeliveries > 0 ? round(r.machineBusyMicros / sampledDeliveries, 3) : 0,
     serverCpuPercent: percentOfCore(r.serverCpuMicros, r.sampledMs),
     serverLoopPercent: round(r.serverLoopBusy * 100, 1),
     serverRssMiB: round(r.serverRssBytes / MiB, 1),
@@ -150,6 +164,7 @@ export interface PeerRatios {
   p50: number;
   p99: number;
   serverCpuMicrosPerDelivery: number;
+  machineMicrosPerDelivery: number;
   serverRssMiB: number;
 }
 
@@ -168,6 +183,7 @@ export function ratios(results: readonly PeerResult[]): Record<string, PeerRatio
         p50: ratio(a.latencyMs.p50, b.latencyMs.p50),
         p99: ratio(a.latencyMs.p99, b.latencyMs.p99),
         serverCpuMicrosPerDelivery: ratio(a.serverCpuMicrosPerDelivery, b.serverCpuMicrosPerDelivery),
+        machineMicrosPerDelivery: ratio(a.machineMicrosPerDelivery, b.machineMicrosPerDelivery),
         serverRssMiB: ratio(a.serverRssMiB, b.serverRssMiB),
       };
     }
@@ -197,20 +213,20 @@ export function round(x: number, digits: number): number {
 
 /** A fixed-width text table: one row per peer. */
 export function formatTable(results: readonly PeerResult[]): string {
-  const head = ['peer', 'deliv/s', 'p50 ms', 'p90', 'p99', 'p99.9', 'max', 'sent', 'expected', 'lost', 'dup', 'cpu µs/dl', 'kernel µs/dl', 'srv cpu%', 'loop%', 'rss MiB', 'gen cpu%', 'other%'];
+  const head = ['peer', 'deliv/s', 'p50 ms', 'p90', 'p99', 'p99.9', 'max', 'sent', 'expected', 'lost', 'dup', 'cpu µs/dl', 'kernel µs/dl', 'all µs/dl', 'srv cpu%', 'loop%', 'rss MiB', 'gen cpu%', 'other%'];
   const rows = results.map((r) => [
-    r.peer === 'confab' ? `confab/${r.transport}${r.store === 'memory' ? '/mem' : ''}` : r.peer === 'irc' ? 'confab/irc' : r.peer,
+    r.peer === 'confab' ? `confab/${r.transport}${r.store === 'memory' ? '/mem' : ''}` : r.peer === 'irc' ? 'confab/irc' : r.nodelay ? `${r.peer}/nodelay` : r.peer,
     String(r.deliveriesPerSec),
     fmt(r.latencyMs.p50), fmt(r.latencyMs.p90), fmt(r.latencyMs.p99), fmt(r.latencyMs.p999), fmt(r.latencyMs.max),
     String(r.sent), String(r.expected), String(r.lost), String(r.duplicated),
-    fmt(r.serverCpuMicrosPerDelivery), fmt(r.serverKernelMicrosPerDelivery), String(r.serverCpuPercent), String(r.serverLoopPercent), String(r.serverRssMiB), String(r.generatorCpuPercent), String(r.otherCpuPercent),
+    fmt(r.serverCpuMicrosPerDelivery), fmt(r.serverKernelMicrosPerDelivery), fmt(r.machineMicrosPerDelivery), String(r.serverCpuPercent), String(r.serverLoopPercent), String(r.serverRssMiB), String(r.generatorCpuPercent), String(r.otherCpuPercent),
   ]);
   return table([head, ...rows]);
 }
 
 export function formatRatios(r: Record<string, PeerRatios>): string {
-  const head = ['a/b', 'deliv/s', 'p50', 'p99', 'cpu/dl', 'rss'];
-  const rows = Object.entries(r).map(([k, v]) => [k, ...[v.deliveriesPerSec, v.p50, v.p99, v.serverCpuMicrosPerDelivery, v.serverRssMiB].map(String)]);
+  const head = ['a/b', 'deliv/s', 'p50', 'p99', 'cpu/dl', 'all/dl', 'rss'];
+  const rows = Object.entries(r).map(([k, v]) => [k, ...[v.deliveriesPerSec, v.p50, v.p99, v.serverCpuMicrosPerDelivery, v.machineMicrosPerDelivery, v.serverRssMiB].map(String)]);
   return table([head, ...rows]);
 }
 

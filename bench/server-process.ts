@@ -55,10 +55,12 @@ export interface ServerProcessOptions {
   accounts?: { prefix: string; count: number };
   /** CPUs the server may run on (taskset list, e.g. '0'); default: any. */
   cpus?: string;
+  /** ngircd, InspIRCd: TCP_NODELAY on their clients' sockets, as confab sets it (--ircd-nodelay). */
+  ircdNodelay?: boolean;
 }
 
 export async function startServerProcess(peer: PeerKind, options: ServerProcessOptions = {}): Promise<ServerProcess> {
-  if (isIrcdPeer(peer)) return startIrcd(peer, options.cpus ? { cpus: options.cpus } : {});
+  if (isIrcdPeer(peer)) return startIrcd(peer, { ...(options.cpus ? { cpus: options.cpus } : {}), nodelay: options.ircdNodelay === true });
   const file = fileURLToPath(new URL(`./servers/${ENTRY[peer]}${fromSource ? '.ts' : '.js'}`, import.meta.url));
   const confab = ENTRY[peer] === 'confab-server';
   const dataDir = confab ? mkdtempSync(join(tmpdir(), 'confab-bench-')) : undefined;

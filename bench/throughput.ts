@@ -2,7 +2,7 @@
 // generator here, CPU and memory of the server sampled at the edges of the measured window.
 import { receiversPerMessage } from './clients/open.js';
 import { closeBenchQuic } from './clients/byte-pipe.js';
-import { isConfabPeer, isIrcPeer, transportOf, type PeerEntry, type PeerKind } from './clients/types.js';
+import { isConfabPeer, isIrcdPeer, isIrcPeer, transportOf, type PeerEntry, type PeerKind } from './clients/types.js';
 import { runLoad } from './load/generator.js';
 import { loadOf, phasesOf, type BenchOptions } from './options.js';
 import { cpuSplitMicros, machineBusyMicros, memoryBytes } from './proc.js';
@@ -34,6 +34,7 @@ export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions):
     store: o.store,
     ...(peer === 'cp' ? { accounts: { prefix: NAME_PREFIX, count: o.clients } } : {}),
     ...(o.pin ? { cpus: SERVER_CPU } : {}),
+    ircdNodelay: o.ircdNodelay,
   });
   const pid = server.info.pid;
   try {
@@ -75,6 +76,7 @@ export async function measurePeer(entry: PeerKind | PeerEntry, o: BenchOptions):
     return summarize({
       peer,
       transport,
+      ...(isIrcdPeer(peer) ? { nodelay: o.ircdNodelay } : {}),
       store: isConfabPeer(peer) ? o.store : undefined,
       clients: o.clients,
       senders: o.senders,

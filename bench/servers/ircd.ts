@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { IrcdPeer } from '../clients/types.js';
 import type { ServerProcess } from '../server-process.js';
 import { CONFIG_FILE, ircdCommand, ircdConfig, NGIRCD_OPER } from './ircd-config.js';
+import { buildNodelayPreload } from './nodelay-preload.js';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 15_000;
@@ -29,7 +30,8 @@ export function ircdInstalled(peer: IrcdPeer): boolean {
   }
 }
 
-export async function startIrcd(peer: IrcdPeer, options: { cpus?: string } = {}): Promise<ServerProcess> {
+/** `nodelay`: TCP_NODELAY on the clients' sockets, as confab has them (bench/servers/nodelay-preload.ts). */
+export async function startIrcd(peer: IrcdPeer, options: { cpus?: string; nodelay?: boolean } = {}): Promise<ServerProcess> {
   if (!ircdInstalled(peer)) throw new PeerMissing(`${peer} is not installed (apt-get install ${peer}); skipped`);
   const dir = mkdtempSync(join(tmpdir(), `confab-bench-${peer}-`));
   let child: ChildProcess | undefined;
@@ -39,7 +41,8 @@ export async function startIrcd(peer: IrcdPeer, options: { cpus?: string } = {})
     const { program, args } = ircdCommand(peer, setup);
     const [file, argv] = options.cpus ? ['taskset', ['-c', options.cpus, program, ...args]] : [program, args];
     // Its output is its own log; only a failure to start is worth showing (on stderr).
-    child = spawn(file, argv, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const env = options.nodelay ? { ...process.env, LD_PRELOAD: buildNodelayPreload(dir) } : process.env;
+    child = spawn(file, argv, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let errors = '';
     child.stderr?.on('data', (b: Buffer) => { errors = (errors + b.toString()).slice(-2000); });
     await ready(child, setup.port, () => errors);

@@ -36,7 +36,7 @@ export const DEFAULTS: Config = {
   heartbeatTimeoutMs: 60_000,
   maxFrame: 65_536,
   maxQueueBytes: 1_048_576,
-  writeIntervalMs: 4,
+  writeIntervalMs: 8,
   rateLimit: { perSecond: 20, burst: 60 },
   actionRate: { perMinute: 60, burst: 30 },
   historyOnJoin: 10,

@@ -74,7 +74,7 @@ function run(name: ClusterRun['run'], cpuPerDelivery: number, nodeCpuPerDelivery
   const base: PeerResult = {
     peer: name, transport: 'ws', clients: 200, senders: 10, rate: 25, windowSeconds: 10, offeredPerSec: 50_000, deliveriesPerSec: 49_750,
     latencyMs: { p50: 2, p90: 3, p99: 5, p999: 8, max: 9, mean: 2.2 }, sent: 2500, expected: 497_500, delivered: 497_500, lost: 0,
-    duplicated: 0, late: 0, serverCpuMicrosPerDelivery: cpuPerDelivery, serverKernelMicrosPerDelivery: cpuPerDelivery / 4, serverCpuPercent: 50, serverLoopPercent: 40, serverRssMiB: 300,
+    duplicated: 0, late: 0, serverCpuMicrosPerDelivery: cpuPerDelivery, serverKernelMicrosPerDelivery: cpuPerDelivery / 4, machineMicrosPerDelivery: cpuPerDelivery * 2, serverCpuPercent: 50, serverLoopPercent: 40, serverRssMiB: 300,
     serverPeakRssMiB: 310, generatorCpuPercent: 60, otherCpuPercent: 1, errors: {}, lostConnections: 0, stray: 0,
   };
   return {

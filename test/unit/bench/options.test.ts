@@ -28,6 +28,8 @@ describe('bench options', () => {
       '--peers', 'ws, confab,ws', '--json', 'out.json', '--idle', '5000', '--durable', '--workers', '2', '--size', '100', '--store', 'memory', '--pin']);
     assert.equal(o.pin, true);
     assert.equal(parseBenchArgs([]).pin, false);
+    assert.equal(parseBenchArgs([]).ircdNodelay, false);
+    assert.equal(parseBenchArgs(['--ircd-nodelay']).ircdNodelay, true);
     assert.deepEqual(labels(parseBenchArgs(['--peers', 'chatos,cp'])), ['chatos', 'cp']);
     assert.deepEqual(parseBenchArgs(['--peers', 'chatos']).peers, [{ peer: 'chatos', transport: 'tcp' }]);
     assert.equal(o.transport, 'tls');

@@ -27,6 +27,7 @@ describe('bench report', () => {
     assert.equal(r.duplicated, 3);
     assert.equal(r.serverCpuMicrosPerDelivery, 10.02); // 5 s of CPU over 499,000 deliveries
     assert.equal(r.serverKernelMicrosPerDelivery, 2.5); // the kernel's part of it
+    assert.equal(r.machineMicrosPerDelivery, 18.036); // 9 s of the whole machine's busy time over them
     assert.equal(r.serverCpuPercent, 50);
     assert.equal(r.serverLoopPercent, 62.5);
     assert.equal(r.generatorCpuPercent, 20);
@@ -46,6 +47,7 @@ describe('bench report', () => {
     assert.equal(r['confab/ws'].deliveriesPerSec, 2.0);
     assert.equal(r['ws/confab'].deliveriesPerSec, 0.5);
     assert.equal(r['confab/ws'].serverCpuMicrosPerDelivery, 0.5);
+    assert.equal(r['confab/ws'].machineMicrosPerDelivery, 0.5);
   });
 
   it('names a peer that ran over two transports by its transport in the ratios', () => {
@@ -77,6 +79,16 @@ describe('bench report', () => {
     assert.ok(lines[1].startsWith('ws '));
     assert.ok(lines[2].startsWith('socketio'));
     assert.equal(new Set(lines.map((l) => l.length)).size, 1);
+  });
+
+  it('names a C server run with TCP_NODELAY (--ircd-nodelay) apart from one run without', () => {
+    const on = summarize(raw({ peer: 'inspircd', nodelay: true }));
+    const off = summarize(raw({ peer: 'inspircd', nodelay: false }));
+    assert.equal(on.nodelay, true);
+    const lines = formatTable([on, off]).split('\n');
+    assert.ok(lines[1].startsWith('inspircd/nodelay '), lines[1]);
+    assert.ok(lines[2].startsWith('inspircd '), lines[2]);
+    assert.equal(summarize(raw()).nodelay, undefined); // not a C server: not said
   });
 });
 
