@@ -551,6 +551,39 @@ describe('web client in a browser', { timeout: 90_000 }, () => {
     await alice.message('a draft that survives').and(a.locator('[data-delivery="acknowledged"]')).waitFor();
   });
 
+  it('lets a guest take another nickname, never an account\'s, and others see the rename (protocol.md §7.1.1)', async () => {
+    const p = await page();
+    const frank = new WebUser(p, base);
+    await frank.signIn('Guest', 'frank');
+    await carol.create('#renames');
+    await frank.joinRoom('#renames');
+    // An account has no nickname to change: no such control for it.
+    const account = await page();
+    await new WebUser(account, base).signIn('Log in', 'carol', PASSWORD);
+    assert.equal(await account.getByRole('button', { name: 'Change nickname' }).count(), 0);
+
+    // A registered name is refused with a notice; the guest keeps its name.
+    const rename = async (name: string): Promise<void> => {
+      await p.getByRole('button', { name: 'Change nickname' }).click();
+      await p.getByLabel('New nickname', { exact: true }).fill(name);
+      await p.getByRole('button', { name: 'Rename', exact: true }).click();
+    };
+    await rename('carol');
+    await p.locator('.notice-error').first().waitFor();
+    assert.match(await p.getByTestId('me').innerText(), /^frank/);
+    await p.locator('.nickname-form').getByRole('button', { name: 'Cancel' }).click();
+
+    const seen = carol.once('nick', (r) => r.user === 'frank');
+    await rename('frank2');
+    assert.deepEqual(await seen, { user: 'frank', name: 'frank2', me: false });
+    await p.getByTestId('me').filter({ hasText: 'frank2' }).waitFor();
+    const heard = nextMessage(carol, 'hello under a new name');
+    await frank.open('#renames');
+    await frank.send('hello under a new name');
+    assert.equal((await heard).from, 'frank2');
+    assert.deepEqual(problems, []);
+  });
+
   it('fits a phone screen and follows a dark system theme', async () => {
     const a = alice.page;
     await a.setViewportSize(PHONE);

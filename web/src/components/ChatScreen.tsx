@@ -6,6 +6,7 @@ import { ConnectionStatus } from './ConnectionStatus';
 import { ConsentRequests } from './ConsentRequests';
 import { useSession } from './context';
 import { ConversationView } from './ConversationView';
+import { NicknameForm } from './NicknameForm';
 import { Notices } from './Notices';
 import { Sidebar } from './Sidebar';
 
@@ -38,6 +39,7 @@ export function ChatScreen({ state }: { state: AppState }) {
           {chat.me}
           {chat.guest && <span className="tag">guest</span>}
         </span>
+        {chat.guest && <NicknameForm current={chat.me} />}
         <AlertsButton />
         <button type="button" className="quiet" onClick={() => void session.signOut()}>
           Log out
