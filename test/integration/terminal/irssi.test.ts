@@ -1,7 +1,7 @@
 // Debian's irssi, a real IRC client, in a real terminal (tmux) against the IRC gateway
 // (docs/irc.md): it connects and registers with SASL PLAIN as an account, joins a channel and
-// sees its recent history, chats with a native user both ways, and is kicked by the channel's
-// operator. Then over TLS, as a guest.
+// sees its recent history, chats with a native user and a ChatApp user both ways, and is kicked
+// by the channel's operator. Then over TLS, as a guest.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '../../../src/client/node.js';
 import type { ChatClient } from '../../../src/client/client.js';
+import { ChatappClient, chatappAddress } from '../../conformance/chatapp/chatapp-client.js';
 import { startTestServer, type TestServer } from '../test-server.js';
 import { Tmux } from './tmux.js';
 
@@ -36,7 +37,7 @@ describe('irssi against the IRC gateway', { timeout: 90_000 }, () => {
   let nat: ChatClient;
 
   before(async () => {
-    srv = await startTestServer({ gateways: ['irc'] });
+    srv = await startTestServer({ gateways: ['irc', 'chatapp'] });
     const a = srv.server.tls;
     if (!a) throw new Error('no TLS listener');
     // The IRC user's account, made once; the native user who runs the channel.
@@ -56,7 +57,7 @@ describe('irssi against the IRC gateway', { timeout: 90_000 }, () => {
     for (const h of homes) rmSync(h, { recursive: true, force: true });
   });
 
-  it('registers with SASL, joins with history, chats with a native user, and is kicked', async () => {
+  it('registers with SASL, joins with history, chats with a native user and a ChatApp user, and is kicked', async () => {
     const irc = srv.server.irc;
     if (!irc) throw new Error('no IRC listener');
     const home = irssiHome({ port: irc.port, nick: 'irene', password: 'irene-password' });
@@ -70,10 +71,20 @@ describe('irssi against the IRC gateway', { timeout: 90_000 }, () => {
     await pane.waitFor('said before irene came');
     await pane.waitFor('irssi meets confab');
 
+    // A ChatApp user in the same room (ChatApp names it without the '#').
+    const app = await ChatappClient.connect(chatappAddress(srv), 'appy');
+    app.msg('JoinMessage', 'Server', 'irctalk');
+    await app.nextOf('JoinMessage', (j) => j.sender === 'appy' && j.data === 'irctalk');
+
     const heard = nat.once('message', (m) => m.text === 'hello from irssi');
     await pane.enter('hello from irssi');
     const m = await heard;
     assert.deepEqual([m.from, m.to], ['irene', ['#irctalk']]);
+    const got = await app.nextOf('ChatMessage', (c) => c.data === 'hello from irssi');
+    assert.deepEqual([got.sender, got.dest], ['irene', 'irctalk']);
+    app.msg('ChatMessage', 'irctalk', 'hi from ChatApp');
+    await pane.waitFor(/appy.*hi from ChatApp/);
+    app.close();
 
     await nat.send('#irctalk', 'welcome, irene');
     await pane.waitFor(/nadia.*welcome, irene/);

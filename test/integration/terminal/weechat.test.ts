@@ -1,11 +1,12 @@
 // Debian's WeeChat (weechat-headless), a real IRC client, against the IRC gateway (docs/irc.md):
 // it connects and registers with SASL PLAIN as an account, joins a channel and sees its recent
-// history, chats with a native user both ways, and is kicked by the channel's operator. Then over
-// TLS, as a guest.
+// history, chats with a native user and a ChatApp user both ways, and is kicked by the channel's
+// operator. Then over TLS, as a guest.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '../../../src/client/node.js';
 import type { ChatClient } from '../../../src/client/client.js';
+import { ChatappClient, chatappAddress } from '../../conformance/chatapp/chatapp-client.js';
 import { startTestServer, type TestServer } from '../test-server.js';
 import { Weechat } from './weechat.js';
 
@@ -15,7 +16,7 @@ describe('WeeChat against the IRC gateway', { timeout: 90_000 }, () => {
   const clients: Weechat[] = [];
 
   before(async () => {
-    srv = await startTestServer({ gateways: ['irc'] });
+    srv = await startTestServer({ gateways: ['irc', 'chatapp'] });
     const a = srv.server.tls;
     if (!a) throw new Error('no TLS listener');
     const reg = await connect(`tls://${a.host}:${a.port}`, { fingerprint: srv.server.fingerprint, reconnect: false });
@@ -33,7 +34,7 @@ describe('WeeChat against the IRC gateway', { timeout: 90_000 }, () => {
     await srv?.close();
   });
 
-  it('registers with SASL, joins with history, chats with a native user, and is kicked', async () => {
+  it('registers with SASL, joins with history, chats with a native user and a ChatApp user, and is kicked', async () => {
     const irc = srv.server.irc;
     if (!irc) throw new Error('no IRC listener');
     const w = new Weechat({ port: irc.port, nick: 'wendy', password: 'wendy-password' });
@@ -46,10 +47,20 @@ describe('WeeChat against the IRC gateway', { timeout: 90_000 }, () => {
     await w.waitFor('#weetalk', 'said before wendy came');
     await w.waitFor('#weetalk', 'weechat meets confab');
 
+    // A ChatApp user in the same room (ChatApp names it without the '#').
+    const app = await ChatappClient.connect(chatappAddress(srv), 'appy');
+    app.msg('JoinMessage', 'Server', 'weetalk');
+    await app.nextOf('JoinMessage', (j) => j.sender === 'appy' && j.data === 'weetalk');
+
     const heard = nat.once('message', (m) => m.text === 'hello from weechat');
     await w.type('irc.confab.#weetalk', 'hello from weechat');
     const m = await heard;
     assert.deepEqual([m.from, m.to], ['wendy', ['#weetalk']]);
+    const got = await app.nextOf('ChatMessage', (c) => c.data === 'hello from weechat');
+    assert.deepEqual([got.sender, got.dest], ['wendy', 'weetalk']);
+    app.msg('ChatMessage', 'weetalk', 'hi from ChatApp');
+    await w.waitFor('#weetalk', /appy\s+hi from ChatApp/);
+    app.close();
 
     await nat.send('#weetalk', 'welcome, wendy');
     await w.waitFor('#weetalk', /nadia\s+welcome, wendy/);
