@@ -26,7 +26,7 @@ export class Consents {
   /** Throws unless `session` may DM `to`. The first refused attempt sends the request for the sender. */
   async checkDm(session: Session, to: NameKey, toName: string, toRequiresConsent: boolean): Promise<void> {
     // A block is told as a refusal: the blocked user learns no more than that (§7.4.1).
-    if (await this.ctx.store.isBlocked(to, session.key)) throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
+    if (await this.blocks(to, session)) throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
     if (!toRequiresConsent) return;
     if (await this.allowed(session.key, to)) return;
     const state = await this.ctx.store.getConsent(to, session.key);
@@ -35,12 +35,24 @@ export class Consents {
     throw new ChatError('CONSENT_REQUIRED', `${toName} accepts direct messages after consent; a request was sent`);
   }
 
-  /** May `from` send a DM to `to` right now (its policy, and consent if it asks for it)? */
-  async mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
-    if (await this.ctx.store.isBlocked(to, from)) return false;
+  /** May `session` send a DM to `to` right now (not blocked, its policy, and consent if it asks for it)? */
+  async mayMessage(session: Session, to: NameKey): Promise<boolean> {
+    if (await this.blocks(to, session)) return false;
+    const from = session.key;
     const policy = to.startsWith('~') ? await this.guestPolicy(to) : (await this.ctx.store.getAccount(to))?.dmPolicy;
     if (policy !== 'consent') return true;
     return this.allowed(from, to);
+  }
+
+  /**
+   * Whether `to` blocks the user of `session`, under its name or under any name this session had
+   * before (a guest that renamed, §7.1.1): a block is against whoever was blocked, so a new
+   * nickname does not lift it. (Consent, given to a name, does not follow a rename.)
+   */
+  private async blocks(to: NameKey, session: Session): Promise<boolean> {
+    if (await this.ctx.store.isBlocked(to, session.key)) return true;
+    for (const earlier of session.retired) if (await this.ctx.store.isBlocked(to, earlier)) return true;
+    return false;
   }
 
   /** A live guest's policy (kept with its sessions, and with its nickname for the other nodes); undefined when it is gone. */
@@ -61,7 +73,7 @@ export class Consents {
    * user who missed it, but not sooner than the repeat interval.
    */
   async request(session: Session, to: NameKey, toName: string): Promise<void> {
-    if (await this.ctx.store.isBlocked(to, session.key)) throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
+    if (await this.blocks(to, session)) throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);
     if (await this.allowed(session.key, to)) return;
     const state = await this.ctx.store.getConsent(to, session.key);
     if (state === 'refused') throw new ChatError('CONSENT_REFUSED', `${toName} declined direct messages from you`);

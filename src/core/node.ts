@@ -509,9 +509,9 @@ export class ChatNode {
   blocked(session: Session): Promise<NameKey[]> {
     return this.store.blocked(session.key);
   }
-  /** May `from` send a DM to `to` right now (policy and consent)? */
-  mayMessage(from: NameKey, to: NameKey): Promise<boolean> {
-    return this.consents.mayMessage(from, to);
+  /** May `session` send a DM to `to` right now (blocks, policy and consent)? */
+  mayMessage(session: Session, to: NameKey): Promise<boolean> {
+    return this.consents.mayMessage(session, to);
   }
 
   // ---- files (docs/protocol.md §7.10) ----

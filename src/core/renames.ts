@@ -123,7 +123,10 @@ export class GuestRenames {
     const back = session.retired.indexOf(newKey);
     if (back >= 0) session.retired.splice(back, 1);
     await presence.offline(oldKey, session.id);
-    // Consent was given to the old name: the renamed guest asks again (docs/protocol.md §7.1.1).
+    // A block was against the guest, not its nickname: it follows (until it has, consent.ts
+    // checks the session's earlier keys too). Consent was given to the old name: the renamed
+    // guest asks again (docs/protocol.md §7.1.1).
+    await this.ctx.store.moveBlocked(oldKey, newKey);
     await this.ctx.store.dropConsents(oldKey);
   }
 

@@ -37,7 +37,7 @@ export class TagNotes {
       return note;
     }
     const who = await this.messaging.resolveUser(target);
-    if (who.key !== session.key && !(await this.consents.mayMessage(session.key, who.key))) {
+    if (who.key !== session.key && !(await this.consents.mayMessage(session, who.key))) {
       throw new ChatError('CONSENT_REFUSED', `${who.name} does not accept direct messages from you`);
     }
     const note: TagNote = { ...base, to: who.name, room: false };

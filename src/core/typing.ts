@@ -44,7 +44,7 @@ export class Typing {
       return;
     }
     const who = await this.messaging.resolveUser(target).catch(() => undefined);
-    if (!who || who.key === session.key || !(await this.consents.mayMessage(session.key, who.key))) return;
+    if (!who || who.key === session.key || !(await this.consents.mayMessage(session, who.key))) return;
     this.ctx.delivery.deliver({ kind: 'typing', room: '', user: session.name }, [], [who.key], session);
   }
 }

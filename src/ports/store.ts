@@ -40,6 +40,12 @@ export interface Store {
   isBlocked(by: NameKey, user: NameKey): Promise<boolean>;
   /** Whom `by` blocks, by key. */
   blocked(by: NameKey): Promise<NameKey[]>;
+  /**
+   * Every block of `from` now names `to` instead: a guest renamed itself (docs/protocol.md
+   * §7.1.1), and a block is against the guest, not its old nickname. A blocker that blocks both
+   * keeps one block.
+   */
+  moveBlocked(from: NameKey, to: NameKey): Promise<void>;
   /** Suspends the account or lifts it; false when there is no such account. */
   setSuspended(key: NameKey, suspended: boolean): Promise<boolean>;
   /** Deletes the account, its memberships, mailbox, consents and read markers; its messages stay in history. */

@@ -35,6 +35,13 @@ class Table2<V> {
     this.rows.delete(a);
   }
 
+  /** The rows that have an entry `b`. */
+  rowsWith(b: string): string[] {
+    const out: string[] = [];
+    for (const [a, inner] of this.rows) if (inner.has(b)) out.push(a);
+    return out;
+  }
+
   /** Deletes the entry `b` of every row. */
   deleteColumn(b: string): void {
     for (const a of [...this.rows.keys()]) this.delete(a, b);
@@ -151,6 +158,13 @@ export class MemoryStore implements Store {
 
   async blocked(by: NameKey): Promise<NameKey[]> {
     return [...this.blockTable.row(by).keys()].sort(compareKeys);
+  }
+
+  async moveBlocked(from: NameKey, to: NameKey): Promise<void> {
+    for (const by of this.blockTable.rowsWith(from)) {
+      this.blockTable.delete(by, from);
+      this.blockTable.set(by, to, true);
+    }
   }
 
   async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {

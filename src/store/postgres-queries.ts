@@ -41,6 +41,7 @@ export const SQL = {
   removeBlock: 'DELETE FROM blocks WHERE by_user = $1 AND blocked = $2',
   isBlocked: 'SELECT 1 AS one FROM blocks WHERE by_user = $1 AND blocked = $2',
   blocked: 'SELECT blocked FROM blocks WHERE by_user = $1 ORDER BY blocked',
+  moveBlocked: 'WITH moved AS (DELETE FROM blocks WHERE blocked = $1 RETURNING by_user) INSERT INTO blocks (by_user, blocked) SELECT by_user, $2 FROM moved ON CONFLICT DO NOTHING',
   addBan: `INSERT INTO bans (room, target, by_name, reason, at) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (room, target) DO UPDATE SET by_name = excluded.by_name, reason = excluded.reason, at = excluded.at`,
   removeBan: 'DELETE FROM bans WHERE room = $1 AND target = $2',

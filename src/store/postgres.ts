@@ -155,6 +155,10 @@ export class PostgresStore implements Store {
     return (await this.read<{ blocked: string }>(SQL.blocked, [by])).map((r) => r.blocked);
   }
 
+  async moveBlocked(from: NameKey, to: NameKey): Promise<void> {
+    await this.write(SQL.moveBlocked, [from, to]);
+  }
+
   async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {
     return this.changed(SQL.setSuspended, [suspended, key]);
   }

@@ -70,6 +70,8 @@ export function prepareStatements(db: Database.Database) {
     removeBlock: db.prepare<[string, string]>('DELETE FROM blocks WHERE by_user = ? AND blocked = ?'),
     isBlocked: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blocks WHERE by_user = ? AND blocked = ?'),
     blocked: db.prepare<[string], { blocked: string }>('SELECT blocked FROM blocks WHERE by_user = ? ORDER BY blocked'),
+    moveBlocked: db.prepare<[string, string]>('UPDATE OR IGNORE blocks SET blocked = ? WHERE blocked = ?'),
+    dropBlocksOf: db.prepare<[string]>('DELETE FROM blocks WHERE blocked = ?'),
     addBan: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO bans (room, target, by, reason, at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (room, target) DO UPDATE SET by = excluded.by, reason = excluded.reason, at = excluded.at`),

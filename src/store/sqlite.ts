@@ -193,6 +193,14 @@ export class SqliteStore implements Store {
     return this.s.blocked.all(by).map((r) => r.blocked);
   }
 
+  async moveBlocked(from: NameKey, to: NameKey): Promise<void> {
+    await this.write((s) => this.tx(() => {
+      s.moveBlocked.run(to, from);
+      // What is left is a block of both, kept once under `to` already.
+      s.dropBlocksOf.run(from);
+    }));
+  }
+
   async setSuspended(key: NameKey, suspended: boolean): Promise<boolean> {
     return this.write((s) => s.setSuspended.run(suspended ? 1 : 0, key).changes > 0);
   }

@@ -98,6 +98,20 @@ export function storeContract(name: string, make: StoreFactory): void {
         assert.deepEqual(await store.blocked('bob'), []);
       });
 
+      it('moves the blocks of a guest that renamed itself to its new key, and keeps one where both were blocked (protocol.md §7.1.1)', async () => {
+        await store.setBlock('alice', '~pest~id1', true);
+        await store.setBlock('bob', '~pest~id1', true);
+        await store.setBlock('bob', '~pest2~id1', true);
+        await store.setBlock('carol', '~other~id2', true);
+        await store.moveBlocked('~pest~id1', '~pest2~id1');
+        assert.deepEqual(await store.blocked('alice'), ['~pest2~id1']);
+        assert.deepEqual(await store.blocked('bob'), ['~pest2~id1']);
+        assert.deepEqual(await store.blocked('carol'), ['~other~id2'], 'another guest untouched');
+        assert.equal(await store.isBlocked('alice', '~pest~id1'), false);
+        await store.moveBlocked('~nobody~id3', '~nobody2~id3');
+        assert.deepEqual(await store.blocked('alice'), ['~pest2~id1']);
+      });
+
       it('suspends an account and lifts it; no other, and no account that does not exist', async () => {
         await store.createAccount(account('alice'));
         await store.createAccount(account('bob'));

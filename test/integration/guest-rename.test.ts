@@ -99,6 +99,41 @@ describe('protocol.md §7.1.1 a guest\'s new nickname: the attacker\'s side', ()
     for (const x of [c, watcher, thief, again]) x.close();
   });
 
+  it('a block follows the blocked guest to its new nickname: DMs, consent requests and IRC PRIVMSG stay refused until it is lifted by the new name; a guest that takes the old nickname is not caught', async () => {
+    const owner = await open();
+    await owner.request({ type: 'REGISTER', ref: owner.nextRef(), name: 'blocker', password: 'secret-pw-1' }, 'SESSION');
+    const { c: pest } = await guest('pest');
+    await owner.request({ type: 'BLOCK', ref: owner.nextRef(), user: 'pest', blocked: true }, 'OK');
+    const dm = (c: RawClient, cid: string): Frame => ({ type: 'SEND', ref: c.nextRef(), to: ['blocker'], text: 'let me in', cid });
+    assert.equal(await pest.expectError(dm(pest, 'p1')), ErrorCode.CONSENT_REFUSED);
+    await pest.request(nick(pest, 'pest2'), 'NICK');
+    assert.equal(await pest.expectError(dm(pest, 'p2')), ErrorCode.CONSENT_REFUSED);
+    assert.equal(await pest.expectError({ type: 'CONSENT_ASK', ref: pest.nextRef(), user: 'blocker' }), ErrorCode.CONSENT_REFUSED);
+    await pest.request(nick(pest, 'pest3'), 'NICK');
+    assert.equal(await pest.expectError(dm(pest, 'p3')), ErrorCode.CONSENT_REFUSED);
+    assert.ok(await owner.none('MSG'));
+    // The block is under the guest's name now: the blocker lifts it by that name.
+    await owner.request({ type: 'BLOCK', ref: owner.nextRef(), user: 'pest3', blocked: false }, 'OK');
+    await pest.request(dm(pest, 'p4'), 'ACK');
+    assert.equal((await owner.next('MSG')).msg.from, 'pest3');
+
+    // The same through IRC: a guest blocked under one nick and renamed is 716 under the next.
+    const irc = await IrcTestClient.registered(srv, 'ircpest');
+    await owner.request({ type: 'BLOCK', ref: owner.nextRef(), user: 'ircpest', blocked: true }, 'OK');
+    irc.send('NICK ircpest2');
+    await irc.expect((m) => m.command === 'NICK' && m.params[0] === 'ircpest2');
+    irc.send('PRIVMSG blocker :let me in');
+    assert.deepEqual((await irc.numeric('716')).params.slice(1, 2), ['blocker']);
+    assert.ok(await owner.none('MSG'));
+
+    // Another guest that takes the freed nickname is someone else: not caught by the block.
+    const { c: heir } = await guest('pest');
+    await heir.request(dm(heir, 'h1'), 'ACK');
+    assert.equal((await owner.next('MSG')).msg.from, 'pest');
+    for (const c of [owner, pest, heir]) c.close();
+    irc.close();
+  });
+
   it('a storm of renames: answered in order, the ones past the action budget RATE_LIMITED, the name the last granted', async () => {
     const { c } = await guest('stormy');
     const refs: number[] = [];

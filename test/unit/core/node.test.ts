@@ -87,14 +87,14 @@ describe('core: rooms and fan-out', () => {
     const g = await n.guest('gus', box, 't', { guestDmPolicy: 'consent' });
     await rejectsWith(n.send(alice.session, { cid: 'a', to: ['gus'], text: 'hi' }), 'CONSENT_REQUIRED');
     assert.ok(box.events.some((e) => e.kind === 'consent-ask' && e.from === 'alice'));
-    assert.equal(await n.mayMessage('alice', g.session.key), false);
+    assert.equal(await n.mayMessage(alice.session, g.session.key), false);
     await n.answerConsent(g.session, 'alice', true);
-    assert.equal(await n.mayMessage('alice', g.session.key), true);
+    assert.equal(await n.mayMessage(alice.session, g.session.key), true);
     await n.send(alice.session, { cid: 'b', to: ['gus'], text: 'hi again' });
     assert.deepEqual(box.messages(), ['hi again']);
     // An open guest takes DMs from anyone.
     const open = await n.guest('ola', new Inbox(), 't');
-    assert.equal(await n.mayMessage('alice', open.session.key), true);
+    assert.equal(await n.mayMessage(alice.session, open.session.key), true);
   });
   it('shares one event object among all recipients (encode once per message)', async () => {
     const n = await node();

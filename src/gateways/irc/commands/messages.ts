@@ -38,7 +38,7 @@ async function reachable(c: IrcClient, target: string, answer: boolean, away = a
     return say(ERR.NOSUCHNICK, target, 'No such nick/channel');
   }
   // The recipient's DM policy, consent and blocks (docs/protocol.md §7.4): refused, never silent.
-  if (who.key !== s.key && !(await node.mayMessage(s.key, who.key))) return say(ERR.TARGUMODEG, who.name, 'does not accept direct messages from you');
+  if (who.key !== s.key && !(await node.mayMessage(s, who.key))) return say(ERR.TARGUMODEG, who.name, 'does not accept direct messages from you');
   if (away) {
     const status = c.gw.away.get(who.key) ?? (await node.isOnline(who.key) ? undefined : 'offline');
     if (status !== undefined) c.numeric(RPL.AWAY, who.name, status);
