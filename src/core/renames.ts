@@ -130,9 +130,10 @@ export class GuestRenames {
     await this.ctx.store.dropConsents(oldKey);
   }
 
-  /** A change of case: the registry states the name as now written. */
+  /** A change of case: the registry states the name as now written, on every node. */
   private async restate(session: Session, key: NameKey, name: string): Promise<void> {
     const presence = this.ctx.presence;
+    await presence.holdNick(nickOfGuestKey(key), { key, name, consent: session.guestDmPolicy === 'consent' });
     await presence.online(key, session.id, session.live, name);
     for (const room of session.rooms) {
       const role = (await presence.guestMembers(room)).find((m) => m.key === key)?.role ?? session.guestRoles.get(room) ?? 'member';

@@ -38,7 +38,8 @@ export interface Presence {
 
   /**
    * Holds the nickname `nick` (a name key) for this guest unless another guest (another key)
-   * holds it; returns the holder afterwards, so the caller compares keys.
+   * holds it; returns the holder afterwards, so the caller compares keys. The same guest holding
+   * it again restates it: its name as now written (a change of case) and its DM policy.
    */
   holdNick(nick: NameKey, holder: NickHolder): Promise<NickHolder>;
   /** Lets the nickname go if this guest holds it and has no session left anywhere. */

@@ -37,7 +37,7 @@ export class MemoryPresence implements Presence {
 
   async holdNick(nick: NameKey, holder: NickHolder): Promise<NickHolder> {
     const current = this.nicks.get(nick);
-    if (current) return current;
+    if (current && current.key !== holder.key) return current;
     this.nicks.set(nick, holder);
     return holder;
   }

@@ -29,6 +29,13 @@ if v and cjson.decode(v).key == ARGV[1] and redis.call('HLEN', KEYS[2]) == 0 the
 end
 return 0`;
 
+/** Holds a nickname for a guest unless another guest holds it (Presence.holdNick); returns the holder. */
+const HOLD_NICK = `
+local v = redis.call('GET', KEYS[1])
+if v and cjson.decode(v).key ~= ARGV[2] then return v end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]`;
+
 /**
  * Who is online across the cluster, in Redis: a hash of live session ids per user (each with
  * whether it receives live), and per node the sessions it holds, so that the sessions of a node
@@ -97,10 +104,7 @@ export class RedisPresence implements Presence {
   }
 
   async holdNick(nick: NameKey, holder: NickHolder): Promise<NickHolder> {
-    const [, current] = await this.client.multi()
-      .set(this.nickKey(nick), JSON.stringify(holder), { condition: 'NX' })
-      .get(this.nickKey(nick))
-      .exec();
+    const current = await this.client.eval(HOLD_NICK, { keys: [this.nickKey(nick)], arguments: [JSON.stringify(holder), holder.key] });
     return typeof current === 'string' ? (JSON.parse(current) as NickHolder) : holder;
   }
 

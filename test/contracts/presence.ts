@@ -55,6 +55,12 @@ export function presenceContract(engine: string, make: () => Promise<{ presence:
       assert.deepEqual(await p.holdNick('zed', other), first, 'a later guest of the name is refused');
       assert.deepEqual(await p.holdNick('zed', first), first, 'the same guest (a resume) holds it still');
       assert.deepEqual(await p.nickHolder('zed'), first);
+      // The holder restates its nickname as now written (a change of case, protocol.md §7.1.1).
+      const restated = { ...first, name: 'ZED', consent: true };
+      assert.deepEqual(await p.holdNick('zed', restated), restated);
+      assert.deepEqual(await p.nickHolder('zed'), restated);
+      assert.deepEqual(await p.holdNick('zed', { ...other, name: 'zEd' }), restated, 'another guest still cannot');
+      assert.deepEqual(await p.nickHolder('zed'), restated);
       assert.equal(await p.nickHolder('nobody'), undefined);
     }));
 

@@ -113,7 +113,7 @@ describe('cluster: three processes on one PostgreSQL and one Redis', () => {
     otto.close();
   });
 
-  it('a guest renamed on node A (protocol.md §7.1.1): B\'s members see it, the new nickname is taken and the old one free on C, and the maker keeps its room', async () => {
+  it('a guest renamed on node A (protocol.md §7.1.1): B\'s members see it, the new nickname is taken and the old one free on C, the maker keeps its room, and a change of case is seen on C', async () => {
     const [a, b, c] = nodes;
     const drifter = await RawClient.open(a.ws);
     await drifter.hello(['nick-change']);
@@ -146,6 +146,10 @@ describe('cluster: three processes on one PostgreSQL and one Redis', () => {
     assert.ok(!list.members.some((m) => m.name === 'drifter'));
     await drifter.request({ type: 'SEND', ref: drifter.nextRef(), cid: 'd1', to: ['#drift'], text: 'renamed across nodes' }, 'ACK');
     assert.equal((await watcher.next('MSG', (f) => f.msg.text === 'renamed across nodes')).msg.from, 'drifted');
+    // A change of case only: another node names the guest as it is now written.
+    await drifter.request({ type: 'NICK', ref: drifter.nextRef(), user: '', name: 'Drifted', token: '' }, 'NICK');
+    await vacated.request({ type: 'SEND', ref: vacated.nextRef(), cid: 'v1', to: ['drifted'], text: 'which case?' }, 'ACK');
+    assert.deepEqual((await drifter.next('MSG', (f) => f.msg.text === 'which case?')).msg.to, ['Drifted']);
     for (const x of [drifter, watcher, taker, thief, vacated]) x.close();
   });
 
