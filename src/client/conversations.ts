@@ -411,7 +411,10 @@ function presence(model: ChatModel, room: string, user: string, event: PresenceE
   return has ? put(model, { ...conv, members: conv.members.filter((m) => displayKey(m.name) !== userKey) }) : model;
 }
 
-/** Member lists, presence and (for this user) `me` follow a rename; messages keep the name they were sent with. */
+/**
+ * Member lists, presence, (for this user) `me`, and direct conversations follow a rename;
+ * messages keep the name they were sent with.
+ */
 function renamed(model: ChatModel, user: string, name: string): ChatModel {
   const oldKey = displayKey(user);
   const online = { ...model.online };
@@ -419,10 +422,34 @@ function renamed(model: ChatModel, user: string, name: string): ChatModel {
   delete online[oldKey];
   if (was !== undefined) online[displayKey(name)] = was;
   const next = { ...model, online, me: displayKey(model.me) === oldKey ? name : model.me };
-  return mapConversations(next, (c) => {
+  const withMembers = mapConversations(next, (c) => {
     if (!c.members.some((m) => displayKey(m.name) === oldKey)) return c;
     return { ...c, members: c.members.map((m) => (displayKey(m.name) === oldKey ? { ...m, name } : m)) };
   });
+  return moveDirect(withMembers, oldKey, name);
+}
+
+/**
+ * The direct conversations with a renamed user are filed under its new name: what is typed there
+ * goes to that user, not to whoever takes the old nickname next. A conversation already under the
+ * new name was with an earlier holder of that nickname, who is gone (a live one would have kept
+ * it, §7.1.1): the renamed user's replaces it, as the name now means the renamed user.
+ */
+function moveDirect(model: ChatModel, oldKey: string, name: string): ChatModel {
+  let conversations: Record<string, Conversation> | undefined;
+  let active = model.active;
+  for (const c of Object.values(model.conversations)) {
+    if (c.kind !== 'dm' || !c.targets.some((t) => displayKey(t) === oldKey)) continue;
+    const ref = dmRef(c.targets.map((t) => (displayKey(t) === oldKey ? name : t)), model.me);
+    conversations ??= { ...model.conversations };
+    if (ref.key !== c.key) {
+      delete conversations[c.key];
+      if (active === c.key) active = ref.key;
+    }
+    conversations[ref.key] = { ...c, ...ref };
+  }
+  if (!conversations) return model;
+  return { ...model, conversations, ...(active !== model.active ? { active } : {}) };
 }
 
 // ---- helpers ----

@@ -263,6 +263,39 @@ describe('consent requests, members and presence', () => {
     assert.deepEqual(Object.keys(reduceChat(s, { type: 'session', me: 'guesty2', guest: true }).conversations), ['#general']);
   });
 
+  it('files the direct conversations with a renamed guest under its new name, so nothing typed there reaches whoever takes the old one (protocol.md §7.1.1)', () => {
+    let s = run(
+      asAlice,
+      // A conversation with an earlier guest called pest2, gone since.
+      { type: 'message', message: msg(1, 'pest2', ['Alice'], 'from the earlier pest2') },
+      { type: 'message', message: msg(2, 'pest', ['Alice']) },
+      { type: 'message', message: msg(3, 'pest', ['Alice', 'bob']) },
+      { type: 'message', message: msg(4, 'carol', ['Alice']) },
+      { type: 'open', key: 'pest' },
+    );
+    const carol = s.conversations.carol;
+    s = reduceChat(s, { type: 'renamed', user: 'Pest', name: 'Pest2' });
+    assert.equal(s.conversations.pest, undefined);
+    assert.deepEqual([s.conversations.pest2.name, s.conversations.pest2.targets, ids(s, 'pest2')], ['Pest2', ['Pest2'], [2]]);
+    assert.equal(s.conversations.pest2.messages[0].from, 'pest', 'a message keeps the name it was sent with');
+    assert.equal(s.active, 'pest2', 'the open conversation stays open');
+    assert.equal(s.conversations['bob,pest'], undefined);
+    assert.deepEqual(s.conversations['bob,pest2'].targets, ['bob', 'Pest2']);
+    assert.equal(s.conversations.carol, carol, 'others are untouched');
+    assert.ok(!s.conversations.pest2.messages.some((m) => m.text === 'from the earlier pest2'));
+    // A change of case keeps the key and shows the name as now written.
+    s = reduceChat(s, { type: 'renamed', user: 'Pest2', name: 'pest2' });
+    assert.deepEqual([s.conversations.pest2.name, s.conversations.pest2.targets], ['pest2', ['pest2']]);
+  });
+
+  it('moves this guest\'s conversation with itself when it renames itself', () => {
+    let s = run({ type: 'session', me: 'guesty', guest: true }, { type: 'message', message: msg(1, 'guesty', ['guesty'], 'note to self') });
+    assert.deepEqual(Object.keys(s.conversations), ['guesty']);
+    s = reduceChat(s, { type: 'renamed', user: 'guesty', name: 'guesty2' });
+    assert.deepEqual(Object.keys(s.conversations), ['guesty2']);
+    assert.deepEqual(s.conversations.guesty2.targets, ['guesty2']);
+  });
+
   it('forgets everything when another user logs in, but not when the same user comes back', () => {
     const s = run(asAlice, joinGeneral(), { type: 'session', me: 'alice', guest: false });
     assert.deepEqual(Object.keys(s.conversations), ['#general']);
